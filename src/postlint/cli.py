@@ -1,0 +1,152 @@
+"""The `postlint` command. `postlint` alone (or `postlint PATH…`) means `postlint check`.
+
+Exit codes, as in ruff and markdownlint: 0 no finding at or above --fail-on, 1 such findings,
+2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from postlint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _DefaultToCheck(TyperGroup):
+    """Route anything that is not a sub-command to `check`, so `postlint PATH` works."""
+
+    def parse_args(self, ctx, args):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultToCheck,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Content linter and SEO auditor for Jekyll blogs. `postlint` alone lints the site you stand in.",
+)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"postlint {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+                                                    help="Show the version and exit.")] = None,
+) -> None:
+    """Content linter and SEO auditor for Jekyll blogs."""
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"postlint: error: {message}", err=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+@app.command()
+def check(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to lint (default: the current folder).")] = None,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Use this config instead of discovering .postlint.yaml.")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(help="Only these rules: codes, code prefixes or names (comma-separated).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these rules: codes, code prefixes or names.")] = None,
+    output_format: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.text,
+    fail_on: Annotated[Optional[Severity], typer.Option(help="Lowest severity that makes the exit code 1 [default: error].")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (report-only jobs).")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes rules offer, in place and atomically.")] = False,
+    show_source: Annotated[bool, typer.Option("--show-source/--no-show-source", help="Show the source line under each finding.")] = True,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Lint posts: `postlint check [PATH…]`."""
+    from postlint.run import RunRequest, execute
+
+    request = RunRequest(
+        paths=paths or [Path(".")],
+        config_file=config_file,
+        select=_split(select),
+        ignore=_split(ignore),
+        fail_on=fail_on.value if fail_on else None,
+        fix=fix,
+        debug=debug,
+    )
+    code = execute(request, output_format.value, show_source=show_source)
+    raise typer.Exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
+
+
+@app.command("rules")
+def list_rules(
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Include the YAML rules this config adds.")] = None,
+) -> None:
+    """List every rule: code, name, default severity, summary."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from postlint.run import registry_for
+
+    registry, _ = registry_for(config_file, Path("."))
+    table = Table(box=None, header_style="bold")
+    for column in ("code", "name", "severity", "fix", "summary"):
+        table.add_column(column)
+    for rule in registry.sorted():
+        severity = rule.severity if rule.enabled else f"{rule.severity} (off)"
+        table.add_row(rule.code, rule.name, severity, "yes" if rule.fixable else "", rule.summary)
+    Console(soft_wrap=False).print(table)
+    for error in registry.load_errors:
+        typer.echo(f"postlint: error: {error}", err=True)
+    if registry.load_errors:
+        raise typer.Exit(EXIT_ERROR)
+
+
+@app.command()
+def explain(
+    rule_name: Annotated[str, typer.Argument(metavar="RULE", help="A rule code or name.")],
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Include the YAML rules this config adds.")] = None,
+) -> None:
+    """Show a rule's documentation."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from postlint.run import registry_for
+
+    registry, _ = registry_for(config_file, Path("."))
+    found = registry.get(rule_name) or registry.get(rule_name.upper())
+    if found is None:
+        raise _fail(f"unknown rule '{rule_name}' (see `postlint rules`)")
+    header = f"# {found.code} {found.name}\n\nDefault severity: **{found.severity}**" + (
+        "" if found.enabled else " (off unless enabled in config)") + (" · fixable with `--fix`" if found.fixable else "")
+    Console().print(Markdown(header + "\n\n" + found.doc))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,194 @@
+"""`.postlint.yaml`: discovery, validation and the rule settings a run uses.
+
+Every mistake in a config is a ConfigError with a message naming the file and the key, which the
+CLI turns into exit code 2: a CI gate must never run with a half-understood config.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from postlint.finding import SEVERITIES
+from postlint.options import Option
+from postlint.registry import Registry, Rule
+
+CONFIG_NAME = ".postlint.yaml"
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+
+SITE_OPTIONS = {
+    option.name: option
+    for option in (
+        Option("images_dir", "str", "assets/images", "Folder (from the site root) holding the images that front matter names."),
+        Option("future", "bool|null", None, "Count future-dated posts as published (default: _config.yml's `future`)."),
+    )
+}
+TOP_LEVEL = {
+    "site": "site settings (images_dir, future)",
+    "rules": "rule settings by name or code",
+    "yaml_rules": "folders of your own YAML rules",
+    "exclude": "glob patterns of files not to lint",
+    "fail_on": "lowest severity that fails the run: error, warning or info",
+    "max_file_size": "bytes; larger files are reported and skipped",
+}
+
+
+class ConfigError(Exception):
+    """A configuration the run cannot trust; the message says where and why."""
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    site: dict[str, Any] = field(default_factory=lambda: {k: o.default for k, o in SITE_OPTIONS.items()})
+    rules: dict[str, Any] = field(default_factory=dict)
+    yaml_rule_dirs: list[Path] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+
+@dataclass
+class RuleSetting:
+    """A rule as this run applies it."""
+
+    rule: Rule
+    severity: str
+    options: dict[str, Any]
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest .postlint.yaml at or above `start`."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / CONFIG_NAME
+        if path.is_file():
+            return path
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    where = str(path)
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read config: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: config is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}: invalid YAML: {exc}") from None
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: the config must be a mapping of settings, not a {type(raw).__name__}")
+    config = Config(path=path)
+    for key in raw:
+        if key not in TOP_LEVEL:
+            known = ", ".join(TOP_LEVEL)
+            raise ConfigError(f"{where}: unknown key '{key}' (known keys: {known})")
+    site = raw.get("site") or {}
+    if not isinstance(site, dict):
+        raise ConfigError(f"{where}: 'site' must be a mapping")
+    for key, value in site.items():
+        option = SITE_OPTIONS.get(key)
+        if option is None:
+            raise ConfigError(f"{where}: unknown key 'site.{key}' (known: {', '.join(SITE_OPTIONS)})")
+        if (problem := option.check(value)) is not None:
+            raise ConfigError(f"{where}: site.{problem}")
+        config.site[key] = value
+    rules = raw.get("rules") or {}
+    if not isinstance(rules, dict):
+        raise ConfigError(f"{where}: 'rules' must be a mapping of rule names or codes to settings")
+    config.rules = rules
+    config.yaml_rule_dirs = [path.parent / str(d) for d in _string_list(raw, "yaml_rules", where)]
+    for folder in config.yaml_rule_dirs:
+        if not folder.is_dir():
+            raise ConfigError(f"{where}: yaml_rules folder '{folder}' does not exist")
+    config.exclude = _string_list(raw, "exclude", where)
+    fail_on = raw.get("fail_on")
+    if fail_on is not None and fail_on not in SEVERITIES:
+        raise ConfigError(f"{where}: 'fail_on' must be one of {', '.join(SEVERITIES)}, got {fail_on!r}")
+    config.fail_on = fail_on
+    size = raw.get("max_file_size", DEFAULT_MAX_FILE_SIZE)
+    if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+        raise ConfigError(f"{where}: 'max_file_size' must be a positive number of bytes")
+    config.max_file_size = size
+    return config
+
+
+def _string_list(raw: dict, key: str, where: str) -> list[str]:
+    value = raw.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    return value
+
+
+def _is_off(value: Any) -> bool:
+    return value is False or (isinstance(value, str) and value.lower() == "off")
+
+
+def resolve_rules(config: Config, registry: Registry, select: list[str] = (), ignore: list[str] = ()) -> list[RuleSetting]:
+    """The rules this run applies, with their severities and options, in code order."""
+    where = str(config.path) if config.path else "command line"
+
+    def lookup(selector: str, context: str) -> list[Rule]:
+        found = registry.select(selector)
+        if not found:
+            raise ConfigError(f"{context}: unknown rule '{selector}' (see `postlint rules`)")
+        return found
+
+    enabled = {rule.code: rule.enabled for rule in registry.rules.values()}
+    severities = {rule.code: rule.severity for rule in registry.rules.values()}
+    options = {rule.code: rule.defaults() for rule in registry.rules.values()}
+    for key, value in config.rules.items():
+        for rule in lookup(str(key), f"{where}: rules"):
+            context = f"{where}: rules.{key}"
+            if _is_off(value):
+                enabled[rule.code] = False
+                continue
+            if value is True or (isinstance(value, str) and value.lower() == "on") or value is None:
+                enabled[rule.code] = True
+                continue
+            if isinstance(value, str) and value in SEVERITIES:
+                enabled[rule.code], severities[rule.code] = True, value
+                continue
+            if not isinstance(value, dict):
+                raise ConfigError(f"{context}: expected off, on, a severity or a mapping of options, got {value!r}")
+            enabled[rule.code] = True
+            for name, setting in value.items():
+                if name == "severity":
+                    if _is_off(setting):
+                        enabled[rule.code] = False
+                    elif setting in SEVERITIES:
+                        severities[rule.code] = setting
+                    else:
+                        raise ConfigError(f"{context}: severity must be one of {', '.join(SEVERITIES)} or off, got {setting!r}")
+                    continue
+                if name in ("off", False, "enabled"):
+                    enabled[rule.code] = (setting is not True) if name != "enabled" else bool(setting)
+                    continue
+                option = rule.options.get(str(name))
+                if option is None:
+                    known = ", ".join(["severity", *rule.options]) or "severity"
+                    raise ConfigError(f"{context}: unknown option '{name}' for {rule.code} {rule.name} (known: {known})")
+                if (problem := option.check(setting)) is not None:
+                    raise ConfigError(f"{context}: {problem}")
+                options[rule.code][str(name)] = setting
+    if select:
+        chosen = {rule.code for selector in select for rule in lookup(selector, "--select")}
+        enabled = {code: code in chosen for code in enabled}
+    for selector in ignore:
+        for rule in lookup(selector, "--ignore"):
+            enabled[rule.code] = False
+    return [
+        RuleSetting(rule, severities[rule.code], options[rule.code])
+        for rule in registry.sorted()
+        if enabled[rule.code]
+    ]

@@ -1,0 +1,68 @@
+"""Front-matter dates judged the way Jekyll 4.3 (Ruby's Time.parse) judges them.
+
+Jekyll accepts far more than ISO dates (``July 27, 2021``, ``27/07/2021``, trailing junk) and
+rolls impossible days over (``2023-02-30`` is March 2). It stops the build only when no date can
+be read at all or the month is out of range.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+_ISO = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+_ISO_STRICT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5}))?)?")
+_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
+_MONTH_NAME = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)
+_DAY_MONTH_NAME = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?,?\s+(\d{4})\b", re.I)
+_SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+@dataclass(frozen=True)
+class JekyllDate:
+    date: _dt.date | None  # the calendar day Jekyll publishes on; None: the build stops
+    problem: str = ""  # why the build stops, or why the value is sloppy though accepted
+    strict: bool = True  # written as YYYY-MM-DD (optionally with a time)
+
+
+def _roll(year: int, month: int, day: int) -> _dt.date:
+    """Ruby rolls day overflow into the next month(s)."""
+    return _dt.date(year, month, 1) + _dt.timedelta(days=day - 1)
+
+
+def judge_date(value: object) -> JekyllDate:
+    if isinstance(value, _dt.datetime):
+        return JekyllDate(value.date())
+    if isinstance(value, _dt.date):
+        return JekyllDate(value)
+    if not isinstance(value, str):
+        return JekyllDate(None, f"is a {type(value).__name__} ({value!r}), not a date")
+    text = value.strip()
+    iso = _ISO.match(text)
+    if iso:
+        year, month, day = (int(g) for g in iso.groups())
+        if not 1 <= month <= 12 or not 1 <= day <= 31:
+            return JekyllDate(None, f"'{value}' has no month {month}" if not 1 <= month <= 12 else f"'{value}' has no day {day}")
+        rolled = _roll(year, month, day)
+        if rolled.day != day:
+            return JekyllDate(rolled, f"'{value}' is not a real day; Jekyll rolls it over to {rolled.isoformat()}", strict=False)
+        strict = _ISO_STRICT.fullmatch(text) is not None
+        return JekyllDate(rolled, "" if strict else f"'{value}' has text Jekyll ignores after the date", strict=strict)
+    for pattern, order in ((_MONTH_NAME, "mdy"), (_DAY_MONTH_NAME, "dmy"), (_SLASHED, "slashed")):
+        match = pattern.search(text)
+        if not match:
+            continue
+        a, b, c = match.groups()
+        if order == "mdy":
+            year, month, day = int(c), _MONTHS[a.lower()], int(b)
+        elif order == "dmy":
+            year, month, day = int(c), _MONTHS[b.lower()], int(a)
+        else:  # Ruby reads dd/mm/yyyy
+            year, month, day = int(c), int(b), int(a)
+        if not 1 <= month <= 12 or not 1 <= day <= 31:
+            return JekyllDate(None, f"'{value}' is not a date Jekyll can read")
+        return JekyllDate(_roll(year, month, day), f"'{value}' is accepted but ambiguous to people and tools", strict=False)
+    return JekyllDate(None, f"'{value}' is not a date Jekyll can read")

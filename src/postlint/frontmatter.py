@@ -1,0 +1,175 @@
+"""Front matter the way Jekyll 4.3 reads it, with the position of every key.
+
+python-frontmatter (on the original design card) is deliberately not used: its boundary pattern
+(``^-{3,}\\s*$`` anywhere in the file) accepts ``----`` and a front matter that does not start
+the file, rejects Jekyll's ``...`` closing line, and returns no positions. Jekyll's own rule is
+small enough to state exactly here, and the YAML is composed once so that each key keeps its line.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml, as Jekyll's Psych; the pure-Python loader rejects some files Jekyll accepts
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+
+# Jekyll: has_yaml_header? is "\A---\s*\r?\n" on the first line, and the block is
+# "\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)" (multiline). Source.text has "\n" line breaks only.
+_OPENING = re.compile(r"---[ \t]*\n")
+_BLOCK = re.compile(r"---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
+
+
+class _JekyllLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader whose out-of-range timestamps stay strings instead of raising.
+
+    Jekyll rolls ``date: 2023-02-30`` over to March 2 and builds; PyYAML would raise a
+    ValueError and lose the whole front matter. The date rules judge the string instead.
+    """
+
+
+def _lenient_timestamp(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_JekyllLoader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+
+
+@dataclass
+class KeyInfo:
+    """Where one top-level key and its value stand (offsets into Source.text)."""
+
+    line: int
+    column: int
+    value_start: int
+    value_end: int
+
+
+@dataclass
+class FrontMatter:
+    present: bool = False
+    data: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    error_line: int = 1
+    error_column: int = 1
+    keys: dict[str, KeyInfo] = field(default_factory=dict)
+    duplicate_keys: list[tuple[str, int, int]] = field(default_factory=list)  # (key, line, first line)
+    end_line: int = 0  # line of the closing delimiter
+    body_offset: int = 0  # where the body starts in Source.text
+
+    def line_of(self, key: str) -> int:
+        info = self.keys.get(key)
+        return info.line if info else 1
+
+
+def parse_front_matter(text: str) -> FrontMatter:
+    """Split and parse the front matter at the start of `text` (a Source.text)."""
+    if not _OPENING.match(text):
+        return FrontMatter()
+    block = _BLOCK.match(text)
+    if block is None:
+        return FrontMatter(
+            present=True,
+            error="front matter has no closing '---' line: Jekyll renders the YAML as body text",
+            error_line=1,
+        )
+    yaml_start = block.start(1)
+    yaml_text = block.group(1)
+    first_line = text.count("\n", 0, yaml_start) + 1
+    closing_line = first_line + yaml_text.count("\n")
+    fm = FrontMatter(present=True, end_line=closing_line, body_offset=block.end())
+    if not yaml_text.strip():
+        return fm
+    loader = _JekyllLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        context = exc.context or ""
+        if exc.context_mark is not None and (mark is None or mark.index >= len(yaml_text.rstrip())):
+            # "end of stream" says nothing useful; the unclosed construct's start does.
+            mark = exc.context_mark
+            context = f"{context} that starts here" if context else ""
+        fm.error = f"invalid YAML: {exc.problem or exc}" + (f" ({context})" if context else "")
+        if mark is not None:
+            fm.error_line, fm.error_column = first_line + mark.line, mark.column + 1
+            unclosed = _unclosed_quote(yaml_text, mark.line)
+            if unclosed is not None:
+                line0, column0, quote = unclosed
+                fm.error = f"invalid YAML: the {quote} quote opened here is never closed on its line ({exc.problem})"
+                fm.error_line, fm.error_column = first_line + line0, column0 + 1
+        return fm
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        fm.error = f"invalid YAML: {exc}"
+        fm.error_line = first_line
+        return fm
+    finally:
+        loader.dispose()
+    if data is None:
+        return fm
+    if not isinstance(data, dict):
+        fm.error = f"front matter must be a mapping of keys to values, not a {_yaml_kind(data)}"
+        fm.error_line = first_line
+        return fm
+    fm.data = {str(k): v for k, v in data.items()}
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        line = first_line + key_node.start_mark.line
+        if key in seen:
+            fm.duplicate_keys.append((key, line, seen[key]))
+        else:
+            seen[key] = line
+        fm.keys[key] = KeyInfo(
+            line=line,
+            column=key_node.start_mark.column + 1,
+            value_start=yaml_start + value_node.start_mark.index,
+            value_end=yaml_start + value_node.end_mark.index,
+        )
+    return fm
+
+
+_QUOTED_VALUE = re.compile(r"""^\s*(?:- +)?[^\s:#'"][^:#]*:[ \t]+(["'])""")
+
+
+def _unclosed_quote(yaml_text: str, before_line: int) -> tuple[int, int, str] | None:
+    """The first line up to `before_line` whose quoted value does not close on that line.
+
+    An unbalanced quote is the most common YAML mistake in posts (an apostrophe inside a
+    single-quoted title), and libyaml reports it lines later, where the damage surfaces.
+    """
+    for index, line in enumerate(yaml_text.split("\n")[: before_line + 1]):
+        match = _QUOTED_VALUE.match(line)
+        if not match:
+            continue
+        quote = match.group(1)
+        rest = line[match.end():]
+        if quote == "'":
+            rest = rest.replace("''", "")
+        else:
+            rest = re.sub(r'\\.', "", rest)
+        if quote not in rest:
+            return index, match.end() - 1, "double" if quote == '"' else "single"
+        if index >= before_line:
+            break
+    return None
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return "date"
+    return type(value).__name__

@@ -1,0 +1,400 @@
+"""The body of a post: Markdown tokens, links, images, headings, code and prose, with offsets.
+
+Markdown is parsed from `masked`: Source.text with the front matter blanked and every Liquid tag
+replaced by same-length filler, so Liquid never confuses the parser and every offset found in
+`masked` is an offset in Source.text (see source.py). markdown-it gives block tokens with line
+maps only; inline links and images are located by walking each block's source with a cursor and
+checking every candidate against what markdown-it parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference, unescapeAll
+from markdown_it.token import Token
+
+from postlint.html import HtmlElement, html_elements
+
+IAL = re.compile(r"\{:([^}\n]*)\}")
+_IAL_ATTR = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|\.([\w-]+)|#([\w-]+)""")
+_LINE_PREFIX = re.compile(r"^[ \t]*(?:(?:[>*+-]|\d{1,9}[.)]|#{1,6})(?=[ \t]|$)[ \t]*)*", re.M)
+_MARKUP = re.compile(r"\\(?=[!-/:-@\[-`{-~])|[*_~|]+|!?\[|\]|[ \t]#+[ \t]*$|https?://\S+", re.M)
+_HTML_TAG = re.compile(r"<[A-Za-z/!][^>]*>")
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+@dataclass
+class Link:
+    kind: Literal["inline", "reference", "autolink", "html"]
+    text: str  # the label as a reader sees it
+    href: str  # the destination as written (Liquid left in place)
+    start: int  # offset of the link's first character
+    end: int  # offset just past the link (and its attribute list)
+    href_start: int  # offset of the destination (the link's start when not written inline)
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Image:
+    kind: Literal["markdown", "html"]
+    alt: str | None  # None: no alt attribute at all (HTML only)
+    src: str  # as written (Liquid left in place)
+    start: int
+    end: int
+    src_start: int
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    start: int  # offset of the heading line
+    line: int
+    setext: bool
+
+
+@dataclass
+class Body:
+    """Everything postlint reads from a post body; offsets are into Source.text."""
+
+    masked: str
+    tokens: list[Token]
+    links: list[Link] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    code_ranges: list[tuple[int, int]] = field(default_factory=list)
+    html_ranges: list[tuple[int, int]] = field(default_factory=list)
+    prose: str = ""  # Source.text with everything but readable prose blanked (same length)
+
+
+def parse_ial(text: str) -> dict[str, str]:
+    """Attributes of a kramdown inline attribute list body (``target="_blank" .cls #id``)."""
+    attrs: dict[str, str] = {}
+    for m in _IAL_ATTR.finditer(text):
+        if m.group(1):
+            attrs[m.group(1)] = next(g for g in (m.group(2), m.group(3), m.group(4)) if g is not None)
+        elif m.group(5):
+            attrs["class"] = (attrs.get("class", "") + " " + m.group(5)).strip()
+        elif m.group(6):
+            attrs["id"] = m.group(6)
+    return attrs
+
+
+def _unescaped_find(text: str, needle: str, start: int, end: int) -> int:
+    """Offset of `needle` in text[start:end] not preceded by an odd run of backslashes."""
+    pos = text.find(needle, start, end)
+    while pos != -1:
+        slashes = 0
+        while pos - slashes - 1 >= start and text[pos - slashes - 1] == "\\":
+            slashes += 1
+        if slashes % 2 == 0:
+            return pos
+        pos = text.find(needle, pos + 1, end)
+    return -1
+
+
+def _match_bracket(text: str, pos: int, end: int, open_: str, close: str) -> int:
+    """Offset of the bracket closing the one at `pos`, or -1."""
+    depth = 0
+    i = pos
+    while i < end:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == open_:
+            depth += 1
+        elif ch == close:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+@dataclass
+class _Span:
+    form: Literal["inline", "full", "collapsed", "shortcut"]
+    label_end: int  # offset of the closing "]"
+    dest_start: int
+    dest_end: int
+    end: int
+    ref: str
+
+
+def _link_span(text: str, pos: int, end: int) -> _Span | None:
+    """Parse the link or image source starting at the "[" at `pos`."""
+    label_end = _match_bracket(text, pos, end, "[", "]")
+    if label_end == -1:
+        return None
+    after = label_end + 1
+    if after < end and text[after] == "(":
+        i = after + 1
+        while i < end and text[i] in " \t\n":
+            i += 1
+        dest_start = i
+        if i < end and text[i] == "<":
+            close = text.find(">", i, end)
+            if close == -1:
+                return None
+            dest_start, dest_end, i = i + 1, close, close + 1
+        else:
+            depth = 0
+            while i < end and text[i] not in " \t\n":
+                ch = text[i]
+                if ch == "\\":
+                    i += 2
+                    continue
+                if ch == "(":
+                    depth += 1
+                elif ch == ")":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                i += 1
+            dest_end = i
+        close_paren = _match_bracket(text, after, end, "(", ")")
+        if close_paren == -1:
+            return None
+        return _Span("inline", label_end, dest_start, dest_end, close_paren + 1, "")
+    if after < end and text[after] == "[":
+        ref_end = _match_bracket(text, after, end, "[", "]")
+        if ref_end != -1:
+            ref = text[after + 1:ref_end]
+            form: Literal["full", "collapsed"] = "full" if ref.strip() else "collapsed"
+            label = ref if ref.strip() else text[pos + 1:label_end]
+            return _Span(form, label_end, pos, pos, ref_end + 1, label)
+    return _Span("shortcut", label_end, pos, pos, label_end + 1, text[pos + 1:label_end])
+
+
+class _BodyBuilder:
+    def __init__(self, text: str, masked: str, line_starts: list[int], env: dict) -> None:
+        self.text = text
+        self.masked = masked
+        self.line_starts = line_starts
+        self.references = env.get("references", {})
+        self.md = markdown_parser()
+        self.prose_ranges: list[tuple[int, int]] = []
+        self.blank_ranges: list[tuple[int, int]] = []
+
+    def line_offset(self, line0: int) -> int:
+        if line0 >= len(self.line_starts):
+            return len(self.text)
+        return self.line_starts[line0]
+
+    def accept_span(self, span: _Span, token: Token, key: str) -> bool:
+        """Does the candidate source span produce what markdown-it parsed?"""
+        if span.form == "inline":
+            dest = self.masked[span.dest_start:span.dest_end]
+            return self.md.normalizeLink(unescapeAll(dest)) == token.attrGet(key)
+        return normalizeReference(span.ref) in self.references
+
+    def walk_inline(self, token: Token, body: Body) -> None:
+        start = self.line_offset(token.map[0])
+        end = self.line_offset(token.map[1])
+        self.prose_ranges.append((start, end))
+        masked = self.masked
+        cursor = start
+        open_links: list[tuple[Link, list[str]]] = []
+        open_html: list[tuple[Link, list[str]]] = []
+        for child in token.children or []:
+            kind = child.type
+            if kind in ("text", "softbreak", "hardbreak") or kind.endswith(("_open", "_close")) and kind not in ("link_open", "link_close"):
+                if kind == "text":
+                    for _, parts in open_links + open_html:
+                        parts.append(child.content)
+                elif kind != "text" and kind.endswith("break"):
+                    for _, parts in open_links + open_html:
+                        parts.append(" ")
+                continue
+            if kind == "code_inline":
+                pos = _unescaped_find(masked, child.markup, cursor, end)
+                if pos == -1:
+                    continue
+                close = masked.find(child.markup, pos + len(child.markup), end)
+                stop = end if close == -1 else close + len(child.markup)
+                body.code_ranges.append((pos, stop))
+                self.blank_ranges.append((pos, stop))
+                for _, parts in open_links + open_html:
+                    parts.append(child.content)
+                cursor = stop
+            elif kind == "link_open":
+                if child.markup == "autolink":
+                    pos = _unescaped_find(masked, "<", cursor, end)
+                    close = masked.find(">", pos, end) if pos != -1 else -1
+                    if pos == -1 or close == -1:
+                        continue
+                    link = Link("autolink", "", self.text[pos + 1:close], pos, close + 1, pos + 1)
+                    self.blank_ranges.append((pos, close + 1))
+                    open_links.append((link, []))
+                    cursor = close + 1
+                    continue
+                found = self.locate(child, cursor, end, image=False)
+                if found is None:
+                    continue
+                pos, span = found
+                link = Link(
+                    "inline" if span.form == "inline" else "reference",
+                    "",
+                    self.text[span.dest_start:span.dest_end] if span.form == "inline" else child.attrGet("href") or "",
+                    pos,
+                    span.end,
+                    span.dest_start,
+                )
+                self.take_ial(link, span.end)
+                self.blank_ranges.append((span.label_end, link.end))
+                open_links.append((link, []))
+                cursor = pos + 1
+            elif kind == "link_close":
+                if open_links:
+                    link, parts = open_links.pop()
+                    link.text = "".join(parts).strip()
+                    body.links.append(link)
+                    cursor = max(cursor, link.end)
+            elif kind == "image":
+                found = self.locate(child, cursor, end, image=True)
+                if found is None:
+                    continue
+                pos, span = found
+                image = Image(
+                    "markdown",
+                    child.content,
+                    self.text[span.dest_start:span.dest_end] if span.form == "inline" else child.attrGet("src") or "",
+                    pos - 1,
+                    span.end,
+                    span.dest_start,
+                )
+                self.take_ial(image, span.end)
+                body.images.append(image)
+                self.blank_ranges.append((image.start, image.end))
+                for _, parts in open_links + open_html:
+                    parts.append(child.content)
+                cursor = image.end
+            elif kind == "html_inline":
+                pos = masked.find(child.content, cursor, end)
+                if pos == -1:
+                    continue
+                stop = pos + len(child.content)
+                self.blank_ranges.append((pos, stop))
+                cursor = stop
+                lowered = child.content[:4].lower()
+                if lowered.startswith("</a"):
+                    if open_html:
+                        link, parts = open_html.pop()
+                        link.text = "".join(parts).strip()
+                        link.end = stop
+                        body.links.append(link)
+                elif lowered.startswith(("<a ", "<a\n", "<a>", "<img")):
+                    for element in html_elements(self.text[pos:stop], pos):
+                        if element.tag == "a":
+                            open_html.append((html_link(element), []))
+                        else:
+                            body.images.append(html_image(element))
+
+    def locate(self, token: Token, cursor: int, end: int, image: bool) -> tuple[int, _Span] | None:
+        needle = "![" if image else "["
+        key = "src" if image else "href"
+        pos = _unescaped_find(self.masked, needle, cursor, end)
+        while pos != -1:
+            bracket = pos + 1 if image else pos
+            if image or pos == 0 or self.masked[pos - 1] != "!":
+                span = _link_span(self.masked, bracket, end)
+                if span is not None and self.accept_span(span, token, key):
+                    return bracket, span
+            pos = _unescaped_find(self.masked, needle, pos + 1, end)
+        return None
+
+    def take_ial(self, item: Link | Image, at: int) -> None:
+        match = IAL.match(self.masked, at)
+        if match:
+            item.attrs.update(parse_ial(match.group(1)))
+            item.end = match.end()
+            self.blank_ranges.append((match.start(), match.end()))
+
+    def walk_html_block(self, token: Token, body: Body) -> None:
+        start = self.line_offset(token.map[0])
+        end = self.line_offset(token.map[1])
+        body.html_ranges.append((start, end))
+        fragment = self.text[start:end]
+        if "<a" not in fragment and "<A" not in fragment and "<img" not in fragment.lower():
+            return
+        for element in html_elements(fragment, start):
+            if element.tag == "a":
+                link = html_link(element)
+                body.links.append(link)
+            else:
+                body.images.append(html_image(element))
+
+
+def html_link(element: HtmlElement) -> Link:
+    href = element.attrs.get("href") or ""
+    return Link("html", element.text, href, element.start, element.end, element.attr_offset("href"), dict(element.attrs))
+
+
+def html_image(element: HtmlElement) -> Image:
+    alt = element.attrs.get("alt") if element.has_value("alt") else None
+    return Image("html", alt, element.attrs.get("src") or "", element.start, element.end,
+                 element.attr_offset("src"), dict(element.attrs))
+
+
+def parse_body(text: str, masked: str, line_starts: list[int], not_prose: list[tuple[int, int]]) -> Body:
+    """Parse the Markdown in `masked` (see module docs) into a Body.
+
+    `not_prose` are spans (Liquid tags, highlight blocks) that prose rules must never see.
+    """
+    env: dict = {}
+    tokens = markdown_parser().parse(masked, env)
+    body = Body(masked=masked, tokens=tokens)
+    builder = _BodyBuilder(text, masked, line_starts, env)
+    builder.blank_ranges.extend(not_prose)
+    heading: Token | None = None
+    for token in tokens:
+        if token.type == "heading_open":
+            heading = token
+        elif token.type == "inline" and token.map is not None:
+            builder.walk_inline(token, body)
+            if heading is not None and heading.map is not None:
+                line0 = heading.map[0]
+                body.headings.append(Heading(
+                    level=int(heading.tag[1]),
+                    text="".join(c.content for c in token.children or [] if c.type in ("text", "code_inline")).strip(),
+                    start=builder.line_offset(line0),
+                    line=line0 + 1,
+                    setext=heading.markup in ("=", "-"),
+                ))
+                heading = None
+        elif token.type in ("fence", "code_block") and token.map is not None:
+            body.code_ranges.append((builder.line_offset(token.map[0]), builder.line_offset(token.map[1])))
+        elif token.type == "html_block" and token.map is not None:
+            builder.walk_html_block(token, body)
+    body.links.sort(key=lambda link: link.start)
+    body.images.sort(key=lambda image: image.start)
+    body.code_ranges.sort()
+    body.prose = _prose(text, builder.prose_ranges, builder.blank_ranges)
+    return body
+
+
+def _prose(text: str, keep: list[tuple[int, int]], blank: list[tuple[int, int]]) -> str:
+    """`text` reduced to what a reader reads: inline content without markup, code or URLs."""
+    chars = list(_NEWLINES_ONLY.sub(" ", text))
+    for start, end in keep:
+        chars[start:end] = text[start:end]
+    for start, end in blank:
+        chars[start:end] = _NEWLINES_ONLY.sub(" ", text[start:end])
+    prose = "".join(chars)
+    prose = _LINE_PREFIX.sub(lambda m: " " * len(m.group(0)), prose)
+    prose = _HTML_TAG.sub(lambda m: _NEWLINES_ONLY.sub(" ", m.group(0)), prose)
+    return _MARKUP.sub(lambda m: " " * len(m.group(0)), prose)
+
+
+_NEWLINES_ONLY = re.compile(r"[^\n]")

@@ -1,0 +1,117 @@
+"""A post (or page) parsed once: source, front matter, Liquid, Markdown body.
+
+Rules only read a Post; the costly parts (Liquid scan, Markdown body) are computed on first use
+and kept, so each file is parsed at most once whatever the number of rules.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from postlint.frontmatter import FrontMatter, parse_front_matter
+from postlint.liquid import LiquidScan, LiquidTag, mask, scan_liquid
+from postlint.html import html_elements
+from postlint.markdown import Body, html_image, html_link, parse_body
+from postlint.source import Source
+
+MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkdown", ".mkdn", ".mkd"})
+POST_EXTENSIONS = MARKDOWN_EXTENSIONS | {".html", ".htm"}
+# Jekyll's Document::DATE_FILENAME_MATCHER: a date, a slug, an extension.
+POST_FILENAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^./]+)$")
+
+PostKind = Literal["post", "draft", "page"]
+
+
+def filename_date(name: str) -> _dt.date | None:
+    """The date in a post file name, or None when it has none or it is not a real date."""
+    match = POST_FILENAME.match(name)
+    if not match:
+        return None
+    try:
+        year, month, day = (int(part) for part in match.group(1).split("-"))
+        return _dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+class Post:
+    def __init__(self, source: Source, rel: str, display: str, kind: PostKind, read_error: str | None = None) -> None:
+        self.source = source
+        self.rel = rel  # relative to the site root, "/" separators
+        self.display = display  # as reported: relative to the current directory
+        self.kind = kind
+        self.read_error = read_error
+        self.front_matter: FrontMatter = parse_front_matter(source.text) if read_error is None else FrontMatter()
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    @property
+    def data(self) -> dict:
+        return self.front_matter.data
+
+    @property
+    def is_markdown(self) -> bool:
+        return self.path.suffix.lower() in MARKDOWN_EXTENSIONS
+
+    @property
+    def body_offset(self) -> int:
+        return self.front_matter.body_offset
+
+    @property
+    def body_line(self) -> int:
+        """The 1-based line on which the body starts."""
+        return self.source.position(self.body_offset)[0]
+
+    @property
+    def filename_date(self) -> _dt.date | None:
+        return filename_date(self.path.name)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.source.position(offset)
+
+    @cached_property
+    def liquid(self) -> LiquidScan:
+        """Liquid tags of the body (Jekyll does not render Liquid in front matter)."""
+        return scan_liquid(self.text, self.body_offset)
+
+    def tags(self, name: str) -> list[LiquidTag]:
+        return [tag for tag in self.liquid.tags if tag.kind == "tag" and tag.name == name]
+
+    @cached_property
+    def body(self) -> Body:
+        text = self.text
+        liquid_spans = [(tag.start, tag.end) for tag in self.liquid.tags]
+        blank_front_matter = [(0, self.body_offset)] if self.body_offset else []
+        masked = mask(mask(text, liquid_spans), blank_front_matter, fill=" ")
+        not_prose = liquid_spans + self.liquid.code_ranges + blank_front_matter
+        if self.is_markdown:
+            body = parse_body(text, masked, self.source.line_starts, not_prose)
+        else:
+            body = parse_body(text, mask(masked, [(self.body_offset, len(text))], fill=" "), self.source.line_starts, not_prose)
+            _add_html(body, text, self.body_offset)
+        body.code_ranges.extend(self.liquid.code_ranges)
+        body.code_ranges.sort()
+        return body
+
+    def in_code(self, offset: int) -> bool:
+        """Is `offset` inside a code block, a code span or a {% highlight %} block?"""
+        return any(start <= offset < end for start, end in self.body.code_ranges)
+
+
+def _add_html(body: Body, text: str, offset: int) -> None:
+    """An HTML post: its links and images come from the HTML itself."""
+    for element in html_elements(text[offset:], offset):
+        if element.tag == "a":
+            body.links.append(html_link(element))
+        else:
+            body.images.append(html_image(element))

@@ -1,0 +1,141 @@
+"""Rules: the @rule decorator, discovery through entry points, lookup by code, prefix or name.
+
+Built-in rule modules register through the same entry-point group (``postlint.rules``) that
+third-party plugins use; each entry point names a module whose import registers its rules. A
+module that fails to import is recorded in `Registry.load_errors` and the run goes on.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from postlint.finding import SEVERITIES
+from postlint.options import Option
+
+ENTRY_POINT_GROUP = "postlint.rules"
+_CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options")
+
+
+@dataclass
+class Rule:
+    code: str
+    name: str
+    severity: str
+    check: Callable[..., Iterable[Any]]
+    doc: str
+    options: dict[str, Option] = field(default_factory=dict)
+    enabled: bool = True  # on unless the config turns it off (False: opt-in rules)
+    fixable: bool = False
+    origin: str = "postlint"  # the module or YAML file that defines it
+
+    @property
+    def summary(self) -> str:
+        for line in self.doc.splitlines():
+            if line.strip() and not line.startswith("#"):
+                return line.strip()
+        return ""
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: option.default for name, option in self.options.items()}
+
+
+_declared: list[Rule] = []
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    severity: str,
+    options: Iterable[Option] = (),
+    enabled: bool = True,
+    fixable: bool = False,
+) -> Callable[[Callable], Callable]:
+    """Register the decorated function ``(post, ctx) -> Iterable[Problem]`` as a rule.
+
+    The function's docstring is the rule's documentation: a one-line summary, then the
+    sections "## What it does", "## Why is this bad?", "## Example", "## Use instead" and
+    "## Options".
+    """
+    if not _CODE.match(code) or not _NAME.match(name) or severity not in SEVERITIES:
+        raise ValueError(f"bad rule declaration {code} {name} {severity}")
+
+    def register(func: Callable) -> Callable:
+        _declared.append(Rule(
+            code=code,
+            name=name,
+            severity=severity,
+            check=func,
+            doc=inspect.cleandoc(func.__doc__ or ""),
+            options={option.name: option for option in options},
+            enabled=enabled,
+            fixable=fixable,
+            origin=func.__module__,
+        ))
+        return func
+
+    return register
+
+
+class Registry:
+    def __init__(self) -> None:
+        self.rules: dict[str, Rule] = {}  # by code
+        self.by_name: dict[str, Rule] = {}
+        self.load_errors: list[str] = []
+
+    def add(self, new: Rule) -> None:
+        clash = self.rules.get(new.code) or self.by_name.get(new.name)
+        if clash is not None:
+            if clash is not new and clash.check is not new.check:
+                self.load_errors.append(
+                    f"rule {new.code} {new.name} from {new.origin} clashes with {clash.code} {clash.name} from {clash.origin}; kept the first"
+                )
+            return
+        self.rules[new.code] = new
+        self.by_name[new.name] = new
+
+    def get(self, key: str) -> Rule | None:
+        return self.rules.get(key) or self.by_name.get(key)
+
+    def select(self, selector: str) -> list[Rule]:
+        """Rules named by a code, a code prefix (``FM``, ``LNK00``) or a name."""
+        exact = self.get(selector)
+        if exact is not None:
+            return [exact]
+        if selector and selector.upper() == selector:
+            return [r for code, r in self.rules.items() if code.startswith(selector)]
+        return []
+
+    def sorted(self) -> list[Rule]:
+        return sorted(self.rules.values(), key=lambda r: r.code)
+
+
+def load_registry(yaml_rule_dirs: Iterable[str] = ()) -> Registry:
+    """Every rule: entry-point modules (built-in and plugins), then YAML rule folders."""
+    from importlib import import_module
+    from importlib.metadata import entry_points
+
+    from postlint import yamlrules
+
+    registry = Registry()
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            import_module(entry.value.split(":")[0])
+        except Exception as exc:  # a broken plugin must not take the run down
+            registry.load_errors.append(f"rule plugin '{entry.name}' ({entry.value}) failed to load: {type(exc).__name__}: {exc}")
+    for declared in _declared:
+        registry.add(declared)
+    for folder in [yamlrules.builtin_dir(), *yaml_rule_dirs]:
+        if folder is None:
+            continue
+        rules, errors = yamlrules.load_folder(folder)
+        registry.load_errors.extend(errors)
+        for yaml_rule in rules:
+            registry.add(yaml_rule)
+    return registry

@@ -1,0 +1,71 @@
+"""The terminal report: findings grouped by file with the source line and a caret, then a summary.
+
+Colour comes from rich and follows its rules: none when the output is not a terminal or when
+NO_COLOR is set, so the same report reads well in a CI log.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+
+from postlint.engine import RunResult
+from postlint.finding import Finding
+
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _caret_line(finding: Finding) -> tuple[str, str]:
+    """The source line (tabs expanded) and a caret under the finding's column."""
+    source = finding.source_line
+    if len(source) > 160:  # keep huge lines readable: show a window around the column
+        start = max(0, finding.column - 80)
+        source = ("…" if start else "") + source[start:start + 160] + "…"
+        column = finding.column - start + (1 if start else 0)
+    else:
+        column = finding.column
+    prefix = source[: column - 1]
+    pad = len(prefix.expandtabs(4))
+    return source.expandtabs(4), " " * pad + "^"
+
+
+def write_findings(console: Console, result: RunResult, show_source: bool = True) -> None:
+    for path, group in groupby(result.findings, key=lambda f: f.path):
+        console.print(f"[bold underline]{escape(path)}[/]")
+        for finding in group:
+            style = STYLE.get(finding.severity, "")
+            location = f"{finding.path}:{finding.line}:{finding.column}"
+            console.print(
+                f"  {escape(location)}  [{style}]{finding.severity}[/]  "
+                f"[bold]{finding.code}[/] [dim]{finding.rule}[/]  {escape(finding.message)}",
+                soft_wrap=True,
+            )
+            if show_source and finding.source_line.strip():
+                source, caret = _caret_line(finding)
+                gutter = f"{finding.line:>6} | "
+                console.print(f"[dim]{gutter}[/]{escape(source)}", soft_wrap=True, highlight=False)
+                console.print(f"[dim]{' ' * (len(gutter) - 2)}| [/][{style}]{caret}[/]", soft_wrap=True)
+        console.print()
+
+
+def write_summary(console: Console, result: RunResult) -> None:
+    severities = Counter(f.severity for f in result.findings)
+    rules = Counter(f"{f.code} {f.rule}" for f in result.findings)
+    files_with = len({f.path for f in result.findings})
+    files = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''}"
+    if result.findings:
+        parts = [f"[{STYLE[s]}]{severities[s]} {s}{'s' if severities[s] != 1 else ''}[/]"
+                 for s in ("error", "warning", "info") if severities[s]]
+        console.print(f"Found {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} "
+                      f"({', '.join(parts)}) in {files_with} of {files} checked in {result.seconds:.2f}s.")
+        for name, count in sorted(rules.items(), key=lambda item: (-item[1], item[0])):
+            console.print(f"  {count:>5}  {escape(name)}")
+    else:
+        console.print(f"[green]No findings[/] in {files} checked in {result.seconds:.2f}s.")
+    if result.fixed:
+        console.print(f"Fixed {result.fixed} finding{'s' if result.fixed != 1 else ''}.")
+    for error in result.errors:
+        console.print(f"[bold red]error:[/] {escape(error)}", soft_wrap=True)

@@ -1,0 +1,34 @@
+"""File-level rules: what stops postlint from reading a file at all."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from postlint.finding import Problem
+from postlint.registry import rule
+
+
+@rule("PL002", "file-unreadable", severity="error")
+def file_unreadable(post, ctx) -> Iterator[Problem]:
+    """A file postlint was asked to lint cannot be read as text.
+
+    ## What it does
+    Reports a file that is not valid UTF-8 (or UTF-16 with a byte-order mark), is binary, is
+    larger than `max_file_size`, is a folder, or cannot be opened. The file is skipped; every
+    other file is still linted.
+
+    ## Why is this bad?
+    Jekyll reads posts as UTF-8: a post in another encoding renders as garbage or stops the
+    build, and a binary file in `_posts` is almost always a mistake.
+
+    ## Example
+    A post saved as Windows-1252 with a curly quote (byte 0x92) in it.
+
+    ## Use instead
+    Save the file as UTF-8.
+
+    ## Options
+    None. The size limit is the top-level `max_file_size` setting (bytes, default 10 MiB).
+    """
+    if post.read_error is not None:
+        yield Problem(1, 1, post.read_error)

@@ -1,0 +1,319 @@
+"""Front-matter rules (FM): the YAML block at the top of every post."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from postlint.dates import judge_date
+from postlint.finding import Problem
+from postlint.options import Option
+from postlint.registry import rule
+
+POST_KINDS = ("post", "draft")
+
+
+def _is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, dict)):
+        return not value
+    return False
+
+
+@rule("FM001", "front-matter-invalid", severity="error")
+def front_matter_invalid(post, ctx) -> Iterator[Problem]:
+    """Front matter that Jekyll cannot read, or a post without any.
+
+    ## What it does
+    Reports YAML that does not parse (with the YAML error's own line and column), a top level
+    that is a list or a string instead of a mapping, an opening `---` with no closing line, a
+    key written twice, and a post or draft with no front matter at all (including one whose
+    `---` does not stand on the very first line).
+
+    ## Why is this bad?
+    Jekyll prints a YAML exception but still exits 0 and publishes the post at a junk URL with
+    no layout; a missing closing `---` renders the YAML as body text without any error; a
+    duplicated key silently keeps only the last value. None of these show up in a build log
+    anyone reads.
+
+    ## Example
+    ```markdown
+    ---
+    title: "Unclosed quote
+    date: 2024-01-15
+    ---
+    ```
+
+    ## Use instead
+    ```markdown
+    ---
+    title: "Closed quote"
+    date: 2024-01-15
+    ---
+    ```
+
+    ## Options
+    None.
+    """
+    fm = post.front_matter
+    if fm.error:
+        yield Problem(fm.error_line, fm.error_column, fm.error, fingerprint=fm.error)
+        return
+    if fm.present:
+        for key, line, first_line in fm.duplicate_keys:
+            yield Problem(line, 1, f"key '{key}' is also written on line {first_line}; Jekyll keeps only the last value",
+                          fingerprint=key)
+        return
+    if post.kind in POST_KINDS:
+        stripped = post.text.lstrip()
+        if stripped.startswith("---") and stripped is not post.text:
+            line = post.position(len(post.text) - len(stripped))[0]
+            yield Problem(line, 1, "front matter must start on the first line; with anything before its '---' "
+                                   "Jekyll treats the YAML as body text", fingerprint="late")
+        else:
+            yield Problem(1, 1, "post has no front matter ('---' on the first line); Jekyll renders it without "
+                                "a layout or title", fingerprint="missing")
+
+
+@rule("FM002", "front-matter-required", severity="error",
+      options=[Option("keys", "list[str]", ["title", "date"], "Keys every post must have, each with a non-empty value."),
+               Option("filename_date", "bool", True, "A post's file-name date satisfies a required `date` key.")])
+def front_matter_required(post, ctx) -> Iterator[Problem]:
+    """A post is missing a front-matter key the site requires, or leaves it empty.
+
+    ## What it does
+    Checks that each key listed in `keys` is present in every post and draft and has a
+    non-empty value (not blank, not `null`, not an empty list).
+
+    ## Why is this bad?
+    Layouts and SEO tags read these keys: a post without `description` gets no meta
+    description, one without `alt` an image nobody can describe. Jekyll never complains.
+
+    ## Example
+    ```yaml
+    ---
+    title: Quarterly report
+    description:
+    ---
+    ```
+
+    ## Use instead
+    ```yaml
+    ---
+    title: Quarterly report
+    description: What changed this quarter and what comes next.
+    ---
+    ```
+
+    ## Options
+    - `keys` (list of strings, default `[title, date]`): the required keys.
+    - `filename_date` (boolean, default true): Jekyll takes a post's date from its file name
+      (`2024-01-15-slug.md`), so a post with a valid file-name date needs no `date` key, and
+      neither does a draft (it gets its date when it moves into `_posts`).
+      Set it to false to require the key in front matter as well.
+    """
+    fm = post.front_matter
+    if post.kind not in POST_KINDS or not fm.present or fm.error:
+        return
+    for key in ctx.options.keys:
+        if key == "date" and ctx.options.filename_date and key not in fm.keys \
+                and (post.kind == "draft" or post.filename_date is not None):
+            continue  # Jekyll dates a post from its file name, a draft from when it is published
+        if key not in post.data:
+            yield Problem(1, 1, f"missing required front-matter key '{key}'", fingerprint=key)
+        elif _is_empty(post.data[key]):
+            info = fm.keys[key]
+            yield Problem(info.line, info.column, f"front-matter key '{key}' is empty", fingerprint=key)
+
+
+@lru_cache(maxsize=8)
+def _load_schema(path: str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _schema_problems(post, schema_path: Path) -> Iterator[Problem]:
+    import jsonschema  # only sites with a schema pay for importing it
+
+    schema = _load_schema(str(schema_path))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    data = json.loads(json.dumps(post.data, default=str))
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        key = str(error.absolute_path[0]) if error.absolute_path else ""
+        location = ".".join(str(p) for p in error.absolute_path) or "front matter"
+        yield Problem(post.front_matter.line_of(key), 1, f"{location}: {error.message}", fingerprint=location)
+
+
+@rule("FM003", "front-matter-schema", severity="error", options=[
+    Option("patterns", "dict[str, str]", {"time_read": r"\d+ min"},
+           "Keys whose string value must fully match a regular expression."),
+    Option("list_keys", "list[str]", ["categories", "tags"], "Keys that must be a list of strings or one string."),
+    Option("string_keys", "list[str]", ["title", "description", "excerpt", "permalink", "layout", "author", "h1", "alt"],
+           "Keys that must be text, not a number, list or mapping."),
+    Option("schema", "str|null", None, "A JSON Schema file (relative to the config file) the whole front matter must satisfy."),
+])
+def front_matter_schema(post, ctx) -> Iterator[Problem]:
+    """A front-matter value has the wrong type or format.
+
+    ## What it does
+    Checks that `date` is a date Jekyll can read, that list keys (`categories`, `tags`) are
+    lists of strings or one string, that text keys (`title`, `description`, ...) are text,
+    that `published` is true or false, that values listed in `patterns` match their pattern
+    (by default `time_read` must read like `5 min`), and, when `schema` names a JSON Schema
+    file, that the whole front matter satisfies it.
+
+    ## Why is this bad?
+    `date: not-a-date` or a month of 31 stops `jekyll build`; `categories: 2023` or
+    `title: [a, b]` renders nonsense in layouts and feeds; `time_read: five` breaks the
+    template that prints it.
+
+    ## Example
+    ```yaml
+    date: 2024-31-01
+    categories: 2024
+    time_read: five minutes
+    ```
+
+    ## Use instead
+    ```yaml
+    date: 2024-01-31
+    categories: [Reports]
+    time_read: 5 min
+    ```
+
+    ## Options
+    - `patterns` (mapping of key to regular expression, default `{time_read: '\\d+ min'}`).
+    - `list_keys` (list, default `[categories, tags]`).
+    - `string_keys` (list, default `[title, description, excerpt, permalink, layout, author, h1, alt]`).
+    - `schema` (path, default none): a JSON Schema (draft 2020-12) for the front matter,
+      relative to `.postlint.yaml`.
+    """
+    fm = post.front_matter
+    if not fm.present or fm.error:
+        return
+    data = post.data
+
+    def at(key: str) -> tuple[int, int]:
+        info = fm.keys.get(key)
+        return (info.line, info.column) if info else (1, 1)
+
+    if "date" in data and data["date"] is not None:
+        judged = judge_date(data["date"])
+        if judged.date is None:
+            yield Problem(*at("date"), f"date {judged.problem}: `jekyll build` stops on this post", fingerprint="date")
+    for key in ctx.options.list_keys:
+        value = data.get(key)
+        if value is None or isinstance(value, str):
+            continue
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            yield Problem(*at(key), f"'{key}' must be a list of strings or one string, not {_describe(value)}", fingerprint=key)
+    for key in ctx.options.string_keys:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            yield Problem(*at(key), f"'{key}' must be text, not {_describe(value)}", fingerprint=key)
+    if "published" in data and not isinstance(data["published"], bool):
+        yield Problem(*at("published"), f"'published' must be true or false, not {_describe(data['published'])}",
+                      fingerprint="published")
+    for key, pattern in ctx.options.patterns.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        if not re.fullmatch(pattern, str(value).strip()):
+            yield Problem(*at(key), f"'{key}' is '{value}', which does not match the expected format /{pattern}/",
+                          fingerprint=key)
+    if ctx.options.schema:
+        base = ctx.config.path.parent if ctx.config.path else ctx.site.root
+        yield from _schema_problems(post, base / ctx.options.schema)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "a list" if all(isinstance(v, str) for v in value) else "a list with non-text items"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    return f"a {type(value).__name__} ({value})"
+
+
+@rule("FM004", "front-matter-date", severity="warning")
+def front_matter_date(post, ctx) -> Iterator[Problem]:
+    """The front-matter date disagrees with the file name, or is written loosely.
+
+    ## What it does
+    Compares the calendar day of the front-matter `date` with the date in the post's file
+    name, and reports dates Jekyll accepts only by guessing: impossible days it rolls over
+    (`2023-02-30` becomes March 2), trailing text it ignores, and formats such as
+    `27/07/2021` or `July 27, 2021`.
+
+    ## Why is this bad?
+    The front-matter date silently wins: the post's URL, its place in the archive and its feed
+    date all move, while the file name (what `post_url` uses) still says the old day.
+
+    ## Example
+    File `_posts/2024-03-01-launch.md` with `date: 2024-02-28`.
+
+    ## Use instead
+    Make them agree: rename the file or correct the date. Write dates as `YYYY-MM-DD`
+    (optionally with a time and offset).
+
+    ## Options
+    None.
+    """
+    fm = post.front_matter
+    if post.kind != "post" or not fm.present or fm.error or post.data.get("date") is None:
+        return
+    judged = judge_date(post.data["date"])
+    if judged.date is None:
+        return  # front-matter-schema reports dates that stop the build
+    info = fm.keys["date"]
+    if judged.problem:
+        yield Problem(info.line, info.column, f"date {judged.problem}; write YYYY-MM-DD", fingerprint="format")
+    file_date = post.filename_date
+    if file_date is not None and file_date != judged.date:
+        yield Problem(info.line, info.column,
+                      f"front-matter date {judged.date.isoformat()} differs from the file name's {file_date.isoformat()}; "
+                      "Jekyll publishes on the front-matter date", fingerprint=f"{judged.date}/{file_date}")
+
+
+@rule("FM005", "post-filename", severity="error")
+def post_filename(post, ctx) -> Iterator[Problem]:
+    """A file in `_posts` whose name Jekyll cannot read as `YYYY-MM-DD-slug.ext`.
+
+    ## What it does
+    Reports files in a `_posts` folder whose name has no date (Jekyll silently skips them: the
+    post is never published) or whose date is not a real date (`2023-13-45-x.md` stops the
+    build).
+
+    ## Why is this bad?
+    A skipped post gives no error at all; an impossible date fails the whole site.
+
+    ## Example
+    `_posts/launch-announcement.md`, `_posts/2024-13-01-launch.md`
+
+    ## Use instead
+    `_posts/2024-01-13-launch-announcement.md`
+
+    ## Options
+    None.
+    """
+    if post.kind != "post":
+        return
+    name = post.path.name
+    match = re.match(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-[^/]*\.[^./]+$", name)
+    if match is None:
+        yield Problem(1, 1, f"file name '{name}' has no YYYY-MM-DD- date: Jekyll silently skips this post",
+                      fingerprint=name)
+    elif post.filename_date is None:
+        yield Problem(1, 1, f"file name '{name}' has an impossible date: `jekyll build` stops with \"Invalid date\"",
+                      fingerprint=name)

@@ -1,0 +1,98 @@
+"""Reading a file into text with exact positions.
+
+Every parser in postlint works on `Source.text`: the decoded file with each line break turned
+into a single ``\\n`` *without changing any offset* (``\\r\\n`` becomes `` \\n``, a lone ``\\r``
+becomes ``\\n``). Offsets found in it are therefore offsets in the decoded original too, which
+keeps positions exact and lets fixes edit the original bytes in place.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class UnreadableFile(Exception):
+    """The file's bytes are not text postlint can lint; the message says why."""
+
+
+def decode(data: bytes) -> tuple[str, bytes, str]:
+    """Decode file bytes: returns (text, bom, encoding). Raises UnreadableFile."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding), bom, encoding
+            except UnicodeDecodeError as exc:
+                raise UnreadableFile(f"not valid {encoding} despite its byte-order mark: {exc.reason} at byte {exc.start + len(bom)}") from None
+    if b"\0" in data[:8192]:
+        raise UnreadableFile("binary file (NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), b"", "utf-8"
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UnreadableFile(f"not valid UTF-8: {exc.reason} at byte {exc.start} (line {line})") from None
+
+
+def normalize_newlines(original: str) -> str:
+    """Same-length copy of `original` whose every line break is one ``\\n``."""
+    if "\r" not in original:
+        return original
+    return original.replace("\r\n", " \n").replace("\r", "\n")
+
+
+@dataclass
+class Source:
+    path: Path
+    original: str
+    bom: bytes = b""
+    encoding: str = "utf-8"
+    text: str = field(init=False)
+    line_starts: list[int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.text = normalize_newlines(self.original)
+        starts = [0]
+        find = self.text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self.line_starts = starts
+
+    @classmethod
+    def from_text(cls, path: Path, text: str) -> "Source":
+        return cls(path=path, original=text)
+
+    @property
+    def line_count(self) -> int:
+        if self.text.endswith("\n"):
+            return max(1, len(self.line_starts) - 1)
+        return len(self.line_starts)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    def offset(self, line: int, column: int = 1) -> int:
+        """Character offset of a 1-based (line, column)."""
+        line = max(1, min(line, len(self.line_starts)))
+        return self.line_starts[line - 1] + column - 1
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its line break."""
+        if not 1 <= line <= len(self.line_starts):
+            return ""
+        start = self.line_starts[line - 1]
+        end = self.text.find("\n", start)
+        line_end = len(self.text) if end == -1 else end
+        return self.original[start:line_end].rstrip("\r")

@@ -1,0 +1,77 @@
+"""Inline suppression: HTML comments in the body and a `postlint:` key in front matter.
+
+    <!-- postlint-disable RULE [RULE…] -->   … until <!-- postlint-enable RULE … -->
+    <!-- postlint-disable-next-line RULE -->  the line below only
+    <!-- postlint-disable-line RULE -->       the comment's own line
+    <!-- postlint-disable-file RULE -->       the whole file
+    postlint: {ignore: [RULE, …]}            (front matter) the whole file
+
+RULE is a code, a code prefix or a name; no RULE means every rule. Comments inside code are
+examples, not directives, and are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DIRECTIVE = re.compile(r"<!--\s*postlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->", re.S)
+_SPLIT = re.compile(r"[\s,]+")
+
+
+
+@dataclass
+class _Directive:
+    line: int
+    action: str
+    rules: tuple[str, ...]  # empty: every rule
+
+
+def rule_matches(selector: str, code: str, name: str) -> bool:
+    return selector in (code, name) or (selector.isupper() and code.startswith(selector))
+
+
+class Suppressions:
+    def __init__(self, directives: list[_Directive], file_ignores: tuple[str, ...]) -> None:
+        self.directives = directives
+        self.file_ignores = file_ignores
+
+    @classmethod
+    def scan(cls, post) -> "Suppressions":
+        directives = []
+        text = post.text
+        if "postlint-" in text:
+            for match in _DIRECTIVE.finditer(text, post.body_offset):
+                if post.in_code(match.start()):
+                    continue
+                rules = tuple(r for r in _SPLIT.split(match.group(2).strip()) if r)
+                directives.append(_Directive(post.position(match.start())[0], match.group(1), rules))
+        ignore = post.data.get("postlint", {})
+        listed = ignore.get("ignore", []) if isinstance(ignore, dict) else []
+        if isinstance(listed, str):
+            listed = [listed]
+        file_ignores = tuple(str(item) for item in listed) if isinstance(listed, list) else ()
+        return cls(directives, file_ignores)
+
+    def is_suppressed(self, line: int, code: str, name: str) -> bool:
+        def covers(rules: tuple[str, ...]) -> bool:
+            return not rules or any(rule_matches(r, code, name) for r in rules)
+
+        if self.file_ignores and covers(self.file_ignores):
+            return True
+        disabled = False
+        for directive in self.directives:
+            action = directive.action
+            if action == "disable-file" and covers(directive.rules):
+                return True
+            if action == "disable-next-line" and directive.line + 1 == line and covers(directive.rules):
+                return True
+            if action == "disable-line" and directive.line == line and covers(directive.rules):
+                return True
+            if directive.line > line:
+                continue
+            if action == "disable" and covers(directive.rules):
+                disabled = True
+            elif action == "enable" and covers(directive.rules):
+                disabled = False
+        return disabled

@@ -1,0 +1,148 @@
+"""Declarative rules written in YAML (Vale-style), one rule per file.
+
+    code: STY001                 # stable code: 1-4 capitals and 3 digits
+    name: placeholder-text       # kebab-case name
+    kind: existence              # existence: flag `tokens`; substitution: `swap` X for Y
+    severity: warning
+    summary: One line for `postlint rules`.
+    why: Why readers or search engines care.
+    message: "Placeholder text '{match}' left in the post"   # {match}, {replacement}
+    ignorecase: true
+    regex: false                 # tokens/swap keys are words unless true
+    scope: prose                 # prose (body text), title or description
+    tokens: [lorem ipsum, TODO]
+    swap: {utilize: use}
+    examples: {fail: ["…"], pass: ["…"]}
+
+The test suite runs every rule's examples; `postlint explain` shows them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from postlint.finding import SEVERITIES, Problem
+from postlint.registry import _CODE, _NAME, Rule
+
+KINDS = ("existence", "substitution")
+SCOPES = ("prose", "title", "description")
+_KEYS = {"code", "name", "kind", "severity", "summary", "why", "message", "ignorecase", "regex",
+         "scope", "tokens", "swap", "examples", "enabled"}
+
+
+class YamlRuleError(ValueError):
+    pass
+
+
+def builtin_dir() -> Path | None:
+    """The shipped rules: inside the wheel, or the repository's rules/ in a source checkout."""
+    from importlib.resources import files
+
+    packaged = Path(str(files("postlint"))) / "yaml_rules"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "rules"
+    return checkout if checkout.is_dir() else None
+
+
+def load_folder(folder: Path) -> tuple[list[Rule], list[str]]:
+    rules: list[Rule] = []
+    errors: list[str] = []
+    for path in sorted(list(folder.glob("*.yml")) + list(folder.glob("*.yaml"))):
+        try:
+            rules.append(load_rule(path))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, YamlRuleError) as exc:
+            errors.append(f"YAML rule {path}: {exc}")
+    return rules, errors
+
+
+def load_rule(path: Path) -> Rule:
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(spec, dict):
+        raise YamlRuleError("must be a mapping")
+    unknown = set(spec) - _KEYS
+    if unknown:
+        raise YamlRuleError(f"unknown keys: {', '.join(sorted(map(str, unknown)))}")
+    code, name, kind = str(spec.get("code", "")), str(spec.get("name", "")), spec.get("kind")
+    if not _CODE.match(code):
+        raise YamlRuleError(f"code {code!r} must be 1-4 capital letters and 3 digits")
+    if not _NAME.match(name):
+        raise YamlRuleError(f"name {name!r} must be kebab-case")
+    if kind not in KINDS:
+        raise YamlRuleError(f"kind must be one of {', '.join(KINDS)}")
+    severity = spec.get("severity", "warning")
+    if severity not in SEVERITIES:
+        raise YamlRuleError(f"severity must be one of {', '.join(SEVERITIES)}")
+    scope = spec.get("scope", "prose")
+    if scope not in SCOPES:
+        raise YamlRuleError(f"scope must be one of {', '.join(SCOPES)}")
+    examples = spec.get("examples") or {}
+    if not isinstance(examples, dict) or not examples.get("fail") or not examples.get("pass"):
+        raise YamlRuleError("examples needs non-empty 'fail' and 'pass' lists")
+    flags = re.IGNORECASE if spec.get("ignorecase", True) else 0
+    swap: dict[str, str] = {}
+    if kind == "existence":
+        tokens = spec.get("tokens")
+        if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) for t in tokens):
+            raise YamlRuleError("existence rules need 'tokens': a list of strings")
+        alternatives = [str(t) if spec.get("regex") else re.escape(str(t)) for t in tokens]
+    else:
+        swap = spec.get("swap")
+        if not isinstance(swap, dict) or not swap or not all(isinstance(v, str) for v in swap.values()):
+            raise YamlRuleError("substitution rules need 'swap': a mapping of text to its replacement")
+        alternatives = [str(k) if spec.get("regex") else re.escape(str(k)) for k in swap]
+    try:
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags)
+    except re.error as exc:
+        raise YamlRuleError(f"invalid regular expression: {exc}") from None
+    default_message = "Avoid '{match}'" if kind == "existence" else "Use '{replacement}' instead of '{match}'"
+    message = str(spec.get("message") or default_message)
+    replacements = {key.lower(): value for key, value in swap.items()}
+
+    def check(post: Any, ctx: Any) -> Iterator[Problem]:
+        for offset, text in _scope_texts(post, scope):
+            for match in pattern.finditer(text):
+                found = match.group(0)
+                replacement = replacements.get(found.lower(), "") if kind == "substitution" else ""
+                if kind == "substitution" and not replacement:
+                    replacement = next((v for k, v in swap.items() if re.fullmatch(k, found, flags)), "")
+                line, column = post.position(offset + match.start()) if scope == "prose" else (offset, 1)
+                yield Problem(line, column, message.format(match=found, replacement=replacement), fingerprint=found)
+
+    return Rule(
+        code=code,
+        name=name,
+        severity=severity,
+        check=check,
+        doc=_doc(spec, kind, scope, swap),
+        enabled=bool(spec.get("enabled", True)),
+        origin=str(path),
+    )
+
+
+def _scope_texts(post: Any, scope: str) -> list[tuple[int, str]]:
+    """(position, text) pairs to search: an offset for prose, a line for front-matter fields."""
+    if scope == "prose":
+        return [(0, post.body.prose)]
+    value = post.data.get(scope)
+    return [(post.front_matter.line_of(scope), value)] if isinstance(value, str) else []
+
+
+def _doc(spec: dict, kind: str, scope: str, swap: dict[str, str]) -> str:
+    summary = spec.get("summary") or f"{kind} rule over the post's {scope}"
+    fail = "\n".join(spec["examples"]["fail"])
+    passing = "\n".join(spec["examples"]["pass"])
+    if kind == "existence":
+        what = "Flags: " + ", ".join(f"`{t}`" for t in spec["tokens"]) + f" in the {scope}."
+    else:
+        what = "Suggests: " + ", ".join(f"`{k}` → `{v}`" for k, v in swap.items()) + f" in the {scope}."
+    return (
+        f"{summary}\n\n## What it does\n{what}\n\n## Why is this bad?\n{spec.get('why') or summary}\n\n"
+        f"## Example\n```markdown\n{fail}\n```\n\n## Use instead\n```markdown\n{passing}\n```\n\n"
+        "## Options\nA YAML rule takes `severity` and `off` only; edit the rule file to change its words."
+    )

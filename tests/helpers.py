@@ -1,0 +1,40 @@
+"""Shared helpers for the test suite."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from postlint.run import RunRequest, lint_request
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "fixtures"
+CASES = FIXTURES / "cases"
+DEMO_SITE = FIXTURES / "demo-site"
+UPDATE = os.environ.get("POSTLINT_UPDATE_SNAPSHOTS") == "1"
+
+
+def run(paths, **kwargs):
+    """Lint in-process; returns (result, fail_on)."""
+    return lint_request(RunRequest(paths=[Path(p) for p in paths], **kwargs))
+
+
+def snapshot_lines(findings, base: Path) -> list[str]:
+    """One reviewable line per finding, paths relative to `base`."""
+    lines = []
+    for f in findings:
+        path = Path(f.path)
+        rel = os.path.relpath(path.resolve() if path.is_absolute() else (Path.cwd() / path).resolve(), base)
+        lines.append(f"{Path(rel).as_posix()}:{f.line}:{f.column} {f.code} {f.severity} {f.message}")
+    return lines
+
+
+def check_snapshot(path: Path, lines: list[str]) -> None:
+    """Compare with the stored snapshot; POSTLINT_UPDATE_SNAPSHOTS=1 rewrites it instead."""
+    text = "\n".join(lines) + "\n"
+    if UPDATE or not path.exists():
+        path.write_text(text, encoding="utf-8")
+        if not UPDATE:
+            raise AssertionError(f"snapshot {path} was missing and has been written; review and commit it")
+        return
+    assert path.read_text(encoding="utf-8") == text, f"findings differ from {path} (POSTLINT_UPDATE_SNAPSHOTS=1 to update)"

@@ -1,0 +1,106 @@
+"""The Post model: exact positions of front-matter keys, Liquid tags, links, images, headings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from postlint.post import Post
+from postlint.source import Source
+
+
+def make_post(text: str, name: str = "_posts/2024-01-01-x.md") -> Post:
+    return Post(Source.from_text(Path(name), text), name, name, "post")
+
+
+TEXT = """\
+---
+title: "Links"
+date: 2024-01-01
+---
+# Heading one
+
+See [the guide]({% post_url 2024-01-01-guide %}){:target="_blank"} and ![A chart](/img/chart.png).
+
+```liquid
+{% post_url 2020-01-01-in-a-fence %}
+```
+
+{% raw %}{% post_url 2020-01-01-in-raw %}{% endraw %}
+
+Inline `code [not](a-link)` and <img src="/img/a.png"> and [ref link][r].
+
+<div>
+  <img src="{{ 'img/b.png' | relative_url }}" alt="B">
+  <a href="/request-demo">here</a>
+</div>
+
+### Skipped level
+
+[r]: https://example.com/ref
+"""
+
+
+def test_front_matter_key_lines():
+    post = make_post(TEXT)
+    assert post.front_matter.keys["title"].line == 2
+    assert post.front_matter.keys["date"].line == 3
+    assert post.body_line == 5
+
+
+def test_liquid_positions_and_raw():
+    post = make_post(TEXT)
+    names = [(t.name, t.markup, post.position(t.start)) for t in post.tags("post_url")]
+    assert names == [
+        ("post_url", "2024-01-01-guide", (7, 17)),
+        ("post_url", "2020-01-01-in-a-fence", (10, 1)),
+    ]
+    assert post.text[post.tags("post_url")[0].markup_start:].startswith("2024-01-01-guide")
+
+
+def test_links_with_positions_and_ial():
+    post = make_post(TEXT)
+    links = [(l.kind, l.text, l.href, post.position(l.start), l.attrs) for l in post.body.links]
+    assert links[0] == ("inline", "the guide", "{% post_url 2024-01-01-guide %}", (7, 5), {"target": "_blank"})
+    assert ("reference", "ref link", "https://example.com/ref", (15, 60), {}) in links
+    html = [l for l in links if l[0] == "html"]
+    assert html == [("html", "here", "/request-demo", (19, 3), {"href": "/request-demo"})]
+    assert not any("a-link" in l[2] for l in links), "links inside code spans are not links"
+
+
+def test_images_markdown_and_html():
+    post = make_post(TEXT)
+    images = [(i.kind, i.alt, i.src, post.position(i.start)) for i in post.body.images]
+    assert images == [
+        ("markdown", "A chart", "/img/chart.png", (7, 72)),
+        ("html", None, "/img/a.png", (15, 33)),
+        ("html", "B", "{{ 'img/b.png' | relative_url }}", (18, 3)),
+    ]
+
+
+def test_headings():
+    post = make_post(TEXT)
+    assert [(h.level, h.text, h.line) for h in post.body.headings] == [(1, "Heading one", 5), (3, "Skipped level", 22)]
+
+
+def test_code_ranges_and_prose():
+    post = make_post(TEXT)
+    fence = post.text.index("{% post_url 2020-01-01-in-a-fence")
+    assert post.in_code(fence)
+    prose = post.body.prose
+    assert len(prose) == len(post.text)
+    assert "the guide" in prose and "post_url" not in prose and "chart.png" not in prose
+    assert "not" not in prose.split()  # inline code is not prose
+    assert "title" not in prose  # front matter is not prose
+
+
+def test_crlf_positions_match_lf():
+    lf = make_post(TEXT)
+    crlf = make_post(TEXT.replace("\n", "\r\n"))
+    assert [crlf.position(l.start) for l in crlf.body.links] == [lf.position(l.start) for l in lf.body.links]
+    assert crlf.source.line_text(7) == lf.source.line_text(7)
+
+
+def test_html_post_links_and_images():
+    post = make_post('---\ntitle: t\n---\n<p><a href="/x">x</a> <img src="/i.png"></p>\n', name="_posts/2024-01-01-x.html")
+    assert [l.href for l in post.body.links] == ["/x"]
+    assert [(i.src, i.alt, post.position(i.start)) for i in post.body.images] == [("/i.png", None, (4, 23))]

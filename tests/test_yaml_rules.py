@@ -1,0 +1,90 @@
+"""Declarative YAML rules: every shipped rule's examples, and users' own rule folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, run
+from postlint import yamlrules
+from postlint.registry import load_registry
+
+SHIPPED = sorted((REPO / "rules").glob("*.yml"))
+
+
+def lint_text(tmp_path: Path, body: str, code: str, config: str | None = None):
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    if config:
+        (tmp_path / ".postlint.yaml").write_text(config)
+    post = tmp_path / "_posts" / "2024-01-01-example.md"
+    post.parent.mkdir(exist_ok=True)
+    post.write_text("---\ntitle: Example\n---\n" + body + "\n")
+    result, _ = run([post], select=[code])
+    assert not result.errors
+    return result.findings
+
+
+def test_rules_folder_is_shipped():
+    assert SHIPPED, "rules/ holds the declarative rules"
+    assert yamlrules.builtin_dir() is not None
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_examples(path: Path, tmp_path: Path):
+    import yaml
+
+    spec = yaml.safe_load(path.read_text())
+    for index, example in enumerate(spec["examples"]["fail"]):
+        case = tmp_path / f"fail{index}"
+        case.mkdir()
+        assert lint_text(case, example, spec["code"]), f"{path.name}: should flag {example!r}"
+    for index, example in enumerate(spec["examples"]["pass"]):
+        case = tmp_path / f"pass{index}"
+        case.mkdir()
+        assert not lint_text(case, example, spec["code"]), f"{path.name}: should not flag {example!r}"
+
+
+def test_kinds_shipped():
+    import yaml
+
+    kinds = {yaml.safe_load(p.read_text())["kind"] for p in SHIPPED}
+    assert {"existence", "substitution"} <= kinds
+
+
+def test_substitution_message_names_the_replacement(tmp_path):
+    findings = lint_text(tmp_path, "We utilize dashboards.", "STY002")
+    assert [(f.line, f.column, f.message) for f in findings] == [(4, 4, "Use 'use' instead of 'utilize'")]
+
+
+def test_code_is_not_prose(tmp_path):
+    assert not lint_text(tmp_path, "Run `TODO` and:\n\n```\nTBD\n```", "STY001")
+
+
+def test_user_rule_folder(tmp_path):
+    rules = tmp_path / "house-style"
+    rules.mkdir()
+    (rules / "brand.yml").write_text("""\
+code: HSE001
+name: brand-name
+kind: substitution
+severity: error
+swap: {bright wave: Brightwave, BrightWave: Brightwave}
+ignorecase: false
+examples: {fail: ["Try BrightWave today."], pass: ["Try Brightwave today."]}
+""")
+    findings = lint_text(tmp_path, "Try BrightWave today.", "HSE001", config="yaml_rules: [house-style]\n")
+    assert [(f.code, f.severity, f.message) for f in findings] == [("HSE001", "error", "Use 'Brightwave' instead of 'BrightWave'")]
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("code: bad\nname: x\nkind: existence\ntokens: [a]\nexamples: {fail: [a], pass: [b]}\n", "code 'bad'"),
+    ("code: HSE002\nname: x\nkind: existence\ntokens: ['(']\nregex: true\nexamples: {fail: [a], pass: [b]}\n", "invalid regular expression"),
+    ("code: HSE003\nname: x\nkind: existence\ntokens: [a]\n", "examples needs"),
+    ("code: HSE004\nname: x\nkind: counting\ntokens: [a]\nexamples: {fail: [a], pass: [b]}\n", "kind must be"),
+    ("code: HSE005\nname: x\nkind: existence\ntokenz: [a]\nexamples: {fail: [a], pass: [b]}\n", "unknown keys: tokenz"),
+])
+def test_bad_user_rule_is_a_load_error(tmp_path, spec, message):
+    (tmp_path / "bad.yml").write_text(spec)
+    registry = load_registry([tmp_path])
+    assert any(message in error for error in registry.load_errors), registry.load_errors
