@@ -41,6 +41,9 @@ app = typer.Typer(
 class Format(str, Enum):
     text = "text"
     json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
 
 
 class Severity(str, Enum):
@@ -78,7 +81,11 @@ def check(
     config_file: Annotated[Optional[Path], typer.Option("--config", help="Use this config instead of discovering .postlint.yaml.")] = None,
     select: Annotated[Optional[list[str]], typer.Option(help="Only these rules: codes, code prefixes or names (comma-separated).")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these rules: codes, code prefixes or names.")] = None,
-    output_format: Annotated[Format, typer.Option("--format", help="Report format.")] = Format.text,
+    output_format: Annotated[Format, typer.Option("--format", help="Report format: text, json, github (Actions annotations), sarif, junit.")] = Format.text,
+    output_file: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE; the terminal still gets the text summary.")] = None,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF", help="Lint only posts changed since git REF (and posts whose post_url/link targets were renamed or deleted).")] = None,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Hide the findings recorded in this baseline file.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", metavar="FILE", help="Record today's findings in FILE (exit 0) for later --baseline runs.")] = None,
     fail_on: Annotated[Optional[Severity], typer.Option(help="Lowest severity that makes the exit code 1 [default: error].")] = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (report-only jobs).")] = False,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes rules offer, in place and atomically.")] = False,
@@ -96,9 +103,30 @@ def check(
         fail_on=fail_on.value if fail_on else None,
         fix=fix,
         debug=debug,
+        changed_since=changed_since,
+        baseline=baseline,
+        write_baseline=write_baseline,
     )
-    code = execute(request, output_format.value, show_source=show_source)
+    code = execute(request, output_format.value, show_source=show_source, output_file=output_file)
     raise typer.Exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="A folder of the site (default: the current folder).")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing .postlint.yaml.")] = False,
+) -> None:
+    """Write a starting .postlint.yaml inferred from the site's posts."""
+    from postlint.config import ConfigError
+    from postlint.init import write_config
+
+    try:
+        path, summary = write_config(folder, force=force)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"Wrote {path}")
+    for line in summary:
+        typer.echo(f"  {line}")
 
 
 @app.command("rules")

@@ -1,4 +1,5 @@
-"""One `postlint check` run: resolve paths, sites and config, lint, report, choose the exit code."""
+"""One `postlint check` run: resolve paths, sites and config, pick the changed files, lint, apply
+the baseline, report, choose the exit code."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postlint.config import Config, ConfigError, find_config, load_config, resolve_rules
+from postlint.baseline import BaselineMatch, apply_baseline, load_baseline, write_baseline
+from postlint.changes import ChangesError, git_changes, select_changed
+from postlint.config import Config, ConfigError, RuleSetting, find_config, load_config, resolve_rules
 from postlint.engine import RunResult, display_path, lint
 from postlint.finding import SEVERITY_RANK
 from postlint.registry import Registry, load_registry
@@ -25,6 +28,19 @@ class RunRequest:
     fail_on: str | None = None
     fix: bool = False
     debug: bool = False
+    changed_since: str | None = None  # a git ref: lint only what changed since (see changes.py)
+    baseline: Path | None = None  # hide the findings this baseline file records
+    write_baseline: Path | None = None  # record today's findings in this file
+
+
+@dataclass
+class RunOutcome:
+    result: RunResult  # findings after the baseline
+    fail_on: str
+    settings: list[RuleSetting]
+    checked: list[str]  # every linted file, as findings name it
+    baseline: BaselineMatch | None = None
+    baseline_written: int | None = None  # entries written by --write-baseline
 
 
 def registry_for(config_file: Path | None, start: Path) -> tuple[Registry, Config]:
@@ -62,36 +78,107 @@ def exit_code(result: RunResult, fail_on: str) -> int:
     return EXIT_OK
 
 
-def lint_request(request: RunRequest) -> tuple[RunResult, str]:
-    """Lint what the request names; returns the result and the --fail-on level. Raises ConfigError."""
+def run_request(request: RunRequest) -> RunOutcome:
+    """Lint what the request names. Raises ConfigError (or ChangesError for --changed-since)."""
+    if request.write_baseline is not None and request.changed_since is not None:
+        raise ConfigError("--write-baseline records every finding of the site; it cannot be combined with --changed-since")
     registry, config = registry_for(request.config_file, request.paths[0])
     settings = resolve_rules(config, registry, request.select, request.ignore)
     targets = collect_targets(request.paths, config)
-    result = lint(targets, settings, config, fix=request.fix, debug=request.debug)
+    if request.changed_since is not None:
+        targets = select_changed(targets, git_changes(request.changed_since, request.paths[0].resolve()))
+    entries = load_baseline(request.baseline) if request.baseline is not None else None
+    cwd = Path.cwd()
+    result = lint(targets, settings, config, fix=request.fix, debug=request.debug, cwd=cwd)
     result.errors.extend(registry.load_errors)
     result.errors.extend(sorted({site.config_error for _, site in targets if site.config_error}))
-    return result, request.fail_on or config.fail_on or "error"
+    outcome = RunOutcome(result, request.fail_on or config.fail_on or "error", settings,
+                         [display_path(path, cwd) for path, _ in targets])
+    if request.write_baseline is not None:
+        outcome.baseline_written = write_baseline(request.write_baseline, result.findings, cwd)
+    elif entries is not None:
+        outcome.baseline = apply_baseline(result.findings, entries, request.baseline.resolve().parent, cwd,
+                                          set(outcome.checked), {setting.rule.code for setting in settings})
+        result.findings = outcome.baseline.kept
+    return outcome
 
 
-def execute(request: RunRequest, output_format: str, show_source: bool = True) -> int:
-    """Run and print the report; returns the exit code."""
+def lint_request(request: RunRequest) -> tuple[RunResult, str]:
+    """Lint what the request names; returns the result and the --fail-on level. Raises ConfigError."""
+    outcome = run_request(request)
+    return outcome.result, outcome.fail_on
+
+
+def _baseline_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
+    notes = []
+    if outcome.baseline_written is not None:
+        count = outcome.baseline_written
+        notes.append(f"Wrote {count} baseline entr{'y' if count == 1 else 'ies'} "
+                     f"({len([f for f in outcome.result.findings if not f.internal])} findings) to {request.write_baseline}.")
+    match = outcome.baseline
+    if match is not None:
+        if match.hidden:
+            notes.append(f"{match.hidden} finding{'s' if match.hidden != 1 else ''} hidden by the baseline {request.baseline}.")
+        if match.stale:
+            count = sum(n for _, n in match.stale)
+            notes.append(f"note: {count} baseline entr{'y' if count == 1 else 'ies'} no longer match "
+                         f"(fixed?); run with --write-baseline {request.baseline} to shrink it:")
+            notes.extend(f"  {file}  {code}  {fingerprint!r}" + (f" ×{n}" if n > 1 else "")
+                         for (file, code, fingerprint), n in match.stale)
+    return notes
+
+
+def execute(request: RunRequest, output_format: str, show_source: bool = True, output_file: Path | None = None) -> int:
+    """Run and report; returns the exit code.
+
+    The report goes to stdout, or to `output_file` while the terminal gets the text summary.
+    Machine formats on stdout keep stdout parseable: notes and errors then go to stderr.
+    """
+    from rich.console import Console
+
+    from postlint import report
+    from postlint.report import text
+
     try:
-        result, fail_on = lint_request(request)
-    except ConfigError as exc:
+        outcome = run_request(request)
+    except (ConfigError, ChangesError) as exc:
         print(f"postlint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    if output_format == "json":
-        from postlint.report import json as json_report
-
-        sys.stdout.write(json_report.render(result))
+    result = outcome.result
+    notes = _baseline_notes(request, outcome)
+    if outcome.baseline_written is not None:  # recording, not gating: the findings are now accepted
+        for line in notes:
+            print(line, file=sys.stderr)
         for error in result.errors:
             print(f"postlint: error: {error}", file=sys.stderr)
-    else:
-        from rich.console import Console
-
-        from postlint.report import text
-
+        return EXIT_ERROR if exit_code(result, "error") == EXIT_ERROR else EXIT_OK
+    rendered = None
+    if output_format != "text" or output_file is not None:
+        if output_format == "text":
+            rendered = report.render_text(result, show_source)
+        else:
+            rendered = report.render(output_format, result, rules=[s.rule for s in outcome.settings],
+                                     checked=outcome.checked, cwd=Path.cwd())
+    if output_file is not None:
+        try:
+            output_file.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            print(f"postlint: error: cannot write {output_file}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+    if output_format == "text" or output_file is not None:
         console = Console(highlight=False)
-        text.write_findings(console, result, show_source)
+        if output_file is None:
+            text.write_findings(console, result, show_source)
         text.write_summary(console, result)
-    return exit_code(result, fail_on)
+        for line in notes:
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+        if output_file is not None:
+            console.print(f"Wrote the {output_format} report to {output_file}.", highlight=False, markup=False, soft_wrap=True)
+    else:
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+        for line in notes:
+            print(line, file=sys.stderr)
+        for error in result.errors:
+            print(f"postlint: error: {error}", file=sys.stderr)
+    return exit_code(result, outcome.fail_on)

@@ -1,3 +1,51 @@
-"""Reporters: one module per output format, each `render(result, ...) -> str` or a console writer."""
+"""Reporters: one module per output format.
 
-FORMATS = ("text", "json")
+`text` writes to a rich console; every other format is a `render(...) -> str` that `render`
+below dispatches to, so `--output FILE` can write any of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from postlint.engine import RunResult
+from postlint.registry import Rule
+
+FORMATS = ("text", "json", "github", "sarif", "junit")
+
+
+def render(output_format: str, result: RunResult, *, rules: list[Rule], checked: list[str], cwd: Path) -> str:
+    """The whole report in a machine format. `rules`: the rules the run applied (SARIF metadata);
+    `checked`: every linted file as findings name it (JUnit lists clean files as passing)."""
+    if output_format == "json":
+        from postlint.report import json
+
+        return json.render(result)
+    if output_format == "github":
+        from postlint.report import github
+
+        return github.render(result)
+    if output_format == "sarif":
+        from postlint.report import sarif
+
+        return sarif.render(result, rules, cwd)
+    if output_format == "junit":
+        from postlint.report import junit
+
+        return junit.render(result, checked)
+    raise ValueError(f"no renderer for format {output_format!r}")
+
+
+def render_text(result: RunResult, show_source: bool = True) -> str:
+    """The terminal report as plain text (for `--format text --output FILE`)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from postlint.report import text
+
+    buffer = StringIO()
+    console = Console(file=buffer, highlight=False, color_system=None, width=200, soft_wrap=True)
+    text.write_findings(console, result, show_source)
+    text.write_summary(console, result)
+    return buffer.getvalue()

@@ -1,0 +1,115 @@
+"""Baselines: record today's findings once, then gate only new ones.
+
+A baseline file is JSON:
+
+    {"version": 1, "tool": "postlint",
+     "entries": [{"file": "_posts/2019-01-01-x.md", "code": "FM003", "fingerprint": "time_read: five", "count": 1}]}
+
+`file` is relative to the folder holding the baseline file (so the baseline works from any
+current folder); `fingerprint` is the offending text the rule reported (long text is stored as
+its SHA-256), never the line number, so edits elsewhere in the file do not bring old findings
+back. `count` covers the same defect repeated in one file: a baseline of 2 hides two matches,
+and a third is new. Entries left unmatched (the defect was fixed) are reported so the file can
+shrink; they never fail the run. Crashes of rules (PL001) are never recorded or hidden.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from postlint.config import ConfigError
+from postlint.finding import Finding
+
+VERSION = 1
+_LONGEST_KEPT = 200  # fingerprints longer than this are stored hashed, to keep the file reviewable
+
+Key = tuple[str, str, str]  # (file, code, fingerprint)
+
+
+@dataclass
+class BaselineMatch:
+    kept: list[Finding]  # findings the baseline does not cover: these are reported
+    hidden: int  # findings the baseline covered
+    stale: list[tuple[Key, int]]  # entries (with how many of their count) nothing matched
+
+
+def _fingerprint(finding: Finding) -> str:
+    text = finding.fingerprint or finding.message
+    if len(text) > _LONGEST_KEPT:
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text
+
+
+def _file_key(finding_path: str, base: Path, cwd: Path) -> str:
+    """A finding's path (relative to `cwd`) as a path relative to `base`, "/" separators."""
+    absolute = os.path.normpath(os.path.join(cwd, finding_path))
+    try:
+        return Path(os.path.relpath(absolute, base)).as_posix()
+    except ValueError:  # another drive on Windows
+        return Path(absolute).as_posix()
+
+
+def key_of(finding: Finding, base: Path, cwd: Path) -> Key:
+    return (_file_key(finding.path, base, cwd), finding.code, _fingerprint(finding))
+
+
+def write_baseline(path: Path, findings: list[Finding], cwd: Path) -> int:
+    """Record `findings` in `path`; returns the number of entries written."""
+    base = path.resolve().parent
+    counts = Counter(key_of(f, base, cwd) for f in findings if not f.internal)
+    entries = [{"file": file, "code": code, "fingerprint": fingerprint, "count": count}
+               for (file, code, fingerprint), count in sorted(counts.items())]
+    data = {"version": VERSION, "tool": "postlint", "entries": entries}
+    try:
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
+    return len(entries)
+
+
+def load_baseline(path: Path) -> Counter[Key]:
+    """The entries of a baseline file with their counts. Raises ConfigError for a bad file."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("entries"), list):
+        raise ConfigError(f"{path}: not a postlint baseline (version {VERSION}); write one with --write-baseline")
+    entries: Counter[Key] = Counter()
+    for number, entry in enumerate(data["entries"], 1):
+        if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("file", "code", "fingerprint"))
+                and isinstance(entry.get("count", 1), int) and not isinstance(entry.get("count", 1), bool)
+                and entry.get("count", 1) >= 1):
+            raise ConfigError(f"{path}: entry {number} needs string 'file', 'code', 'fingerprint' and a positive 'count'")
+        entries[(entry["file"], entry["code"], entry["fingerprint"])] += entry.get("count", 1)
+    return entries
+
+
+def apply_baseline(findings: list[Finding], entries: Counter[Key], base: Path, cwd: Path,
+                   checked_files: set[str], codes_run: set[str]) -> BaselineMatch:
+    """Hide the findings the baseline covers, each entry at most `count` times.
+
+    Stale entries are only those this run could have matched: files it linted, rules it ran
+    (a `--changed-since` or `--select` run says nothing about the others).
+    """
+    left = Counter(entries)
+    kept: list[Finding] = []
+    hidden = 0
+    for finding in findings:
+        key = key_of(finding, base, cwd)
+        if not finding.internal and left[key] > 0:
+            left[key] -= 1
+            hidden += 1
+        else:
+            kept.append(finding)
+    checked = {_file_key(path, base, cwd) for path in checked_files}
+    stale = [(key, count) for key, count in sorted(left.items())
+             if count > 0 and key[0] in checked and key[1] in codes_run]
+    return BaselineMatch(kept, hidden, stale)
