@@ -3,9 +3,9 @@
 What it infers, from published posts whose front matter parses:
 - required keys: keys with a non-empty value in at least 90% of posts (near misses are listed
   in the summary, not required);
-- the images folder and image variant keys: keys whose values are image file names found in one
-  folder of the site, with each key's pixel width when every file of that key has the same width
-  (read from the image header with Pillow), else null;
+- the images folder and image variant keys: keys whose values are image file names found in a
+  folder of the site and that posts with images set together, with each key's pixel width when
+  every file of that key has the same width (read from the image header with Pillow), else null;
 - the read-time key and its format: the key whose values read like `5 min`, and the pattern most
   of them follow (`\\d+ min`, `\\d+ min read`, ...).
 
@@ -113,6 +113,10 @@ def _images(data: list[dict], site: Site, inferred: Inferred) -> None:
                 files.append(f"{folder}/{value.strip().lstrip('/')}" if folder else value.strip().lstrip("/"))
         if files:
             located[key] = files
+    # Variants are keys a post sets together: keep those nearly every post with an image sets.
+    with_images = [fm for fm in data if any(_filled(fm.get(key)) for key in located)]
+    located = {key: files for key, files in located.items()
+               if sum(_filled(fm.get(key)) for fm in with_images) >= REQUIRED_SHARE * len(with_images)}
     if not located:
         return
     folder, _ = folders.most_common(1)[0]
@@ -164,15 +168,6 @@ def _option(registry: Registry, rule_name: str, option: str) -> bool:
     return rule is not None and option in rule.options
 
 
-def _image_variants_option(registry: Registry) -> tuple[str, str] | None:
-    """The rule option that takes image variant keys with their widths, if a rule declares one."""
-    for rule in registry.sorted():
-        for option in rule.options.values():
-            if option.kind.replace(" ", "") == "dict[str,int|null]":
-                return rule.name, option.name
-    return None
-
-
 def build_config(inferred: Inferred, registry: Registry) -> dict:
     config: dict[str, Any] = {}
     if inferred.images_dir:
@@ -184,10 +179,8 @@ def build_config(inferred: Inferred, registry: Registry) -> dict:
         rules["front-matter-schema"] = {"patterns": {inferred.read_time_key: inferred.read_time_pattern}}
     if inferred.read_time_key and _option(registry, "read-time", "key"):
         rules["read-time"] = {"key": inferred.read_time_key}
-    variants = _image_variants_option(registry)
-    if inferred.image_widths and variants is not None:
-        rule_name, option = variants
-        rules.setdefault(rule_name, {})[option] = dict(inferred.image_widths)
+    if inferred.image_widths and _option(registry, "image-variants", "variants"):
+        rules["image-variants"] = {"variants": dict(inferred.image_widths)}
     if rules:
         config["rules"] = rules
     return config

@@ -1,0 +1,101 @@
+"""`postlint init`: a starting config inferred from the posts, valid, never clobbering."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import yaml
+from PIL import Image
+from typer.testing import CliRunner
+
+from helpers import DEMO_SITE
+from postlint.cli import app
+from postlint.config import load_config, resolve_rules
+from postlint.registry import load_registry
+
+runner = CliRunner()
+CLEAN_DEMO_POSTS = ("_posts/2024-01-15-ramp-time-benchmark.md", "_posts/2024-02-05-onboarding-checklist.md",
+                    "_posts/guides/2024-03-01-setup-guide.md", "_drafts/quarterly-planning.md")
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    site = tmp_path / "demo-site"
+    shutil.copytree(DEMO_SITE, site)
+    (site / ".postlint.yaml").unlink()
+    monkeypatch.chdir(site)
+    return site
+
+
+def test_init_on_the_demo_site_writes_a_config_that_lints_it_sensibly(demo):
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    written = demo / ".postlint.yaml"
+    raw = yaml.safe_load(written.read_text(encoding="utf-8"))
+    resolve_rules(load_config(written), load_registry())  # loads like any config
+    rules = raw["rules"]
+    required = rules["front-matter-required"]["keys"]
+    assert {"layout", "title", "date", "author", "time_read", "permalink"} <= set(required)
+    assert "description" not in required  # one of four readable posts lacks it: not "nearly every"
+    assert "'description' is in 3 of 4 posts" in result.stdout
+    assert rules["front-matter-schema"]["patterns"] == {"time_read": r"\d+ min"}
+    assert rules["read-time"] == {"key": "time_read"}
+
+    findings = json.loads(runner.invoke(app, [".", "--format", "json"]).stdout)
+    flagged = {f["path"] for f in findings}
+    assert not flagged & set(CLEAN_DEMO_POSTS)
+    got = {(f["path"], f["code"], f["line"]) for f in findings}
+    assert ("_posts/2024-03-20-pipeline-review-cadence.md", "FM003", 7) in got  # time_read: five minutes
+    assert ("_posts/2024-04-02-territory-planning.md", "FM001", 3) in got
+
+
+def test_init_never_overwrites_without_force(demo):
+    config = demo / ".postlint.yaml"
+    config.write_text("rules: {}\n", encoding="utf-8")
+    refused = runner.invoke(app, ["init"])
+    assert refused.exit_code == 2 and "already exists" in refused.stderr and "--force" in refused.stderr
+    assert config.read_text(encoding="utf-8") == "rules: {}\n"
+    forced = runner.invoke(app, ["init", "--force"])
+    assert forced.exit_code == 0 and "front-matter-required" in config.read_text(encoding="utf-8")
+
+
+def _image(path, width):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (width, 10)).save(path)
+
+
+def test_image_variants_widths_and_read_time_format_come_from_the_files(tmp_path, monkeypatch):
+    site = tmp_path / "blog"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Images\n", encoding="utf-8")
+    images = site / "assets" / "img" / "posts"
+    for day in range(1, 6):
+        name = f"2024-02-0{day}-post-{day}"
+        _image(images / f"{name}.png", 1200)
+        _image(images / f"{name}-thumb.png", 400)
+        _image(images / f"{name}-social.png", 1000 + day)  # widths vary: no width to require
+        (site / "_posts" / f"{name}.md").write_text(
+            f"---\ntitle: Post {day}\nhero: {name}.png\nthumb: {name}-thumb.png\nsocial: {name}-social.png\n"
+            f"reading: {day} min read\n" + ("subtitle: only once\n" if day == 1 else "") + "---\nText.\n",
+            encoding="utf-8")
+    monkeypatch.chdir(site / "_posts")  # from a subfolder: the config goes to the site root
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    raw = yaml.safe_load((site / ".postlint.yaml").read_text(encoding="utf-8"))
+    assert raw["site"] == {"images_dir": "assets/img/posts"}
+    assert raw["rules"]["image-variants"] == {"variants": {"hero": 1200, "social": None, "thumb": 400}}
+    assert raw["rules"]["front-matter-schema"] == {"patterns": {"reading": r"\d+ min read"}}
+    assert raw["rules"]["read-time"] == {"key": "reading"}
+    assert raw["rules"]["front-matter-required"]["keys"] == ["title", "hero", "thumb", "social", "reading"]
+    monkeypatch.chdir(site)
+    assert runner.invoke(app, [".", "--select", "FM,IMG003"]).exit_code == 0
+
+
+def test_init_on_a_site_without_posts_writes_a_loadable_config(tmp_path, monkeypatch):
+    (tmp_path / "_config.yml").write_text("title: Empty\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0 and "from 0 posts" in result.stdout
+    load_config(tmp_path / ".postlint.yaml")
