@@ -19,11 +19,12 @@ from postlint.config import Config, RuleSetting
 from postlint.finding import Edit, Finding, Problem
 from postlint.post import Post
 from postlint.site import Site
-from postlint.source import Source, UnreadableFile, decode
+from postlint.source import Source, UnreadableFile, decode, read_bytes
 from postlint.suppression import Suppressions
 
 INTERNAL_ERROR = ("PL001", "internal-error")
 UNREADABLE_CODE = "PL002"
+FINGERPRINT_LIMIT = 200  # a finding on a 1 MB line needs no 1 MB fingerprint
 
 
 @dataclass
@@ -67,12 +68,7 @@ def read_post(path: Path, site: Site, cwd: Path, max_size: int) -> Post:
     display = display_path(path, cwd)
     kind = site.kind_of(rel)
     try:
-        size = path.stat().st_size
-        if size > max_size:
-            raise UnreadableFile(f"file is {size:,} bytes, over the {max_size:,}-byte limit (max_file_size); not linted")
-        if path.is_dir():
-            raise UnreadableFile("a folder, not a file")
-        text, bom, encoding = decode(path.read_bytes())
+        text, bom, encoding = decode(read_bytes(path, max_size))
     except UnreadableFile as exc:
         return Post(Source.from_text(path, ""), rel, display, kind, read_error=str(exc))
     except OSError as exc:
@@ -81,75 +77,153 @@ def read_post(path: Path, site: Site, cwd: Path, max_size: int) -> Post:
 
 
 def check_post(post: Post, settings: list[RuleSetting], site: Site, config: Config, debug: bool = False) -> list[Finding]:
-    """Every enabled rule over one post, with suppressions applied; sorted."""
+    """Every enabled rule over one post, with suppressions applied; sorted.
+
+    Everything a rule triggers runs inside its guard: the lazy Liquid scan and Markdown parse,
+    the suppression scan, and turning its problems into findings. A failure there is the rule's
+    internal error on this file, and the other rules still run.
+    """
     findings: list[Finding] = []
     if post.read_error is not None:
         # Nothing else can be said of a file that could not be read.
         settings = [s for s in settings if s.rule.code == UNREADABLE_CODE]
-    suppressions: Suppressions | None = None
+    suppressions: list[Suppressions] = []
+    line_count = post.source.line_count
+    fingerprints: dict[int, str] = {}
     for setting in settings:
         rule = setting.rule
         ctx = RuleContext(SimpleNamespace(**setting.options), site, config, setting.severity)
         try:
             problems: list[Problem] = list(rule.check(post, ctx))
-            if problems and suppressions is None:
-                suppressions = Suppressions.scan(post)
+            if problems and not suppressions:
+                suppressions.append(Suppressions.scan(post))
+            found = []
+            for problem in problems:
+                if not isinstance(problem, Problem) or not isinstance(problem.line, int) or not isinstance(problem.column, int):
+                    raise TypeError(f"rule yielded {problem!r}, not a Problem with a line and column")
+                line = max(1, min(problem.line, line_count))
+                if suppressions and suppressions[0].is_suppressed(line, rule.code, rule.name):
+                    continue
+                source_line = post.source.line_text(line)
+                if not problem.fingerprint and line not in fingerprints:
+                    fingerprints[line] = source_line.strip()[:FINGERPRINT_LIMIT]
+                found.append(Finding(
+                    path=post.display,
+                    line=line,
+                    column=max(1, problem.column),
+                    code=rule.code,
+                    rule=rule.name,
+                    severity=setting.severity,
+                    message=str(problem.message),
+                    source_line=source_line,
+                    fix=problem.fix,
+                    fingerprint=problem.fingerprint or fingerprints[line],
+                ))
         except Exception as exc:  # one rule's bug must not lose the run
-            detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
-            findings.append(Finding(post.display, 1, 1, *INTERNAL_ERROR, "error",
-                                    f"rule {rule.code} {rule.name} crashed on this file: {detail}".rstrip(), internal=True))
+            findings.append(crash_finding(post.display, f"rule {rule.code} {rule.name} crashed on this file", exc, debug))
             continue
-        for problem in problems:
-            line = max(1, min(problem.line, post.source.line_count))
-            if suppressions is not None and suppressions.is_suppressed(line, rule.code, rule.name):
-                continue
-            findings.append(Finding(
-                path=post.display,
-                line=line,
-                column=max(1, problem.column),
-                code=rule.code,
-                rule=rule.name,
-                severity=setting.severity,
-                message=problem.message,
-                source_line=post.source.line_text(line),
-                fix=problem.fix,
-                fingerprint=problem.fingerprint or post.source.line_text(line).strip(),
-            ))
+        findings.extend(found)
     findings.sort(key=lambda f: f.sort_key)
     return findings
 
 
+def crash_finding(path: str, what: str, exc: BaseException, debug: bool) -> Finding:
+    """An internal-error finding: the exception's type and message, or its traceback with --debug."""
+    if debug:
+        detail = "".join(traceback.format_exception(exc))
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, RecursionError):
+            detail += " (the file nests too deeply)"
+    return Finding(path, 1, 1, *INTERNAL_ERROR, "error", f"{what}: {detail}".rstrip(), internal=True)
+
+
 def apply_fixes(post: Post, findings: list[Finding]) -> tuple[list[Finding], int]:
-    """Apply non-overlapping fixes atomically; returns the findings left and how many were fixed."""
+    """Apply non-overlapping fixes atomically; returns the findings left and how many were fixed.
+
+    The file keeps its encoding, byte-order mark and line endings: edits are made on the decoded
+    original, a replacement's line breaks are written in the file's own style, and an edit never
+    splits a CRLF pair. Raises FixRefused when the file changed on disk since it was read.
+    """
     edits: list[Edit] = []
     fixed: list[Finding] = []
+    original = post.source.original
     for finding in findings:
         if finding.fix is None:
             continue
-        candidate = sorted(finding.fix.edits, key=lambda e: e.start)
+        candidate = sorted((_keep_crlf(original, e) for e in finding.fix.edits), key=lambda e: e.start)
         if any(e.start < other.end and other.start < e.end for e in candidate for other in edits):
             continue  # overlaps an earlier fix: the next --fix run takes it
         edits.extend(candidate)
         fixed.append(finding)
     if not edits:
         return findings, 0
-    text = post.source.original
-    for edit in sorted(edits, key=lambda e: e.start, reverse=True):
-        text = text[:edit.start] + edit.replacement + text[edit.end:]
-    write_atomically(post.path, post.source.bom + text.encode(post.source.encoding))
+    newline = _newline_style(original)
+    parts: list[str] = []
+    last = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        parts.append(original[last:edit.start])
+        parts.append(edit.replacement.replace("\n", newline) if newline != "\n" else edit.replacement)
+        last = edit.end
+    parts.append(original[last:])
+    text = "".join(parts)
+    if text == original:
+        return findings, 0
+    target = Path(os.path.realpath(post.path))  # a symlinked post: rewrite its target, keep the link
+    try:
+        current, _, _ = decode(read_bytes(target, 2 * len(original) * 4 + (1 << 20)))
+    except UnreadableFile:
+        current = None
+    if current != original:
+        raise FixRefused("the file changed on disk while postlint was checking it")
+    write_atomically(target, post.source.bom + text.encode(post.source.encoding))
     return [f for f in findings if f not in fixed], len(fixed)
 
 
+class FixRefused(Exception):
+    """Fixes were not written; the message says why."""
+
+
+def _newline_style(text: str) -> str:
+    """The file's line break: CRLF or a lone CR when the file uses them, else LF."""
+    if "\r\n" in text:
+        return "\r\n"
+    if "\r" in text and "\n" not in text:
+        return "\r"
+    return "\n"
+
+
+def _keep_crlf(original: str, edit: Edit) -> Edit:
+    """Move an edit's ends so that it never cuts a CRLF pair in two.
+
+    Source.text shows a CRLF's CR as a space: an edit ending just past it (say, trimming trailing
+    spaces) must leave it, and an edit starting at the LF takes the CR with it.
+    """
+    start, end = edit.start, edit.end
+    if end > start and original[end - 1:end + 1] == "\r\n":
+        end -= 1
+    if start > 0 and original[start - 1:start + 1] == "\r\n":
+        start -= 1  # the edit takes the line break: take all of it
+    if (start, end) == (edit.start, edit.end):
+        return edit
+    return Edit(start, max(start, end), edit.replacement)
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one rename, keeping its permissions."""
-    mode = path.stat().st_mode
+    """Replace `path` with `data` in one rename, keeping its permissions (and owner when allowed)."""
+    info = path.stat()
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".postlint-tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, mode & 0o7777)
+        os.chmod(temp, info.st_mode & 0o7777)
+        if hasattr(os, "chown"):
+            try:
+                os.chown(temp, info.st_uid, info.st_gid)
+            except OSError:
+                pass  # not allowed to give the file away: it stays ours, with the same mode
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
@@ -163,16 +237,30 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     cwd = cwd or Path.cwd()
     result = RunResult()
     for path, site in targets:
-        post = read_post(path, site, cwd, config.max_file_size)
-        findings = check_post(post, settings, site, config, debug)
-        if fix and post.read_error is None and any(f.fix for f in findings):
-            findings, count = apply_fixes(post, findings)
-            result.fixed += count
-        result.findings.extend(findings)
+        result.findings.extend(lint_file(path, site, settings, config, result, fix=fix, debug=debug, cwd=cwd))
         result.files_checked += 1
     result.findings.sort(key=lambda f: f.sort_key)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def lint_file(path: Path, site: Site, settings: list[RuleSetting], config: Config, result: RunResult, *,
+              fix: bool, debug: bool, cwd: Path) -> list[Finding]:
+    """Read, check and (with `fix`) fix one file; whatever goes wrong stays this file's finding."""
+    try:
+        post = read_post(path, site, cwd, config.max_file_size)
+    except Exception as exc:  # a parser bug on one file must not lose the run
+        return [crash_finding(display_path(path, cwd), "postlint failed to read and parse this file", exc, debug)]
+    findings = check_post(post, settings, site, config, debug)
+    if fix and post.read_error is None and any(f.fix for f in findings):
+        try:
+            findings, count = apply_fixes(post, findings)
+            result.fixed += count
+        except (FixRefused, UnreadableFile) as exc:
+            findings.append(internal_finding(post.display, f"fixes not written: {exc}"))
+        except OSError as exc:
+            findings.append(internal_finding(post.display, f"fixes not written: cannot write the file: {exc.strerror or exc}"))
+    return findings
 
 
 def internal_finding(path: str, message: Any) -> Finding:

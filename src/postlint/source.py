@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +44,55 @@ def decode(data: bytes) -> tuple[str, bytes, str]:
         raise UnreadableFile(f"not valid UTF-8: {exc.reason} at byte {exc.start} (line {line})") from None
 
 
+_FILE_TYPES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def read_bytes(path: Path, max_size: int) -> bytes:
+    """The bytes of a regular file no larger than `max_size`. Raises UnreadableFile or OSError.
+
+    The file is opened without blocking and checked *through the open descriptor* before a byte
+    is read: a FIFO in `_posts` would otherwise hang the run waiting for a writer, and a symlink
+    to a device would stream forever. Reading stops one byte past the limit, so a file that
+    grows after the check cannot exhaust memory either.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise UnreadableFile(f"broken symbolic link (points to missing '{os.readlink(path)}')") from None
+        raise
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnreadableFile("symbolic link loop (the link leads back to itself)") from None
+        raise
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _FILE_TYPES if test(info.st_mode)), "not a regular file")
+            raise UnreadableFile(f"{kind}, not a regular file; not read")
+        if info.st_size > max_size:
+            raise UnreadableFile(f"file is {info.st_size:,} bytes, over the {max_size:,}-byte limit (max_file_size); not linted")
+        chunks = []
+        left = max_size + 1
+        while left > 0:
+            chunk = handle.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    if len(data) > max_size:
+        raise UnreadableFile(f"file grew past the {max_size:,}-byte limit (max_file_size) while being read; not linted")
+    return data
+
+
 def normalize_newlines(original: str) -> str:
     """Same-length copy of `original` whose every line break is one ``\\n``."""
     if "\r" not in original:
@@ -56,6 +108,7 @@ class Source:
     encoding: str = "utf-8"
     text: str = field(init=False)
     line_starts: list[int] = field(init=False, repr=False)
+    _lines: dict[int, str] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.text = normalize_newlines(self.original)
@@ -89,10 +142,17 @@ class Source:
         return self.line_starts[line - 1] + column - 1
 
     def line_text(self, line: int) -> str:
-        """The text of a 1-based line, without its line break."""
+        """The text of a 1-based line, without its line break.
+
+        Kept once computed: a 1 MB line with thousands of findings is sliced once, and every
+        finding on it shares the one string.
+        """
         if not 1 <= line <= len(self.line_starts):
             return ""
-        start = self.line_starts[line - 1]
-        end = self.text.find("\n", start)
-        line_end = len(self.text) if end == -1 else end
-        return self.original[start:line_end].rstrip("\r")
+        cached = self._lines.get(line)
+        if cached is None:
+            start = self.line_starts[line - 1]
+            end = self.text.find("\n", start)
+            line_end = len(self.text) if end == -1 else end
+            cached = self._lines[line] = self.original[start:line_end].rstrip("\r")
+        return cached
