@@ -92,6 +92,10 @@ def parse_front_matter(text: str) -> FrontMatter:
     loader = _JekyllLoader(yaml_text)
     try:
         node = loader.get_single_node()
+        too_big = _too_big(node) if node is not None else None
+        if too_big is not None:
+            fm.error, fm.error_line = too_big, first_line
+            return fm
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -137,6 +141,53 @@ def parse_front_matter(text: str) -> FrontMatter:
             value_end=yaml_start + value_node.end_mark.index,
         )
     return fm
+
+
+# Limits on the YAML a post may hold. Aliases are shared references once loaded, but anything
+# that walks the data (str(), json.dumps for the JSON Schema check, the rules) walks every copy:
+# nine anchors of nine aliases each ("billion laughs") are 9**9 values from a few hundred bytes.
+MAX_YAML_VALUES = 100_000  # values after expanding aliases and merge keys
+MAX_YAML_DEPTH = 64  # nested lists/mappings; libyaml itself stops at 1000
+
+
+def _too_big(root: yaml.Node) -> str | None:
+    """Why the composed YAML is unsafe to load (None: it is fine), judged before construction.
+
+    Each node's expanded size and depth are computed once (memoized on the node: an alias is the
+    very same node object), so the check is linear in the text even for an alias bomb.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        else:
+            size[key], depth[key] = 1, 0
+            continue
+        if not children_done:
+            if key in size:
+                continue  # an alias of a node already measured
+            if key in open_nodes:
+                return "front matter holds a YAML alias inside its own anchor (a structure that contains itself); not loaded"
+            open_nodes.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in size)
+            continue
+        open_nodes.discard(key)
+        size[key] = 1 + sum(size[id(child)] for child in children)
+        depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
+        if size[key] > MAX_YAML_VALUES:
+            return (f"front matter expands to over {MAX_YAML_VALUES:,} values once its YAML aliases are "
+                    "repeated (a 'billion laughs' shape); not loaded")
+        if depth[key] > MAX_YAML_DEPTH:
+            return f"front matter nests lists and mappings more than {MAX_YAML_DEPTH} levels deep; not loaded"
+    return None
 
 
 _QUOTED_VALUE = re.compile(r"""^\s*(?:- +)?[^\s:#'"][^:#]*:[ \t]+(["'])""")
