@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-_TOKEN = re.compile(r"\{%-?(?P<tag>.*?)-?%\}|\{\{-?(?P<output>.*?)-?\}\}", re.S)
+_OPENER = re.compile(r"\{[%{]")
+_CLOSERS = {"{%": "%}", "{{": "}}"}
 _TAG_NAME = re.compile(r"\s*(\w+)")
 _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -43,25 +44,24 @@ def scan_liquid(text: str, start: int = 0) -> LiquidScan:
     comment_depth = 0
     highlight_start: int | None = None
     pos = start
-    while True:
-        match = _TOKEN.search(text, pos)
-        if match is None:
-            break
-        pos = match.end()
-        if match.group("tag") is not None:
-            inner = match.group("tag")
+    exhausted: set[str] = set()
+    while (token := _next_token(text, pos, exhausted)) is not None:
+        kind, token_start, token_end, inner_start, inner_end = token
+        pos = token_end
+        if kind == "tag":
+            inner = text[inner_start:inner_end]
             name_match = _TAG_NAME.match(inner)
             name = name_match.group(1) if name_match else ""
             rest_offset = name_match.end() if name_match else 0
             markup = inner[rest_offset:]
             stripped = markup.strip()
-            markup_start = match.start("tag") + rest_offset + (len(markup) - len(markup.lstrip()))
-            tag = LiquidTag("tag", name, stripped, match.start(), match.end(), markup_start, comment_depth > 0)
+            markup_start = inner_start + rest_offset + (len(markup) - len(markup.lstrip()))
+            tag = LiquidTag("tag", name, stripped, token_start, token_end, markup_start, comment_depth > 0)
             tags.append(tag)
             if name == "raw":
-                end = _ENDRAW.search(text, pos)
+                end = _ENDRAW.search(text, token_end)
                 body_end = end.start() if end else len(text)
-                raw_ranges.append((pos, body_end))
+                raw_ranges.append((token_end, body_end))
                 if end is None:
                     break
                 tags.append(LiquidTag("tag", "endraw", "", end.start(), end.end(), end.end() - 2, comment_depth > 0))
@@ -71,15 +71,40 @@ def scan_liquid(text: str, start: int = 0) -> LiquidScan:
             elif name == "endcomment":
                 comment_depth = max(0, comment_depth - 1)
             elif name == "highlight":
-                highlight_start = pos
+                highlight_start = token_end
             elif name == "endhighlight" and highlight_start is not None:
-                code_ranges.append((highlight_start, match.start()))
+                code_ranges.append((highlight_start, token_start))
                 highlight_start = None
         else:
-            inner = match.group("output")
-            markup_start = match.start("output") + (len(inner) - len(inner.lstrip()))
-            tags.append(LiquidTag("output", "", inner.strip(), match.start(), match.end(), markup_start, comment_depth > 0))
+            inner = text[inner_start:inner_end]
+            markup_start = inner_start + (len(inner) - len(inner.lstrip()))
+            tags.append(LiquidTag("output", "", inner.strip(), token_start, token_end, markup_start, comment_depth > 0))
     return LiquidScan(tags, raw_ranges, code_ranges)
+
+
+def _next_token(text: str, pos: int, exhausted: set[str]) -> tuple[str, int, int, int, int] | None:
+    """(kind, start, end, inner_start, inner_end) of the first ``{% … %}`` or ``{{ … }}`` from `pos`.
+
+    The same token the regex ``\\{%-?(.*?)-?%\\}|\\{\\{-?(.*?)-?\\}\\}`` finds, in linear time
+    over a whole scan: that regex rescans to the end of the text from every unclosed opener, so
+    100,000 stray ``{%`` took minutes. Once a closer is known to be missing (`exhausted`, kept
+    by the caller), no later opener of that kind is tried again.
+    """
+    while len(exhausted) < 2:
+        opener = _OPENER.search(text, pos)
+        if opener is None:
+            return None
+        start = opener.start()
+        kind = opener.group(0)
+        close = -1 if kind in exhausted else text.find(_CLOSERS[kind], start + 2)
+        if close == -1:
+            exhausted.add(kind)
+            pos = start + 1
+            continue
+        inner_start = start + 3 if text.startswith("-", start + 2) and start + 3 <= close else start + 2
+        inner_end = close - 1 if close - 1 >= inner_start and text[close - 1] == "-" else close
+        return ("tag" if kind == "{%" else "output"), start, close + 2, inner_start, inner_end
+    return None
 
 
 def mask(text: str, spans: list[tuple[int, int]], fill: str = "x") -> str:
