@@ -186,6 +186,9 @@ class _BodyBuilder:
         self.md = markdown_parser()
         self.prose_ranges: list[tuple[int, int]] = []
         self.blank_ranges: list[tuple[int, int]] = []
+        # The cells of a table row are inline tokens with the same line map: each cell's search
+        # resumes where the previous cell's stopped, or every cell would find the first cell's code.
+        self.row_cursor: dict[tuple[int, int], int] = {}
 
     def line_offset(self, line0: int) -> int:
         if line0 >= len(self.line_starts):
@@ -204,7 +207,7 @@ class _BodyBuilder:
         end = self.line_offset(token.map[1])
         self.prose_ranges.append((start, end))
         masked = self.masked
-        cursor = start
+        cursor = self.row_cursor.get((start, end), start)
         open_links: list[tuple[Link, list[str]]] = []
         open_html: list[tuple[Link, list[str]]] = []
         for child in token.children or []:
@@ -300,6 +303,7 @@ class _BodyBuilder:
                             open_html.append((html_link(element), []))
                         else:
                             body.images.append(html_image(element))
+        self.row_cursor[(start, end)] = cursor
 
     def locate(self, token: Token, cursor: int, end: int, image: bool) -> tuple[int, _Span] | None:
         needle = "![" if image else "["

