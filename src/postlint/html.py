@@ -25,11 +25,24 @@ class HtmlElement:
         return re.search(rf"\b{re.escape(name)}\s*=", self.raw, re.I) is not None
 
 
+_MARKED_SECTION = re.compile(r"<!\[")
+
+
 def html_elements(fragment: str, offset: int) -> list[HtmlElement]:
     """The <a> and <img> elements of an HTML fragment that starts at `offset` in the text."""
     from bs4 import BeautifulSoup  # imported on first HTML fragment: keeps start-up fast
 
-    soup = BeautifulSoup(fragment, "html.parser")
+    from bs4.exceptions import ParserRejectedMarkup
+
+    try:
+        soup = BeautifulSoup(fragment, "html.parser")
+    except ParserRejectedMarkup:
+        # html.parser gives up on some malformed declarations ("<![x"); they hide no link, so
+        # blank them (same length: offsets stay exact) and read the rest.
+        try:
+            soup = BeautifulSoup(_MARKED_SECTION.sub(lambda m: " " * len(m.group(0)), fragment), "html.parser")
+        except ParserRejectedMarkup:
+            return []
     local_starts = [0] + [m.end() for m in re.finditer("\n", fragment)]
     elements = []
     for tag in soup.find_all(["a", "img"]):

@@ -9,6 +9,7 @@ checking every candidate against what markdown-it parsed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -104,7 +105,7 @@ def _unescaped_find(text: str, needle: str, start: int, end: int) -> int:
 
 
 def _match_bracket(text: str, pos: int, end: int, open_: str, close: str) -> int:
-    """Offset of the bracket closing the one at `pos`, or -1."""
+    """Offset of the bracket closing the one at `pos`, or -1 (a scan to `end`; see _Brackets)."""
     depth = 0
     i = pos
     while i < end:
@@ -122,6 +123,51 @@ def _match_bracket(text: str, pos: int, end: int, open_: str, close: str) -> int
     return -1
 
 
+_BRACKET_TOKEN = re.compile(r"\\.|[\[\]()>]", re.S)
+MAX_LABEL = 999  # CommonMark: a link label (what a reference link looks up) has at most 999 characters
+
+
+class _Brackets:
+    """Every bracket pair of text[start:end], found in one pass.
+
+    The link locator tries each "[" as a link's start; scanning from each one to its closing
+    bracket is quadratic when thousands stay unclosed (100,000 "[" took minutes). This table
+    answers the same question as _match_bracket in constant time: a bracket visited by the scan
+    from `start` has exactly the partner a scan from that bracket would find. A position the scan
+    did not visit (escaped when seen from `start`) falls back to the direct scan.
+    """
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        self.partner: dict[int, int] = {}
+        self.greater: list[int] = []  # offsets of ">" (ends of <destinations>)
+        stacks: dict[str, list[int]] = {"[": [], "(": []}
+        opener_of = {"]": "[", ")": "("}
+        for match in _BRACKET_TOKEN.finditer(text, start, end):
+            ch = match.group(0)
+            at = match.start()
+            if ch in stacks:
+                stacks[ch].append(at)
+                self.partner[at] = -1
+            elif ch in opener_of:
+                stack = stacks[opener_of[ch]]
+                if stack:
+                    self.partner[stack.pop()] = at
+            elif ch == ">":
+                self.greater.append(at)
+
+    def match(self, pos: int, open_: str, close: str) -> int:
+        found = self.partner.get(pos)
+        return found if found is not None else _match_bracket(self.text, pos, self.end, open_, close)
+
+    def next_greater(self, pos: int) -> int:
+        """Offset of the first ">" at or after `pos` (before the end), or -1."""
+        if pos < self.start:
+            return self.text.find(">", pos, self.end)
+        index = bisect.bisect_left(self.greater, pos)
+        return self.greater[index] if index < len(self.greater) else -1
+
+
 @dataclass
 class _Span:
     form: Literal["inline", "full", "collapsed", "shortcut"]
@@ -132,25 +178,29 @@ class _Span:
     ref: str
 
 
-def _link_span(text: str, pos: int, end: int) -> _Span | None:
+def _link_span(text: str, pos: int, end: int, brackets: _Brackets | None = None) -> _Span | None:
     """Parse the link or image source starting at the "[" at `pos`."""
-    label_end = _match_bracket(text, pos, end, "[", "]")
+    brackets = brackets or _Brackets(text, pos, end)
+    label_end = brackets.match(pos, "[", "]")
     if label_end == -1:
         return None
     after = label_end + 1
     if after < end and text[after] == "(":
+        close_paren = brackets.match(after, "(", ")")
+        if close_paren == -1:
+            return None
         i = after + 1
-        while i < end and text[i] in " \t\n":
+        while i < close_paren and text[i] in " \t\n":
             i += 1
         dest_start = i
         if i < end and text[i] == "<":
-            close = text.find(">", i, end)
+            close = brackets.next_greater(i)
             if close == -1:
                 return None
             dest_start, dest_end, i = i + 1, close, close + 1
         else:
             depth = 0
-            while i < end and text[i] not in " \t\n":
+            while i < close_paren and text[i] not in " \t\n":
                 ch = text[i]
                 if ch == "\\":
                     i += 2
@@ -162,18 +212,20 @@ def _link_span(text: str, pos: int, end: int) -> _Span | None:
                         break
                     depth -= 1
                 i += 1
-            dest_end = i
-        close_paren = _match_bracket(text, after, end, "(", ")")
-        if close_paren == -1:
-            return None
+            dest_end = min(i, close_paren)
         return _Span("inline", label_end, dest_start, dest_end, close_paren + 1, "")
     if after < end and text[after] == "[":
-        ref_end = _match_bracket(text, after, end, "[", "]")
+        ref_end = brackets.match(after, "[", "]")
         if ref_end != -1:
-            ref = text[after + 1:ref_end]
-            form: Literal["full", "collapsed"] = "full" if ref.strip() else "collapsed"
-            label = ref if ref.strip() else text[pos + 1:label_end]
-            return _Span(form, label_end, pos, pos, ref_end + 1, label)
+            ref = text[after + 1:ref_end] if ref_end - after <= MAX_LABEL + 1 else ""
+            if ref.strip():
+                return _Span("full", label_end, pos, pos, ref_end + 1, ref)
+            if ref_end == after + 1 and label_end - pos <= MAX_LABEL + 1:
+                return _Span("collapsed", label_end, pos, pos, ref_end + 1, text[pos + 1:label_end])
+            if ref_end != after + 1:
+                return None  # a reference label longer than CommonMark allows
+    if label_end - pos > MAX_LABEL + 1:
+        return None
     return _Span("shortcut", label_end, pos, pos, label_end + 1, text[pos + 1:label_end])
 
 
@@ -186,6 +238,7 @@ class _BodyBuilder:
         self.md = markdown_parser()
         self.prose_ranges: list[tuple[int, int]] = []
         self.blank_ranges: list[tuple[int, int]] = []
+        self.bracket_tables: dict[int, _Brackets] = {}
         # The cells of a table row are inline tokens with the same line map: each cell's search
         # resumes where the previous cell's stopped, or every cell would find the first cell's code.
         self.row_cursor: dict[tuple[int, int], int] = {}
@@ -305,6 +358,13 @@ class _BodyBuilder:
                             body.images.append(html_image(element))
         self.row_cursor[(start, end)] = cursor
 
+    def brackets(self, start: int, end: int) -> _Brackets:
+        """The bracket table of the block ending at `end` (built once, from the first search)."""
+        table = self.bracket_tables.get(end)
+        if table is None or start < table.start:
+            table = self.bracket_tables[end] = _Brackets(self.masked, start, end)
+        return table
+
     def locate(self, token: Token, cursor: int, end: int, image: bool) -> tuple[int, _Span] | None:
         needle = "![" if image else "["
         key = "src" if image else "href"
@@ -312,7 +372,7 @@ class _BodyBuilder:
         while pos != -1:
             bracket = pos + 1 if image else pos
             if image or pos == 0 or self.masked[pos - 1] != "!":
-                span = _link_span(self.masked, bracket, end)
+                span = _link_span(self.masked, bracket, end, self.brackets(cursor, end))
                 if span is not None and self.accept_span(span, token, key):
                     return bracket, span
             pos = _unescaped_find(self.masked, needle, pos + 1, end)
