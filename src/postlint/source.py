@@ -15,6 +15,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -53,13 +54,12 @@ _FILE_TYPES = (
 )
 
 
-def read_bytes(path: Path, max_size: int) -> bytes:
-    """The bytes of a regular file no larger than `max_size`. Raises UnreadableFile or OSError.
+def open_regular(path: Path) -> BinaryIO:
+    """Open a regular file for reading, unbuffered. Raises UnreadableFile or OSError.
 
     The file is opened without blocking and checked *through the open descriptor* before a byte
     is read: a FIFO in `_posts` would otherwise hang the run waiting for a writer, and a symlink
-    to a device would stream forever. Reading stops one byte past the limit, so a file that
-    grows after the check cannot exhaust memory either.
+    to a device would stream forever.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -72,13 +72,27 @@ def read_bytes(path: Path, max_size: int) -> bytes:
         if exc.errno == errno.ELOOP:
             raise UnreadableFile("symbolic link loop (the link leads back to itself)") from None
         raise
-    with os.fdopen(fd, "rb", buffering=0) as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _FILE_TYPES if test(info.st_mode)), "not a regular file")
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
             raise UnreadableFile(f"{kind}, not a regular file; not read")
-        if info.st_size > max_size:
-            raise UnreadableFile(f"file is {info.st_size:,} bytes, over the {max_size:,}-byte limit (max_file_size); not linted")
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_bytes(path: Path, max_size: int) -> bytes:
+    """The bytes of a regular file no larger than `max_size`. Raises UnreadableFile or OSError.
+
+    Reading stops one byte past the limit, so a file that grows after the size check cannot
+    exhaust memory either.
+    """
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_size:
+            raise UnreadableFile(f"file is {size:,} bytes, over the {max_size:,}-byte limit (max_file_size); not linted")
         chunks = []
         left = max_size + 1
         while left > 0:
