@@ -14,9 +14,10 @@ from typing import Any
 
 import yaml
 
+from postlint.config import DEFAULT_MAX_FILE_SIZE
 from postlint.frontmatter import FrontMatter, parse_front_matter
 from postlint.post import POST_EXTENSIONS, POST_FILENAME
-from postlint.source import UnreadableFile, decode, normalize_newlines
+from postlint.source import UnreadableFile, decode, normalize_newlines, read_bytes
 
 SITE_MARKERS = ("_config.yml", ".postlint.yaml")
 # Never part of the site's source: build output, VCS, dependency and cache folders.
@@ -43,6 +44,11 @@ class PostEntry:
     slug: str
     ext: str
     draft: bool
+
+
+def leaves_site(rel: str) -> bool:
+    """Does a path meant relative to the site root point outside it (absolute, or through `..`)?"""
+    return rel.startswith(("/", "\\")) or os.path.isabs(rel) or ".." in rel.replace("\\", "/").split("/")
 
 
 def jekyll_ignores(name: str) -> bool:
@@ -125,13 +131,20 @@ class Site:
         return "page"
 
     def front_matter(self, rel: str) -> FrontMatter:
-        """Front matter of another file of the site (read once, kept)."""
+        """Front matter of another file of the site (read once, kept).
+
+        Only a regular file inside the site, within the default size limit, is read: a `../` or
+        absolute path written in a post reads nothing outside the site, a FIFO nothing at all.
+        """
         if rel not in self._front_matter:
-            try:
-                text, _, _ = decode((self.root / rel).read_bytes())
-                self._front_matter[rel] = parse_front_matter(normalize_newlines(text))
-            except (OSError, UnreadableFile):
-                self._front_matter[rel] = FrontMatter()
+            found = FrontMatter()
+            if not leaves_site(rel):
+                try:
+                    text, _, _ = decode(read_bytes(self.root / rel, DEFAULT_MAX_FILE_SIZE))
+                    found = parse_front_matter(normalize_newlines(text))
+                except (OSError, UnreadableFile):
+                    pass
+            self._front_matter[rel] = found
         return self._front_matter[rel]
 
     def lint_targets(self, folder: Path) -> list[Path]:
