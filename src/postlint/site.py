@@ -6,7 +6,11 @@ list once and the front matter of only the posts that post links to.
 
 from __future__ import annotations
 
+import datetime as _dt
+import fnmatch
 import os
+import posixpath
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -14,10 +18,12 @@ from typing import Any
 
 import yaml
 
+from postlint import urls
+from postlint.dates import judge_date
 from postlint.config import DEFAULT_MAX_FILE_SIZE
 from postlint.frontmatter import FrontMatter, parse_front_matter
-from postlint.post import POST_EXTENSIONS, POST_FILENAME
-from postlint.source import UnreadableFile, decode, normalize_newlines, read_bytes
+from postlint.post import POST_EXTENSIONS, POST_FILENAME, filename_date
+from postlint.source import UnreadableFile, decode, normalize_newlines, open_regular, read_bytes
 
 SITE_MARKERS = ("_config.yml", ".postlint.yaml")
 # Never part of the site's source: build output, VCS, dependency and cache folders.
@@ -81,6 +87,8 @@ class Site:
         self.root = root.resolve()
         self.config_error: str | None = None
         self._front_matter: dict[str, FrontMatter] = {}
+        self._image_sizes: dict[str, tuple[int, int] | str] = {}
+        self._yaml_headers: dict[str, bool] = {}
 
     @cached_property
     def config(self) -> dict[str, Any]:
@@ -162,3 +170,226 @@ class Site:
             posts = [rel for rel in inside if os.path.splitext(rel)[1].lower() in POST_EXTENSIONS
                      and not any(part.startswith((".", "_")) for part in rel.split("/"))]
         return sorted(self.root / rel for rel in posts)
+
+    # --- what Jekyll publishes (links and images rules) ------------------------------------------
+
+    def post_date(self, entry: PostEntry) -> _dt.date | None:
+        """The day Jekyll publishes a post on: its front-matter date when readable, else its file name's."""
+        value = self.front_matter(entry.rel).data.get("date")
+        if value is not None:
+            judged = judge_date(value)
+            if judged.date is not None:
+                return judged.date
+        return filename_date(entry.rel.rsplit("/", 1)[-1])
+
+    def post_slug(self, entry: PostEntry) -> str:
+        """Jekyll's `data["slug"]`: front-matter `slug` when set, else the file name's."""
+        slug = self.front_matter(entry.rel).data.get("slug")
+        return str(slug) if slug is not None else entry.slug
+
+    def unpublished_reason(self, entry: PostEntry, future: bool, today: _dt.date | None = None) -> str | None:
+        """Why a normal `jekyll build` leaves this post out (None: it is built)."""
+        if entry.draft:
+            return "is a draft (drafts are only built with --drafts)"
+        data = {**urls.defaults_for(self.config, entry.rel, "posts"), **self.front_matter(entry.rel).data}
+        # Publisher#can_be_published?: `published` missing means yes; false or null means no.
+        if "published" in data and (data["published"] is False or data["published"] is None):
+            return "has `published: false`"
+        date = self.post_date(entry)
+        if not future and date is not None and date > (today or _dt.date.today()):
+            return f"is dated {date.isoformat()}, in the future (not built unless `future: true`)"
+        return None
+
+    def future(self, override: bool | None) -> bool:
+        """Does the build include future-dated posts? postlint's `site.future` wins over _config.yml."""
+        return bool(self.config.get("future", False)) if override is None else override
+
+    @cached_property
+    def excluded(self) -> tuple[str, ...]:
+        patterns = self.config.get("exclude")
+        return tuple(str(p).strip("/") for p in patterns) if isinstance(patterns, list) else ()
+
+    def is_excluded(self, rel: str) -> bool:
+        """Is `rel` left out by _config.yml's `exclude` (a glob or a path prefix)?"""
+        return any(rel == p or rel.startswith(p + "/") or fnmatch.fnmatchcase(rel, p) for p in self.excluded)
+
+    def has_yaml_header(self, rel: str) -> bool:
+        """Jekyll's Utils.has_yaml_header?: the first line is `---` (only that line is read)."""
+        if rel not in self._yaml_headers:
+            try:
+                with open_regular(self.root / rel) as handle:  # a FIFO would block a plain open()
+                    first = handle.readline(64)
+            except (OSError, UnreadableFile):
+                first = b""
+            self._yaml_headers[rel] = first.lstrip(b"\xef\xbb\xbf").rstrip() == b"---"
+        return self._yaml_headers[rel]
+
+    @cached_property
+    def collections(self) -> dict[str, dict[str, Any]]:
+        """Collections of _config.yml (besides posts) by folder, e.g. {"_docs": {"label": "docs", "output": True}}."""
+        raw = self.config.get("collections")
+        if isinstance(raw, list):
+            raw = {str(label): {} for label in raw}
+        if not isinstance(raw, dict):
+            return {}
+        base = str(self.config.get("collections_dir") or "").strip("/")
+        found = {}
+        for label, meta in raw.items():
+            if str(label) in ("posts", "drafts"):
+                continue
+            meta = meta if isinstance(meta, dict) else {}
+            folder = f"{base}/_{label}" if base else f"_{label}"
+            found[folder] = {"label": str(label), "output": meta.get("output") is True, "permalink": meta.get("permalink")}
+        return found
+
+    @cached_property
+    def posts_permalink(self) -> str:
+        """The posts' permalink template: `collections.posts.permalink`, else the site's style."""
+        raw = self.config.get("collections")
+        posts = raw.get("posts") if isinstance(raw, dict) else None
+        if isinstance(posts, dict) and posts.get("permalink"):
+            return urls.PERMALINK_STYLES.get(str(posts["permalink"]).lstrip(":"), str(posts["permalink"]))
+        return urls.site_style(self.config)
+
+    def collection_of(self, rel: str) -> tuple[str, dict[str, Any]] | None:
+        for folder, meta in self.collections.items():
+            if rel.startswith(folder + "/"):
+                return folder, meta
+        return None
+
+    def is_served_as_is(self, rel: str) -> bool:
+        """A file Jekyll copies or renders into the site: no part of its path starts with "_" (or is excluded)."""
+        return not any(part.startswith("_") for part in rel.split("/")) and not self.is_excluded(rel)
+
+    def published_url(self, rel: str) -> str | None:
+        """The URL Jekyll gives a post, page or collection document (None: not computable or not written)."""
+        data = self.front_matter(rel).data
+        if rel in self.posts:
+            entry = self.posts[rel]
+            if entry.draft:
+                return None
+            data = {**urls.defaults_for(self.config, rel, "posts"), **data}
+            template = str(data.get("permalink") or self.posts_permalink)
+            before_posts = rel.split("/_posts/")[0] if "/_posts/" in rel else ""
+            path_categories = [c for c in before_posts.split("/") if c]
+            return urls.fill(template, self._document_values(rel, "posts", "_posts", data, path_categories,
+                                                            self.post_date(entry), self.post_slug(entry)))
+        collection = self.collection_of(rel)
+        if collection is not None:
+            folder, meta = collection
+            if not meta["output"]:
+                return None
+            data = {**urls.defaults_for(self.config, rel, meta["label"]), **data}
+            template = str(data.get("permalink") or meta["permalink"]
+                           or urls.add_permalink_suffix("/:collection/:path", self.config))
+            date = judge_date(data["date"]).date if data.get("date") is not None else None
+            stem = posixpath.splitext(rel.rsplit("/", 1)[-1])[0]
+            return urls.fill(template, self._document_values(rel, meta["label"], folder, data, [], date, str(data.get("slug") or stem)))
+        data = {**urls.defaults_for(self.config, rel, "pages"), **data}
+        folder, name = posixpath.split(rel)
+        basename, ext = posixpath.splitext(name)
+        out_ext = urls.output_ext(rel)
+        if data.get("permalink"):
+            template = str(data["permalink"])
+        elif out_ext != ".html":
+            template = "/:path/:basename:output_ext"
+        elif basename == "index":
+            template = "/:path/"
+        else:
+            template = urls.add_permalink_suffix("/:path/:basename", self.config)
+        return urls.fill(template, {"path": "/" + folder, "basename": basename, "output_ext": out_ext})
+
+    def _document_values(self, rel: str, label: str, folder: str, data: dict[str, Any], path_categories: list[str],
+                         date: _dt.date | None, slug: str) -> dict[str, str]:
+        inside = rel[len(folder) + 1:] if rel.startswith(folder + "/") else rel.split("/_posts/", 1)[-1]
+        cleaned = posixpath.splitext(inside)[0]
+        stem = posixpath.splitext(rel.rsplit("/", 1)[-1])[0]
+        cats = urls.categories(data, path_categories)
+        values = {
+            "collection": label, "path": cleaned, "name": urls.slugify(stem) or "",
+            "title": urls.slugify(slug, pretty=True, cased=True) or "", "slug": urls.slugify(slug) or "",
+            "categories": "/".join(c.lower() for c in cats),
+            "slugified_categories": "/".join(urls.slugify(c) or "" for c in cats),
+            "output_ext": urls.output_ext(rel),
+        }
+        values.update(urls.date_values(date))
+        return values
+
+    @cached_property
+    def url_index(self) -> dict[str, str]:
+        """Every address the built site serves, by urls.url_key: pages, posts, documents, static files.
+
+        Reads the front matter of every page, post and document the first time a rule asks.
+        """
+        index: dict[str, str] = {}
+        for rel in self.files:
+            if self.is_served_as_is(rel):
+                index.setdefault(urls.url_key("/" + rel), "/" + rel)
+                if not self.has_yaml_header(rel):
+                    continue
+            elif not (rel in self.posts or self.collection_of(rel)) or self.is_excluded(rel):
+                continue
+            elif not self.has_yaml_header(rel) and rel not in self.posts:
+                continue
+            url = self.published_url(rel)
+            if url is not None:
+                index.setdefault(urls.url_key(url), url)
+            # jekyll-redirect-from writes a page at every `redirect_from` address.
+            redirects = self.front_matter(rel).data.get("redirect_from")
+            for redirect in redirects if isinstance(redirects, list) else [redirects] if isinstance(redirects, str) else []:
+                if isinstance(redirect, str):
+                    index.setdefault(urls.url_key("/" + redirect.lstrip("/")), redirect)
+        for redirect in self.host_redirects:  # a splat or placeholder is a prefix (generated_prefixes)
+            index.setdefault(urls.url_key(redirect), redirect)
+        return index
+
+    @cached_property
+    def generated_prefixes(self) -> tuple[str, ...]:
+        """Addresses plugins of _config.yml generate, which no source file names: links under them are not judged."""
+        config = self.config
+        plugins = {str(p) for key in ("plugins", "gems") for p in (config.get(key) or []) if isinstance(config.get(key), list)}
+        prefixes: list[str] = []
+        paginate = config.get("paginate_path")
+        if paginate or "jekyll-paginate" in plugins or "jekyll-paginate-v2" in plugins:
+            prefixes.append(str(paginate or "/page:num").split(":")[0])
+        if "jekyll-feed" in plugins:
+            feed = config.get("feed") if isinstance(config.get("feed"), dict) else {}
+            prefixes += [str(feed.get("path") or "/feed.xml"), "/feed"]
+        if "jekyll-sitemap" in plugins:
+            prefixes += ["/sitemap.xml", "/robots.txt"]
+        if "jekyll-archives" in plugins:
+            archives = config.get("jekyll-archives") if isinstance(config.get("jekyll-archives"), dict) else {}
+            links = archives.get("permalinks") if isinstance(archives.get("permalinks"), dict) else {}
+            for pattern in list(links.values()) or ["/:year/", "/tag/:name/", "/category/:name/"]:
+                prefixes.append(str(pattern).split(":")[0])
+        prefixes += [re.split(r"[*:]", path, maxsplit=1)[0] for path in self.host_redirects if re.search(r"[*:]", path)]
+        return tuple("/" + p.strip("/") if p.strip("/") else "/" for p in prefixes)
+
+    @cached_property
+    def host_redirects(self) -> list[str]:
+        """Source paths of Netlify redirects (`_redirects`, `netlify.toml`): the host answers them, not Jekyll."""
+        found: list[str] = []
+        for name in ("_redirects", "netlify.toml"):
+            if name not in self.files:
+                continue
+            try:
+                text = (self.root / name).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if name == "_redirects":
+                found += [line.split()[0] for line in text.splitlines() if line.strip().startswith("/")]
+            else:
+                found += re.findall(r"""^\s*from\s*=\s*["'](/[^"']*)["']""", text, re.M)
+        return found
+
+    def image_size(self, rel: str) -> tuple[int, int] | str:
+        """(width, height) of an image file from its header only, or why it cannot be read. Cached."""
+        if rel not in self._image_sizes:
+            from PIL import Image, UnidentifiedImageError  # imported on first use: keeps start-up fast
+
+            try:
+                with open_regular(self.root / rel) as handle, Image.open(handle) as image:  # header only
+                    self._image_sizes[rel] = image.size
+            except (OSError, UnidentifiedImageError, ValueError, UnreadableFile) as exc:
+                self._image_sizes[rel] = f"cannot be read as an image ({type(exc).__name__})"
+        return self._image_sizes[rel]

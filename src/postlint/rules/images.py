@@ -1,0 +1,318 @@
+"""Image rules (IMG): alt text, images that exist, and responsive variants at the right widths.
+
+Rules never open files: existence comes from Site.files and pixel widths from Site.image_size,
+which reads only each image's header, once.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+from postlint.finding import Problem
+from postlint.options import Option
+from postlint.registry import rule
+from postlint.rules.links import BASEURL_PREFIX, SCHEME, literal_url_filter, site_path
+from postlint.urls import url_key
+
+IMAGE_FILE = re.compile(r"^[^\s/\\]+\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)$", re.I)
+CAMERA_NAME = re.compile(r"^(?:img|dsc|dscn|dscf|pxl|mvimg|screen ?shot|screenshot|image|photo)[\s_-]*[\d_-]{3,}", re.I)
+_LIQUID_OUTPUT = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.S)
+DEFAULT_PLACEHOLDERS = ["image", "img", "photo", "picture", "pic", "alt", "alt text", "screenshot", "placeholder",
+                        "untitled", "todo", "tbd"]
+
+
+def _variant_keys(ctx) -> list[str]:
+    """The keys `image-variants` is configured with (they name front-matter images too)."""
+    for key in ("image-variants", "IMG003"):
+        setting = ctx.config.rules.get(key)
+        if isinstance(setting, dict) and isinstance(setting.get("variants"), dict):
+            return [str(k) for k in setting["variants"]]
+    return []
+
+
+def alt_problem(alt: str, src: str, placeholders: list[str]) -> str | None:
+    """Why `alt` does not describe the image (None: it is meaningful as far as a linter can tell)."""
+    text = alt.strip()
+    if not text:
+        return "empty alt text"
+    if IMAGE_FILE.match(text) or CAMERA_NAME.match(text):
+        return f"alt text '{text}' is a file name"
+    stem = posixpath.splitext(posixpath.basename(unquote(src.split("?")[0].split("#")[0])))[0]
+    if stem and text == stem and " " not in text and re.search(r"[-_.\d]", text):
+        return f"alt text '{text}' repeats the file name"
+    if text.lower().strip(" .:!-") in {p.lower() for p in placeholders}:
+        return f"alt text '{text}' is a placeholder, not a description"
+    return None
+
+
+def _nested_alt_line(post, key: str) -> int:
+    """The line of `alt:` inside the front-matter mapping `key` (the key's line when not found)."""
+    fm = post.front_matter
+    start = fm.line_of(key)
+    for line in range(start + 1, fm.end_line):
+        text = post.source.line_text(line)
+        if text and not text[0].isspace():
+            break
+        if re.match(r"\s+alt\s*:", text):
+            return line
+    return start
+
+
+def is_decorative(attrs: dict[str, str], marker: str) -> bool:
+    """Explicitly decorative: role="presentation"/"none", aria-hidden="true", or the marker class."""
+    lowered = {k.lower(): str(v).strip().lower() for k, v in attrs.items()}
+    return (lowered.get("role") in ("presentation", "none") or lowered.get("aria-hidden") == "true"
+            or (bool(marker) and marker.lower() in lowered.get("class", "").split()))
+
+
+@rule("IMG001", "image-alt", severity="error", options=[
+    Option("alt_key", "str", "alt", "Front-matter key holding the alt text of the post's front-matter image."),
+    Option("image_keys", "list[str]", ["image"], "Front-matter keys that name the post's image (image-variants keys count too)."),
+    Option("placeholders", "list[str]", DEFAULT_PLACEHOLDERS, "Alt texts that describe nothing (compared without case)."),
+    Option("decorative_class", "str", "decorative", "A class that marks an image as decorative (empty alt allowed)."),
+])
+def image_alt(post, ctx) -> Iterator[Problem]:
+    """An image has no meaningful alt text.
+
+    ## What it does
+    Checks the alt text of every image in the body (`![alt](src)`, reference images, `<img>`)
+    and, when the front matter names an image (a key of `image_keys`, or of
+    `image-variants`' `variants`), the front-matter alt text (`alt_key`, or `alt` inside an
+    `image:` mapping as jekyll-seo-tag writes it). Alt text must be present, not empty or
+    whitespace, not a file name (`IMG_0042.jpg`, `DSC-1234`, the image's own file name) and not
+    a placeholder word from `placeholders`. Alt text that comes from Liquid is not judged.
+
+    A decorative image is fine when it says so explicitly: `role="presentation"` or
+    `role="none"`, `aria-hidden="true"`, or the `decorative_class` class, in HTML or in a
+    kramdown attribute list (`![](divider.png){: .decorative}`).
+
+    Where this differs from markdownlint's MD045 on purpose: `![](x)` (empty alt in Markdown)
+    is a finding here, because an author who leaves the brackets empty has usually forgotten
+    the description, not decided the image is decorative; `<img alt="">` without a decorative
+    marker is a finding for the same reason; and file names and placeholder words count as
+    missing alt text.
+
+    ## Why is this bad?
+    Screen readers read the alt text instead of the image; search engines and social previews
+    use it. A missing alt makes screen readers spell out the file name, and "image" tells the
+    reader nothing.
+
+    ## Example
+    ```markdown
+    ![IMG_0042.jpg](/assets/images/blog/pipeline.webp)
+    ```
+
+    ## Use instead
+    ```markdown
+    ![Pipeline board with deals grouped by stage](/assets/images/blog/pipeline.webp)
+    ```
+
+    ## Options
+    - `alt_key` (string, default `alt`): the front-matter key with the front-matter image's alt text.
+    - `image_keys` (list of strings, default `[image]`): front-matter keys naming the post's image.
+    - `placeholders` (list of strings): alt texts that describe nothing; default image, img,
+      photo, picture, pic, alt, alt text, screenshot, placeholder, untitled, todo, tbd.
+    - `decorative_class` (string, default `decorative`): class marking an image decorative.
+    """
+    options = ctx.options
+    data = post.data if isinstance(post.data, dict) else {}
+    fm = post.front_matter
+    image_keys = [k for k in [*options.image_keys, *_variant_keys(ctx)] if data.get(k) not in (None, "", [], {})]
+    if image_keys:
+        first = image_keys[0]
+        value: Any = data[first]
+        if isinstance(value, dict) and "alt" in value:
+            alt, where = value.get("alt"), first
+        else:
+            alt, where = data.get(options.alt_key), options.alt_key if options.alt_key in fm.keys else first
+        src = value.get("path", "") if isinstance(value, dict) else str(value)
+        if alt is None or not isinstance(alt, (str, int, float)):
+            problem = f"front-matter image '{first}' has no alt text ('{options.alt_key}')"
+        else:
+            found = alt_problem(str(alt), str(src), options.placeholders)
+            problem = f"front-matter '{where}': {found}" if found else None
+        if problem:
+            yield Problem(_nested_alt_line(post, where) if where == first and isinstance(value, dict) else fm.line_of(where),
+                          1, problem, fingerprint=f"front-matter {where}")
+    liquid_starts = [tag.start for tag in post.liquid.tags]
+    for image in post.body.images:
+        if is_decorative(image.attrs, options.decorative_class):
+            continue
+        line, column = post.position(image.start)
+        if image.alt is None:
+            yield Problem(line, column, f"image '{image.src}' has no alt attribute", fingerprint=f"alt {image.src}")
+            continue
+        if "{{" in image.alt or "{%" in image.alt:
+            continue
+        if image.kind == "markdown" and any(image.start < start < image.src_start for start in liquid_starts):
+            continue  # the alt text comes from Liquid: its value is not known here
+        found = alt_problem(image.alt, image.src, options.placeholders)
+        if found is not None:
+            if found == "empty alt text":
+                found += f" (describe the image, or mark it decorative with role=\"presentation\" or class "\
+                         f"'{options.decorative_class}')"
+            yield Problem(line, column, f"image '{image.src}': {found}", fingerprint=f"alt {image.src}")
+
+
+def image_target(src: str, site) -> str | None:
+    """The site URL or relative path an image source names; None when it is external or not literal."""
+    src = src.strip().strip("<>").strip()
+    output = _LIQUID_OUTPUT.match(src)
+    if output:
+        literal = literal_url_filter(output.group(1).strip())
+        if literal is None:
+            return None
+        url = literal[0]
+        if SCHEME.match(url) or url.startswith("//"):
+            return None
+        return site.baseurl + "/" + url.lstrip("/")
+    baseurl = BASEURL_PREFIX.match(src)
+    if baseurl:
+        src = site.baseurl + "/" + src[baseurl.end():].lstrip("/")
+    if "{{" in src or "{%" in src or not src or SCHEME.match(src) or src.startswith(("//", "#")):
+        return None
+    return src
+
+
+def missing_image(post, src: str, site) -> str | None:
+    """Why the image at `src` is not in the site (None: found, external or not judged)."""
+    target = image_target(src, site)
+    if target is None:
+        return None
+    if target.startswith("/"):
+        path = site_path(target, site)
+        if path is None:
+            return None
+        rel = unquote(path).lstrip("/")
+        if rel in site.files or url_key(path) in site.url_index:
+            return None
+        return f"image '{src}' does not exist: no file '{rel}' in the site"
+    relative = unquote(re.split(r"[?#]", target, maxsplit=1)[0])
+    folder = posixpath.dirname(post.rel)
+    candidates = {posixpath.normpath(posixpath.join(folder, relative)), posixpath.normpath(relative)}
+    url = site.published_url(post.rel) if post.rel in site.files else None
+    if url:  # a browser resolves it against the page's URL
+        base = url if url.endswith("/") else posixpath.dirname(url) + "/"
+        candidates.add(posixpath.normpath(posixpath.join(base, relative)).lstrip("/"))
+    if any(c in site.files for c in candidates):
+        return None
+    return f"image '{src}' does not exist (looked for {', '.join(sorted(candidates))})"
+
+
+@rule("IMG002", "image-missing", severity="error")
+def image_missing(post, ctx) -> Iterator[Problem]:
+    """An image in the body points to a local file that does not exist.
+
+    ## What it does
+    Resolves every local image source in the body (`![alt](src)`, `<img src>`) against the
+    site's files: root-relative paths after removing `baseurl`, `{{ site.baseurl }}/...`,
+    `{{ 'path' | relative_url }}` and `absolute_url` with a literal path, and relative paths
+    (from the post's folder, the site root, or the post's URL). External images and sources
+    built from other Liquid are not judged.
+
+    ## Why is this bad?
+    A missing image renders as a broken icon with its alt text; Jekyll builds without a word.
+
+    ## Example
+    ```markdown
+    ![Pipeline board](/assets/images/blog/pipline.webp)
+    ```
+
+    ## Use instead
+    ```markdown
+    ![Pipeline board](/assets/images/blog/pipeline.webp)
+    ```
+
+    ## Options
+    None.
+    """
+    for image in post.body.images:
+        problem = missing_image(post, image.src, ctx.site)
+        if problem is not None:
+            line, column = post.position(image.src_start)
+            yield Problem(line, column, problem, fingerprint=image.src)
+
+
+@rule("IMG003", "image-variants", severity="error", options=[
+    Option("variants", "dict[str, int|null]", {}, "Front-matter image keys a post must set together, with each file's pixel width (null: any)."),
+])
+def image_variants(post, ctx) -> Iterator[Problem]:
+    """A post's responsive image variants are incomplete, missing, or at the wrong width.
+
+    ## What it does
+    With `variants` configured, a post that sets any of the listed front-matter keys must set
+    all of them; each value names a file in `site.images_dir` (or a root-relative path), which
+    must exist; where a width is given, the file's real pixel width must equal it. Only the
+    image header is read (Pillow), never the pixels. The message names the key, the file and
+    what was found.
+
+    ## Why is this bad?
+    Layouts that build `srcset` from these keys break silently: a missing key gives an empty
+    candidate, a missing file a 404, and a file at the wrong width makes the browser download
+    the wrong size or show a blurry image.
+
+    ## Example
+    ```yaml
+    webps: pipeline-376.webp   # the file is 400 px wide
+    webpm: pipeline-564.webp
+    # webpb is missing
+    ```
+
+    ## Use instead
+    ```yaml
+    webps: pipeline-376.webp   # 376 px wide
+    webpm: pipeline-564.webp
+    webpb: pipeline-744.webp
+    ```
+
+    ## Options
+    - `variants` (mapping of key to width in pixels or null, default empty: the rule does
+      nothing): e.g. `{webps: 376, webpm: 564, webpb: 744, webp: null, jpg: null}`. The folder
+      is `site.images_dir` in `.postlint.yaml`.
+    """
+    variants: dict[str, int | None] = ctx.options.variants or {}
+    data = post.data if isinstance(post.data, dict) else {}
+    present = [key for key in variants if key in data]
+    if not present:
+        return
+    fm = post.front_matter
+    site = ctx.site
+    images_dir = str(ctx.config.site.get("images_dir") or "").strip("/")
+    missing = [key for key in variants if key not in data]
+    if missing:
+        yield Problem(fm.line_of(present[0]), 1,
+                      f"image variant key{'s' if len(missing) > 1 else ''} {', '.join(repr(k) for k in missing)} missing "
+                      f"(this post sets {', '.join(present)}; every post with one variant needs all of them)",
+                      fingerprint="variants " + ",".join(missing))
+    for key in present:
+        value = data[key]
+        info = fm.keys.get(key)
+        line, column = post.position(info.value_start) if info else (1, 1)
+        if not isinstance(value, str) or not value.strip():
+            got = "it is empty" if value is None or isinstance(value, str) else f"got {value!r}"
+            yield Problem(line, column, f"image variant '{key}' names no file ({got})", fingerprint=f"{key}")
+            continue
+        name = value.strip()
+        if SCHEME.match(name) or name.startswith("//"):
+            continue
+        if name.startswith("/"):
+            path = site_path(name, site)
+            rel = unquote(path).lstrip("/") if path else name.lstrip("/")
+        else:
+            rel = posixpath.normpath(posixpath.join(images_dir, unquote(name)))
+        if rel not in site.files:
+            yield Problem(line, column, f"image variant '{key}': file '{rel}' does not exist", fingerprint=f"{key} {name}")
+            continue
+        width = variants[key]
+        if width is None:
+            continue
+        size = site.image_size(rel)
+        if isinstance(size, str):
+            yield Problem(line, column, f"image variant '{key}': '{rel}' {size}", fingerprint=f"{key} {name}")
+        elif size[0] != width:
+            yield Problem(line, column, f"image variant '{key}': '{rel}' is {size[0]} px wide, expected {width}",
+                          fingerprint=f"{key} {name}")

@@ -1,0 +1,146 @@
+"""Where Jekyll 4.3 publishes each source file: permalink templates, placeholders, URL keys.
+
+Only the parts of Jekyll's URL logic that a linter needs to tell whether a root-relative link
+can resolve: the built-in permalink styles, `add_permalink_suffix`, the placeholders of
+documents (posts, collections) and pages, slugify, front-matter `defaults`, and a key that
+treats `/x`, `/x/`, `/x.html` and `/x/index.html` as the same address (every common host
+serves them interchangeably, so a link may use any of them).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import fnmatch
+import posixpath
+import re
+from typing import Any
+from urllib.parse import unquote
+
+# Jekyll's Configuration#style_to_permalink.
+PERMALINK_STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+# Converters that change the extension of what a page writes.
+OUTPUT_EXT = {".md": ".html", ".markdown": ".html", ".mkdown": ".html", ".mkdn": ".html", ".mkd": ".html",
+              ".htm": ".html", ".scss": ".css", ".sass": ".css", ".coffee": ".js"}
+_SLUG_DEFAULT = re.compile(r"(?:[^\w]|_)+")
+_SLUG_PRETTY = re.compile(r"(?:[^\w._~!$&'()+,;=@]|_)+")
+_PLACEHOLDER = re.compile(r":(\w+)")
+
+
+def slugify(text: str | None, pretty: bool = False, cased: bool = False) -> str | None:
+    """Jekyll's Utils.slugify in its "default" and "pretty" modes."""
+    if text is None:
+        return None
+    slug = (_SLUG_PRETTY if pretty else _SLUG_DEFAULT).sub("-", str(text)).strip("-")
+    return slug if cased else slug.lower()
+
+
+def output_ext(rel: str) -> str:
+    ext = posixpath.splitext(rel)[1].lower()
+    return OUTPUT_EXT.get(ext, ext)
+
+
+def site_style(config: dict[str, Any]) -> str:
+    """The site's permalink template, with built-in style names expanded."""
+    style = config.get("permalink") or "date"
+    style = str(style)
+    return PERMALINK_STYLES.get(style.lstrip(":"), style)
+
+
+def add_permalink_suffix(template: str, config: dict[str, Any]) -> str:
+    raw = str(config.get("permalink") or "date").lstrip(":")
+    if raw == "pretty":
+        return template + "/"
+    if raw in ("date", "ordinal", "none", "weekdate"):
+        return template + ":output_ext"
+    suffix = "/" if raw.endswith("/") else ""
+    return template + suffix + (":output_ext" if raw.endswith(":output_ext") else "")
+
+
+def fill(template: str, values: dict[str, str]) -> str | None:
+    """A URL from a permalink template; None when it uses a placeholder we cannot compute."""
+    unknown = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal unknown
+        key = match.group(1)
+        # "output_ext" must win over a shorter known key such as "output"; longest match first.
+        for length in range(len(key), 0, -1):
+            if key[:length] in values:
+                return values[key[:length]] + key[length:]
+        unknown = True
+        return ""
+
+    url = _PLACEHOLDER.sub(replace, template)
+    if unknown:
+        return None
+    url = ("/" + url).replace("..", "/").replace("./", "")
+    return re.sub("/{2,}", "/", url)
+
+
+def date_values(date: _dt.date | None) -> dict[str, str]:
+    if date is None:
+        return {}
+    return {
+        "year": date.strftime("%Y"), "month": date.strftime("%m"), "day": date.strftime("%d"),
+        "i_day": str(date.day), "i_month": str(date.month), "short_month": date.strftime("%b"),
+        "long_month": date.strftime("%B"), "short_year": date.strftime("%y"), "y_day": date.strftime("%j"),
+        "w_year": date.strftime("%G"), "week": date.strftime("%V"), "w_day": date.strftime("%u"),
+        "short_day": date.strftime("%a"), "long_day": date.strftime("%A"),
+        "hour": "00", "minute": "00", "second": "00",
+    }
+
+
+def categories(data: dict[str, Any], path_categories: list[str]) -> list[str]:
+    """A document's categories: folders above `_posts` plus `category` / `categories`."""
+    found = list(path_categories)
+    plural = data.get("categories")
+    if isinstance(plural, str):
+        found.extend(plural.split())
+    elif isinstance(plural, list):
+        found.extend(str(c) for c in plural if c is not None)
+    elif plural is not None:
+        found.append(str(plural))
+    if data.get("category") is not None and "categories" not in data:
+        found.append(str(data["category"]))
+    unique: list[str] = []
+    for category in found:
+        if category not in unique:
+            unique.append(category)
+    return unique
+
+
+def defaults_for(config: dict[str, Any], rel: str, kind: str) -> dict[str, Any]:
+    """Front-matter `defaults` of _config.yml that apply to `rel` (kind: posts, pages, drafts or a collection label)."""
+    merged: dict[str, Any] = {}
+    entries = config.get("defaults")
+    if not isinstance(entries, list):
+        return merged
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+            continue
+        scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
+        path = str(scope.get("path") or "").strip("/")
+        if path and not (fnmatch.fnmatchcase(rel, path) if "*" in path else rel == path or rel.startswith(path + "/")):
+            continue
+        wanted = scope.get("type")
+        if wanted and str(wanted) != kind:
+            continue
+        merged.update(entry["values"])
+    return merged
+
+
+def url_key(path: str) -> str:
+    """`/x`, `/x/`, `/x.html` and `/x/index.html` give the same key (hosts serve them alike)."""
+    path = unquote(path)
+    for suffix in ("/index.html", "/index.htm", ".html", ".htm"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+            break
+    path = path.rstrip("/")
+    return path
