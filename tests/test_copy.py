@@ -1,0 +1,192 @@
+"""Copy rules (CPY) and the issue's done-when on the demo site."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import DEMO_SITE, run
+from postlint.engine import read_post
+from postlint.rules.copy import definitions, term_key, word_difference
+from postlint.site import Site
+from types import SimpleNamespace
+
+DEFECTIVE = "_posts/2024-05-20-coaching-vs-revenue-operations.md"
+CLEAN_DEMO_POSTS = ("_posts/2024-01-15-ramp-time-benchmark.md", "_posts/2024-02-05-onboarding-checklist.md",
+                    "_posts/guides/2024-03-01-setup-guide.md", "_drafts/quarterly-planning.md")
+
+
+def _name(finding) -> str:
+    return Path(finding.path).resolve().relative_to(DEMO_SITE.resolve()).as_posix()
+
+
+def test_done_when_on_the_demo_post():
+    result, _ = run([DEMO_SITE], select=["CPY", "RT", "SEO"])
+    got = {(_name(f), f.line, f.column, f.rule): f.message for f in result.findings}
+    assert got[(DEFECTIVE, 43, 3, "conflicting-definition")] == \
+        "'Win rate' is defined differently here than on line 30 (your → our); lines 30 and 43"
+    assert got[(DEFECTIVE, 44, 3, "duplicate-definition")] == \
+        "'Ramp time' is defined again with the same text; first defined on line 31"
+    assert got[(DEFECTIVE, 23, 29, "link-text")].startswith("link text 'here' says nothing")
+    assert got[(DEFECTIVE, 3, 1, "title-length")] == "title is 92 characters; search results show about 60"
+    assert got[(DEFECTIVE, 8, 1, "read-time")] == \
+        "time_read says 9 min but the post reads in about 1 min (346 words at 238 words per minute)"
+    assert len([key for key in got if key[0] == DEFECTIVE]) == 5
+    assert not [key for key in got if key[0] in CLEAN_DEMO_POSTS]
+
+
+def test_clean_demo_posts_stay_clean_under_every_rule_of_this_family_including_opt_in():
+    result, _ = run([DEMO_SITE / post for post in CLEAN_DEMO_POSTS], select=["CPY", "RT", "SEO"])
+    assert not result.findings
+
+
+def _post(tmp_path: Path, body: str):
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (tmp_path / "_posts").mkdir(exist_ok=True)
+    path = tmp_path / "_posts" / "2024-01-01-post.md"
+    path.write_text("---\ntitle: t\n---\n" + body, encoding="utf-8")
+    return read_post(path, Site(tmp_path), tmp_path, 10**7)
+
+
+DEFAULTS = SimpleNamespace(ignore_terms=["note"], max_term_words=8)
+
+
+def test_definition_forms_and_their_lines(tmp_path):
+    post = _post(tmp_path, (
+        "* **Win Rate**: won over worked.\n"          # line 4
+        "* __Cycle length:__ days to close.\n"        # 5
+        "\n"
+        "**Quota.**: not a colon inside\n"            # 7: "**Quota.**:" still a term
+        "\n"
+        "Coverage\n"                                  # 9: kramdown term
+        ": pipeline over quota.\n"
+        "\n"
+        "Churn\n"                                     # 12: kramdown with a blank line
+        "\n"
+        ": customers lost.\n"
+        "\n"
+        "<dl>\n  <dt>ARR</dt>\n  <dd>yearly revenue</dd>\n</dl>\n"  # dt on 17
+        "\n"
+        "**Note:** a label, not a term.\n"
+        "\n"
+        "**Bold start** with no colon is not a definition.\n"
+        "\n"
+        "`**Code**: not read`\n"
+    ))
+    found = [(d.key, d.line, " ".join(d.words)) for d in definitions(post, DEFAULTS)]
+    assert found == [
+        ("win rate", 4, "won over worked."),
+        ("cycle length", 5, "days to close."),
+        ("quota", 7, "not a colon inside"),
+        ("coverage", 9, "pipeline over quota."),
+        ("churn", 12, "customers lost."),
+        ("arr", 17, "yearly revenue"),
+    ]
+
+
+def test_terms_compare_without_case_markup_or_trailing_punctuation():
+    assert term_key("**Win  Rate**:") == term_key("win rate.") == term_key("`Win Rate`") == "win rate"
+
+
+@pytest.mark.parametrize("old, new, shown", [
+    ("your number of won deals", "our number of won deals", "your → our"),
+    ("days to close", "days to close a deal", "added 'a deal'"),
+    ("the total number", "the number", "dropped 'total'"),
+    ("a b c d e f g h", "z b y d x f w h", "a → z; c → y; e → x; and 1 more"),
+])
+def test_word_difference(old, new, shown):
+    assert word_difference(old.split(), new.split()) == shown
+
+
+def _lint(tmp_path: Path, body: str, rule: str, config: str = ""):
+    post = _post(tmp_path, body).path
+    if config:
+        (tmp_path / ".postlint.yaml").write_text(config, encoding="utf-8")
+    result, _ = run([post], select=[rule])
+    return [(f.line, f.column, f.message) for f in result.findings]
+
+
+def test_definitions_are_per_post(tmp_path):
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (one / "_posts").mkdir()
+    for name in ("2024-01-01-a.md", "2024-01-02-b.md"):
+        (one / "_posts" / name).write_text("---\ntitle: t\n---\n* **Win rate**: won over worked.\n", encoding="utf-8")
+    result, _ = run([one], select=["duplicate-definition"])
+    assert not result.findings
+
+
+def test_a_term_that_starts_three_blocks_is_a_label(tmp_path):
+    body = "".join(f"**Dana:** answer number {n} about the weekly reviews.\n\n" for n in range(3))
+    assert _lint(tmp_path, body, "conflicting-definition") == []
+
+
+def test_ignore_terms_option(tmp_path):
+    body = "**Tip:** review one call every week.\n\n**Tip:** review two calls every week.\n"
+    assert _lint(tmp_path, body, "conflicting-definition") == []
+    (tmp_path / "_posts" / "2024-01-01-post.md").unlink()
+    found = _lint(tmp_path, body, "conflicting-definition", "rules:\n  conflicting-definition: {ignore_terms: []}\n")
+    assert found == [(6, 1, "'Tip' is defined differently here than on line 4 (one call → two calls); lines 4 and 6")]
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("[here](https://example.com)", True),
+    ("[Click here](https://example.com)", True),
+    ("[here!](https://example.com)", True),
+    ("[click-here!!!!](https://example.com)", True),
+    ("[*link*](https://example.com)", True),
+    ("[more](https://example.com)", True),
+    ("[Read more](https://example.com)", True),  # markdownlint accepts it; we do not, on purpose
+    ("[Learn more](https://example.com)", True),  # same
+    ("[this post](https://example.com)", True),
+    ("<a href=\"https://example.com\">here</a>", True),
+    ("[`here`](https://example.com)", False),  # inline code: a name, as in markdownlint
+    ("[<here>](https://example.com)", False),  # inline HTML only, as in markdownlint
+    ("[our pricing](https://example.com)", False),
+    ("[here and there](https://example.com)", False),
+])
+def test_link_text_cases(tmp_path, text, flagged):
+    assert bool(_lint(tmp_path, f"Some words {text} and more words.\n", "link-text")) is flagged
+
+
+def test_link_text_list_is_configurable(tmp_path):
+    found = _lint(tmp_path, "Go [there](https://example.com) or [here](https://example.com).\n", "link-text",
+                  "rules:\n  link-text: {texts: [there]}\n")
+    assert [(line, column) for line, column, _ in found] == [(4, 4)]
+
+
+@pytest.mark.parametrize("body, found", [
+    ("Review the the pipeline.\n", [(4, 12)]),
+    ("Review the\nthe pipeline.\n", [(5, 1)]),
+    ("Review *the* **the** pipeline.\n", [(4, 16)]),
+    ("He had had enough.\n", []),
+    ("Version 2 2 is out.\n", []),
+    ("Say “bye bye” and “done done.”\n", []),
+    ("* the\n* the\n", []),
+    ("| a | b |\n|---|---|\n| the | the |\n", []),
+    ("Use `the` the way you like.\n", []),
+    ("Use {{ page.title }} the title the way you like.\n", []),
+    ("Done. Done is better than perfect.\n", []),
+])
+def test_repeated_word_cases(tmp_path, body, found):
+    assert [(line, column) for line, column, _ in _lint(tmp_path, body, "repeated-word")] == found
+
+
+def test_duplicate_paragraph_is_a_table_lookup(tmp_path):
+    paragraphs = "".join(f"Paragraph number {n} says something different from every other one here.\n\n"
+                         for n in range(3000))
+    body = paragraphs + "Paragraph number 7 says something different from every other one here.\n"
+    started = time.perf_counter()
+    found = _lint(tmp_path, body, "duplicate-paragraph")
+    assert found == [(4 + 2 * 3000, 1, "this paragraph repeats the one on line 18")]
+    assert time.perf_counter() - started < 5  # pairwise comparison of 3,000 paragraphs would be far slower
+
+
+def test_duplicate_paragraph_min_words(tmp_path):
+    body = "We reviewed seven calls this week.\n\nWe reviewed seven calls this week.\n"
+    assert _lint(tmp_path, body, "duplicate-paragraph") == []
+    (tmp_path / "_posts" / "2024-01-01-post.md").unlink()
+    assert len(_lint(tmp_path, body, "duplicate-paragraph", "rules:\n  duplicate-paragraph: {min_words: 5}\n")) == 1

