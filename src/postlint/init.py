@@ -225,7 +225,7 @@ def write_config(folder: Path, force: bool = False) -> tuple[Path, list[str]]:
     registry = load_registry()
     text = render(build_config(inferred, registry), inferred)
     # Check the config as `check` will read it, before it replaces anything.
-    temporary = root / f".{CONFIG_NAME}.postlint-init"
+    temporary = root / f"{CONFIG_NAME}.init-tmp"
     try:
         temporary.write_text(text, encoding="utf-8")
         resolve_rules(load_config(temporary), registry)

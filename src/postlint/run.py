@@ -113,15 +113,16 @@ def _baseline_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
     notes = []
     if outcome.baseline_written is not None:
         count = outcome.baseline_written
+        findings = len([f for f in outcome.result.findings if not f.internal])
         notes.append(f"Wrote {count} baseline entr{'y' if count == 1 else 'ies'} "
-                     f"({len([f for f in outcome.result.findings if not f.internal])} findings) to {request.write_baseline}.")
+                     f"({findings} finding{'s' if findings != 1 else ''}) to {request.write_baseline}.")
     match = outcome.baseline
     if match is not None:
         if match.hidden:
             notes.append(f"{match.hidden} finding{'s' if match.hidden != 1 else ''} hidden by the baseline {request.baseline}.")
         if match.stale:
             count = sum(n for _, n in match.stale)
-            notes.append(f"note: {count} baseline entr{'y' if count == 1 else 'ies'} no longer match "
+            notes.append(f"note: {count} baseline entr{'y no longer matches' if count == 1 else 'ies no longer match'} "
                          f"(fixed?); run with --write-baseline {request.baseline} to shrink it:")
             notes.extend(f"  {file}  {code}  {fingerprint!r}" + (f" ×{n}" if n > 1 else "")
                          for (file, code, fingerprint), n in match.stale)
