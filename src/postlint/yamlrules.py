@@ -20,16 +20,21 @@ The test suite runs every rule's examples; `postlint explain` shows them.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
+from postlint import patterns
 from postlint.finding import SEVERITIES, Problem
 from postlint.registry import _CODE, _NAME, Rule
+from postlint.source import UnreadableFile, read_bytes
 
 KINDS = ("existence", "substitution")
+MAX_RULE_FILE = 1 << 20  # bytes; a rule file is a few hundred
 SCOPES = ("prose", "title", "description")
 _KEYS = {"code", "name", "kind", "severity", "summary", "why", "message", "ignorecase", "regex",
          "scope", "tokens", "swap", "examples", "enabled"}
@@ -56,13 +61,15 @@ def load_folder(folder: Path) -> tuple[list[Rule], list[str]]:
     for path in sorted(list(folder.glob("*.yml")) + list(folder.glob("*.yaml"))):
         try:
             rules.append(load_rule(path))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, YamlRuleError) as exc:
+        except (OSError, UnicodeDecodeError, UnreadableFile, yaml.YAMLError, YamlRuleError) as exc:
             errors.append(f"YAML rule {path}: {exc}")
+        except Exception as exc:  # a rule file of the wrong shape somewhere deep: report it, load the rest
+            errors.append(f"YAML rule {path}: not a valid rule ({type(exc).__name__}: {exc})")
     return rules, errors
 
 
 def load_rule(path: Path) -> Rule:
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec = yaml.safe_load(read_bytes(path, MAX_RULE_FILE).decode("utf-8-sig"))
     if not isinstance(spec, dict):
         raise YamlRuleError("must be a mapping")
     unknown = set(spec) - _KEYS
@@ -84,7 +91,7 @@ def load_rule(path: Path) -> Rule:
     examples = spec.get("examples") or {}
     if not isinstance(examples, dict) or not examples.get("fail") or not examples.get("pass"):
         raise YamlRuleError("examples needs non-empty 'fail' and 'pass' lists")
-    flags = re.IGNORECASE if spec.get("ignorecase", True) else 0
+    flags = regex.IGNORECASE if spec.get("ignorecase", True) else 0
     swap: dict[str, str] = {}
     if kind == "existence":
         tokens = spec.get("tokens")
@@ -97,20 +104,31 @@ def load_rule(path: Path) -> Rule:
             raise YamlRuleError("substitution rules need 'swap': a mapping of text to its replacement")
         alternatives = [str(k) if spec.get("regex") else re.escape(str(k)) for k in swap]
     try:
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags)
-    except re.error as exc:
-        raise YamlRuleError(f"invalid regular expression: {exc}") from None
+        if spec.get("regex"):  # each user pattern on its own first, so the error names it
+            swap_patterns = [(patterns.compile_pattern(str(k), flags), v) for k, v in swap.items()]
+            for alternative in alternatives:
+                patterns.check_pattern(alternative, flags)
+        else:
+            swap_patterns = []
+        pattern = patterns.compile_pattern(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags)
+    except patterns.UnsafePattern as exc:
+        raise YamlRuleError(str(exc)) from None
     default_message = "Avoid '{match}'" if kind == "existence" else "Use '{replacement}' instead of '{match}'"
     message = str(spec.get("message") or default_message)
+    try:
+        message.format(match="", replacement="")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise YamlRuleError(f"message {message!r} may only use {{match}} and {{replacement}} ({type(exc).__name__}: {exc})") from None
     replacements = {key.lower(): value for key, value in swap.items()}
 
     def check(post: Any, ctx: Any) -> Iterator[Problem]:
+        deadline = time.perf_counter() + patterns.MATCH_SECONDS
         for offset, text in _scope_texts(post, scope):
-            for match in pattern.finditer(text):
+            for match in patterns.finditer(pattern, text, deadline):
                 found = match.group(0)
                 replacement = replacements.get(found.lower(), "") if kind == "substitution" else ""
                 if kind == "substitution" and not replacement:
-                    replacement = next((v for k, v in swap.items() if re.fullmatch(k, found, flags)), "")
+                    replacement = next((v for k, v in swap_patterns if k.fullmatch(found, timeout=patterns.MATCH_SECONDS)), "")
                 line, column = post.position(offset + match.start()) if scope == "prose" else (offset, 1)
                 yield Problem(line, column, message.format(match=found, replacement=replacement), fingerprint=found)
 
