@@ -17,9 +17,10 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from postlint.config import DEFAULT_MAX_FILE_SIZE
 from postlint.liquid import scan_liquid
 from postlint.site import Site, _entry
-from postlint.source import UnreadableFile, decode, normalize_newlines
+from postlint.source import UnreadableFile, decode, normalize_newlines, read_bytes
 
 REFERENCE_TAGS = ("post_url", "link")
 # The date and slug a post_url names. Jekyll also resolves a name without its subfolder, with a
@@ -117,7 +118,7 @@ def referrers(site: Site, removed: set[Path]) -> set[Path]:
         if rel is None or rel in site.files:  # renamed away and back: still there
             continue
         old_paths.add(rel)
-        entry = _entry(rel)
+        entry = _entry(rel)  # the file is gone, so Site.posts cannot name it: derive the name as it does
         if entry is not None and not entry.draft:
             old_names.add(f"{entry.date}-{entry.slug}")
     if not old_names and not old_paths:
@@ -128,7 +129,7 @@ def referrers(site: Site, removed: set[Path]) -> set[Path]:
     for rel in site.posts:
         path = site.root / rel
         try:
-            text, _, _ = decode(path.read_bytes())
+            text, _, _ = decode(read_bytes(path, DEFAULT_MAX_FILE_SIZE))  # never blocks on a FIFO
         except (OSError, UnreadableFile):
             continue
         if not any(needle in text for needle in needles):  # cheap prefilter; the scan below decides

@@ -28,6 +28,7 @@ import yaml
 from postlint.config import CONFIG_NAME, ConfigError, load_config, resolve_rules
 from postlint.registry import Registry, load_registry
 from postlint.site import Site, find_site_root
+from postlint.source import open_regular
 
 REQUIRED_SHARE = 0.9  # "nearly every post"
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
@@ -91,7 +92,7 @@ def _width(path: Path) -> int | None:
     from PIL import Image
 
     try:
-        with Image.open(path) as image:  # reads the header only
+        with open_regular(path) as handle, Image.open(handle) as image:  # reads the header only
             return int(image.size[0])
     except Exception:  # not an image Pillow reads (SVG, a broken file): no width to infer
         return None
