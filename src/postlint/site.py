@@ -57,6 +57,17 @@ def leaves_site(rel: str) -> bool:
     return rel.startswith(("/", "\\")) or os.path.isabs(rel) or ".." in rel.replace("\\", "/").split("/")
 
 
+def _url_pattern(template: str) -> re.Pattern:
+    """A regex for the addresses a permalink-like template generates (see Site.generated_patterns)."""
+    parts = re.split(r"(\*|:\w+)", "/" + template.strip().strip("/"))
+    regex = "".join(
+        ".*" if part == "*" else r"\d{4}" if part == ":year" else r"\d{1,2}" if part in (":month", ":day")
+        else "[^/]+" if part.startswith(":") else re.escape(part)
+        for part in parts
+    )
+    return re.compile(regex.rstrip("/") + r"(?:/.*|\.html|)$")
+
+
 def jekyll_ignores(name: str) -> bool:
     """Jekyll's EntryFilter skips these names inside _posts and _drafts."""
     return name.startswith(("_", ".", "#")) or name.endswith("~")
@@ -339,31 +350,35 @@ class Site:
             for redirect in redirects if isinstance(redirects, list) else [redirects] if isinstance(redirects, str) else []:
                 if isinstance(redirect, str):
                     index.setdefault(urls.url_key("/" + redirect.lstrip("/")), redirect)
-        for redirect in self.host_redirects:  # a splat or placeholder is a prefix (generated_prefixes)
+        for redirect in self.host_redirects:  # a splat or placeholder is a pattern (generated_patterns)
             index.setdefault(urls.url_key(redirect), redirect)
         return index
 
     @cached_property
-    def generated_prefixes(self) -> tuple[str, ...]:
-        """Addresses plugins of _config.yml generate, which no source file names: links under them are not judged."""
+    def generated_patterns(self) -> tuple[re.Pattern, ...]:
+        """Addresses that plugins of _config.yml or host redirects generate and no source file names.
+
+        Links matching them are not judged. Each pattern's `:placeholder` matches one path
+        segment (`:year` four digits), a Netlify `*` anything.
+        """
         config = self.config
-        plugins = {str(p) for key in ("plugins", "gems") for p in (config.get(key) or []) if isinstance(config.get(key), list)}
-        prefixes: list[str] = []
+        plugins = {str(p) for key in ("plugins", "gems") if isinstance(config.get(key), list) for p in config[key]}
+        patterns: list[str] = []
         paginate = config.get("paginate_path")
         if paginate or "jekyll-paginate" in plugins or "jekyll-paginate-v2" in plugins:
-            prefixes.append(str(paginate or "/page:num").split(":")[0])
+            patterns.append(str(paginate or "/page:num/"))
         if "jekyll-feed" in plugins:
             feed = config.get("feed") if isinstance(config.get("feed"), dict) else {}
-            prefixes += [str(feed.get("path") or "/feed.xml"), "/feed"]
+            patterns += [str(feed.get("path") or "/feed.xml"), "/feed/*"]
         if "jekyll-sitemap" in plugins:
-            prefixes += ["/sitemap.xml", "/robots.txt"]
+            patterns += ["/sitemap.xml", "/robots.txt"]
         if "jekyll-archives" in plugins:
             archives = config.get("jekyll-archives") if isinstance(config.get("jekyll-archives"), dict) else {}
             links = archives.get("permalinks") if isinstance(archives.get("permalinks"), dict) else {}
-            for pattern in list(links.values()) or ["/:year/", "/tag/:name/", "/category/:name/"]:
-                prefixes.append(str(pattern).split(":")[0])
-        prefixes += [re.split(r"[*:]", path, maxsplit=1)[0] for path in self.host_redirects if re.search(r"[*:]", path)]
-        return tuple("/" + p.strip("/") if p.strip("/") else "/" for p in prefixes)
+            patterns += [str(p) for p in links.values()] or ["/:year/", "/:year/:month/", "/:year/:month/:day/",
+                                                             "/tag/:name/", "/category/:name/"]
+        patterns += [path for path in self.host_redirects if re.search(r"[*:]", path)]
+        return tuple(_url_pattern(p) for p in patterns)
 
     @cached_property
     def host_redirects(self) -> list[str]:
@@ -373,8 +388,8 @@ class Site:
             if name not in self.files:
                 continue
             try:
-                text = (self.root / name).read_text(encoding="utf-8", errors="replace")
-            except OSError:
+                text = read_bytes(self.root / name, 1 << 20).decode("utf-8", errors="replace")
+            except (OSError, UnreadableFile):
                 continue
             if name == "_redirects":
                 found += [line.split()[0] for line in text.splitlines() if line.strip().startswith("/")]

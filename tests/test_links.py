@@ -1,0 +1,243 @@
+"""Link rules: post_url resolution exactly as Jekyll 4.3 does it, {% link %}, relative_url targets."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import pytest
+
+from helpers import run
+from postlint.rules.links import resolve_post_url, ruby_date
+from postlint.site import Site
+from postlint.urls import slugify, url_key
+
+
+def make_site(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    if "_config.yml" not in files:
+        (root / "_config.yml").write_text("title: test\n", encoding="utf-8")
+    return root
+
+
+def post(title: str = "A post", extra: str = "", body: str = "Text.") -> str:
+    return f"---\ntitle: {title}\n{extra}---\n{body}\n"
+
+
+def findings(root: Path, *select: str) -> list[tuple[str, int, int, str, str]]:
+    result, _ = run([root], select=list(select))
+    assert not [f for f in result.findings if f.internal], result.findings
+    return [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in result.findings]
+
+
+TARGETS = {
+    "_posts/2023-03-30-ramp-time.md": post("Ramp"),
+    "_posts/guides/2023-05-01-setup-guide.md": post("Setup"),
+    "news/_posts/2023-02-01-launch-notes.md": post("Launch"),
+    "_posts/2023-04-01-same-slug.md": post("Same one"),
+    "_posts/2023-04-01-same-slug.markdown": post("Same two"),
+    "_posts/2023-06-01-hidden.md": post("Hidden", "published: false\n"),
+    "_posts/2023-06-02-null-published.md": post("Null", "published:\n"),
+    "_posts/2999-01-01-far-future.md": post("Future"),
+    "_posts/2023-07-01-moved-date.md": post("Moved", "date: 2023-07-09\n"),
+    "_drafts/planning-notes.md": post("Draft"),
+}
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    return Site(make_site(tmp_path, TARGETS))
+
+
+@pytest.mark.parametrize("markup, status, name", [
+    ("2023-03-30-ramp-time", "ok", "2023-03-30-ramp-time"),
+    ("  2023-03-30-ramp-time  ", "ok", "2023-03-30-ramp-time"),  # whitespace does not matter
+    ("/2023-03-30-ramp-time", "ok", "2023-03-30-ramp-time"),  # a leading slash resolves
+    ("guides/2023-05-01-setup-guide", "ok", "guides/2023-05-01-setup-guide"),
+    ("news/2023-02-01-launch-notes", "ok", "news/2023-02-01-launch-notes"),  # a folder's own _posts
+    ("2023-04-01-same-slug", "ok", None),  # .md and .markdown: Jekyll builds one with a conflict warning
+    ("2023-05-01-setup-guide", "deprecated", "guides/2023-05-01-setup-guide"),  # prefix missing
+    ("archive/2023-05-01-setup-guide", "deprecated", "guides/2023-05-01-setup-guide"),  # wrong prefix
+    ("2023-3-30-ramp-time", "deprecated", "2023-03-30-ramp-time"),  # unpadded date
+    ("2023-07-09-moved-date", "deprecated", "2023-07-01-moved-date"),  # the fallback compares post.date
+    ("2023-03-30-Ramp-Time", "not-found", None),  # case-sensitive
+    ("2023-03-30-ramp", "not-found", None),  # a partial slug does not match
+    ("2023-03-31-ramp-time", "not-found", None),  # a wrong date does not match
+    ("2023-03-30-ramp-time.md", "not-found", None),  # no extension
+    ("2023-13-45-ramp-time", "not-found", None),  # invalid date
+    ("ramp-time", "unparseable", None),
+    ('"2023-03-30-ramp-time"', "unparseable", None),
+    ("", "unparseable", None),
+    ("2023-06-01-hidden", "not-found", None),
+    ("2023-06-02-null-published", "not-found", None),  # `published:` with no value is not published
+    ("2999-01-01-far-future", "not-found", None),
+    ("2024-01-01-planning-notes", "not-found", None),
+])
+def test_post_url_resolution(site, markup, status, name):
+    result = resolve_post_url(markup, site, future=False)
+    assert result.status == status, result
+    if name is not None:
+        assert result.entry is not None and result.entry.name == name
+
+
+def test_reasons_say_what_is_wrong(site):
+    def reason(markup: str) -> str:
+        return resolve_post_url(markup, site, future=False).reason
+
+    assert "no YYYY-MM-DD- date" in reason("ramp-time")
+    assert "must not be quoted" in reason('"2023-03-30-ramp-time"') and "2023-03-30-ramp-time %}" in reason('"2023-03-30-ramp-time"')
+    assert "names no post" in reason("")
+    assert "not a valid date" in reason("2023-13-45-ramp-time")
+    assert "no extension" in reason("2023-03-30-ramp-time.md") and "{% post_url 2023-03-30-ramp-time %}" in reason("2023-03-30-ramp-time.md")
+    assert "published: false" in reason("2023-06-01-hidden")
+    assert "future" in reason("2999-01-01-far-future")
+    assert "draft" in reason("2024-01-01-planning-notes")
+    assert "case-sensitive" in reason("2023-03-30-Ramp-Time")
+    assert "did you mean `2023-03-30-ramp-time`" in reason("2023-03-30-ramp-tme")
+
+
+def test_future_posts_count_when_configured(tmp_path):
+    root = make_site(tmp_path, {**TARGETS, "_config.yml": "title: t\nfuture: true\n"})
+    assert resolve_post_url("2999-01-01-far-future", Site(root), future=Site(root).future(None)).status == "ok"
+    assert Site(root).future(False) is False  # site.future in .postlint.yaml wins over _config.yml
+
+
+def test_postlint_future_setting_reaches_the_rule(tmp_path):
+    files = {**TARGETS, "_posts/2024-01-01-linker.md": post(body="{% post_url 2999-01-01-far-future %}")}
+    root = make_site(tmp_path, files)
+    assert [f[3] for f in findings(root, "post-url-target")] == ["LNK001"]
+    (root / ".postlint.yaml").write_text("site: {future: true}\n", encoding="utf-8")
+    assert findings(root, "post-url-target") == []
+
+
+def test_ruby_date_matches_time_parse():
+    assert ruby_date("2024-3-1") == _dt.date(2024, 3, 1)
+    assert ruby_date("2024-02-30") == _dt.date(2024, 3, 1)  # Ruby rolls over, no error
+    assert ruby_date("24-01-15") == _dt.date(2024, 1, 15)
+    assert ruby_date("2024-13-01") is None and ruby_date("2024-01-32") is None and ruby_date("2024-01-00") is None
+
+
+def test_every_broken_tag_is_reported_with_its_position(tmp_path):
+    body = (
+        "Broken: {% post_url 2023-03-30-nope %} and {%- post_url   2023-03-30-nope-again -%}\n"
+        "```\n{% post_url 2023-01-01-in-a-fence %}\n```\n"
+        "`{% post_url 2023-01-02-in-a-span %}`\n"
+        "{% raw %}{% post_url 2023-01-03-raw %}{% endraw %}\n"
+        "{% comment %}{% post_url 2023-01-04-commented %} {% post_url no-date %}{% endcomment %}\n"
+    )
+    root = make_site(tmp_path, {**TARGETS, "_posts/2024-01-01-linker.md": post(body=body)})
+    got = [(line, column, message.split("'")[1]) for _, line, column, _, message in findings(root, "post-url-target")]
+    assert got == [
+        (4, 21, "2023-03-30-nope"),
+        (4, 59, "2023-03-30-nope-again"),
+        (6, 13, "2023-01-01-in-a-fence"),  # Liquid runs before Markdown
+        (8, 14, "2023-01-02-in-a-span"),
+        (10, 62, "no-date"),  # inside a comment only a name that does not parse breaks the build
+    ]
+
+
+def test_deprecated_form_is_a_fixable_warning(tmp_path):
+    body = "See {% post_url 2023-05-01-setup-guide %}."
+    root = make_site(tmp_path, {**TARGETS, "_posts/2024-01-01-linker.md": post(body=body)})
+    got = findings(root, "post-url-deprecated", "post-url-target")
+    assert [(code, "guides/2023-05-01-setup-guide %}" in message) for _, _, _, code, message in got] == [("LNK004", True)]
+    result, _ = run([root], select=["post-url-deprecated"], fix=True)
+    assert "{% post_url guides/2023-05-01-setup-guide %}" in (root / "_posts/2024-01-01-linker.md").read_text()
+    assert findings(root, "post-url-deprecated") == []
+
+
+def test_link_tag(tmp_path):
+    files = {
+        "about.md": post("About"),
+        "assets/report.txt": "static\n",
+        "_docs/install.md": post("Install"),
+        "_config.yml": "title: t\ncollections: {docs: {output: true}}\n",
+        "_posts/2024-01-01-linker.md": post(body=(
+            "{% link about.md %} {% link /assets/report.txt %} {% link assets/report.txt %} {% link _docs/install.md %}\n"
+            "{% link about %} {% link /about.md %} {% link {{ page.path }} %} {% raw %}{% link x.md %}{% endraw %}\n"
+        )),
+    }
+    root = make_site(tmp_path, files)
+    got = [(line, column, message) for _, line, column, _, message in findings(root, "link-target")]
+    assert [(line, column) for line, column, _ in got] == [(5, 9), (5, 26)]
+    assert "`{% link about.md %}`" in got[0][2] and "starts with '/'" in got[1][2]
+
+
+def test_slugify_and_url_keys():
+    assert slugify("Hello, World!") == "hello-world"
+    assert slugify("Hello, World!", pretty=True, cased=True) == "Hello,-World!"
+    assert slugify("a_b  c") == "a-b-c"
+    assert url_key("/x/") == url_key("/x") == url_key("/x.html") == url_key("/x/index.html") == "/x"
+    assert url_key("/") == url_key("/index.html") == ""
+
+
+@pytest.mark.parametrize("config, front, url", [
+    ("", "", "/sales/2023/03/30/ramp-time.html"),  # default style "date", categories from front matter
+    ("permalink: pretty\n", "", "/sales/2023/03/30/ramp-time/"),
+    ("permalink: none\n", "", "/sales/ramp-time.html"),
+    ("permalink: /blog/:title\n", "", "/blog/ramp-time"),
+    ("permalink: /:year/:month/:slug/\n", "", "/2023/03/ramp-time/"),
+    ("permalink: /blog/:title\n", "permalink: /stories/ramp/\n", "/stories/ramp/"),
+    ("permalink: /blog/:title\n", "slug: Ramp Up\n", "/blog/Ramp-Up"),
+    ("collections: {posts: {permalink: '/news/:year/:title/'}}\n", "", "/news/2023/ramp-time/"),
+    ("defaults: [{scope: {path: '', type: posts}, values: {permalink: '/d/:title/'}}]\n", "", "/d/ramp-time/"),
+])
+def test_post_permalinks(tmp_path, config, front, url):
+    root = make_site(tmp_path, {"_config.yml": "title: t\n" + config,
+                                "_posts/2023-03-30-ramp-time.md": post("Ramp", "categories: [Sales]\n" + front)})
+    assert Site(root).published_url("_posts/2023-03-30-ramp-time.md") == url
+
+
+@pytest.mark.parametrize("config, rel, front, url", [
+    ("", "about.md", "", "/about.html"),
+    ("permalink: pretty\n", "about.md", "", "/about/"),
+    ("permalink: /blog/:title\n", "about.md", "", "/about"),
+    ("", "team/index.md", "", "/team/"),
+    ("", "feed.xml", "", "/feed.xml"),
+    ("", "request-demo.md", "permalink: /request-demo\n", "/request-demo"),
+    ("collections: {guides: {output: true}}\n", "_guides/intro.md", "", "/guides/intro.html"),
+    ("collections: {guides: {output: true, permalink: '/g/:title/'}}\n", "_guides/intro.md", "", "/g/intro/"),
+    ("collections: {guides: {output: false}}\n", "_guides/intro.md", "", None),
+])
+def test_page_and_document_urls(tmp_path, config, rel, front, url):
+    root = make_site(tmp_path, {"_config.yml": "title: t\n" + config, rel: post("Page", front)})
+    assert Site(root).published_url(rel) == url
+
+
+def test_relative_url_targets_with_baseurl_and_permalinks(tmp_path):
+    files = {
+        "_config.yml": "title: t\nbaseurl: /docs\npermalink: /blog/:title\nplugins: [jekyll-paginate]\npaginate_path: /blog/page:num/\n",
+        "about.md": post("About", "permalink: /about/\n"),
+        "request-demo.md": post("Demo", "permalink: /request-demo\n"),
+        "moved.md": post("Moved", "redirect_from: [/old-place/]\n"),
+        "_redirects": "/events-calendar https://calendar.example.com 301\n/shop/* https://shop.example.com/:splat 301\n",
+        "assets/guide.pdf": "pdf\n",
+        "index.html": post("Home"),
+        "_posts/2024-01-01-ramp-time.md": post("Ramp"),
+        "_posts/2024-02-01-linker.md": post(body=(
+            "[a](/docs/about/) [b](/docs/about) [c](/docs/request-demo) [d](/docs/request-demo.html#top)\n"
+            "[e](/docs/blog/ramp-time?x=1) [f]({{ site.baseurl }}/assets/guide.pdf) [g]({{ '/about/' | relative_url }})\n"
+            "[h](/docs/blog/page2/) [i](/docs/old-place/) [j](/docs/events-calendar) [k](/docs/shop/anything)\n"
+            "[l](/elsewhere/) [m]({{ page.url | relative_url }}) [n](https://example.com/x) [o](../relative)\n"
+            "[p]({{ 'about/' | absolute_url }}) [q](/docs/) [r](/docs/moved.html)\n"
+            "[broken](/docs/blog/ramp-tim) [also broken]({{ '/request-a-demo' | relative_url }})\n"
+        )),
+    }
+    root = make_site(tmp_path, files)
+    got = [(line, column, message) for _, line, column, _, message in findings(root, "relative-url-target")]
+    assert [(line, column) for line, column, _ in got] == [(9, 10), (9, 48)]
+    assert "'/docs/blog/ramp-tim'" in got[0][2] and "did you mean `/docs/blog/ramp-time`" in got[0][2]
+    assert "did you mean `/docs/request-demo`" in got[1][2]
+
+
+def test_link_rules_read_only_what_they_need(tmp_path):
+    """Linting a post with one post_url reads the front matter of its target, not of every post."""
+    files = {f"_posts/2020-01-{day:02d}-post-{day}.md": post(f"Post {day}") for day in range(1, 29)}
+    files["_posts/2024-01-01-linker.md"] = post(body="{% post_url 2020-01-05-post-5 %}")
+    root = make_site(tmp_path, files)
+    site = Site(root)
+    assert resolve_post_url("2020-01-05-post-5", site, future=False).status == "ok"
+    assert set(site._front_matter) == {"_posts/2020-01-05-post-5.md"}
