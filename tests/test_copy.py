@@ -162,6 +162,7 @@ def test_link_text_list_is_configurable(tmp_path):
     ("Review the the pipeline.\n", [(4, 12)]),
     ("Review the\nthe pipeline.\n", [(5, 1)]),
     ("Review *the* **the** pipeline.\n", [(4, 16)]),
+    ("> Review the\n> the pipeline. Compare a > a.\n", [(5, 3)]),
     ("He had had enough.\n", []),
     ("Version 2 2 is out.\n", []),
     ("Say “bye bye” and “done done.”\n", []),

@@ -316,10 +316,11 @@ def link_text(post, ctx) -> Iterator[Problem]:
 
 LEGIT_REPEATS = ["had", "that", "is", "do", "does", "very", "so", "no", "bye", "ha", "ho", "haha", "blah", "bla", "la",
                  "yeah", "yada", "knock", "tsk", "chop", "boo", "choo", "bang", "beep", "tut", "well", "long"]
-# What may stand between two words that a reader still sees side by side: spaces and line breaks,
-# emphasis, the end of a link (`](url)`, `][ref]`, a kramdown `{:...}`), inline formatting tags.
+# What may stand between two words that a reader still sees side by side: spaces and line breaks
+# (with a quote's `>` continuing it), emphasis, the end of a link (`](url)`, `][ref]`, a kramdown
+# `{:...}`), inline formatting tags.
 _JOINING_GAP = re.compile(
-    r"(?:\s|[*_~\[]|\](?:\([^)\n]*\)|\[[^\]\n]*\])?(?:\{:[^}\n]*\})?|</?(?:em|strong|b|i|u|mark|span|a)\b[^>]*>)*")
+    r"(?:\n[ \t]*(?:>[ \t]?)+|\s|[*_~\[]|\](?:\([^)\n]*\)|\[[^\]\n]*\])?(?:\{:[^}\n]*\})?|</?(?:em|strong|b|i|u|mark|span|a)\b[^>]*>)*")
 
 
 @rule("CPY004", "repeated-word", severity="warning", options=[
