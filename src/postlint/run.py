@@ -43,9 +43,18 @@ class RunOutcome:
     baseline_written: int | None = None  # entries written by --write-baseline
 
 
+def resolve_given(path: Path) -> Path:
+    """`path.resolve()`; a symlink loop (RuntimeError in Python 3.11) stays where the link stands,
+    so that the file is reported as unreadable instead of crashing the run."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.parent.resolve() / path.name
+
+
 def registry_for(config_file: Path | None, start: Path) -> tuple[Registry, Config]:
     """The config that applies at `start` (or the given file) and the rules it makes known."""
-    path = config_file if config_file is not None else find_config(find_site_root(start.resolve()))
+    path = config_file if config_file is not None else find_config(find_site_root(resolve_given(start)))
     config = load_config(path)
     return load_registry(config.yaml_rule_dirs), config
 
@@ -57,7 +66,7 @@ def collect_targets(paths: list[Path], config: Config) -> list[tuple[Path, Site]
     for given in paths:
         if not given.exists() and not given.is_symlink():
             raise ConfigError(f"{given}: no such file or folder")
-        resolved = given.resolve()
+        resolved = resolve_given(given)
         root = find_site_root(resolved)
         site = sites.setdefault(root, Site(root))
         files = site.lint_targets(resolved) if resolved.is_dir() else [resolved]
