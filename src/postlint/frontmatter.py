@@ -108,7 +108,9 @@ def parse_front_matter(text: str) -> FrontMatter:
         if mark is not None:
             fm.error_line, fm.error_column = first_line + mark.line, mark.column + 1
             unclosed = _unclosed_quote(yaml_text, mark.line)
-            if unclosed is not None:
+            if yaml_text[mark.index:mark.index + 1] == "\t":
+                fm.error = f"invalid YAML: a tab character; YAML indents with spaces only ({exc.problem})"
+            elif unclosed is not None:
                 line0, column0, quote = unclosed
                 fm.error = f"invalid YAML: the {quote} quote opened here is never closed on its line ({exc.problem})"
                 fm.error_line, fm.error_column = first_line + line0, column0 + 1
