@@ -122,9 +122,13 @@ def _images(data: list[dict], site: Site, inferred: Inferred) -> None:
         return
     folder, _ = folders.most_common(1)[0]
     inferred.images_dir = folder or None
+    widths: dict[str, int | None] = {}
     for key in sorted(located):
-        widths = {_width(site.root / rel) for rel in located[key]}
-        inferred.image_widths[key] = widths.pop() if len(widths) == 1 else None
+        found = {_width(site.root / rel) for rel in located[key]}
+        widths[key] = found.pop() if len(found) == 1 else None
+    # One key of any width is no set of variants: nothing for image-variants to check.
+    if len(widths) > 1 or any(width is not None for width in widths.values()):
+        inferred.image_widths = widths
 
 
 def _format_of(value: str) -> str:
