@@ -191,3 +191,11 @@ def test_duplicate_paragraph_min_words(tmp_path):
     assert _lint(tmp_path, body, "duplicate-paragraph") == []
     (tmp_path / "_posts" / "2024-01-01-post.md").unlink()
     assert len(_lint(tmp_path, body, "duplicate-paragraph", "rules:\n  duplicate-paragraph: {min_words: 5}\n")) == 1
+
+
+def test_kramdown_definition_lists_only_on_kramdown_sites(tmp_path):
+    body = "Churn\n: customers lost in a month.\n\nChurn\n: customers lost in a quarter.\n"
+    assert len(_lint(tmp_path, body, "conflicting-definition")) == 1
+    (tmp_path / "_config.yml").write_text("title: t\nmarkdown: CommonMarkGhPages\n", encoding="utf-8")
+    result, _ = run([tmp_path / "_posts" / "2024-01-01-post.md"], select=["conflicting-definition"])
+    assert not result.findings  # CommonMark has no definition lists: those lines are a paragraph

@@ -2,7 +2,8 @@
 
 Built on Post.body (parsed once): each Markdown block that holds inline text (a paragraph, a
 heading, a table cell) becomes a Block with its offsets and its slice of `Body.prose`, in which
-code, Liquid, URLs, HTML tags and Markdown markup are already blanked to spaces.
+code, Liquid, URLs, HTML tags and Markdown markup are already blanked to spaces; the bodies of
+`{% comment %}` and diagram tags are blanked here too (they never reach a reader).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class Block:
     line: int  # 1-based line of its start
     token: Token  # the markdown-it inline token
     in_list: bool  # a paragraph inside a list item
-    prose: str  # Body.prose[start:end]
+    prose: str  # reader_prose(post)[start:end]
 
 
 # Liquid block tags whose body is never read as text: comments, and diagram or math plugins

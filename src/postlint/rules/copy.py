@@ -110,7 +110,12 @@ def _html_definitions(post) -> list[Definition]:
     return found
 
 
-def definitions(post, options) -> list[Definition]:
+def uses_kramdown(site) -> bool:
+    """Definition lists are kramdown syntax; Jekyll's default converter is kramdown."""
+    return str(site.config.get("markdown") or "kramdown").lower() == "kramdown"
+
+
+def definitions(post, options, kramdown: bool = True) -> list[Definition]:
     """Every term definition in the post, in order, without labels (see the rules' docs)."""
     found: list[Definition] = []
     previous: Block | None = None
@@ -119,7 +124,7 @@ def definitions(post, options) -> list[Definition]:
             bold = _bold_definition(post, block)
             if bold is not None:
                 found.append(bold)
-            else:
+            elif kramdown:
                 found.extend(_kramdown_definitions(post, block, previous))
         previous = block
     found.extend(_html_definitions(post))
@@ -134,9 +139,9 @@ def definitions(post, options) -> list[Definition]:
             and counts[d.key] <= 2]
 
 
-def _repeats(post, options) -> Iterator[tuple[Definition, Definition]]:
+def _repeats(post, ctx) -> Iterator[tuple[Definition, Definition]]:
     first: dict[str, Definition] = {}
-    for definition in definitions(post, options):
+    for definition in definitions(post, ctx.options, uses_kramdown(ctx.site)):
         if definition.key in first:
             yield first[definition.key], definition
         else:
@@ -169,7 +174,8 @@ def duplicate_definition(post, ctx) -> Iterator[Problem]:
     Finds terms defined more than once in one post with identical text, and reports the repeat
     with the line of the first definition. A definition is a paragraph or list item that starts
     with a bold term followed by a colon (`* **Win Rate**: ...`, `**Win Rate:** ...`), a kramdown
-    definition list (`Win Rate` on one line, `: ...` on the next) or an HTML `<dt>`/`<dd>` pair.
+    definition list (`Win Rate` on one line, `: ...` on the next; only when the site's `markdown`
+    is kramdown, Jekyll's default) or an HTML `<dt>`/`<dd>` pair.
     Terms are compared ignoring case, markup and trailing punctuation; definitions word by word,
     ignoring emphasis and line breaks. Code, inline code and Liquid are never read as
     definitions. A definition with different text is `conflicting-definition`'s business.
@@ -198,7 +204,7 @@ def duplicate_definition(post, ctx) -> Iterator[Problem]:
     A lead-in that starts three or more blocks of a post (speaker names in an interview) is a
     label, not a term, and is never reported.
     """
-    for first, repeat in _repeats(post, ctx.options):
+    for first, repeat in _repeats(post, ctx):
         if first.words == repeat.words:
             yield Problem(repeat.line, repeat.column,
                           f"'{repeat.term}' is defined again with the same text; first defined on line {first.line}",
@@ -246,7 +252,7 @@ def conflicting_definition(post, ctx) -> Iterator[Problem]:
       two answers in an interview (`**Ana:** ...`). A copy with a typo is far above 0.5.
     A lead-in that starts three or more blocks of a post is a label and is never reported.
     """
-    for first, repeat in _repeats(post, ctx.options):
+    for first, repeat in _repeats(post, ctx):
         if first.words == repeat.words:
             continue
         similarity = difflib.SequenceMatcher(None, first.words, repeat.words, autojunk=False).ratio()
