@@ -417,8 +417,9 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
     (two sentences that differ only in a register name differ). Headings, table cells, list
     items, code blocks and Liquid are not compared: lists repeat by design (a reference list at
     the end, the same fact under two parents), and term lists are `duplicate-definition`'s
-    business. Each text is reduced to its words and looked up in a table of what came before:
-    no pairwise comparison.
+    business. A paragraph ending in a colon is a lead-in to what follows ("You can see the
+    implementation here:") and may repeat. Each text is reduced to its words and looked up in a
+    table of what came before: no pairwise comparison.
 
     ## Why is this bad?
     A repeated paragraph is a copy-paste left behind while editing; readers notice and trust the
@@ -447,6 +448,8 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
         if block.kind != "paragraph" or block.in_list \
                 or _bold_definition(post, block) is not None or _kramdown_definitions(post, block, None):
             continue
+        if block.prose.rstrip().endswith(":"):
+            continue  # a lead-in ("The output is:") introduces what follows; repeating it is no copy-paste
         key = _as_written(text, block.start, block.end)
         if len(WORD.findall(block.prose)) >= minimum and key in seen_blocks:
             start = block.start + len(block.prose) - len(block.prose.lstrip())
