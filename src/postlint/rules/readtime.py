@@ -85,7 +85,7 @@ def read_time_rule(post, ctx) -> Iterator[Problem]:
     `key` (`5`, `5 min`, `5 mins`, `5 minutes`, quoted or not). When they differ by more than
     `tolerance` minutes it reports both figures and the word count; `postlint --fix` rewrites
     the number in place and keeps everything else: the quotes, the unit word the author used
-    (only `minute`/`minutes` follow the number) and every other byte of the file.
+    (`minute`/`minutes` and `min`/`mins` only agree with the new number) and every other byte of the file.
 
     The formula: **minutes = words / `words_per_minute` + images × `seconds_per_image` / 60**,
     rounded to the nearest whole minute (halves up), at least 1. Words are what a reader reads
