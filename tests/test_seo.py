@@ -122,3 +122,13 @@ def test_dictionaries_load_only_when_readability_runs():
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"
+
+
+def test_readability_is_off_unless_enabled(tmp_path):
+    body = "Organizational institutionalization necessitates comprehensive recalibration. " * 20
+    post = _site(tmp_path, "title: t\n", body + "\n")
+    result, _ = run([post])
+    assert "readability" not in {f.rule for f in result.findings}
+    (tmp_path / ".postlint.yaml").write_text("rules:\n  readability: on\n", encoding="utf-8")
+    result, _ = run([post])
+    assert [f.severity for f in result.findings if f.rule == "readability"] == ["info"]

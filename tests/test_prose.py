@@ -1,0 +1,49 @@
+"""The readable text the copy, read-time and SEO rules work on (prose.py over Post.body)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from postlint.engine import read_post
+from postlint.prose import blocks, reader_prose, sentences
+from postlint.site import Site
+
+
+def _post(tmp_path: Path, body: str):
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    path = tmp_path / "_posts" / "2024-01-01-post.md"
+    path.write_text("---\ntitle: t\n---\n" + body, encoding="utf-8")
+    return read_post(path, Site(tmp_path), tmp_path, 10**7)
+
+
+def test_inline_code_is_blanked_in_every_table_cell(tmp_path):
+    post = _post(tmp_path, "| a | b | c |\n|---|---|---|\n| `one_x` | `two_y` | three `four_z` |\n")
+    row = post.body.prose.split("\n")[5]
+    assert row.split() == ["three"]
+
+
+def test_comment_and_diagram_bodies_are_not_read(tmp_path):
+    post = _post(tmp_path, (
+        "Visible words here.\n\n"
+        "{% comment %}\nHidden editor note.\n{% endcomment %}\n\n"
+        "{% blockdiag %}\nblockdiag { A -> B; }\n{% endblockdiag %}\n\n"
+        "{% if page.x %}\nShown when x.\n{% endif %}\n"
+    ))
+    assert reader_prose(post).split() == ["Visible", "words", "here.", "Shown", "when", "x."]
+    assert [block.kind for block in blocks(post)] == ["paragraph", "paragraph"]
+
+
+def test_blocks_know_headings_cells_and_list_items(tmp_path):
+    post = _post(tmp_path, "## Title\n\n* item one\n\n| h |\n|---|\n| cell |\n")
+    assert [(b.kind, b.line, b.in_list, b.prose.strip()) for b in blocks(post)] == [
+        ("heading", 4, False, "Title"), ("paragraph", 6, True, "item one"),
+        ("cell", 8, False, "h"), ("cell", 10, False, "cell"),
+    ]
+
+
+def test_sentences_keep_abbreviations_and_closing_quotes():
+    text = "Sales vs. marketing, e.g. budgets. It said “done.” Then (quietly.) the end"
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "Sales vs. marketing, e.g. budgets.", "It said “done.”", "Then (quietly.)", "the end",
+    ]
