@@ -129,10 +129,10 @@ def read_time_rule(post, ctx) -> Iterator[Problem]:
     computed = read_time(post, options.words_per_minute, options.seconds_per_image)
     if abs(stated - computed.minutes) <= options.tolerance:
         return
-    info = post.front_matter.keys[options.key]
+    info = post.front_matter.keys.get(options.key)
     images = f" and {computed.images} images at {options.seconds_per_image:g} s" if computed.images and options.seconds_per_image else ""
     yield Problem(
-        info.line, info.column,
+        info.line if info else 1, info.column if info else 1,
         f"{options.key} says {stated:g} min but the post reads in about {computed.minutes} min "
         f"({computed.words:,} words at {options.words_per_minute:g} words per minute{images})",
         fix=_fix(post, options.key, computed.minutes),
