@@ -57,6 +57,30 @@ def leaves_site(rel: str) -> bool:
     return rel.startswith(("/", "\\")) or os.path.isabs(rel) or ".." in rel.replace("\\", "/").split("/")
 
 
+_OFFSET_TIME = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(?:(Z)|([+-])(\d{2}):?(\d{2}))\s*$")
+
+
+def _aware_datetime(value: Any) -> _dt.datetime | None:
+    """A front-matter date with a UTC offset as an aware datetime (YAML's, or a string Ruby reads)."""
+    if isinstance(value, _dt.datetime):
+        return value if value.tzinfo is not None else None
+    if not isinstance(value, str):
+        return None
+    match = _OFFSET_TIME.match(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute = (int(match.group(i)) for i in range(1, 6))
+    second = int(match.group(6) or 0)
+    offset = _dt.timedelta(0)
+    if match.group(8):
+        offset = _dt.timedelta(hours=int(match.group(9)), minutes=int(match.group(10)))
+        offset = -offset if match.group(8) == "-" else offset
+    try:
+        return _dt.datetime(year, month, day, hour, minute, second, tzinfo=_dt.timezone(offset))
+    except ValueError:
+        return None
+
+
 def _url_pattern(template: str) -> re.Pattern:
     """A regex for the addresses a permalink-like template generates (see Site.generated_patterns)."""
     parts = re.split(r"(\*|:\w+)", "/" + template.strip().strip("/"))
@@ -186,12 +210,45 @@ class Site:
 
     def post_date(self, entry: PostEntry) -> _dt.date | None:
         """The day Jekyll publishes a post on: its front-matter date when readable, else its file name's."""
+        dates = self.post_dates(entry)
+        return dates[0] if dates else None
+
+    def post_dates(self, entry: PostEntry) -> list[_dt.date]:
+        """The days Jekyll may publish a post on, most likely first.
+
+        Jekyll moves a front-matter time with a UTC offset into the site's `timezone` (the
+        build machine's zone when none is set), which can change the day in the URL. With a
+        `timezone` the converted day is the answer; without one both days are possible.
+        """
         value = self.front_matter(entry.rel).data.get("date")
-        if value is not None:
-            judged = judge_date(value)
-            if judged.date is not None:
-                return judged.date
-        return filename_date(entry.rel.rsplit("/", 1)[-1])
+        if value is None:
+            found = filename_date(entry.rel.rsplit("/", 1)[-1])
+            return [found] if found else []
+        judged = judge_date(value)
+        if judged.date is None:
+            found = filename_date(entry.rel.rsplit("/", 1)[-1])
+            return [found] if found else []
+        moment = _aware_datetime(value)
+        if moment is None:
+            return [judged.date]
+        zone = self.timezone
+        converted = moment.astimezone(zone or _dt.timezone.utc).date()
+        if zone is not None:
+            return [converted]
+        return [judged.date] + ([converted] if converted != judged.date else [])
+
+    @cached_property
+    def timezone(self) -> _dt.tzinfo | None:
+        """_config.yml's `timezone` (an IANA name), or None when unset or unknown."""
+        name = self.config.get("timezone")
+        if not isinstance(name, str):
+            return None
+        try:
+            from zoneinfo import ZoneInfo
+
+            return ZoneInfo(name)
+        except (ValueError, KeyError, OSError):
+            return None
 
     def post_slug(self, entry: PostEntry) -> str:
         """Jekyll's `data["slug"]`: front-matter `slug` when set, else the file name's."""
@@ -274,6 +331,18 @@ class Site:
 
     def published_url(self, rel: str) -> str | None:
         """The URL Jekyll gives a post, page or collection document (None: not computable or not written)."""
+        found = self.published_urls(rel)
+        return found[0] if found else None
+
+    def published_urls(self, rel: str) -> list[str]:
+        """Every URL Jekyll may give the file (a post's day can depend on the build's time zone)."""
+        if rel in self.posts:
+            dates = self.post_dates(self.posts[rel]) or [None]
+            return [url for url in dict.fromkeys(self._url(rel, date) for date in dates) if url is not None]
+        url = self._url(rel, None)
+        return [url] if url is not None else []
+
+    def _url(self, rel: str, post_date: _dt.date | None) -> str | None:
         data = self.front_matter(rel).data
         if rel in self.posts:
             entry = self.posts[rel]
@@ -284,7 +353,7 @@ class Site:
             before_posts = rel.split("/_posts/")[0] if "/_posts/" in rel else ""
             path_categories = [c for c in before_posts.split("/") if c]
             return urls.fill(template, self._document_values(rel, "posts", "_posts", data, path_categories,
-                                                            self.post_date(entry), self.post_slug(entry)))
+                                                            post_date, self.post_slug(entry)))
         collection = self.collection_of(rel)
         if collection is not None:
             folder, meta = collection
@@ -309,6 +378,27 @@ class Site:
         else:
             template = urls.add_permalink_suffix("/:path/:basename", self.config)
         return urls.fill(template, {"path": "/" + folder, "basename": basename, "output_ext": out_ext})
+
+    def _hidden(self, rel: str) -> bool:
+        """A dot-file or a file in a dot-folder, which Jekyll skips unless _config.yml's `include` names it."""
+        if not any(part.startswith(".") for part in rel.split("/")):
+            return False
+        included = self.config.get("include")
+        names = [str(i).strip("/") for i in included] if isinstance(included, list) else []
+        return not any(rel == n or rel.startswith(n + "/") or part == n for n in names for part in rel.split("/"))
+
+    def _collection_static_url(self, rel: str) -> str | None:
+        """Where a file without front matter in an output collection is copied (its template, plus extension)."""
+        collection = self.collection_of(rel)
+        if collection is None or not collection[1]["output"]:
+            return None
+        folder, meta = collection
+        template = str(meta["permalink"] or urls.add_permalink_suffix("/:collection/:path", self.config))
+        inside = rel[len(folder) + 1:]
+        stem, ext = posixpath.splitext(inside)
+        filled = urls.fill(template, {"collection": meta["label"], "path": stem, "name": urls.slugify(posixpath.basename(stem)) or "",
+                                      "title": posixpath.basename(stem), "slug": posixpath.basename(stem), "output_ext": ""})
+        return (filled.rstrip("/") + ext) if filled is not None else f"/{meta['label']}/{inside}"
 
     def _document_values(self, rel: str, label: str, folder: str, data: dict[str, Any], path_categories: list[str],
                          date: _dt.date | None, slug: str) -> dict[str, str]:
@@ -335,15 +425,20 @@ class Site:
         index: dict[str, str] = {}
         for rel in self.files:
             if self.is_served_as_is(rel):
-                index.setdefault(urls.url_key("/" + rel), "/" + rel)
-                if not self.has_yaml_header(rel):
+                if not self.has_yaml_header(rel):  # a static file, copied as it is
+                    if not self._hidden(rel):
+                        index.setdefault(urls.url_key("/" + rel), "/" + rel)
+                        if ".." in rel:  # Jekyll writes "a..png" as "a.png"
+                            index.setdefault(urls.url_key("/" + rel.replace("..", ".")), "/" + rel.replace("..", "."))
                     continue
             elif not (rel in self.posts or self.collection_of(rel)) or self.is_excluded(rel):
                 continue
             elif not self.has_yaml_header(rel) and rel not in self.posts:
+                url = self._collection_static_url(rel)
+                if url is not None:
+                    index.setdefault(urls.url_key(url), url)
                 continue
-            url = self.published_url(rel)
-            if url is not None:
+            for url in self.published_urls(rel):
                 index.setdefault(urls.url_key(url), url)
             # jekyll-redirect-from writes a page at every `redirect_from` address.
             redirects = self.front_matter(rel).data.get("redirect_from")

@@ -28,7 +28,7 @@ PERMALINK_STYLES = {
 OUTPUT_EXT = {".md": ".html", ".markdown": ".html", ".mkdown": ".html", ".mkdn": ".html", ".mkd": ".html",
               ".htm": ".html", ".scss": ".css", ".sass": ".css", ".coffee": ".js"}
 _SLUG_DEFAULT = re.compile(r"(?:[^\w]|_)+")
-_SLUG_PRETTY = re.compile(r"(?:[^\w._~!$&'()+,;=@]|_)+")
+_SLUG_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+")
 _PLACEHOLDER = re.compile(r":(\w+)")
 
 

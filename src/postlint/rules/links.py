@@ -87,7 +87,7 @@ def resolve_post_url(markup: str, site: Site, future: bool) -> PostUrlResult:
         if day is None:
             return PostUrlResult("not-found", reason=f"'{date}' is not a valid date (Jekyll: Invalid date '{date}')")
         for entry in same_slug:
-            if site.post_date(entry) == day:
+            if day in site.post_dates(entry):
                 return PostUrlResult("deprecated", entry)
     return PostUrlResult("not-found", reason=_not_found_reason(name, path, date, slug, candidates, site, future))
 
