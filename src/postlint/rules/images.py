@@ -6,6 +6,7 @@ which reads only each image's header, once.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from collections.abc import Iterator
@@ -190,7 +191,7 @@ def missing_image(post, src: str, site) -> str | None:
         rel = unquote(path).lstrip("/")
         if rel in site.files or url_key(path) in site.url_index:
             return None
-        return f"image '{src}' does not exist: no file '{rel}' in the site"
+        return f"image '{src}' does not exist: no file '{rel}' in the site{_closest_file(rel, site)}"
     relative = unquote(re.split(r"[?#]", target, maxsplit=1)[0])
     folder = posixpath.dirname(post.rel)
     candidates = {posixpath.normpath(posixpath.join(folder, relative)), posixpath.normpath(relative)}
@@ -201,6 +202,14 @@ def missing_image(post, src: str, site) -> str | None:
     if any(c in site.files for c in candidates):
         return None
     return f"image '{src}' does not exist (looked for {', '.join(sorted(candidates))})"
+
+
+def _closest_file(rel: str, site) -> str:
+    """A "did you mean" for a missing file: the closest name in the same folder."""
+    folder = posixpath.dirname(rel)
+    siblings = [f for f in site.files if posixpath.dirname(f) == folder]
+    close = difflib.get_close_matches(rel, siblings, n=1, cutoff=0.8)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 @rule("IMG002", "image-missing", severity="error")
