@@ -241,3 +241,18 @@ def test_link_rules_read_only_what_they_need(tmp_path):
     site = Site(root)
     assert resolve_post_url("2020-01-05-post-5", site, future=False).status == "ok"
     assert set(site._front_matter) == {"_posts/2020-01-05-post-5.md"}
+
+
+def test_posts_jekyll_never_reads_are_not_targets(tmp_path):
+    root = make_site(tmp_path, {
+        "_config.yml": "title: t\nexclude: [old]\n",
+        "_archive/_posts/2020-01-01-buried.md": post(),
+        "_posts/_hidden/2020-01-02-skipped.md": post(),
+        "_posts/deep/_inner/2020-01-03-kept.md": post(),
+        "old/_posts/2020-01-04-excluded.md": post(),
+    })
+    site = Site(root)
+    assert set(site.posts) == {"_posts/deep/_inner/2020-01-03-kept.md", "old/_posts/2020-01-04-excluded.md"}
+    assert resolve_post_url("deep/_inner/2020-01-03-kept", site, future=False).status == "ok"
+    excluded = resolve_post_url("old/2020-01-04-excluded", site, future=False)
+    assert excluded.status == "not-found" and "exclude" in excluded.reason

@@ -103,6 +103,10 @@ def _entry(rel: str) -> PostEntry | None:
         return None
     for index, part in enumerate(parts):
         if part in ("_posts", "_drafts"):
+            # Jekyll's reader never enters a folder starting with "_" or "." (so never reads an
+            # `_x/_posts`), and skips entries of `_posts` whose path starts with one.
+            if any(p.startswith(("_", ".")) for p in parts[:index]) or jekyll_ignores(parts[index + 1]):
+                return None
             match = POST_FILENAME.match(parts[-1])
             if part == "_drafts":
                 if match is None:  # drafts carry no date in their name
@@ -259,6 +263,8 @@ class Site:
         """Why a normal `jekyll build` leaves this post out (None: it is built)."""
         if entry.draft:
             return "is a draft (drafts are only built with --drafts)"
+        if self.is_excluded(entry.rel):
+            return "is left out by `exclude` in _config.yml"
         data = {**urls.defaults_for(self.config, entry.rel, "posts"), **self.front_matter(entry.rel).data}
         # Publisher#can_be_published?: `published` missing means yes; false or null means no.
         if "published" in data and (data["published"] is False or data["published"] is None):
