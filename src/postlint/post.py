@@ -6,6 +6,7 @@ and kept, so each file is parsed at most once whatever the number of rules.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from functools import cached_property
@@ -105,7 +106,25 @@ class Post:
 
     def in_code(self, offset: int) -> bool:
         """Is `offset` inside a code block, a code span or a {% highlight %} block?"""
-        return any(start <= offset < end for start, end in self.body.code_ranges)
+        starts, ends = self._code_spans
+        index = bisect.bisect_right(starts, offset) - 1
+        return index >= 0 and offset < ends[index]
+
+    @cached_property
+    def _code_spans(self) -> tuple[list[int], list[int]]:
+        """The code ranges merged and split into starts and ends: in_code is a binary search,
+        not a scan of every range (rules ask it for each link, thousands on a long post)."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for start, end in sorted(self.body.code_ranges):
+            if end <= start:
+                continue
+            if ends and start <= ends[-1]:
+                ends[-1] = max(ends[-1], end)
+            else:
+                starts.append(start)
+                ends.append(end)
+        return starts, ends
 
 
 def _add_html(body: Body, text: str, offset: int) -> None:

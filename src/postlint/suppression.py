@@ -12,6 +12,7 @@ examples, not directives, and are ignored.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -57,6 +58,7 @@ class Suppressions:
     def __init__(self, directives: list[_Directive], file_ignores: tuple[str, ...]) -> None:
         self.directives = directives
         self.file_ignores = file_ignores
+        self._rules: dict[tuple[str, str], tuple[bool, set[int], list[int], list[bool]]] = {}
 
     @classmethod
     def scan(cls, post) -> "Suppressions":
@@ -76,24 +78,39 @@ class Suppressions:
         return cls(directives, file_ignores)
 
     def is_suppressed(self, line: int, code: str, name: str) -> bool:
+        whole_file, lines, switch_lines, switch_states = self._for_rule(code, name)
+        if whole_file or line in lines:
+            return True
+        index = bisect.bisect_right(switch_lines, line) - 1
+        return index >= 0 and switch_states[index]
+
+    def _for_rule(self, code: str, name: str) -> tuple[bool, set[int], list[int], list[bool]]:
+        """What the directives mean for one rule, worked out once per rule: whether the whole file
+        is off, the single lines that are off, and each disable/enable switch (line, state) in
+        order. A file with thousands of directives and findings stays linear."""
+        cached = self._rules.get((code, name))
+        if cached is not None:
+            return cached
+
         def covers(rules: tuple[str, ...]) -> bool:
             return not rules or any(rule_matches(r, code, name) for r in rules)
 
-        if self.file_ignores and covers(self.file_ignores):
-            return True
-        disabled = False
+        whole_file = bool(self.file_ignores) and covers(self.file_ignores)
+        lines: set[int] = set()
+        switch_lines: list[int] = []
+        switch_states: list[bool] = []
         for directive in self.directives:
-            action = directive.action
-            if action == "disable-file" and covers(directive.rules):
-                return True
-            if action == "disable-next-line" and directive.line + 1 == line and covers(directive.rules):
-                return True
-            if action == "disable-line" and directive.line == line and covers(directive.rules):
-                return True
-            if directive.line > line:
+            if not covers(directive.rules):
                 continue
-            if action == "disable" and covers(directive.rules):
-                disabled = True
-            elif action == "enable" and covers(directive.rules):
-                disabled = False
-        return disabled
+            action = directive.action
+            if action == "disable-file":
+                whole_file = True
+            elif action == "disable-next-line":
+                lines.add(directive.line + 1)
+            elif action == "disable-line":
+                lines.add(directive.line)
+            else:  # directives come in text order, so the switches are sorted by line
+                switch_lines.append(directive.line)
+                switch_states.append(action == "disable")
+        cached = self._rules[(code, name)] = (whole_file, lines, switch_lines, switch_states)
+        return cached
