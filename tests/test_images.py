@@ -178,3 +178,22 @@ def test_demo_site_link_and_image_findings():
         (images, 7, "IMG001"), (images, 14, "IMG003"), (images, 15, "IMG003"), (images, 23, "IMG001"),
         (images, 25, "IMG002"), (images, 27, "IMG001"),
     }
+
+
+@pytest.mark.parametrize("alt, verdict", [
+    ("IMG_0042", "is a file name"),
+    ("DSC-1234", "is a file name"),
+    ("PXL_20240115_101010.jpg", "is a file name"),
+    ("Screenshot 2024-01-15 at 10.32.11", "is a file name"),
+    ("team-offsite.JPG", "is a file name"),
+    ("ramp-chart", "repeats the file name"),
+    ("  Picture. ", "is a placeholder"),
+    ("Image 3 of the dashboard", None),
+    ("Photo of the 1920s street", None),
+    ("Ramp chart", None),
+])
+def test_alt_text_judgement(alt, verdict):
+    from postlint.rules.images import DEFAULT_PLACEHOLDERS, alt_problem
+
+    found = alt_problem(alt, "/img/ramp-chart.png", DEFAULT_PLACEHOLDERS)
+    assert (found is None) if verdict is None else (verdict in found)

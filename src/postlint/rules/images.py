@@ -20,7 +20,10 @@ from postlint.rules.links import BASEURL_PREFIX, SCHEME, literal_url_filter, sit
 from postlint.urls import url_key
 
 IMAGE_FILE = re.compile(r"^[^\s/\\]+\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)$", re.I)
-CAMERA_NAME = re.compile(r"^(?:img|dsc|dscn|dscf|pxl|mvimg|screen ?shot|screenshot|image|photo)[\s_-]*[\d_-]{3,}", re.I)
+# Names cameras and screenshot tools give files: "IMG_0042", "DSC-1234", "PXL_20240115_101010",
+# "Screenshot 2024-01-15 at 10.32.11". Matched whole, so "Image 3 of the dashboard" is not one.
+CAMERA_NAME = re.compile(r"^(?:(?:img|dsc|dscn|dscf|pxl|mvimg|image|photo)[\s_-]*\d[\d_-]{2,}"
+                         r"|screen ?shot[\s_-]*\d{4}-\d{2}-\d{2}(?: at [\d.]+(?: [ap]m)?)?)(?:\.\w{3,4})?$", re.I)
 _LIQUID_OUTPUT = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.S)
 DEFAULT_PLACEHOLDERS = ["image", "img", "photo", "picture", "pic", "alt", "alt text", "screenshot", "placeholder",
                         "untitled", "todo", "tbd"]
