@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from postlint.finding import Problem
 from postlint.options import Option
 from postlint.registry import rule
-from postlint.rules.links import BASEURL_PREFIX, SCHEME, literal_url_filter, site_path
+from postlint.rules.links import SCHEME, liquid_free_href, literal_url_filter, site_path
 from postlint.urls import url_key
 
 IMAGE_FILE = re.compile(r"^[^\s/\\]+\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)$", re.I)
@@ -174,12 +174,10 @@ def image_target(src: str, site) -> str | None:
         if SCHEME.match(url) or url.startswith("//"):
             return None
         return site.baseurl + "/" + url.lstrip("/")
-    baseurl = BASEURL_PREFIX.match(src)
-    if baseurl:
-        src = site.baseurl + "/" + src[baseurl.end():].lstrip("/")
-    if "{{" in src or "{%" in src or not src or SCHEME.match(src) or src.startswith(("//", "#")):
+    resolved = liquid_free_href(src, site.baseurl)
+    if not resolved or SCHEME.match(resolved) or resolved.startswith(("//", "#")):
         return None
-    return src
+    return resolved
 
 
 def missing_image(post, src: str, site) -> str | None:

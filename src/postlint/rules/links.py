@@ -41,8 +41,9 @@ def _post_name_problem(name: str) -> str:
     """Why PostComparer cannot parse `name` (Jekyll: 'Could not parse name of post')."""
     if not name:
         return "the tag names no post; write `{% post_url YYYY-MM-DD-slug %}`"
-    if name[0] in "\"'" or name[-1] in "\"'":
-        return f"the post name must not be quoted; write `{{% post_url {name.strip(chr(34) + chr(39))} %}}`"
+    quotes = "\"'"
+    if name[0] in quotes or name[-1] in quotes:
+        return f"the post name must not be quoted; write `{{% post_url {name.strip(quotes)} %}}`"
     return f"'{name}' has no YYYY-MM-DD- date before the slug; post names look like `2024-01-15-my-post`"
 
 
@@ -328,13 +329,12 @@ def literal_url_filter(markup: str) -> tuple[str, str] | None:
     return (match.group(2), match.group(3)) if match else None
 
 
-def liquid_free_href(href: str) -> str | None:
-    """The href with a leading `{{ site.baseurl }}` resolved; None when other Liquid remains."""
+def liquid_free_href(href: str, baseurl: str) -> str | None:
+    """The href with a leading `{{ site.baseurl }}` replaced by `baseurl`; None when other Liquid remains."""
     href = href.strip()
-    baseurl = BASEURL_PREFIX.match(href)
-    if baseurl:
-        href = "/" + href[baseurl.end():].lstrip("/")
-        return None if "{{" in href or "{%" in href else href
+    prefix = BASEURL_PREFIX.match(href)
+    if prefix:
+        href = baseurl + "/" + href[prefix.end():].lstrip("/")
     return None if "{{" in href or "{%" in href else href
 
 
@@ -390,16 +390,13 @@ def relative_url_target(post, ctx) -> Iterator[Problem]:
         url, _ = literal
         if not url or SCHEME.match(url) or url.startswith("//"):
             continue
-        checked.append((tag.markup_start, "/" + url.lstrip("/") if site.baseurl == "" else site.baseurl + "/" + url.lstrip("/")))
+        checked.append((tag.markup_start, site.baseurl + "/" + url.lstrip("/")))
     for link in post.body.links:
         if link.kind == "autolink":
             continue
-        href = liquid_free_href(link.href)
-        if href is None:
-            continue
-        if BASEURL_PREFIX.match(link.href.strip()) and site.baseurl:
-            href = site.baseurl + href
-        checked.append((link.href_start, href))
+        href = liquid_free_href(link.href, site.baseurl)
+        if href is not None:
+            checked.append((link.href_start, href))
     for offset, url in checked:
         path = site_path(url, site)
         if path is None:
