@@ -391,3 +391,20 @@ def test_bad_input_fixture_is_what_the_table_says():
     assert set(COMMITTED) <= names
     assert names - set(COMMITTED) == {"2024-01-01-control.md", "2024-02-06-front-matter-only.md"}
     assert all((BAD / "_posts" / n).stat().st_size < 4096 for n in names)
+
+
+def test_file_name_that_is_not_utf8(tmp_path):
+    """os.walk hands such a name over with lone surrogates, which no reporter can encode."""
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "_posts").mkdir()
+    try:
+        with open(os.fsencode(tmp_path / "_posts") + b"/2024-01-01-caf\xe9.md", "wb") as handle:
+            handle.write(b"---\ntitle: Cafe\ndate: 2024-01-01\n---\nThe menu is TBD.\n")
+    except OSError:
+        pytest.skip("this file system only takes UTF-8 names")
+    from postlint.cli import Format
+
+    for output_format in Format:
+        result = runner.invoke(app, ["check", str(tmp_path), "--format", output_format.value])
+        assert result.exception is None or isinstance(result.exception, SystemExit), (output_format, result.exception)
+        assert "caf\ufffd.md" in result.stdout, output_format

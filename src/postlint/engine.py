@@ -7,6 +7,7 @@ run goes on; so does a file that cannot be read.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 import traceback
@@ -62,10 +63,25 @@ def display_path(path: Path, cwd: Path) -> str:
             return path.as_posix()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` with undecodable bytes (a file name that is not UTF-8 arrives with lone surrogates)
+    shown as U+FFFD: every reporter can encode it, where a surrogate crashes SARIF and any
+    strict UTF-8 output."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return _SURROGATE.sub("\ufffd", text)
+
+
 def read_post(path: Path, site: Site, cwd: Path, max_size: int) -> Post:
     """Read and parse one file; an unreadable file becomes a Post with `read_error` set."""
     rel = display_path(path, site.root)
-    display = display_path(path, cwd)
+    display = printable(display_path(path, cwd))
     kind = site.kind_of(rel)
     try:
         text, bom, encoding = decode(read_bytes(path, max_size))
@@ -114,7 +130,7 @@ def check_post(post: Post, settings: list[RuleSetting], site: Site, config: Conf
                     code=rule.code,
                     rule=rule.name,
                     severity=setting.severity,
-                    message=str(problem.message),
+                    message=printable(str(problem.message)),
                     source_line=source_line,
                     fix=problem.fix,
                     fingerprint=problem.fingerprint or fingerprints[line],
@@ -250,7 +266,7 @@ def lint_file(path: Path, site: Site, settings: list[RuleSetting], config: Confi
     try:
         post = read_post(path, site, cwd, config.max_file_size)
     except Exception as exc:  # a parser bug on one file must not lose the run
-        return [crash_finding(display_path(path, cwd), "postlint failed to read and parse this file", exc, debug)]
+        return [crash_finding(printable(display_path(path, cwd)), "postlint failed to read and parse this file", exc, debug)]
     findings = check_post(post, settings, site, config, debug)
     if fix and post.read_error is None and any(f.fix for f in findings):
         try:
