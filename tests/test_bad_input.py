@@ -408,3 +408,21 @@ def test_file_name_that_is_not_utf8(tmp_path):
         result = runner.invoke(app, ["check", str(tmp_path), "--format", output_format.value])
         assert result.exception is None or isinstance(result.exception, SystemExit), (output_format, result.exception)
         assert "caf\ufffd.md" in result.stdout or "caf%EF%BF%BD.md" in result.stdout, output_format  # SARIF: a URI
+
+
+def test_jekyll_config_with_an_impossible_date_still_loads(tmp_path):
+    """PyYAML raises ValueError (not a YAMLError) on `2023-02-30`; Jekyll rolls it over."""
+    shutil.copytree(BAD, tmp_path / "site")
+    (tmp_path / "site" / "_config.yml").write_text("title: t\nbaseurl: /blog\nlaunched: 2023-02-30\n")
+    result = runner.invoke(app, ["check", str(tmp_path / "site" / "_posts" / "2024-01-01-control.md"), "--format", "json"])
+    assert result.exit_code == 0 and [f["code"] for f in json.loads(result.stdout)] == ["STY001"]
+
+
+def test_jekyll_config_alias_bomb_is_a_run_error(tmp_path):
+    shutil.copytree(BAD, tmp_path / "site")
+    bomb = (BAD / "_posts" / "2024-02-14-alias-bomb.md").read_text().split("---\n")[1]
+    (tmp_path / "site" / "_config.yml").write_text(bomb)
+    with time_limit(20):
+        result = runner.invoke(app, ["check", str(tmp_path / "site"), "--format", "json"])
+    assert result.exit_code == 2
+    assert "_config.yml expands to over 100,000 values" in result.stderr

@@ -152,7 +152,7 @@ MAX_YAML_VALUES = 100_000  # values after expanding aliases and merge keys
 MAX_YAML_DEPTH = 64  # nested lists/mappings; libyaml itself stops at 1000
 
 
-def _too_big(root: yaml.Node) -> str | None:
+def _too_big(root: yaml.Node, what: str = "front matter") -> str | None:
     """Why the composed YAML is unsafe to load (None: it is fine), judged before construction.
 
     Each node's expanded size and depth are computed once (memoized on the node: an alias is the
@@ -176,7 +176,7 @@ def _too_big(root: yaml.Node) -> str | None:
             if key in size:
                 continue  # an alias of a node already measured
             if key in open_nodes:
-                return "front matter holds a YAML alias inside its own anchor (a structure that contains itself); not loaded"
+                return f"{what} holds a YAML alias inside its own anchor (a structure that contains itself); not loaded"
             open_nodes.add(key)
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in size)
@@ -185,11 +185,31 @@ def _too_big(root: yaml.Node) -> str | None:
         size[key] = 1 + sum(size[id(child)] for child in children)
         depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
         if size[key] > MAX_YAML_VALUES:
-            return (f"front matter expands to over {MAX_YAML_VALUES:,} values once its YAML aliases are "
+            return (f"{what} expands to over {MAX_YAML_VALUES:,} values once its YAML aliases are "
                     "repeated (a 'billion laughs' shape); not loaded")
         if depth[key] > MAX_YAML_DEPTH:
-            return f"front matter nests lists and mappings more than {MAX_YAML_DEPTH} levels deep; not loaded"
+            return f"{what} nests lists and mappings more than {MAX_YAML_DEPTH} levels deep; not loaded"
     return None
+
+
+def load_yaml(text: str, what: str) -> Any:
+    """One YAML document (a config or rule file) under the same limits as front matter.
+
+    Raises yaml.YAMLError, with `what` (say, "_config.yml") in the message when a limit is hit.
+    """
+    loader = _JekyllLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        problem = _too_big(node, what)
+        if problem is not None:
+            raise yaml.YAMLError(problem)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise yaml.YAMLError(f"{what} nests too deeply to load") from None
+    finally:
+        loader.dispose()
 
 
 _QUOTED_VALUE = re.compile(r"""^\s*(?:- +)?[^\s:#'"][^:#]*:[ \t]+(["'])""")

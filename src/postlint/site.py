@@ -21,7 +21,7 @@ import yaml
 from postlint import urls
 from postlint.dates import judge_date
 from postlint.config import DEFAULT_MAX_FILE_SIZE
-from postlint.frontmatter import FrontMatter, parse_front_matter
+from postlint.frontmatter import FrontMatter, load_yaml, parse_front_matter
 from postlint.post import POST_EXTENSIONS, POST_FILENAME, filename_date
 from postlint.source import UnreadableFile, decode, normalize_newlines, open_regular, read_bytes
 
@@ -136,8 +136,8 @@ class Site:
         if not path.is_file():
             return {}
         try:
-            data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            data = load_yaml(read_bytes(path, DEFAULT_MAX_FILE_SIZE).decode("utf-8-sig"), "_config.yml")
+        except (OSError, UnicodeDecodeError, UnreadableFile, yaml.YAMLError) as exc:
             self.config_error = f"{path}: cannot read Jekyll config: {exc}"
             return {}
         return data if isinstance(data, dict) else {}

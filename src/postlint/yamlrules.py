@@ -30,6 +30,7 @@ import yaml
 
 from postlint import patterns
 from postlint.finding import SEVERITIES, Problem
+from postlint.frontmatter import load_yaml
 from postlint.registry import _CODE, _NAME, Rule
 from postlint.source import UnreadableFile, read_bytes
 
@@ -69,7 +70,7 @@ def load_folder(folder: Path) -> tuple[list[Rule], list[str]]:
 
 
 def load_rule(path: Path) -> Rule:
-    spec = yaml.safe_load(read_bytes(path, MAX_RULE_FILE).decode("utf-8-sig"))
+    spec = load_yaml(read_bytes(path, MAX_RULE_FILE).decode("utf-8-sig"), "the rule file")
     if not isinstance(spec, dict):
         raise YamlRuleError("must be a mapping")
     unknown = set(spec) - _KEYS
