@@ -426,3 +426,14 @@ def test_jekyll_config_alias_bomb_is_a_run_error(tmp_path):
         result = runner.invoke(app, ["check", str(tmp_path / "site"), "--format", "json"])
     assert result.exit_code == 2
     assert "_config.yml expands to over 100,000 values" in result.stderr
+
+
+def test_control_characters_in_a_post_do_not_reach_the_terminal(tmp_path):
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2024-01-01-escapes.md").write_text(
+        "---\ntitle: Escapes\ndate: 2024-01-01\n---\nTBD \x1b]0;title\x07 \x1b[2J cleared\n")
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert "STY001" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\u241b[2J cleared" in result.stdout

@@ -18,6 +18,20 @@ from postlint.finding import Finding
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+_CONTROL = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}  # visible: ␛, ␇, ...
+_CONTROL.update({0x7F: "\u2421", **{code: "\ufffd" for code in range(0x80, 0xA0)}})
+
+
+def _plain(text: str) -> str:
+    """`text` safe for the terminal: rich markup escaped, control characters shown, not obeyed.
+
+    A post can hold escape sequences (ESC [2J clears the screen, ESC ] sets the window title);
+    echoed raw in a source line or a message quoting a value, they would act on the terminal.
+    Each becomes one visible character, so the caret under the column stays aligned.
+    """
+    return escape(text.translate(_CONTROL))
+
+
 def _caret_line(finding: Finding) -> tuple[str, str]:
     """The source line (tabs expanded) and a caret under the finding's column."""
     source = finding.source_line
@@ -34,19 +48,19 @@ def _caret_line(finding: Finding) -> tuple[str, str]:
 
 def write_findings(console: Console, result: RunResult, show_source: bool = True) -> None:
     for path, group in groupby(result.findings, key=lambda f: f.path):
-        console.print(f"[bold underline]{escape(path)}[/]")
+        console.print(f"[bold underline]{_plain(path)}[/]")
         for finding in group:
             style = STYLE.get(finding.severity, "")
             location = f"{finding.path}:{finding.line}:{finding.column}"
             console.print(
                 f"  {escape(location)}  [{style}]{finding.severity}[/]  "
-                f"[bold]{finding.code}[/] [dim]{finding.rule}[/]  {escape(finding.message)}",
+                f"[bold]{finding.code}[/] [dim]{finding.rule}[/]  {_plain(finding.message)}",
                 soft_wrap=True,
             )
             if show_source and finding.source_line.strip():
                 source, caret = _caret_line(finding)
                 gutter = f"{finding.line:>6} | "
-                console.print(f"[dim]{gutter}[/]{escape(source)}", soft_wrap=True, highlight=False)
+                console.print(f"[dim]{gutter}[/]{_plain(source)}", soft_wrap=True, highlight=False)
                 console.print(f"[dim]{' ' * (len(gutter) - 2)}| [/][{style}]{caret}[/]", soft_wrap=True)
         console.print()
 
