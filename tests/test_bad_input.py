@@ -102,7 +102,11 @@ def long_line(size: int) -> str:
 
 @pytest.fixture(scope="module")
 def bad_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("bad") / "site"
+    return build_bad_site(tmp_path_factory.mktemp("bad") / "site")
+
+
+def build_bad_site(site: Path) -> Path:
+    """A copy of fixtures/bad-input at `site`, with the inputs git cannot hold added."""
     shutil.copytree(BAD, site, symlinks=True)
     posts = site / "_posts"
     huge = "---\ntitle: Huge\ndate: 2024-03-01\n---\n" + ("Twenty megabytes of words. " * 40 + "\n") * (20 * MB // 1081 + 1)
