@@ -16,6 +16,12 @@ def _refuse(*args, **kwargs):
 
 
 @pytest.fixture(autouse=True)
+def no_cache(monkeypatch):
+    """The CLI caches results by default; tests that exercise the cache turn it back on."""
+    monkeypatch.setenv("POSTLINT_NO_CACHE", "1")
+
+
+@pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Every test runs with outbound connections and name lookups refused."""
     monkeypatch.setattr(socket.socket, "connect", _refuse)

@@ -91,6 +91,9 @@ def check(
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes rules offer, in place and atomically.")] = False,
     show_source: Annotated[bool, typer.Option("--show-source/--no-show-source", help="Show the source line under each finding.")] = True,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to use [default: one per CPU].")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", envvar="POSTLINT_NO_CACHE",
+                                           help="Neither read nor write .postlint_cache/ (also: POSTLINT_NO_CACHE=1).")] = False,
 ) -> None:
     """Lint posts: `postlint check [PATH…]`."""
     from postlint.run import RunRequest, execute
@@ -106,6 +109,8 @@ def check(
         changed_since=changed_since,
         baseline=baseline,
         write_baseline=write_baseline,
+        jobs=jobs,
+        use_cache=not no_cache,
     )
     code = execute(request, output_format.value, show_source=show_source, output_file=output_file)
     raise typer.Exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)

@@ -248,16 +248,74 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: Config, *,
-         fix: bool = False, debug: bool = False, cwd: Path | None = None) -> RunResult:
+         fix: bool = False, debug: bool = False, cwd: Path | None = None, jobs: int | None = None,
+         use_cache: bool = False) -> RunResult:
+    """Lint every target, on `jobs` processes, reusing cached results where nothing they depend
+    on changed. The findings are the same whatever the jobs and the cache."""
+    from postlint.cache import ResultCache, config_digest
+    from postlint.parallel import default_jobs, parallel_map
+
     started = time.perf_counter()
     cwd = cwd or Path.cwd()
     result = RunResult()
-    for path, site in targets:
-        result.findings.extend(lint_file(path, site, settings, config, result, fix=fix, debug=debug, cwd=cwd))
-        result.files_checked += 1
+    caches: dict[Path, ResultCache] = {}
+    work: list[tuple[Path, Site, str | None]] = []
+    if use_cache and not fix:  # a fix changes the file: its result is not worth keeping
+        settings_digest = config_digest(settings, config)
+        for path, site in targets:
+            cache = caches.get(site.root) or caches.setdefault(site.root, ResultCache(site, settings_digest, config.max_file_size))
+            content = cache.content_digest(path)
+            cached = cache.get(path, content, display_path(path, cwd)) if content else None
+            if cached is None:
+                work.append((path, site, content))
+            else:
+                result.findings.extend(cached)
+    else:
+        work = [(path, site, None) for path, site in targets]
+    jobs = jobs or default_jobs()
+    if jobs > 1 and len(work) > 1:
+        for site in {id(site): site for _, site, _ in work}.values():
+            site.prepare()  # build the shared index once, before the workers fork
+
+    def check(item: tuple[Path, Site, str | None]) -> tuple[list[Finding], int, bool]:
+        path, site, _ = item
+        recording = RecordingSite(site)
+        outcome = RunResult()
+        findings = lint_file(path, recording, settings, config, outcome, fix=fix, debug=debug, cwd=cwd)
+        return findings, outcome.fixed, recording.touched
+
+    for (path, site, content), (findings, fixed, touched) in zip(work, parallel_map(check, work, jobs)):
+        result.findings.extend(findings)
+        result.fixed += fixed
+        if content is not None:
+            caches[site.root].put(path, content, touched, findings)
+    for cache in caches.values():
+        cache.save()
+    result.files_checked = len(targets)
     result.findings.sort(key=lambda f: f.sort_key)
     result.seconds = time.perf_counter() - started
     return result
+
+
+class RecordingSite:
+    """The Site as rules see it: notes whether a rule asked it anything that depends on other files.
+
+    Answers that come from _config.yml alone are not noted (the config is part of the cache key);
+    anything else (which posts exist, their front matter, image sizes) makes the file's cached
+    result depend on the site's current state.
+    """
+
+    CONFIG_ONLY = frozenset({"root", "config", "config_error", "baseurl", "timezone", "collections", "posts_permalink",
+                             "excluded", "is_excluded", "kind_of", "future", "images_dir"})
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+        self.touched = False
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self.CONFIG_ONLY:
+            self.touched = True
+        return getattr(self._site, name)
 
 
 def lint_file(path: Path, site: Site, settings: list[RuleSetting], config: Config, result: RunResult, *,

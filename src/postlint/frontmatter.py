@@ -71,6 +71,17 @@ class FrontMatter:
         return info.line if info else 1
 
 
+_BLOCK_BYTES = re.compile(rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M)
+
+
+def front_matter_block(data: bytes) -> bytes:
+    """The raw front-matter block of a file's bytes (all of them when it never closes)."""
+    match = _BLOCK_BYTES.match(data)
+    if match:
+        return match.group(0)
+    return data if data.lstrip(b"\xef\xbb\xbf").startswith(b"---") else b""
+
+
 def parse_front_matter(text: str) -> FrontMatter:
     """Split and parse the front matter at the start of `text` (a Source.text)."""
     if not _OPENING.match(text):

@@ -31,6 +31,8 @@ class RunRequest:
     changed_since: str | None = None  # a git ref: lint only what changed since (see changes.py)
     baseline: Path | None = None  # hide the findings this baseline file records
     write_baseline: Path | None = None  # record today's findings in this file
+    jobs: int | None = None  # processes for a whole-site run (default: one per CPU)
+    use_cache: bool = False  # reuse results from .postlint_cache/ (the CLI turns it on)
 
 
 @dataclass
@@ -98,7 +100,8 @@ def run_request(request: RunRequest) -> RunOutcome:
         targets = select_changed(targets, git_changes(request.changed_since, request.paths[0].resolve()))
     entries = load_baseline(request.baseline) if request.baseline is not None else None
     cwd = Path.cwd()
-    result = lint(targets, settings, config, fix=request.fix, debug=request.debug, cwd=cwd)
+    result = lint(targets, settings, config, fix=request.fix, debug=request.debug, cwd=cwd,
+                  jobs=request.jobs, use_cache=request.use_cache)
     result.errors.extend(registry.load_errors)
     result.errors.extend(sorted({site.config_error for _, site in targets if site.config_error}))
     outcome = RunOutcome(result, request.fail_on or config.fail_on or "error", settings,

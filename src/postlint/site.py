@@ -158,6 +158,10 @@ class Site:
             found.extend(prefix + name for name in names)
         return frozenset(found)
 
+    def prepare(self) -> None:
+        """Build the indexes every rule shares now (before a parallel run forks its workers)."""
+        self.files, self.posts, self.url_index  # noqa: B018 - computed for their side effect
+
     @cached_property
     def posts(self) -> dict[str, PostEntry]:
         """Posts and drafts by relative path (files in a _posts or _drafts folder)."""

@@ -11,6 +11,7 @@ from itertools import groupby
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from postlint.engine import RunResult
 from postlint.finding import Finding
@@ -22,14 +23,14 @@ _CONTROL = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}  #
 _CONTROL.update({0x7F: "\u2421", **{code: "\ufffd" for code in range(0x80, 0xA0)}})
 
 
-def _plain(text: str) -> str:
-    """`text` safe for the terminal: rich markup escaped, control characters shown, not obeyed.
+def _visible(text: str) -> str:
+    """`text` safe for the terminal: control characters shown, not obeyed.
 
     A post can hold escape sequences (ESC [2J clears the screen, ESC ] sets the window title);
     echoed raw in a source line or a message quoting a value, they would act on the terminal.
     Each becomes one visible character, so the caret under the column stays aligned.
     """
-    return escape(text.translate(_CONTROL))
+    return text.translate(_CONTROL)
 
 
 def _caret_line(finding: Finding) -> tuple[str, str]:
@@ -47,22 +48,53 @@ def _caret_line(finding: Finding) -> tuple[str, str]:
 
 
 def write_findings(console: Console, result: RunResult, show_source: bool = True) -> None:
+    """All findings as one styled Text, printed once: per-line printing costs more than linting
+    a cached site, and building Text spans needs no markup parsing or escaping."""
+    if not console.is_terminal and console.file is not None:
+        console.file.write(_plain_report(result, show_source))  # no styles to draw: skip rich
+        return
+    report = Text()
+    append = report.append
     for path, group in groupby(result.findings, key=lambda f: f.path):
-        console.print(f"[bold underline]{_plain(path)}[/]")
+        append(_visible(path), "bold underline")
+        append("\n")
         for finding in group:
             style = STYLE.get(finding.severity, "")
-            location = f"{finding.path}:{finding.line}:{finding.column}"
-            console.print(
-                f"  {escape(location)}  [{style}]{finding.severity}[/]  "
-                f"[bold]{finding.code}[/] [dim]{finding.rule}[/]  {_plain(finding.message)}",
-                soft_wrap=True,
-            )
+            append(f"  {_visible(finding.path)}:{finding.line}:{finding.column}  ")
+            append(finding.severity, style)
+            append("  ")
+            append(finding.code, "bold")
+            append(" ")
+            append(finding.rule, "dim")
+            append(f"  {_visible(finding.message)}\n")
             if show_source and finding.source_line.strip():
                 source, caret = _caret_line(finding)
                 gutter = f"{finding.line:>6} | "
-                console.print(f"[dim]{gutter}[/]{_plain(source)}", soft_wrap=True, highlight=False)
-                console.print(f"[dim]{' ' * (len(gutter) - 2)}| [/][{style}]{caret}[/]", soft_wrap=True)
-        console.print()
+                append(gutter, "dim")
+                append(_visible(source) + "\n")
+                append(" " * (len(gutter) - 2) + "| ", "dim")
+                append(caret, style)
+                append("\n")
+        append("\n")
+    if report:
+        console.print(report, soft_wrap=True, highlight=False, end="")
+
+
+def _plain_report(result: RunResult, show_source: bool) -> str:
+    """The same report without styles, for pipes and CI logs."""
+    lines: list[str] = []
+    for path, group in groupby(result.findings, key=lambda f: f.path):
+        lines.append(_visible(path))
+        for finding in group:
+            lines.append(f"  {_visible(finding.path)}:{finding.line}:{finding.column}  {finding.severity}  "
+                         f"{finding.code} {finding.rule}  {_visible(finding.message)}")
+            if show_source and finding.source_line.strip():
+                source, caret = _caret_line(finding)
+                gutter = f"{finding.line:>6} | "
+                lines.append(gutter + _visible(source))
+                lines.append(" " * (len(gutter) - 2) + "| " + caret)
+        lines.append("")
+    return "".join(line + "\n" for line in lines)
 
 
 def write_summary(console: Console, result: RunResult) -> None:

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Benchmark postlint against markdownlint-cli2 on real and synthetic Jekyll sites.
+
+Usage (from a clone, after `pip install .`):
+
+    python bench/run_bench.py [--corpus ../shared/corpus/18f] [--runs 5] [--work /tmp/postlint-bench]
+
+It prepares writable copies of the corpus and synthetic sites of 1,000 and 10,000 posts made from
+the corpus' posts, then times each command several times in the same run and prints medians,
+ratios against the baseline measured alongside, and peak memory (max RSS of the process tree's
+largest process). markdownlint-cli2 is installed locally with npm (skipped, with a message, when
+npm is missing). Machines are noisy: compare ratios, not seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+MARKDOWNLINT_VERSION = "0.24.1"
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS in KiB of the largest process, and the exit code of one run."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    return elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+
+
+def measure(name: str, command: list[str], cwd: Path, runs: int, before=None) -> dict:
+    times, peaks, codes = [], [], set()
+    for _ in range(runs):
+        if before is not None:
+            before()
+        seconds, peak, code = timed(command, cwd)
+        times.append(seconds)
+        peaks.append(peak)
+        codes.add(code)
+    result = {"name": name, "median": statistics.median(times), "min": min(times), "peak_mib": max(peaks) / 1024,
+              "codes": sorted(codes)}
+    print(f"  {name:<44} median {result['median']:.3f}s  min {result['min']:.3f}s  peak {result['peak_mib']:.0f} MiB"
+          f"  exit {result['codes']}", flush=True)
+    return result
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".postlint_cache"))
+    for folder, dirs, files in os.walk(target):  # the corpus is read-only; the copy must not be
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    return target
+
+
+_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.*)$")
+
+
+def synthetic_site(source: Path, target: Path, count: int) -> Path:
+    """A site of `count` posts cycling through the corpus' posts under new, unique names.
+
+    Everything else (config, pages, images, data) is the corpus' own, so links and images
+    resolve as on the real site and the per-post work is realistic.
+    """
+    copy_site(source, target)
+    posts_dir = target / "_posts"
+    originals = sorted(p for p in posts_dir.rglob("*.md"))
+    shutil.rmtree(posts_dir)
+    posts_dir.mkdir()
+    for index in range(count):
+        original = originals[index % len(originals)]
+        match = _NAME.match(original.stem)
+        slug = match.group(4) if match else original.stem
+        year = 2000 + index // 365 % 20
+        day = index % 365
+        month, mday = day // 28 % 12 + 1, day % 28 + 1
+        name = f"{year}-{month:02d}-{mday:02d}-{slug}-{index}.md"
+        text = original.read_text(encoding="utf-8", errors="replace")
+        text = re.sub(r"^date: .*$", f"date: {year}-{month:02d}-{mday:02d}", text, count=1, flags=re.M)
+        (posts_dir / name).write_text(text, encoding="utf-8")
+    return target
+
+
+def markdownlint_command(work: Path) -> list[str] | None:
+    if shutil.which("npm") is None:
+        print("npm not found: skipping markdownlint-cli2 (install Node.js and npm to compare)")
+        return None
+    prefix = work / "node"
+    binary = prefix / "node_modules" / ".bin" / "markdownlint-cli2"
+    if not binary.exists():
+        print(f"installing markdownlint-cli2@{MARKDOWNLINT_VERSION} with npm …", flush=True)
+        completed = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
+                                    f"markdownlint-cli2@{MARKDOWNLINT_VERSION}"], capture_output=True, text=True)
+        if completed.returncode != 0 or not binary.exists():
+            print(f"npm install failed: skipping markdownlint-cli2\n{completed.stderr[-2000:]}")
+            return None
+    return [str(binary), "_posts/**/*.md"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus" / "18f")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/postlint-bench"))
+    parser.add_argument("--skip-growth", action="store_true", help="skip the 1k/10k synthetic sites")
+    args = parser.parse_args()
+    postlint = shutil.which("postlint") or str(Path(sys.executable).parent / "postlint")
+    if not Path(postlint).exists():
+        print("postlint is not installed: run `pip install .` first")
+        return 2
+    if not args.corpus.is_dir():
+        print(f"corpus {args.corpus} not found (pass --corpus)")
+        return 2
+    args.work.mkdir(parents=True, exist_ok=True)
+    site = copy_site(args.corpus, args.work / "site")
+    posts = sorted((site / "_posts").rglob("*.md"))
+    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; site: {args.corpus.name}, {len(posts)} posts\n")
+
+    rows = []
+    cache = site / ".postlint_cache"
+    clear = lambda: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
+    print("whole site")
+    mdl = markdownlint_command(args.work)
+    baseline = measure("markdownlint-cli2 (default rules)", mdl, site, args.runs) if mdl else None
+    cold = measure("postlint, cold (no cache)", [postlint, ".", "--no-cache"], site, args.runs)
+    cold_cache = measure("postlint, cold (cache cleared first)", [postlint, "."], site, args.runs, before=clear)
+    measure("postlint, warm-up run", [postlint, "."], site, 1)
+    warm = measure("postlint, warm (nothing changed)", [postlint, "."], site, args.runs)
+    single_process = measure("postlint --jobs 1 --no-cache", [postlint, ".", "--jobs", "1", "--no-cache"], site, args.runs)
+    one = posts[len(posts) // 2].relative_to(site).as_posix()
+    precommit = measure(f"postlint one post (pre-commit), no cache", [postlint, one, "--no-cache"], site, args.runs)
+    rows += [("cold / markdownlint-cli2", cold["median"] / baseline["median"] if baseline else None, "<= 1.0"),
+             ("warm / cold", warm["median"] / cold_cache["median"], "< 0.15"),
+             ("cold --jobs N / --jobs 1", cold["median"] / single_process["median"], "< 1 on >1 CPU"),
+             ("one post, seconds", precommit["median"], "< 0.5 s")]
+
+    if not args.skip_growth:
+        print("\ngrowth (synthetic sites from the corpus' posts)")
+        small = synthetic_site(args.corpus, args.work / "site-1k", 1000)
+        large = synthetic_site(args.corpus, args.work / "site-10k", 10000)
+        runs = max(1, args.runs // 2)
+        k1 = measure("postlint 1,000 posts, cold", [postlint, ".", "--no-cache"], small, runs)
+        k10 = measure("postlint 10,000 posts, cold", [postlint, ".", "--no-cache"], large, runs)
+        rows += [("10k / 1k wall time", k10["median"] / k1["median"], "< 12"),
+                 ("10k peak memory, MiB", k10["peak_mib"], "< 1024")]
+
+    print("\n| measure | value | target |\n| --- | --- | --- |")
+    for name, value, target in rows:
+        shown = "skipped" if value is None else f"{value:.2f}"
+        print(f"| {name} | {shown} | {target} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""The result cache and parallel runs change speed, never findings."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import DEMO_SITE, REPO, run
+from postlint import engine
+from postlint.cache import CACHE_DIR, CACHE_FILE
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(DEMO_SITE, copy)
+    return copy
+
+
+def lint(site: Path, **kwargs):
+    result, _ = run([site], use_cache=True, **kwargs)
+    return [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in result.findings]
+
+
+def count_checks(monkeypatch) -> list[str]:
+    checked: list[str] = []
+    real = engine.check_post
+
+    def counting(post, *args, **kwargs):
+        checked.append(post.path.name)
+        return real(post, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "check_post", counting)
+    return checked
+
+
+def test_warm_run_reuses_results_and_reports_the_same(site, monkeypatch):
+    cold = lint(site)
+    assert (site / CACHE_DIR / CACHE_FILE).is_file()
+    assert (site / CACHE_DIR / ".gitignore").read_text().strip().endswith("*")
+    checked = count_checks(monkeypatch)
+    assert lint(site) == cold
+    assert checked == [], "nothing changed: every result comes from the cache"
+
+
+def test_edited_post_is_checked_again(site, monkeypatch):
+    lint(site)
+    post = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
+    post.write_text(post.read_text().replace("title: \"How long", "title: [broken\ndescription: \"How long", 1))
+    checked = count_checks(monkeypatch)
+    findings = lint(site)
+    assert "2024-01-15-ramp-time-benchmark.md" in checked
+    assert any(f[0] == "2024-01-15-ramp-time-benchmark.md" and f[3] == "FM001" for f in findings)
+
+
+def test_deleting_a_link_target_resurfaces_the_broken_link(site):
+    before = lint(site)
+    assert not any(f[3] == "LNK001" and "setup-guide" in f[4] for f in before)
+    linking = [p for p in (site / "_posts").rglob("*.md") if "post_url guides/2024-03-01-setup-guide" in p.read_text()]
+    assert linking, "the demo site links to the guide post with its prefix"
+    (site / "_posts" / "guides" / "2024-03-01-setup-guide.md").unlink()
+    after = lint(site)
+    assert any(f[3] == "LNK001" and "setup-guide" in f[4] for f in after)
+    assert after == [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in run([site])[0].findings]
+
+
+def test_config_change_invalidates(site):
+    lint(site)
+    config = site / ".postlint.yaml"
+    config.write_text(config.read_text() + "  title-length: {max: 20}\n")
+    assert lint(site) == [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in run([site])[0].findings]
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(site):
+    cold = lint(site)
+    cache = site / CACHE_DIR / CACHE_FILE
+    cache.write_text('{"key": "x", "entries": ')
+    assert lint(site) == cold
+    json.loads(cache.read_text())  # rewritten whole
+
+
+def test_foreign_entry_shapes_are_ignored(site):
+    cold = lint(site)
+    cache = site / CACHE_DIR / CACHE_FILE
+    data = json.loads(cache.read_text())
+    for entry in data["entries"].values():
+        entry["findings"] = [{"nonsense": True}]
+    cache.write_text(json.dumps(data))
+    assert lint(site) == cold
+
+
+def test_no_cache_writes_nothing(site):
+    run([site], use_cache=False)
+    assert not (site / CACHE_DIR).exists()
+
+
+def test_concurrent_runs_leave_a_valid_cache(site):
+    command = [sys.executable, "-m", "postlint", str(site), "--format", "json"]
+    env = {"PATH": "/usr/bin:/bin"}
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
+                 for _ in range(4)]
+    outputs = [process.communicate()[0] for process in processes]
+    assert len({output for output in outputs}) == 1
+    json.loads((site / CACHE_DIR / CACHE_FILE).read_text())
+
+
+def test_parallel_run_matches_single_process(tmp_path):
+    site = tmp_path / "many"
+    shutil.copytree(DEMO_SITE, site)
+    posts = sorted((site / "_posts").glob("*.md"))
+    for copy in range(6):  # enough files for two workers
+        for post in posts:
+            name = post.name.replace("-", f"-copy{copy}-", 3)[:-3] + ".md"
+            (site / "_posts" / name).write_text(post.read_text())
+    single, _ = run([site], jobs=1)
+    parallel, _ = run([site], jobs=2)
+    assert len(single.findings) > 40
+    assert parallel.findings == single.findings
+    assert [f.message for f in parallel.findings] == [f.message for f in single.findings]
