@@ -212,12 +212,23 @@ def test_loop_named_on_the_command_line(bad_site):
         assert [f["code"] for f in json.loads(result.stdout)] == ["PL002"]
 
 
-def test_fifo_is_never_opened_for_reading(bad_site):
-    if not hasattr(os, "mkfifo"):
-        pytest.skip("no FIFOs on this platform")
-    with time_limit(10):  # a blocking open() would wait for a writer forever
-        result, _ = run([bad_site / "_posts" / "2024-03-05-fifo.md"])
-    assert [f.code for f in result.findings] == ["PL002"]
+def test_fifos_and_devices_are_never_opened(bad_site, monkeypatch):
+    special = [bad_site / "_posts" / name for name in ("2024-03-05-fifo.md", "2024-03-09-device.md")
+               if os.path.lexists(bad_site / "_posts" / name)]
+    if not special:
+        pytest.skip("no FIFOs or /dev/zero on this platform")
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path, flags, *args, **kwargs):
+        opened.append(os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(source_module.os, "open", spy)
+    with time_limit(10):  # a blocking open() of the FIFO would wait for a writer forever
+        result, _ = run(special)
+    assert [f.code for f in result.findings] == ["PL002"] * len(special)
+    assert not set(map(str, special)) & set(opened)
 
 
 def test_max_file_size_is_configurable(tmp_path):

@@ -57,30 +57,34 @@ _FILE_TYPES = (
 def open_regular(path: Path) -> BinaryIO:
     """Open a regular file for reading, unbuffered. Raises UnreadableFile or OSError.
 
-    The file is opened without blocking and checked *through the open descriptor* before a byte
-    is read: a FIFO in `_posts` would otherwise hang the run waiting for a writer, and a symlink
-    to a device would stream forever.
+    Anything else is refused from its `stat` without being opened: opening a FIFO in `_posts`
+    would hang the run waiting for a writer, and opening a device can act on it. The file is
+    then opened without blocking and checked again through the descriptor, so one swapped in
+    between the two steps is refused as well.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
+        _require_regular(os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         if os.path.islink(path):
             raise UnreadableFile(f"broken symbolic link (points to missing '{os.readlink(path)}')") from None
         raise
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise UnreadableFile("symbolic link loop (the link leads back to itself)") from None
+            raise UnreadableFile("symbolic link loop (following the link leads back to it)") from None
         raise
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
-            raise UnreadableFile(f"{kind}, not a regular file; not read")
+        _require_regular(os.fstat(fd).st_mode)
         return os.fdopen(fd, "rb", buffering=0)
     except BaseException:
         os.close(fd)
         raise
+
+
+def _require_regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
+        raise UnreadableFile(f"{kind}, not a regular file; not read")
 
 
 def read_bytes(path: Path, max_size: int) -> bytes:
