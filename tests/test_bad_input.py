@@ -464,3 +464,10 @@ def test_one_huge_paragraph_finishes_quickly(tmp_path):
     with time_limit(25):
         result, _ = run([post])
     assert result.files_checked == 1 and not [f for f in result.findings if f.internal]
+
+
+def test_postlint_config_with_an_impossible_date_is_a_config_error(tmp_path):
+    shutil.copytree(BAD, tmp_path / "site")
+    (tmp_path / "site" / ".postlint.yaml").write_text("fail_on: 2023-02-30\n")
+    result = runner.invoke(app, ["check", str(tmp_path / "site")])
+    assert result.exit_code == 2 and "'fail_on' must be one of" in result.stderr

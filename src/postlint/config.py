@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from postlint.finding import SEVERITIES
+from postlint.frontmatter import load_yaml
 from postlint.options import Option
 from postlint.registry import Registry, Rule
 
@@ -76,7 +77,7 @@ def load_config(path: Path | None) -> Config:
         return Config()
     where = str(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw = load_yaml(path.read_text(encoding="utf-8-sig"), path.name)  # PyYAML raises ValueError on 2023-02-30
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read config: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
