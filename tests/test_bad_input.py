@@ -471,3 +471,16 @@ def test_postlint_config_with_an_impossible_date_is_a_config_error(tmp_path):
     (tmp_path / "site" / ".postlint.yaml").write_text("fail_on: 2023-02-30\n")
     result = runner.invoke(app, ["check", str(tmp_path / "site")])
     assert result.exit_code == 2 and "'fail_on' must be one of" in result.stderr
+
+
+def test_front_matter_pattern_from_config_cannot_hang(tmp_path):
+    shutil.copytree(BAD, tmp_path / "site")
+    (tmp_path / "site" / ".postlint.yaml").write_text(
+        "rules:\n  front-matter-schema:\n    patterns: {title: '(\\w+\\s?)+$'}\n")
+    post = tmp_path / "site" / "_posts" / "2024-01-01-control.md"
+    post.write_text("---\ntitle: " + "word " * 40 + "!\ndate: 2024-01-01\n---\nText.\n")
+    with time_limit(20):
+        result = runner.invoke(app, ["check", str(post), "--format", "json"])
+    assert result.exit_code == 2
+    internal = [f["message"] for f in json.loads(result.stdout) if f["code"] == "PL001"]
+    assert internal and "FM003 front-matter-schema" in internal[0] and "exponential time" in internal[0]

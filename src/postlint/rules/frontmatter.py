@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from postlint import patterns
 from postlint.dates import judge_date
 from postlint.finding import Problem
 from postlint.options import Option
@@ -133,6 +134,11 @@ def front_matter_required(post, ctx) -> Iterator[Problem]:
             yield Problem(info.line, info.column, f"front-matter key '{key}' is empty", fingerprint=key)
 
 
+@lru_cache(maxsize=64)
+def _user_pattern(pattern: str):
+    return patterns.compile_pattern(pattern)
+
+
 @lru_cache(maxsize=8)
 def _load_schema(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
@@ -224,7 +230,9 @@ def front_matter_schema(post, ctx) -> Iterator[Problem]:
         value = data.get(key)
         if value is None:
             continue
-        if not re.fullmatch(pattern, str(value).strip()):
+        # A pattern from the user's config: shape-checked, and matched under the same time budget
+        # as YAML rules (an UnsafePattern or a timeout is this rule's internal error, exit 2).
+        if not _user_pattern(pattern).fullmatch(str(value).strip(), timeout=patterns.MATCH_SECONDS):
             yield Problem(*at(key), f"'{key}' is '{value}', which does not match the expected format /{pattern}/",
                           fingerprint=key)
     if ctx.options.schema:
