@@ -200,12 +200,24 @@ def test_second_fix_changes_nothing(tmp_path, fix_rules):
 
 def test_fix_rewrites_a_symlinked_post_through_its_link(tmp_path, fix_rules):
     site = make_site(tmp_path)
-    real = tmp_path / "elsewhere.md"
+    real = site / "drafts-kept-elsewhere" / "linked.md"
+    real.parent.mkdir()
     real.write_text(BODY)
     link = site / "_posts" / "2024-02-01-linked.md"
     link.symlink_to(real)
     assert fix(site).exit_code == 0
     assert link.is_symlink() and real.read_text() == FIXED
+
+
+def test_fix_never_writes_outside_the_site_through_a_symlink(tmp_path, fix_rules):
+    site = make_site(tmp_path)
+    outside = tmp_path / "outside.md"
+    outside.write_text(BODY)
+    (site / "_posts" / "2024-02-01-linked.md").symlink_to(outside)
+    result = fix(site)
+    assert result.exit_code == 2
+    assert any("outside the site" in f["message"] for f in json.loads(result.stdout) if f["code"] == "PL001")
+    assert outside.read_text() == BODY
 
 
 def test_failed_write_leaves_the_file_whole(tmp_path, fix_rules, monkeypatch):

@@ -154,7 +154,7 @@ def crash_finding(path: str, what: str, exc: BaseException, debug: bool) -> Find
     return Finding(path, 1, 1, *INTERNAL_ERROR, "error", f"{what}: {detail}".rstrip(), internal=True)
 
 
-def apply_fixes(post: Post, findings: list[Finding]) -> tuple[list[Finding], int]:
+def apply_fixes(post: Post, findings: list[Finding], root: Path | None = None) -> tuple[list[Finding], int]:
     """Apply non-overlapping fixes atomically; returns the findings left and how many were fixed.
 
     The file keeps its encoding, byte-order mark and line endings: edits are made on the decoded
@@ -186,6 +186,8 @@ def apply_fixes(post: Post, findings: list[Finding]) -> tuple[list[Finding], int
     if text == original:
         return findings, 0
     target = Path(os.path.realpath(post.path))  # a symlinked post: rewrite its target, keep the link
+    if root is not None and not target.is_relative_to(Path(os.path.realpath(root))):
+        raise FixRefused(f"the post is a symbolic link to {target}, outside the site; postlint does not write there")
     try:
         current, _, _ = decode(read_bytes(target, 2 * len(original) * 4 + (1 << 20)))
     except UnreadableFile:
@@ -328,7 +330,7 @@ def lint_file(path: Path, site: Site, settings: list[RuleSetting], config: Confi
     findings = check_post(post, settings, site, config, debug)
     if fix and post.read_error is None and any(f.fix for f in findings):
         try:
-            findings, count = apply_fixes(post, findings)
+            findings, count = apply_fixes(post, findings, site.root)
             result.fixed += count
         except (FixRefused, UnreadableFile) as exc:
             findings.append(internal_finding(post.display, f"fixes not written: {exc}"))
