@@ -484,3 +484,20 @@ def test_front_matter_pattern_from_config_cannot_hang(tmp_path):
     assert result.exit_code == 2
     internal = [f["message"] for f in json.loads(result.stdout) if f["code"] == "PL001"]
     assert internal and "FM003 front-matter-schema" in internal[0] and "exponential time" in internal[0]
+
+
+def test_result_cache_stays_small_on_a_long_line(tmp_path, monkeypatch):
+    """The CLI caches results by default: 15,000 findings on one 1 MB line must not store the
+    line 15,000 times (that was a 15 GB file and an out-of-memory kill)."""
+    monkeypatch.delenv("POSTLINT_NO_CACHE", raising=False)
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2024-03-02-long-line.md").write_text(
+        "---\ntitle: One long line\ndate: 2024-03-02\n---\n" + long_line(MB) + "\n")
+    with time_limit(60):
+        first = runner.invoke(app, ["check", str(tmp_path), "--format", "json"])
+        second = runner.invoke(app, ["check", str(tmp_path), "--format", "json"])  # from the cache
+    assert first.exit_code == second.exit_code == 0
+    assert len(json.loads(first.stdout)) > 10_000 and first.stdout == second.stdout
+    cache_size = sum(p.stat().st_size for p in (tmp_path / ".postlint_cache").iterdir())
+    assert cache_size < 10 * MB, cache_size

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,8 +57,12 @@ def lint_everything_args() -> list[str]:
 @pytest.fixture
 def write_spy(monkeypatch):
     """Record every attempt to open, create, replace or delete a path under fixtures/."""
+    return spy_on_writes(monkeypatch, FIXTURES)
+
+
+def spy_on_writes(monkeypatch, root: Path) -> list[str]:
     attempts: list[str] = []
-    inside = str(FIXTURES)
+    inside = str(root)
 
     def note(what: str, path) -> None:
         if isinstance(path, (str, bytes, os.PathLike)) and os.path.abspath(os.fsdecode(path)).startswith(inside):
@@ -99,6 +104,24 @@ def test_check_writes_nothing_in_any_format(monkeypatch, write_spy):
         assert result.stdout.strip(), output_format
     assert write_spy == []
     assert snapshot(FIXTURES) == before
+
+
+def test_default_run_writes_nothing_but_its_own_cache(tmp_path, monkeypatch):
+    """The CLI keeps a result cache by default (issue 6): in `.postlint_cache/` at each site root,
+    and nowhere else. Run over a copy of fixtures/ so the repository stays clean."""
+    monkeypatch.delenv("POSTLINT_NO_CACHE", raising=False)
+    shutil.copytree(FIXTURES, tmp_path / "fixtures", symlinks=True)
+    monkeypatch.chdir(tmp_path)
+    before = snapshot(tmp_path / "fixtures")
+    attempts = spy_on_writes(monkeypatch, tmp_path / "fixtures")
+    for output_format in Format:
+        result = runner.invoke(app, ["check", *lint_everything_args(), "--format", output_format.value])
+        assert result.exit_code in (1, 2), (output_format, result.output[-2000:])
+    monkeypatch.undo()
+    assert [a for a in attempts if "/.postlint_cache" not in a] == []
+    everything = snapshot(tmp_path / "fixtures")
+    assert any("/.postlint_cache/" in path for path in everything), "the default run keeps its cache"
+    assert {path: entry for path, entry in everything.items() if "/.postlint_cache" not in path} == before
 
 
 def test_check_in_a_real_process_writes_nothing():
