@@ -7,9 +7,9 @@ line of a post, hanging a CI job with no output. Two guards, because neither alo
 - at load time, patterns with the classic exponential shapes are refused with a message saying
   why: a repeated group that itself holds an unbounded repeat (``(a+)+``, ``(\\w+\\s?)*``) or
   alternatives that can start with the same character (``(a|ab)+``, ``(\\w|\\d)+``);
-- at match time, the `regex` module (already installed with textstat, through nltk; declared
-  as a dependency for this) stops any match that runs over its time budget, which also bounds
-  the polynomial and back-reference shapes the heuristic lets through.
+- at match time, the `regex` module (a dependency for this alone: `re` has no timeout) stops
+  any match that runs over its time budget, which also bounds the polynomial and
+  back-reference shapes the heuristic lets through.
 """
 
 from __future__ import annotations
