@@ -60,6 +60,7 @@ COMMITTED = {
     "2024-02-16-tabs-in-yaml.md": ("FM001", "a tab character"),
     "2024-02-17-escaping-paths.md": ("LNK001", "'../../../etc/passwd'"),
     "2024-02-19-recursive-alias.md": ("FM001", "contains itself"),
+    "2024-02-20-utf16-no-bom.md": ("PL002", "UTF-16 little-endian text without a byte-order mark"),
 }
 GENERATED = {
     "2024-03-01-huge.md": ("PL002", "over the 10,485,760-byte limit (max_file_size)"),

@@ -37,12 +37,21 @@ def decode(data: bytes) -> tuple[str, bytes, str]:
             except UnicodeDecodeError as exc:
                 raise UnreadableFile(f"not valid {encoding} despite its byte-order mark: {exc.reason} at byte {exc.start + len(bom)}") from None
     if b"\0" in data[:8192]:
-        raise UnreadableFile("binary file (NUL bytes), not text")
+        raise UnreadableFile(_utf16_without_bom(data[:8192]) or "binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8"), b"", "utf-8"
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise UnreadableFile(f"not valid UTF-8: {exc.reason} at byte {exc.start} (line {line})") from None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """Say so when NUL bytes are UTF-16's high bytes of ASCII text (every other byte), not binary."""
+    even, odd = head[0::2], head[1::2]
+    for zeros, name in ((odd, "UTF-16 little-endian"), (even, "UTF-16 big-endian")):
+        if len(zeros) >= 4 and zeros.count(0) >= 0.9 * len(zeros):
+            return f"{name} text without a byte-order mark: save it as UTF-8 (Jekyll does not see its front matter either)"
+    return None
 
 
 _FILE_TYPES = (
