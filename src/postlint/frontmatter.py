@@ -105,7 +105,8 @@ def parse_front_matter(text: str) -> FrontMatter:
         node = loader.get_single_node()
         too_big = _too_big(node) if node is not None else None
         if too_big is not None:
-            fm.error, fm.error_line = too_big, first_line
+            fm.error, where = too_big
+            fm.error_line, fm.error_column = first_line + where.line, where.column + 1
             return fm
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -163,11 +164,12 @@ MAX_YAML_VALUES = 100_000  # values after expanding aliases and merge keys
 MAX_YAML_DEPTH = 64  # nested lists/mappings; libyaml itself stops at 1000
 
 
-def _too_big(root: yaml.Node, what: str = "front matter") -> str | None:
+def _too_big(root: yaml.Node, what: str = "front matter") -> tuple[str, yaml.Mark] | None:
     """Why the composed YAML is unsafe to load (None: it is fine), judged before construction.
 
     Each node's expanded size and depth are computed once (memoized on the node: an alias is the
-    very same node object), so the check is linear in the text even for an alias bomb.
+    very same node object), so the check is linear in the text even for an alias bomb. The mark
+    is where the offending node starts: the anchor that explodes, the list that nests too deep.
     """
     size: dict[int, int] = {}
     depth: dict[int, int] = {}
@@ -187,7 +189,8 @@ def _too_big(root: yaml.Node, what: str = "front matter") -> str | None:
             if key in size:
                 continue  # an alias of a node already measured
             if key in open_nodes:
-                return f"{what} holds a YAML alias inside its own anchor (a structure that contains itself); not loaded"
+                return (f"{what} holds a YAML alias inside its own anchor (a structure that contains itself); "
+                        "not loaded", node.start_mark)
             open_nodes.add(key)
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in size)
@@ -197,9 +200,9 @@ def _too_big(root: yaml.Node, what: str = "front matter") -> str | None:
         depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
         if size[key] > MAX_YAML_VALUES:
             return (f"{what} expands to over {MAX_YAML_VALUES:,} values once its YAML aliases are "
-                    "repeated (a 'billion laughs' shape); not loaded")
+                    "repeated (a 'billion laughs' shape); not loaded", node.start_mark)
         if depth[key] > MAX_YAML_DEPTH:
-            return f"{what} nests lists and mappings more than {MAX_YAML_DEPTH} levels deep; not loaded"
+            return f"{what} nests lists and mappings more than {MAX_YAML_DEPTH} levels deep; not loaded", node.start_mark
     return None
 
 
@@ -215,7 +218,7 @@ def load_yaml(text: str, what: str) -> Any:
             return None
         problem = _too_big(node, what)
         if problem is not None:
-            raise yaml.YAMLError(problem)
+            raise yaml.YAMLError(problem[0])
         return loader.construct_document(node)
     except RecursionError:
         raise yaml.YAMLError(f"{what} nests too deeply to load") from None
