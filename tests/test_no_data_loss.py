@@ -110,7 +110,7 @@ def test_default_run_writes_nothing_but_its_own_cache(tmp_path, monkeypatch):
     """The CLI keeps a result cache by default (issue 6): in `.postlint_cache/` at each site root,
     and nowhere else. Run over a copy of fixtures/ so the repository stays clean."""
     monkeypatch.delenv("POSTLINT_NO_CACHE", raising=False)
-    shutil.copytree(FIXTURES, tmp_path / "fixtures", symlinks=True)
+    shutil.copytree(FIXTURES, tmp_path / "fixtures", symlinks=True, ignore=shutil.ignore_patterns(".postlint_cache"))
     monkeypatch.chdir(tmp_path)
     before = snapshot(tmp_path / "fixtures")
     attempts = spy_on_writes(monkeypatch, tmp_path / "fixtures")
