@@ -502,3 +502,28 @@ def test_result_cache_stays_small_on_a_long_line(tmp_path, monkeypatch):
     assert len(json.loads(first.stdout)) > 10_000 and first.stdout == second.stdout
     cache_size = sum(p.stat().st_size for p in (tmp_path / ".postlint_cache").iterdir())
     assert cache_size < 10 * MB, cache_size
+
+
+def _kills_its_process(post, ctx):
+    if "KILL-THE-WORKER" in post.text:
+        os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer or a crash in C code does
+    return iter(())
+
+
+def test_a_worker_process_that_dies_does_not_hang_the_run(tmp_path, monkeypatch):
+    if not hasattr(signal, "SIGKILL") or "fork" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("needs fork and SIGKILL")
+    killer = Rule("ZZZ997", "process-killer", "warning", _kills_its_process, "Kills.")
+    monkeypatch.setattr(registry_module, "_declared", [*registry_module._declared, killer])
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "_posts").mkdir()
+    for index in range(48):
+        marker = "KILL-THE-WORKER" if index == 20 else ""
+        (tmp_path / "_posts" / f"2024-01-{index % 28 + 1:02d}-post-{index}.md").write_text(
+            f"---\ntitle: Post {index}\ndate: 2024-01-{index % 28 + 1:02d}\n---\nThe plan is TBD. {marker}\n")
+    with time_limit(60):  # multiprocessing.Pool waited forever here
+        result, _ = run([tmp_path], jobs=2, select=["ZZZ997", "STY001"])
+    internal = [f for f in result.findings if f.internal]
+    assert [Path(f.path).name for f in internal] == ["2024-01-21-post-20.md"]
+    assert "died (killed by signal 9)" in internal[0].message
+    assert sum(f.code == "STY001" for f in result.findings) == 47  # every other file was checked

@@ -286,7 +286,12 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         findings = lint_file(path, recording, settings, config, outcome, fix=fix, debug=debug, cwd=cwd)
         return findings, outcome.fixed, recording.touched
 
-    for (path, site, content), (findings, fixed, touched) in zip(work, parallel_map(check, work, jobs)):
+    def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> tuple[list[Finding], int, bool]:
+        how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
+        message = f"the process checking this file died ({how}); the other files were still checked"
+        return [internal_finding(printable(display_path(item[0], cwd)), message)], 0, False
+
+    for (path, site, content), (findings, fixed, touched) in zip(work, parallel_map(check, work, jobs, lost)):
         result.findings.extend(findings)
         result.fixed += fixed
         if content is not None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -35,8 +37,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def parallel_map(task: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R]:
-    """`task` over `items`, in order, on up to `jobs` forked processes."""
+def parallel_map(task: Callable[[T], R], items: list[T], jobs: int,
+                 on_lost: Callable[[T, int | None], R] | None = None) -> Iterator[R]:
+    """`task` over `items`, in order, on up to `jobs` forked processes.
+
+    A worker that dies (killed for memory, or a crash in C code) must not hang the run, as it
+    does under multiprocessing.Pool, which waits forever for the lost results. The executor
+    reports the broken pool instead; the items not yet returned are then run one per process,
+    so that only an item whose own process dies is lost, and `on_lost(item, exit code)` stands
+    in for its result (without `on_lost`, RuntimeError).
+    """
     global _task, _items
     workers = min(jobs, len(items) // MIN_FILES_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -46,7 +56,41 @@ def parallel_map(task: Callable[[T], R], items: list[T], jobs: int) -> Iterator[
     try:
         context = multiprocessing.get_context("fork")
         chunk = max(1, len(items) // (workers * 8))
-        with context.Pool(workers) as pool:
-            yield from pool.imap(_run, range(len(items)), chunksize=chunk)
+        done = 0
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            try:
+                for result in pool.map(_run, range(len(items)), chunksize=chunk):
+                    yield result
+                    done += 1
+                return
+            except BrokenProcessPool:
+                pass
+        for index in range(done, len(items)):
+            yield _run_alone(context, index, on_lost)
     finally:
         _task, _items = None, None
+
+
+def _run_alone(context, index: int, on_lost):
+    """Item `index` in a process of its own; `on_lost` when that process dies without a result."""
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_send_result, args=(index, send), daemon=True)
+    process.start()
+    send.close()
+    try:
+        result = receive.recv()
+    except EOFError:
+        process.join()
+        if on_lost is None:
+            raise RuntimeError(f"a worker process died (exit code {process.exitcode})") from None
+        assert _items is not None
+        return on_lost(_items[index], process.exitcode)
+    finally:
+        receive.close()
+    process.join()
+    return result
+
+
+def _send_result(index: int, send) -> None:
+    send.send(_run(index))
+    send.close()
