@@ -77,18 +77,17 @@ def synthetic_site(source: Path, target: Path, count: int) -> Path:
     """
     copy_site(source, target)
     posts_dir = target / "_posts"
-    originals = sorted(p for p in posts_dir.rglob("*.md"))
+    originals = [(p.stem, p.read_text(encoding="utf-8", errors="replace")) for p in sorted(posts_dir.rglob("*.md"))]
     shutil.rmtree(posts_dir)
     posts_dir.mkdir()
     for index in range(count):
-        original = originals[index % len(originals)]
-        match = _NAME.match(original.stem)
-        slug = match.group(4) if match else original.stem
+        stem, text = originals[index % len(originals)]
+        match = _NAME.match(stem)
+        slug = match.group(4) if match else stem
         year = 2000 + index // 365 % 20
         day = index % 365
         month, mday = day // 28 % 12 + 1, day % 28 + 1
         name = f"{year}-{month:02d}-{mday:02d}-{slug}-{index}.md"
-        text = original.read_text(encoding="utf-8", errors="replace")
         text = re.sub(r"^date: .*$", f"date: {year}-{month:02d}-{mday:02d}", text, count=1, flags=re.M)
         (posts_dir / name).write_text(text, encoding="utf-8")
     return target
