@@ -19,7 +19,7 @@ from pathlib import Path
 
 from postlint.config import DEFAULT_MAX_FILE_SIZE
 from postlint.liquid import scan_liquid
-from postlint.site import Site, _entry
+from postlint.site import Site, post_entry
 from postlint.source import UnreadableFile, decode, normalize_newlines, read_bytes
 
 REFERENCE_TAGS = ("post_url", "link")
@@ -118,7 +118,7 @@ def referrers(site: Site, removed: set[Path]) -> set[Path]:
         if rel is None or rel in site.files:  # renamed away and back: still there
             continue
         old_paths.add(rel)
-        entry = _entry(rel)  # the file is gone, so Site.posts cannot name it: derive the name as it does
+        entry = post_entry(rel)  # the file is gone, so Site.posts cannot name it: derive the name as it does
         if entry is not None and not entry.draft:
             old_names.add(f"{entry.date}-{entry.slug}")
     if not old_names and not old_paths:

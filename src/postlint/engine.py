@@ -39,12 +39,6 @@ class RuleContext:
 
 
 @dataclass
-class FileResult:
-    findings: list[Finding] = field(default_factory=list)
-    fixed: int = 0
-
-
-@dataclass
 class RunResult:
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0

@@ -97,7 +97,7 @@ def jekyll_ignores(name: str) -> bool:
     return name.startswith(("_", ".", "#")) or name.endswith("~")
 
 
-def _entry(rel: str) -> PostEntry | None:
+def post_entry(rel: str) -> PostEntry | None:
     parts = rel.split("/")
     if jekyll_ignores(parts[-1]):
         return None
@@ -158,6 +158,14 @@ class Site:
             found.extend(prefix + name for name in names)
         return frozenset(found)
 
+    @cached_property
+    def files_by_folder(self) -> dict[str, list[str]]:
+        """The site's files grouped by folder ("" for the root), each group sorted."""
+        folders: dict[str, list[str]] = {}
+        for rel in sorted(self.files):
+            folders.setdefault(posixpath.dirname(rel), []).append(rel)
+        return folders
+
     def prepare(self) -> None:
         """Build the indexes every rule shares now (before a parallel run forks its workers)."""
         self.files, self.posts, self.url_index  # noqa: B018 - computed for their side effect
@@ -168,7 +176,7 @@ class Site:
         entries = {}
         for rel in self.files:
             if ("_posts/" in rel or "_drafts/" in rel) and os.path.splitext(rel)[1].lower() in POST_EXTENSIONS:
-                entry = _entry(rel)
+                entry = post_entry(rel)
                 if entry is not None:
                     entries[rel] = entry
         return entries

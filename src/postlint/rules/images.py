@@ -6,7 +6,6 @@ which reads only each image's header, once.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from postlint.options import Option
 from postlint.registry import rule
 from postlint.rules.links import SCHEME, liquid_free_href, literal_url_filter, site_path
 from postlint.urls import url_key
+from postlint.suggest import closest
 
 IMAGE_FILE = re.compile(r"^[^\s/\\]+\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)$", re.I)
 # Names cameras and screenshot tools give files: "IMG_0042", "DSC-1234", "PXL_20240115_101010",
@@ -208,9 +208,9 @@ def missing_image(post, src: str, site) -> str | None:
 def _closest_file(rel: str, site) -> str:
     """A "did you mean" for a missing file: the closest name in the same folder."""
     folder = posixpath.dirname(rel)
-    siblings = [f for f in site.files if posixpath.dirname(f) == folder]
-    close = difflib.get_close_matches(rel, siblings, n=1, cutoff=0.8)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    siblings = site.files_by_folder.get(folder, [])
+    close = closest(rel, siblings, cutoff=0.8)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 @rule("IMG002", "image-missing", severity="error")

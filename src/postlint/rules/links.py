@@ -8,7 +8,6 @@ build` will not stop on a post_url", and every finding names a tag Jekyll would 
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import posixpath
 import re
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from postlint.finding import Edit, Fix, Problem
 from postlint.post import POST_EXTENSIONS
 from postlint.registry import rule
 from postlint.site import PostEntry, Site
+from postlint.suggest import closest
 
 # Jekyll::Tags::PostComparer::MATCHER; Ruby's ^ and $ anchor at every line, hence re.M.
 POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$", re.M)
@@ -111,7 +111,8 @@ def _not_found_reason(name: str, path: str, date: str, slug: str, candidates: li
     same_but_case = [n for n in names if n.lower() == name.lstrip("/").lower()]
     if same_but_case:
         return f"no post is named '{name}'; names are case-sensitive: `{same_but_case[0]}`"
-    close = difflib.get_close_matches(name.lstrip("/"), names, n=1, cutoff=0.6)
+    found = closest(name.lstrip("/"), names, cutoff=0.6)
+    close = [found] if found else []
     if not close:  # a wrong folder or date often hides a right slug
         close = [n for n in names if n.rsplit("/", 1)[-1][11:].lower() == slug.lower()][:1]
     hint = f"; did you mean `{close[0]}`?" if close else ""
@@ -228,8 +229,8 @@ def link_target_problem(path: str, site: Site, future: bool) -> str | None:
     if with_ext:
         return f"'{path}' has no extension; {{% link %}} takes the source file's path: `{{% link {with_ext[0]} %}}`"
     choices = [f for f in site.files if site.is_served_as_is(f) or f in site.posts or site.collection_of(f)]
-    close = difflib.get_close_matches(bare, choices, n=1, cutoff=0.7)
-    hint = f"; did you mean `{close[0]}`?" if close else ""
+    close = closest(bare, choices, cutoff=0.7)
+    hint = f"; did you mean `{close}`?" if close else ""
     return f"no file '{bare}' in the site{hint}"
 
 
@@ -318,8 +319,8 @@ def unresolved_url(path: str, site: Site) -> str | None:
     index = site.url_index
     if key in index:
         return None
-    close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.75)
-    hint = f"; did you mean `{site.baseurl}{index[close[0]]}`?" if close else ""
+    close = closest(key, index, cutoff=0.75)
+    hint = f"; did you mean `{site.baseurl}{index[close]}`?" if close else ""
     return f"no page, post or file of the site is published at '{site.baseurl}{path}'{hint}"
 
 
