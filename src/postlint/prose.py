@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from markdown_it.token import Token
+if TYPE_CHECKING:  # markdown-it loads only when a body is parsed
+    from markdown_it.token import Token
+
 
 BlockKind = Literal["paragraph", "heading", "cell"]
 
