@@ -59,7 +59,7 @@ def copy_site(source: Path, target: Path) -> Path:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".postlint_cache"))
-    for folder, dirs, files in os.walk(target):  # the corpus is read-only; the copy must not be
+    for folder, _, files in os.walk(target):  # the corpus is read-only; the copy must not be
         os.chmod(folder, 0o755)
         for name in files:
             os.chmod(os.path.join(folder, name), 0o644)
@@ -140,7 +140,7 @@ def main() -> int:
     warm = measure("postlint, warm (nothing changed)", [postlint, "."], site, args.runs)
     single_process = measure("postlint --jobs 1 --no-cache", [postlint, ".", "--jobs", "1", "--no-cache"], site, args.runs)
     one = posts[len(posts) // 2].relative_to(site).as_posix()
-    precommit = measure(f"postlint one post (pre-commit), no cache", [postlint, one, "--no-cache"], site, args.runs)
+    precommit = measure("postlint one post (pre-commit), no cache", [postlint, one, "--no-cache"], site, args.runs)
     rows += [("cold / markdownlint-cli2", cold["median"] / baseline["median"] if baseline else None, "<= 1.0"),
              ("warm / cold", warm["median"] / cold_cache["median"], "< 0.15"),
              ("cold --jobs N / --jobs 1", cold["median"] / single_process["median"], "< 1 on >1 CPU"),

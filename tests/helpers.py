@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from postlint.run import RunRequest, lint_request
@@ -38,3 +39,9 @@ def check_snapshot(path: Path, lines: list[str]) -> None:
             raise AssertionError(f"snapshot {path} was missing and has been written; review and commit it")
         return
     assert path.read_text(encoding="utf-8") == text, f"findings differ from {path} (POSTLINT_UPDATE_SNAPSHOTS=1 to update)"
+
+
+def copy_site(source: Path, target: Path, symlinks: bool = False) -> Path:
+    """A writable copy of a fixture site, without any result cache a manual run left in it."""
+    shutil.copytree(source, target, symlinks=symlinks, ignore=shutil.ignore_patterns(".postlint_cache"))
+    return target

@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import signal
 import threading
 import time
@@ -24,13 +23,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, copy_site, run
 from typer.testing import CliRunner
 
-from helpers import FIXTURES, run
 from postlint import engine as engine_module
+from postlint import markdown as markdown_module
 from postlint import patterns
 from postlint import post as post_module
-from postlint import markdown as markdown_module
 from postlint import registry as registry_module
 from postlint import site as site_module
 from postlint import source as source_module
@@ -109,7 +108,7 @@ def bad_site(tmp_path_factory) -> Path:
 
 def build_bad_site(site: Path) -> Path:
     """A copy of fixtures/bad-input at `site`, with the inputs git cannot hold added."""
-    shutil.copytree(BAD, site, symlinks=True)
+    copy_site(BAD, site, symlinks=True)
     posts = site / "_posts"
     huge = "---\ntitle: Huge\ndate: 2024-03-01\n---\n" + ("Twenty megabytes of words. " * 40 + "\n") * (20 * MB // 1081 + 1)
     (posts / "2024-03-01-huge.md").write_text(huge)
@@ -234,7 +233,7 @@ def test_fifos_and_devices_are_never_opened(bad_site, monkeypatch):
 
 
 def test_max_file_size_is_configurable(tmp_path):
-    shutil.copytree(BAD, tmp_path / "site")
+    copy_site(BAD, tmp_path / "site")
     (tmp_path / "site" / ".postlint.yaml").write_text("max_file_size: 100\n")
     control = tmp_path / "site" / "_posts" / "2024-01-01-control.md"
     result, _ = run([control])
@@ -362,7 +361,7 @@ tokens: {tokens}
 examples: {{fail: ["x"], pass: ["y"]}}
 """)
     site = tmp_path / "site"
-    shutil.copytree(BAD, site)
+    copy_site(BAD, site)
     (site / ".postlint.yaml").write_text(f"yaml_rules: [{rules}]\n")
     return site
 
@@ -429,14 +428,14 @@ def test_file_name_that_is_not_utf8(tmp_path):
 
 def test_jekyll_config_with_an_impossible_date_still_loads(tmp_path):
     """PyYAML raises ValueError (not a YAMLError) on `2023-02-30`; Jekyll rolls it over."""
-    shutil.copytree(BAD, tmp_path / "site")
+    copy_site(BAD, tmp_path / "site")
     (tmp_path / "site" / "_config.yml").write_text("title: t\nbaseurl: /blog\nlaunched: 2023-02-30\n")
     result = runner.invoke(app, ["check", str(tmp_path / "site" / "_posts" / "2024-01-01-control.md"), "--format", "json"])
     assert result.exit_code == 0 and [f["code"] for f in json.loads(result.stdout)] == ["STY001"]
 
 
 def test_jekyll_config_alias_bomb_is_a_run_error(tmp_path):
-    shutil.copytree(BAD, tmp_path / "site")
+    copy_site(BAD, tmp_path / "site")
     bomb = (BAD / "_posts" / "2024-02-14-alias-bomb.md").read_text().split("---\n")[1]
     (tmp_path / "site" / "_config.yml").write_text(bomb)
     with time_limit(20):
@@ -469,14 +468,14 @@ def test_one_huge_paragraph_finishes_quickly(tmp_path):
 
 
 def test_postlint_config_with_an_impossible_date_is_a_config_error(tmp_path):
-    shutil.copytree(BAD, tmp_path / "site")
+    copy_site(BAD, tmp_path / "site")
     (tmp_path / "site" / ".postlint.yaml").write_text("fail_on: 2023-02-30\n")
     result = runner.invoke(app, ["check", str(tmp_path / "site")])
     assert result.exit_code == 2 and "'fail_on' must be one of" in result.stderr
 
 
 def test_front_matter_pattern_from_config_cannot_hang(tmp_path):
-    shutil.copytree(BAD, tmp_path / "site")
+    copy_site(BAD, tmp_path / "site")
     (tmp_path / "site" / ".postlint.yaml").write_text(
         "rules:\n  front-matter-schema:\n    patterns: {title: '(\\w+\\s?)+$'}\n")
     post = tmp_path / "site" / "_posts" / "2024-01-01-control.md"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import DEMO_SITE, REPO, copy_site, run
 
-from helpers import DEMO_SITE, REPO, run
 from postlint import engine
 from postlint.cache import CACHE_DIR, CACHE_FILE
 
@@ -18,7 +17,7 @@ from postlint.cache import CACHE_DIR, CACHE_FILE
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     copy = tmp_path / "site"
-    shutil.copytree(DEMO_SITE, copy)
+    copy_site(DEMO_SITE, copy)
     return copy
 
 
@@ -111,7 +110,7 @@ def test_concurrent_runs_leave_a_valid_cache(site):
 
 def test_parallel_run_matches_single_process(tmp_path):
     site = tmp_path / "many"
-    shutil.copytree(DEMO_SITE, site)
+    copy_site(DEMO_SITE, site)
     posts = sorted((site / "_posts").glob("*.md"))
     for copy in range(6):  # enough files for two workers
         for post in posts:

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from helpers import CASES, DEMO_SITE, REPO
 from typer.testing import CliRunner
 
-from helpers import CASES, DEMO_SITE, REPO
 from postlint import __version__
 from postlint.cli import app
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib.metadata
 from pathlib import Path
 
+from helpers import CASES, run
 from typer.testing import CliRunner
 
-from helpers import CASES, run
 from postlint import registry as registry_module
 from postlint.cli import app
 from postlint.finding import Problem

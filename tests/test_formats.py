@@ -7,9 +7,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from helpers import DEMO_SITE, REPO
 from typer.testing import CliRunner
 
-from helpers import DEMO_SITE, REPO
 from postlint.cli import app
 from postlint.engine import RunResult, internal_finding
 from postlint.finding import Finding

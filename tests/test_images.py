@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageFile
-
 from helpers import run
-from postlint.site import Site
+from PIL import Image, ImageFile
 from test_links import findings, make_site, post
+
+from postlint.site import Site
 
 # The constructs of markdownlint's own MD045 test file (no-alt-text.md), one per entry, with
 # markdownlint's verdict and ours. They differ only on `alt=""` without a decorative marker.

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 import yaml
+from helpers import DEMO_SITE, copy_site
 from PIL import Image
 from typer.testing import CliRunner
 
-from helpers import DEMO_SITE
 from postlint.cli import app
 from postlint.config import load_config, resolve_rules
 from postlint.registry import load_registry
@@ -23,7 +22,7 @@ CLEAN_DEMO_POSTS = ("_posts/2024-01-15-ramp-time-benchmark.md", "_posts/2024-02-
 @pytest.fixture
 def demo(tmp_path, monkeypatch):
     site = tmp_path / "demo-site"
-    shutil.copytree(DEMO_SITE, site)
+    copy_site(DEMO_SITE, site)
     (site / ".postlint.yaml").unlink()
     monkeypatch.chdir(site)
     return site

@@ -6,8 +6,8 @@ import datetime as _dt
 from pathlib import Path
 
 import pytest
-
 from helpers import run
+
 from postlint.rules.links import resolve_post_url, ruby_date
 from postlint.site import Site
 from postlint.urls import slugify, url_key

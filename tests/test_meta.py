@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import CASES
+
 from postlint.registry import DOC_HEADINGS, load_registry
 
 REGISTRY = load_registry()

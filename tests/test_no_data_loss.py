@@ -20,9 +20,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, REPO
 from typer.testing import CliRunner
 
-from helpers import FIXTURES, REPO
 from postlint import engine as engine_module
 from postlint import registry as registry_module
 from postlint.cli import Format, app

@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from helpers import REPO
 
 pytest.importorskip("pre_commit", reason="pre-commit is in the `test` extra: pip install -e '.[test]'")

@@ -23,10 +23,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from helpers import DEMO_SITE, copy_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import DEMO_SITE
 from postlint.config import find_config, load_config, resolve_rules
 from postlint.engine import RuleContext, lint, read_post
 from postlint.registry import load_registry
@@ -105,7 +105,7 @@ def fuzz_site():
     """A copy of the demo site, its registry, config and rule settings (built once)."""
     folder = Path(tempfile.mkdtemp(prefix="postlint-fuzz-"))
     site = folder / "site"
-    shutil.copytree(DEMO_SITE, site)
+    copy_site(DEMO_SITE, site)
     config = load_config(find_config(site))
     registry = load_registry(config.yaml_rule_dirs)
     assert not registry.load_errors, registry.load_errors

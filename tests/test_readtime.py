@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from helpers import run
+
 from postlint.engine import read_post
 from postlint.rules.readtime import read_time, stated_minutes
 from postlint.site import Site

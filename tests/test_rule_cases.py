@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import CASES, check_snapshot, run, snapshot_lines
+
 from postlint.registry import load_registry
 from postlint.site import Site
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import DEMO_SITE, REPO, run
+
 from postlint.readability import score_text, syllable_count
 
 

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pyphen
-
 from helpers import REPO
+
 from postlint.readability import estimated_syllables, syllable_count
 
 DATA = REPO / "src" / "postlint" / "data"

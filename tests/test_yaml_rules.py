@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, run
+
 from postlint import yamlrules
 from postlint.registry import load_registry
 

@@ -8,9 +8,21 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postlint.baseline import BaselineMatch, apply_baseline, load_baseline, write_baseline
+from postlint.baseline import (
+    BaselineMatch,
+    apply_baseline,
+    load_baseline,
+    write_baseline,
+)
 from postlint.changes import ChangesError, git_changes, select_changed
-from postlint.config import Config, ConfigError, RuleSetting, find_config, load_config, resolve_rules
+from postlint.config import (
+    Config,
+    ConfigError,
+    RuleSetting,
+    find_config,
+    load_config,
+    resolve_rules,
+)
 from postlint.engine import RunResult, display_path, lint
 from postlint.finding import SEVERITY_RANK
 from postlint.registry import Registry, load_registry

@@ -19,11 +19,17 @@ from typing import Any
 import yaml
 
 from postlint import urls
-from postlint.dates import judge_date
 from postlint.config import DEFAULT_MAX_FILE_SIZE
+from postlint.dates import judge_date
 from postlint.frontmatter import FrontMatter, load_yaml, parse_front_matter
 from postlint.post import POST_EXTENSIONS, POST_FILENAME, filename_date
-from postlint.source import UnreadableFile, decode, normalize_newlines, open_regular, read_bytes
+from postlint.source import (
+    UnreadableFile,
+    decode,
+    normalize_newlines,
+    open_regular,
+    read_bytes,
+)
 
 SITE_MARKERS = ("_config.yml", ".postlint.yaml")
 # Never part of the site's source: build output, VCS, dependency and cache folders.
@@ -513,7 +519,10 @@ class Site:
     def image_size(self, rel: str) -> tuple[int, int] | str:
         """(width, height) of an image file from its header only, or why it cannot be read. Cached."""
         if rel not in self._image_sizes:
-            from PIL import Image, UnidentifiedImageError  # imported on first use: keeps start-up fast
+            from PIL import (  # imported on first use: keeps start-up fast
+                Image,
+                UnidentifiedImageError,
+            )
 
             try:
                 with open_regular(self.root / rel) as handle, Image.open(handle) as image:  # header only

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from postlint.finding import Problem
 from postlint.options import Option
-from postlint.registry import rule
 from postlint.prose import WORD, Block, blocks, sentences
+from postlint.registry import rule
 
 # Bold lead-ins that label a paragraph rather than define a term.
 CALLOUT_LABELS = ["note", "notes", "tip", "pro tip", "warning", "caution", "important", "update", "updated", "edit",
