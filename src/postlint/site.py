@@ -272,6 +272,28 @@ class Site:
         except (ValueError, KeyError, OSError):
             return None
 
+    @cached_property
+    def posts_by_name_prefix(self) -> dict[str, list[PostEntry]]:
+        """Posts and drafts by each part of their file name that ends before a dot, sorted by path.
+
+        `{% post_url date-slug %}` only ever matches a file whose name starts with "date-slug.",
+        so a tag looks at the few posts filed under that key instead of scanning the whole site.
+        """
+        index: dict[str, list[PostEntry]] = {}
+        for entry in sorted(self.posts.values(), key=lambda e: e.rel):
+            filename = entry.rel.rsplit("/", 1)[-1]
+            for dot in (i for i, ch in enumerate(filename) if ch == "."):
+                index.setdefault(filename[:dot], []).append(entry)
+        return index
+
+    @cached_property
+    def posts_by_slug(self) -> dict[str, list[PostEntry]]:
+        """Posts and drafts by `post_slug`, sorted by path (for Jekyll's deprecated fallback)."""
+        index: dict[str, list[PostEntry]] = {}
+        for entry in sorted(self.posts.values(), key=lambda e: e.rel):
+            index.setdefault(self.post_slug(entry), []).append(entry)
+        return index
+
     def post_slug(self, entry: PostEntry) -> str:
         """Jekyll's `data["slug"]`: front-matter `slug` when set, else the file name's."""
         slug = self.front_matter(entry.rel).data.get("slug")

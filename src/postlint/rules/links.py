@@ -77,12 +77,12 @@ def resolve_post_url(markup: str, site: Site, future: bool) -> PostUrlResult:
         name_regex = re.compile(f"^_posts/{path}{basename}|^{path}_posts/?{basename}")
     except re.error:
         name_regex = re.compile(f"^_posts/{re.escape(path)}{basename}|^{re.escape(path)}_posts/?{basename}")
-    candidates = [e for e in sorted(site.posts.values(), key=lambda e: e.rel) if not e.draft and name_regex.search(e.rel)]
+    candidates = [e for e in site.posts_by_name_prefix.get(f"{date}-{slug}", []) if not e.draft and name_regex.search(e.rel)]
     for entry in candidates:
         if site.unpublished_reason(entry, future) is None:
             return PostUrlResult("ok", entry)
     # Jekyll's deprecated fallback: same slug (folder ignored) and same calendar day.
-    same_slug = [e for e in _published(site, future) if site.post_slug(e) == slug]
+    same_slug = [e for e in site.posts_by_slug.get(slug, []) if site.unpublished_reason(e, future) is None]
     if same_slug:
         day = ruby_date(date)
         if day is None:
