@@ -151,7 +151,14 @@ def list_rules(
     for rule in registry.sorted():
         severity = rule.severity if rule.enabled else f"{rule.severity} (off)"
         table.add_row(rule.code, rule.name, severity, "yes" if rule.fixable else "", rule.summary)
-    Console(soft_wrap=False).print(table)
+    console = Console(soft_wrap=False)
+    if console.is_terminal:
+        console.print(table)
+    else:  # a pipe or log: one line per rule, however long its summary, no trailing padding
+        console.width = 1000
+        with console.capture() as captured:
+            console.print(table)
+        typer.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
     for error in registry.load_errors:
         typer.echo(f"postlint: error: {error}", err=True)
     if registry.load_errors:
