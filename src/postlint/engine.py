@@ -307,7 +307,7 @@ class RecordingSite:
     """
 
     CONFIG_ONLY = frozenset({"root", "config", "config_error", "baseurl", "timezone", "collections", "posts_permalink",
-                             "excluded", "is_excluded", "kind_of", "future", "images_dir"})
+                             "excluded", "is_excluded", "kind_of", "future"})
 
     def __init__(self, site: Site) -> None:
         self._site = site
