@@ -36,10 +36,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from postlint.engine import read_post
+from postlint.engine.check import read_post
 from postlint.rules.links import link_target_problem, resolve_post_url
-from postlint.site import Site
-from postlint.urls import url_key
+from postlint.jekyll.site import Site
+from postlint.jekyll.urls import url_key
 
 # Tags Liquid 5 and Jekyll 4.3 (with jekyll-feed and jekyll-seo-tag) know; every other tag is stubbed.
 KNOWN_TAGS = {

@@ -26,13 +26,13 @@ import pytest
 from helpers import FIXTURES, copy_site, run
 from typer.testing import CliRunner
 
-from postlint import engine as engine_module
-from postlint import markdown as markdown_module
+from postlint.engine import check as engine_module
+from postlint.parse import markdown as markdown_module
 from postlint import patterns
-from postlint import post as post_module
+from postlint.parse import post as post_module
 from postlint import registry as registry_module
-from postlint import site as site_module
-from postlint import source as source_module
+from postlint.jekyll import site as site_module
+from postlint.parse import source as source_module
 from postlint.cli import app
 from postlint.finding import Problem
 from postlint.registry import Rule

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from postlint.baseline import apply_baseline
 from postlint.cli import app
-from postlint.engine import internal_finding
+from postlint.engine.check import internal_finding
 
 runner = CliRunner()
 RULES = ["--select", "FM,STY"]  # the front-matter and shipped YAML rules: stable for this test

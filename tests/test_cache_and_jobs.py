@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from helpers import DEMO_SITE, REPO, copy_site, run
 
-from postlint import engine
-from postlint.cache import CACHE_DIR, CACHE_FILE
+from postlint.engine import check as engine
+from postlint.engine.cache import CACHE_DIR, CACHE_FILE
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 import pytest
 from helpers import DEMO_SITE, run
 
-from postlint.engine import read_post
+from postlint.engine.check import read_post
 from postlint.rules.copy import definitions, term_key, word_difference
-from postlint.site import Site
+from postlint.jekyll.site import Site
 
 DEFECTIVE = "_posts/2024-05-20-coaching-vs-revenue-operations.md"
 CLEAN_DEMO_POSTS = ("_posts/2024-01-15-ramp-time-benchmark.md", "_posts/2024-02-05-onboarding-checklist.md",

@@ -11,7 +11,7 @@ from helpers import DEMO_SITE, REPO
 from typer.testing import CliRunner
 
 from postlint.cli import app
-from postlint.engine import RunResult, internal_finding
+from postlint.engine.check import RunResult, internal_finding
 from postlint.finding import Finding
 from postlint.report import github, junit, sarif
 

@@ -10,7 +10,7 @@ from helpers import run
 from PIL import Image, ImageFile
 from test_links import findings, make_site, post
 
-from postlint.site import Site
+from postlint.jekyll.site import Site
 
 # The constructs of markdownlint's own MD045 test file (no-alt-text.md), one per entry, with
 # markdownlint's verdict and ours. They differ only on `alt=""` without a decorative marker.
@@ -161,7 +161,7 @@ def test_image_rules_do_not_import_pillow_until_needed():
     import subprocess
     import sys
 
-    code = "import sys, postlint.rules.images, postlint.site; print('PIL' in sys.modules)"
+    code = "import sys, postlint.rules.images, postlint.jekyll.site; print('PIL' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
 

@@ -9,8 +9,8 @@ import pytest
 from helpers import run
 
 from postlint.rules.links import resolve_post_url, ruby_date
-from postlint.site import Site
-from postlint.urls import slugify, url_key
+from postlint.jekyll.site import Site
+from postlint.jekyll.urls import slugify, url_key
 
 
 def make_site(root: Path, files: dict[str, str]) -> Path:

@@ -23,7 +23,7 @@ import pytest
 from helpers import FIXTURES, REPO
 from typer.testing import CliRunner
 
-from postlint import engine as engine_module
+from postlint.engine import check as engine_module
 from postlint import registry as registry_module
 from postlint.cli import Format, app
 from postlint.finding import Edit, Fix, Problem

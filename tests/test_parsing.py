@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postlint.post import Post
-from postlint.source import Source
+from postlint.parse.post import Post
+from postlint.parse.source import Source
 
 
 def make_post(text: str, name: str = "_posts/2024-01-01-x.md") -> Post:

@@ -28,11 +28,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postlint.config import find_config, load_config, resolve_rules
-from postlint.engine import RuleContext, lint, read_post
+from postlint.engine.check import RuleContext, lint, read_post
 from postlint.registry import load_registry
 from postlint.report import json as json_report
-from postlint.site import Site
-from postlint.source import decode
+from postlint.jekyll.site import Site
+from postlint.parse.source import decode
 
 SETTINGS = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

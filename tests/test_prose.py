@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postlint.engine import read_post
-from postlint.prose import blocks, reader_prose, sentences
-from postlint.site import Site
+from postlint.engine.check import read_post
+from postlint.parse.prose import blocks, reader_prose, sentences
+from postlint.jekyll.site import Site
 
 
 def _post(tmp_path: Path, body: str):

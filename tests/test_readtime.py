@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import run
 
-from postlint.engine import read_post
+from postlint.engine.check import read_post
 from postlint.rules.readtime import read_time, stated_minutes
-from postlint.site import Site
+from postlint.jekyll.site import Site
 
 # 44 words a reader reads, in two paragraphs with markup, a link, inline code and Liquid.
 BODY = (

@@ -13,7 +13,7 @@ import pytest
 from helpers import CASES, check_snapshot, run, snapshot_lines
 
 from postlint.registry import load_registry
-from postlint.site import Site
+from postlint.jekyll.site import Site
 
 CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir())
 

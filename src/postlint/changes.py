@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from postlint.config import DEFAULT_MAX_FILE_SIZE
-from postlint.liquid import scan_liquid
-from postlint.site import Site, post_entry
-from postlint.source import UnreadableFile, decode, normalize_newlines, read_bytes
+from postlint.parse.liquid import scan_liquid
+from postlint.jekyll.site import Site, post_entry
+from postlint.parse.source import UnreadableFile, decode, normalize_newlines, read_bytes
 
 REFERENCE_TAGS = ("post_url", "link")
 # The date and slug a post_url names. Jekyll also resolves a name without its subfolder, with a

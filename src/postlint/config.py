@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from postlint.finding import SEVERITIES
-from postlint.frontmatter import load_yaml
+from postlint.parse.frontmatter import load_yaml
 from postlint.options import Option
 from postlint.registry import Registry, Rule
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from postlint.prose import WORD, blocks, sentences
+from postlint.parse.prose import WORD, blocks, sentences
 
 SYLLABLE_TABLE = "data/syllables.txt.gz"
 

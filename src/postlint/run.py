@@ -23,10 +23,10 @@ from postlint.config import (
     load_config,
     resolve_rules,
 )
-from postlint.engine import RunResult, display_path, lint
+from postlint.engine.check import RunResult, display_path, lint
 from postlint.finding import SEVERITY_RANK
 from postlint.registry import Registry, load_registry
-from postlint.site import Site, find_site_root
+from postlint.jekyll.site import Site, find_site_root
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

@@ -30,9 +30,9 @@ import yaml
 
 from postlint import patterns
 from postlint.finding import SEVERITIES, Problem
-from postlint.frontmatter import load_yaml
+from postlint.parse.frontmatter import load_yaml
 from postlint.registry import _CODE, _NAME, Rule
-from postlint.source import UnreadableFile, read_bytes
+from postlint.parse.source import UnreadableFile, read_bytes
 
 KINDS = ("existence", "substitution")
 MAX_RULE_FILE = 1 << 20  # bytes; a rule file is a few hundred

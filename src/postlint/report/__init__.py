@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from postlint.engine import RunResult
+from postlint.engine.check import RunResult
 from postlint.registry import Rule
 
 FORMATS = ("text", "json", "github", "sarif", "junit")

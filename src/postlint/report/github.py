@@ -8,7 +8,7 @@ error -> `::error`, warning -> `::warning`, info -> `::notice`. Paths are the fi
 
 from __future__ import annotations
 
-from postlint.engine import RunResult
+from postlint.engine.check import RunResult
 
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 

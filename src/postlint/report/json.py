@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from postlint.engine import RunResult
+from postlint.engine.check import RunResult
 
 
 def render(result: RunResult) -> str:

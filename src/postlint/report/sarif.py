@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from postlint import __version__
-from postlint.engine import INTERNAL_ERROR, RunResult
+from postlint.engine.check import INTERNAL_ERROR, RunResult
 from postlint.finding import Finding
 from postlint.registry import Rule
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from postlint.engine import RunResult
+from postlint.engine.check import RunResult
 from postlint.finding import Finding
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

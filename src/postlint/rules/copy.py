@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from postlint.finding import Problem
 from postlint.options import Option
-from postlint.prose import WORD, Block, blocks, sentences
+from postlint.parse.prose import WORD, Block, blocks, sentences
 from postlint.registry import rule
 
 # Bold lead-ins that label a paragraph rather than define a term.

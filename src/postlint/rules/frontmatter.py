@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from postlint import patterns
-from postlint.dates import judge_date
+from postlint.parse.dates import judge_date
 from postlint.finding import Problem
 from postlint.options import Option
 from postlint.registry import rule

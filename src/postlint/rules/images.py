@@ -17,7 +17,7 @@ from postlint.options import Option
 from postlint.registry import rule
 from postlint.rules.links import SCHEME, liquid_free_href, literal_url_filter, site_path
 from postlint.suggest import closest
-from postlint.urls import url_key
+from postlint.jekyll.urls import url_key
 
 IMAGE_FILE = re.compile(r"^[^\s/\\]+\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)$", re.I)
 # Names cameras and screenshot tools give files: "IMG_0042", "DSC-1234", "PXL_20240115_101010",

@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from postlint import urls
+from postlint.jekyll import urls
 from postlint.finding import Edit, Fix, Problem
-from postlint.post import POST_EXTENSIONS
+from postlint.parse.post import POST_EXTENSIONS
 from postlint.registry import rule
-from postlint.site import PostEntry, Site
+from postlint.jekyll.site import PostEntry, Site
 from postlint.suggest import closest
 
 # Jekyll::Tags::PostComparer::MATCHER; Ruby's ^ and $ anchor at every line, hence re.M.

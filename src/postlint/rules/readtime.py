@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from postlint.finding import Edit, Fix, Problem
 from postlint.options import Option
-from postlint.prose import count_words, reader_prose
+from postlint.parse.prose import count_words, reader_prose
 from postlint.registry import rule
 
 # `5`, `5 min`, `5 mins`, `5 minutes`, `5 minute read`; anything else is left to front-matter-schema.

@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.token import Token
 
-from postlint.html import HtmlElement, html_elements
+from postlint.parse.html import HtmlElement, html_elements
 
 IAL = re.compile(r"\{:([^}\n]*)\}")
 _IAL_ATTR = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|\.([\w-]+)|#([\w-]+)""")

@@ -18,10 +18,10 @@ from typing import Any
 
 from postlint.config import Config, RuleSetting
 from postlint.finding import Edit, Finding, Problem
-from postlint.post import Post
-from postlint.site import Site
-from postlint.source import Source, UnreadableFile, decode, read_bytes
-from postlint.suppression import Suppressions
+from postlint.parse.post import Post
+from postlint.jekyll.site import Site
+from postlint.parse.source import Source, UnreadableFile, decode, read_bytes
+from postlint.engine.suppression import Suppressions
 
 INTERNAL_ERROR = ("PL001", "internal-error")
 UNREADABLE_CODE = "PL002"
@@ -248,8 +248,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
          use_cache: bool = False) -> RunResult:
     """Lint every target, on `jobs` processes, reusing cached results where nothing they depend
     on changed. The findings are the same whatever the jobs and the cache."""
-    from postlint.cache import ResultCache, config_digest
-    from postlint.parallel import default_jobs, parallel_map
+    from postlint.engine.cache import ResultCache, config_digest
+    from postlint.engine.parallel import default_jobs, parallel_map
 
     started = time.perf_counter()
     cwd = cwd or Path.cwd()

@@ -18,12 +18,12 @@ from typing import Any
 
 import yaml
 
-from postlint import urls
+from postlint.jekyll import urls
 from postlint.config import DEFAULT_MAX_FILE_SIZE
-from postlint.dates import judge_date
-from postlint.frontmatter import FrontMatter, load_yaml, parse_front_matter
-from postlint.post import POST_EXTENSIONS, POST_FILENAME, filename_date
-from postlint.source import (
+from postlint.parse.dates import judge_date
+from postlint.parse.frontmatter import FrontMatter, load_yaml, parse_front_matter
+from postlint.parse.post import POST_EXTENSIONS, POST_FILENAME, filename_date
+from postlint.parse.source import (
     UnreadableFile,
     decode,
     normalize_newlines,

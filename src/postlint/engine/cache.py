@@ -89,7 +89,7 @@ class ResultCache:
     def _digest_file(self, rel: str, reduce=None) -> str:
         """Digest of a site file's bytes (or of `reduce(bytes)`), recomputed only when its size or
         modification time changed, as git's index does."""
-        from postlint.source import UnreadableFile, read_bytes
+        from postlint.parse.source import UnreadableFile, read_bytes
 
         path = self.root / rel
         try:
@@ -114,7 +114,7 @@ class ResultCache:
         """The state of every other file a rule may ask about: posts by their front matter
         (a body edit changes no other post's findings), every other file by its bytes."""
         if self._site_digest is None:
-            from postlint.frontmatter import front_matter_block
+            from postlint.parse.frontmatter import front_matter_block
 
             posts = self.site.posts
             parts = [f"{rel}\0{self._digest_file('fm:' + rel if rel in posts else rel, front_matter_block if rel in posts else None)}"
@@ -124,7 +124,7 @@ class ResultCache:
 
     def content_digest(self, path: Path) -> str | None:
         """Digest of a target's bytes; None when it cannot be read (the check reports why)."""
-        from postlint.source import UnreadableFile, read_bytes
+        from postlint.parse.source import UnreadableFile, read_bytes
 
         rel = self._rel(path)
         if rel.startswith(("/", "../")):

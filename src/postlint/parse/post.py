@@ -13,12 +13,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from postlint.frontmatter import FrontMatter, parse_front_matter
-from postlint.liquid import LiquidScan, LiquidTag, mask, scan_liquid
-from postlint.source import Source
+from postlint.parse.frontmatter import FrontMatter, parse_front_matter
+from postlint.parse.liquid import LiquidScan, LiquidTag, mask, scan_liquid
+from postlint.parse.source import Source
 
 if TYPE_CHECKING:  # the Markdown parser loads when a body is first needed: a cached run never needs it
-    from postlint.markdown import Body
+    from postlint.parse.markdown import Body
 
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkdown", ".mkdn", ".mkd"})
 POST_EXTENSIONS = MARKDOWN_EXTENSIONS | {".html", ".htm"}
@@ -91,7 +91,7 @@ class Post:
 
     @cached_property
     def body(self) -> Body:
-        from postlint.markdown import parse_body
+        from postlint.parse.markdown import parse_body
 
         text = self.text
         liquid_spans = [(tag.start, tag.end) for tag in self.liquid.tags]
@@ -131,8 +131,8 @@ class Post:
 
 
 def _add_html(body: Body, text: str, offset: int) -> None:
-    from postlint.html import html_elements
-    from postlint.markdown import html_image, html_link
+    from postlint.parse.html import html_elements
+    from postlint.parse.markdown import html_image, html_link
 
     """An HTML post: its links and images come from the HTML itself."""
     for element in html_elements(text[offset:], offset):
