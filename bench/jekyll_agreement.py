@@ -37,7 +37,8 @@ from collections import Counter
 from pathlib import Path
 
 from postlint.engine.check import read_post
-from postlint.rules.links import link_target_problem, resolve_post_url
+from postlint.jekyll.links import link_target_problem
+from postlint.jekyll.posts import resolve_post_url
 from postlint.jekyll.site import Site
 from postlint.jekyll.urls import url_key
 

@@ -26,15 +26,15 @@ import pytest
 from helpers import FIXTURES, copy_site, run
 from typer.testing import CliRunner
 
-from postlint.engine import check as engine_module
-from postlint.parse import markdown as markdown_module
 from postlint import patterns
-from postlint.parse import post as post_module
 from postlint import registry as registry_module
-from postlint.jekyll import site as site_module
-from postlint.parse import source as source_module
 from postlint.cli import app
+from postlint.engine import check as engine_module
 from postlint.finding import Problem
+from postlint.jekyll import site as site_module
+from postlint.parse import markdown as markdown_module
+from postlint.parse import post as post_module
+from postlint.parse import source as source_module
 from postlint.registry import Rule
 
 BAD = FIXTURES / "bad-input"

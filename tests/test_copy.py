@@ -10,8 +10,9 @@ import pytest
 from helpers import DEMO_SITE, run
 
 from postlint.engine.check import read_post
-from postlint.rules.copy import definitions, term_key, word_difference
 from postlint.jekyll.site import Site
+from postlint.parse.definitions import term_key
+from postlint.rules.copy import definitions, word_difference
 
 DEFECTIVE = "_posts/2024-05-20-coaching-vs-revenue-operations.md"
 CLEAN_DEMO_POSTS = ("_posts/2024-01-15-ramp-time-benchmark.md", "_posts/2024-02-05-onboarding-checklist.md",
@@ -47,7 +48,7 @@ def _post(tmp_path: Path, body: str):
     (tmp_path / "_posts").mkdir(exist_ok=True)
     path = tmp_path / "_posts" / "2024-01-01-post.md"
     path.write_text("---\ntitle: t\n---\n" + body, encoding="utf-8")
-    return read_post(path, Site(tmp_path), tmp_path, 10**7)
+    return read_post(path, Site(tmp_path), tmp_path)
 
 
 DEFAULTS = SimpleNamespace(ignore_terms=["note"], max_term_words=8)

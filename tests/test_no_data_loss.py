@@ -23,9 +23,9 @@ import pytest
 from helpers import FIXTURES, REPO
 from typer.testing import CliRunner
 
-from postlint.engine import check as engine_module
 from postlint import registry as registry_module
 from postlint.cli import Format, app
+from postlint.engine import check as engine_module
 from postlint.finding import Edit, Fix, Problem
 from postlint.registry import Rule
 

@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 
 from postlint.config import find_config, load_config, resolve_rules
 from postlint.engine.check import RuleContext, lint, read_post
-from postlint.registry import load_registry
-from postlint.report import json as json_report
 from postlint.jekyll.site import Site
 from postlint.parse.source import decode
+from postlint.registry import load_registry
+from postlint.report import json as json_report
 
 SETTINGS = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -117,8 +117,8 @@ def fuzz_site():
 
 def check_every_rule(fuzz, data: bytes) -> None:
     fuzz.path.write_bytes(data)
-    site = Site(fuzz.root)
-    post = read_post(fuzz.path, site, fuzz.root, fuzz.config.max_file_size)
+    site = Site(fuzz.root, fuzz.config.max_file_size)
+    post = read_post(fuzz.path, site, fuzz.root)
     source = post.source
     for setting in fuzz.settings:
         rule = setting.rule

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from postlint.engine.check import read_post
-from postlint.parse.prose import blocks, reader_prose, sentences
 from postlint.jekyll.site import Site
+from postlint.parse.prose import reader_prose, sentences
 
 
 def _post(tmp_path: Path, body: str):
@@ -14,7 +14,7 @@ def _post(tmp_path: Path, body: str):
     (tmp_path / "_posts").mkdir()
     path = tmp_path / "_posts" / "2024-01-01-post.md"
     path.write_text("---\ntitle: t\n---\n" + body, encoding="utf-8")
-    return read_post(path, Site(tmp_path), tmp_path, 10**7)
+    return read_post(path, Site(tmp_path), tmp_path)
 
 
 def test_inline_code_is_blanked_in_every_table_cell(tmp_path):
@@ -31,12 +31,12 @@ def test_comment_and_diagram_bodies_are_not_read(tmp_path):
         "{% if page.x %}\nShown when x.\n{% endif %}\n"
     ))
     assert reader_prose(post).split() == ["Visible", "words", "here.", "Shown", "when", "x."]
-    assert [block.kind for block in blocks(post)] == ["paragraph", "paragraph"]
+    assert [block.kind for block in post.blocks] == ["paragraph", "paragraph"]
 
 
 def test_blocks_know_headings_cells_and_list_items(tmp_path):
     post = _post(tmp_path, "## Title\n\n* item one\n\n| h |\n|---|\n| cell |\n")
-    assert [(b.kind, b.line, b.in_list, b.prose.strip()) for b in blocks(post)] == [
+    assert [(b.kind, b.line, b.in_list, b.prose.strip()) for b in post.blocks] == [
         ("heading", 4, False, "Title"), ("paragraph", 6, True, "item one"),
         ("cell", 8, False, "h"), ("cell", 10, False, "cell"),
     ]

@@ -9,8 +9,8 @@ import pytest
 from helpers import run
 
 from postlint.engine.check import read_post
-from postlint.rules.readtime import read_time, stated_minutes
 from postlint.jekyll.site import Site
+from postlint.rules.readtime import read_time, stated_minutes
 
 # 44 words a reader reads, in two paragraphs with markup, a link, inline code and Liquid.
 BODY = (
@@ -35,7 +35,7 @@ def make_site(tmp_path: Path, front: str, body: str = BODY, newline: str = "\n",
 
 
 def load(path: Path):
-    return read_post(path, Site(path.parents[1]), path.parent, 10**7)
+    return read_post(path, Site(path.parents[1]), path.parent)
 
 
 def test_words_are_what_a_reader_reads(tmp_path):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import CASES, check_snapshot, run, snapshot_lines
 
-from postlint.registry import load_registry
 from postlint.jekyll.site import Site
+from postlint.registry import load_registry
 
 CASE_DIRS = sorted(p for p in CASES.iterdir() if p.is_dir())
 

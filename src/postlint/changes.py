@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from postlint.config import DEFAULT_MAX_FILE_SIZE
-from postlint.parse.liquid import scan_liquid
 from postlint.jekyll.site import Site, post_entry
+from postlint.parse.liquid import scan_liquid
 from postlint.parse.source import UnreadableFile, decode, normalize_newlines, read_bytes
 
 REFERENCE_TAGS = ("post_url", "link")

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from postlint.finding import SEVERITIES
-from postlint.parse.frontmatter import load_yaml
 from postlint.options import Option
+from postlint.parse.frontmatter import load_yaml
 from postlint.registry import Registry, Rule
 
 CONFIG_NAME = ".postlint.yaml"

@@ -26,9 +26,9 @@ from typing import Any
 import yaml
 
 from postlint.config import CONFIG_NAME, ConfigError, load_config, resolve_rules
-from postlint.registry import Registry, load_registry
 from postlint.jekyll.site import Site, find_site_root
 from postlint.parse.source import open_regular
+from postlint.registry import Registry, load_registry
 
 REQUIRED_SHARE = 0.9  # "nearly every post"
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")

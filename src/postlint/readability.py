@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from postlint.parse.prose import WORD, blocks, sentences
+from postlint.parse.prose import WORD, sentences
 
 SYLLABLE_TABLE = "data/syllables.txt.gz"
 
@@ -100,4 +100,4 @@ def score_text(paragraphs: list[str]) -> Score | None:
 
 def score(post) -> Score | None:
     """Scores of a post's paragraphs and list items (headings and tables are not running text)."""
-    return score_text([block.prose for block in blocks(post) if block.kind == "paragraph"])
+    return score_text([block.prose for block in post.blocks if block.kind == "paragraph"])

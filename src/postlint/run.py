@@ -25,8 +25,8 @@ from postlint.config import (
 )
 from postlint.engine.check import RunResult, display_path, lint
 from postlint.finding import SEVERITY_RANK
-from postlint.registry import Registry, load_registry
 from postlint.jekyll.site import Site, find_site_root
+from postlint.registry import Registry, load_registry
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -82,7 +82,7 @@ def collect_targets(paths: list[Path], config: Config) -> list[tuple[Path, Site]
             raise ConfigError(f"{given}: no such file or folder")
         resolved = resolve_given(given)
         root = find_site_root(resolved)
-        site = sites.setdefault(root, Site(root))
+        site = sites.setdefault(root, Site(root, config.max_file_size))
         files = site.lint_targets(resolved) if resolved.is_dir() else [resolved]
         for path in files:
             rel = display_path(path, site.root)

@@ -31,8 +31,8 @@ import yaml
 from postlint import patterns
 from postlint.finding import SEVERITIES, Problem
 from postlint.parse.frontmatter import load_yaml
-from postlint.registry import _CODE, _NAME, Rule
 from postlint.parse.source import UnreadableFile, read_bytes
+from postlint.registry import _CODE, _NAME, Rule
 
 KINDS = ("existence", "substitution")
 MAX_RULE_FILE = 1 << 20  # bytes; a rule file is a few hundred

@@ -1,11 +1,15 @@
 """The per-file result cache in `.postlint_cache/` at the site root.
 
-A file's findings are reused only when all of these are unchanged: the file's bytes, the
-postlint version and effective configuration (rules, severities, options, site settings,
-_config.yml, YAML rule files) and, when any of its rules asked the site about other files
-(which posts exist, their front matter, image sizes: see engine.RecordingSite), the state of
-the site: every other file's bytes, and for posts only their front matter. A post whose rules
-never looked beyond it keeps its cached result whatever else changes.
+A file's findings are reused only when all of these are unchanged:
+- the run's key: the postlint version, the effective rule settings, and the bytes of every
+  configuration file in play (`.postlint.yaml`, `_config.yml`, each YAML rule file);
+- the file's own bytes (always read and digested: no size or modification-time shortcut);
+- every input its rules read from the rest of the site, recorded by the site model while the
+  file was checked (jekyll/facts.py), each re-read and compared with the digest it had then.
+
+A post whose rules never looked beyond it keeps its result whatever else changes; one that asked
+whether a `post_url` target exists is checked again when that target's front matter, or the set
+of the site's files, changes.
 
 The cache is one JSON file replaced atomically: concurrent runs never see a half-written file
 (the last writer wins), and a corrupt or foreign file is ignored and rebuilt.
@@ -13,22 +17,17 @@ The cache is one JSON file replaced atomically: concurrent runs never see a half
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from postlint import __version__
 from postlint.finding import Edit, Finding, Fix
+from postlint.jekyll.facts import digest
 
 CACHE_DIR = ".postlint_cache"
-CACHE_FILE = "results-v1.json"
-
-def digest(value: Any) -> str:
-    data = value if isinstance(value, bytes) else json.dumps(value, sort_keys=True, default=repr).encode()
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+CACHE_FILE = "results-v2.json"
 
 
 def _finding_to_json(finding: Finding) -> dict:
@@ -52,113 +51,58 @@ def _finding_from_json(data: dict, path: str, lines: dict[str, str]) -> Finding:
                    fix=fix, fingerprint=data["fingerprint"], internal=data["internal"])
 
 
-def config_digest(settings, config) -> str:
-    """Everything besides the file and the site that decides a file's findings."""
+def run_key(settings, config, site) -> str:
+    """Everything besides the file and its recorded inputs that decides a file's findings."""
     rules = [(s.rule.code, s.rule.name, s.severity, s.options, s.rule.origin, s.rule.doc) for s in settings]
-    yaml_rules = sorted(s.rule.origin for s in settings if s.rule.origin.endswith((".yml", ".yaml")))
-    sources = {origin: _file_digest(Path(origin)) for origin in yaml_rules}
-    return digest([__version__, rules, sources, config.site, config.max_file_size])
+    files = sorted({s.rule.origin for s in settings if s.rule.origin.endswith((".yml", ".yaml"))}
+                   | ({str(config.path)} if config.path else set()))
+    sources = {name: _file_digest(Path(name)) for name in files}
+    return digest([__version__, rules, sources, config.site, config.max_file_size,
+                   site.content_digest("_config.yml") if (site.root / "_config.yml").is_file() else ""])
 
 
 def _file_digest(path: Path) -> str:
     try:
         return digest(path.read_bytes())
-    except OSError:
-        return ""
+    except OSError as exc:
+        return digest(f"unreadable: {exc}")
 
 
 class ResultCache:
-    def __init__(self, site, settings_digest: str, max_size: int) -> None:
+    def __init__(self, site, key: str) -> None:
         self.site = site
-        self.max_size = max_size
-        self.root = site.root
         self.path = site.root / CACHE_DIR / CACHE_FILE
-        self.key = digest([__version__, settings_digest, _file_digest(site.root / "_config.yml")])
+        self.key = key
         self.entries: dict[str, dict] = {}
-        self.stats: dict[str, list] = {}  # rel -> [size, mtime_ns, digest]: bytes re-read only when these change
         self.changed = False
-        self._site_digest: str | None = None
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
             if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict):
                 self.entries = stored["entries"]
-                self.stats = stored.get("stats") if isinstance(stored.get("stats"), dict) else {}
         except (OSError, ValueError):
             pass  # no cache yet, or a corrupt one: start afresh
 
-    def _digest_file(self, rel: str, reduce=None) -> str:
-        """Digest of a site file's bytes (or of `reduce(bytes)`), recomputed only when its size or
-        modification time changed, as git's index does."""
-        from postlint.parse.source import UnreadableFile, read_bytes
-
-        path = self.root / rel
-        try:
-            info = path.stat()
-            stamp = [info.st_size, info.st_mtime_ns]
-        except OSError:
-            stamp = None
-        known = self.stats.get(rel)
-        if stamp is not None and isinstance(known, list) and known[:2] == stamp:
-            return known[2]
-        try:
-            data = read_bytes(path, self.max_size)
-            value = digest(reduce(data) if reduce else data)
-        except (OSError, UnreadableFile) as exc:
-            return digest(f"unreadable: {exc}".encode())
-        if stamp is not None:
-            self.stats[rel] = [*stamp, value]
-            self.changed = True
-        return value
-
-    def site_digest(self) -> str:
-        """The state of every other file a rule may ask about: posts by their front matter
-        (a body edit changes no other post's findings), every other file by its bytes."""
-        if self._site_digest is None:
-            from postlint.parse.frontmatter import front_matter_block
-
-            posts = self.site.posts
-            parts = [f"{rel}\0{self._digest_file('fm:' + rel if rel in posts else rel, front_matter_block if rel in posts else None)}"
-                     for rel in sorted(self.site.files)]
-            self._site_digest = digest("\n".join(parts).encode())
-        return self._site_digest
-
-    def content_digest(self, path: Path) -> str | None:
-        """Digest of a target's bytes; None when it cannot be read (the check reports why)."""
-        from postlint.parse.source import UnreadableFile, read_bytes
-
-        rel = self._rel(path)
-        if rel.startswith(("/", "../")):
-            try:
-                return digest(read_bytes(path, self.max_size))
-            except (OSError, UnreadableFile):
-                return None
-        return self._digest_file(rel)
-
-    def _rel(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
-
-    def get(self, path: Path, content: str, display: str) -> list[Finding] | None:
-        entry = self.entries.get(self._rel(path))
+    def get(self, rel: str, content: str, display: str) -> list[Finding] | None:
+        """The cached findings of `rel` when its bytes and every input it read are unchanged."""
+        entry = self.entries.get(rel)
         if not isinstance(entry, dict) or entry.get("content") != content:
             return None
         try:
-            if entry["site"] and entry["site"] != self.site_digest():
+            inputs = entry["inputs"]
+            if not all(isinstance(value, str) and self.site.current_digest(key) == value for key, value in inputs.items()):
                 return None
             return [_finding_from_json(item, display, entry["lines"]) for item in entry["findings"]]
-        except (KeyError, TypeError, ValueError):
+        except (AttributeError, KeyError, TypeError, ValueError):
             return None  # an entry of another shape: recompute
 
-    def put(self, path: Path, content: str, depends_on_site: bool, findings: list[Finding]) -> None:
+    def put(self, rel: str, content: str, inputs: dict[str, str], findings: list[Finding]) -> None:
         if any(f.internal for f in findings):
             return  # a crash is not a result worth keeping
         # Each source line once per file, not once per finding: 15,000 findings on a 1 MB line
         # made a 15 GB cache file.
-        self.entries[self._rel(path)] = {"content": content, "site": self.site_digest() if depends_on_site else "",
-                                         "lines": {str(f.line): f.source_line for f in findings},
-                                         "findings": [_finding_to_json(f) for f in findings]}
+        self.entries[rel] = {"content": content, "inputs": inputs,
+                             "lines": {str(f.line): f.source_line for f in findings},
+                             "findings": [_finding_to_json(f) for f in findings]}
         self.changed = True
 
     def save(self) -> None:
@@ -172,7 +116,7 @@ class ResultCache:
                 gitignore.write_text("# Created by postlint: the cache is local.\n*\n", encoding="utf-8")
             handle, temp = tempfile.mkstemp(prefix=".results-", dir=self.path.parent)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"key": self.key, "entries": self.entries, "stats": self.stats}, out, separators=(",", ":"))
+                json.dump({"key": self.key, "entries": self.entries}, out, separators=(",", ":"))
             os.replace(temp, self.path)
         except OSError:
             if temp is not None and os.path.exists(temp):

@@ -17,11 +17,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from postlint.config import Config, RuleSetting
-from postlint.finding import Edit, Finding, Problem
-from postlint.parse.post import Post
-from postlint.jekyll.site import Site
-from postlint.parse.source import Source, UnreadableFile, decode, read_bytes
 from postlint.engine.suppression import Suppressions
+from postlint.finding import Edit, Finding, Problem
+from postlint.jekyll.site import Site
+from postlint.parse.post import Post
+from postlint.parse.source import UnreadableFile, decode, read_bytes
 
 INTERNAL_ERROR = ("PL001", "internal-error")
 UNREADABLE_CODE = "PL002"
@@ -72,18 +72,13 @@ def printable(text: str) -> str:
         return _SURROGATE.sub("\ufffd", text)
 
 
-def read_post(path: Path, site: Site, cwd: Path, max_size: int) -> Post:
-    """Read and parse one file; an unreadable file becomes a Post with `read_error` set."""
-    rel = display_path(path, site.root)
-    display = printable(display_path(path, cwd))
-    kind = site.kind_of(rel)
-    try:
-        text, bom, encoding = decode(read_bytes(path, max_size))
-    except UnreadableFile as exc:
-        return Post(Source.from_text(path, ""), rel, display, kind, read_error=str(exc))
-    except OSError as exc:
-        return Post(Source.from_text(path, ""), rel, display, kind, read_error=f"cannot read file: {exc.strerror or exc}")
-    return Post(Source(path=path, original=text, bom=bom, encoding=encoding), rel, display, kind)
+def read_post(path: Path, site: Site, cwd: Path) -> Post:
+    """The file at `path` as the site read it (once per process); an unreadable file is a Post
+    with `read_error` set."""
+    post = site.post(display_path(path, site.root))
+    post.display = printable(display_path(path, cwd))
+    post.front_matter  # noqa: B018 - parsed here, so that a parser bug is this file's read error
+    return post
 
 
 def check_post(post: Post, settings: list[RuleSetting], site: Site, config: Config, debug: bool = False) -> list[Finding]:
@@ -248,7 +243,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
          use_cache: bool = False) -> RunResult:
     """Lint every target, on `jobs` processes, reusing cached results where nothing they depend
     on changed. The findings are the same whatever the jobs and the cache."""
-    from postlint.engine.cache import ResultCache, config_digest
+    from postlint.engine.cache import ResultCache, run_key
     from postlint.engine.parallel import default_jobs, parallel_map
 
     started = time.perf_counter()
@@ -257,11 +252,10 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     caches: dict[Path, ResultCache] = {}
     work: list[tuple[Path, Site, str | None]] = []
     if use_cache and not fix:  # a fix changes the file: its result is not worth keeping
-        settings_digest = config_digest(settings, config)
         for path, site in targets:
-            cache = caches.get(site.root) or caches.setdefault(site.root, ResultCache(site, settings_digest, config.max_file_size))
-            content = cache.content_digest(path)
-            cached = cache.get(path, content, display_path(path, cwd)) if content else None
+            cache = caches.get(site.root) or caches.setdefault(site.root, ResultCache(site, run_key(settings, config, site)))
+            content = site.content_digest(display_path(path, site.root))
+            cached = cache.get(display_path(path, site.root), content, printable(display_path(path, cwd)))
             if cached is None:
                 work.append((path, site, content))
             else:
@@ -273,23 +267,23 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         for site in {id(site): site for _, site, _ in work}.values():
             site.prepare()  # build the shared index once, before the workers fork
 
-    def check(item: tuple[Path, Site, str | None]) -> tuple[list[Finding], int, bool]:
+    def check(item: tuple[Path, Site, str | None]) -> tuple[list[Finding], int, dict[str, str]]:
         path, site, _ = item
-        recording = RecordingSite(site)
         outcome = RunResult()
-        findings = lint_file(path, recording, settings, config, outcome, fix=fix, debug=debug, cwd=cwd)
-        return findings, outcome.fixed, recording.touched
+        with site.recording() as recorder:
+            findings = lint_file(path, site, settings, config, outcome, fix=fix, debug=debug, cwd=cwd)
+        return findings, outcome.fixed, recorder.inputs
 
-    def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> tuple[list[Finding], int, bool]:
+    def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> tuple[list[Finding], int, dict[str, str]]:
         how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
         message = f"the process checking this file died ({how}); the other files were still checked"
-        return [internal_finding(printable(display_path(item[0], cwd)), message)], 0, False
+        return [internal_finding(printable(display_path(item[0], cwd)), message)], 0, {}
 
-    for (path, site, content), (findings, fixed, touched) in zip(work, parallel_map(check, work, jobs, lost)):
+    for (path, site, content), (findings, fixed, inputs) in zip(work, parallel_map(check, work, jobs, lost)):
         result.findings.extend(findings)
         result.fixed += fixed
         if content is not None:
-            caches[site.root].put(path, content, touched, findings)
+            caches[site.root].put(display_path(path, site.root), content, inputs, findings)
     for cache in caches.values():
         cache.save()
     result.files_checked = len(targets)
@@ -298,35 +292,15 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     return result
 
 
-class RecordingSite:
-    """The Site as rules see it: notes whether a rule asked it anything that depends on other files.
-
-    Answers that come from _config.yml alone are not noted (the config is part of the cache key);
-    anything else (which posts exist, their front matter, image sizes) makes the file's cached
-    result depend on the site's current state.
-    """
-
-    CONFIG_ONLY = frozenset({"root", "config", "config_error", "baseurl", "timezone", "collections", "posts_permalink",
-                             "excluded", "is_excluded", "kind_of", "future"})
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
-        self.touched = False
-
-    def __getattr__(self, name: str) -> Any:
-        if name not in self.CONFIG_ONLY:
-            self.touched = True
-        return getattr(self._site, name)
-
-
 def lint_file(path: Path, site: Site, settings: list[RuleSetting], config: Config, result: RunResult, *,
               fix: bool, debug: bool, cwd: Path) -> list[Finding]:
     """Read, check and (with `fix`) fix one file; whatever goes wrong stays this file's finding."""
     try:
-        post = read_post(path, site, cwd, config.max_file_size)
+        post = read_post(path, site, cwd)
     except Exception as exc:  # a parser bug on one file must not lose the run
         return [crash_finding(printable(display_path(path, cwd)), "postlint failed to read and parse this file", exc, debug)]
     findings = check_post(post, settings, site, config, debug)
+    post.forget_parsed_body()
     if fix and post.read_error is None and any(f.fix for f in findings):
         try:
             findings, count = apply_fixes(post, findings, site.root)

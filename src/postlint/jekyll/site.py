@@ -1,7 +1,9 @@
 """The site around the files being linted: its root, _config.yml, files, posts and drafts.
 
 Everything here is computed on first use: linting one post in a pre-commit hook reads the file
-list once and the front matter of only the posts that post links to.
+list once and the front matter of only the posts that post links to. Each file is read and
+decoded at most once per process (`Site.post`), the linted post included, and every read of
+another file is recorded (see facts.py).
 """
 
 from __future__ import annotations
@@ -18,15 +20,26 @@ from typing import Any
 
 import yaml
 
-from postlint.jekyll import urls
 from postlint.config import DEFAULT_MAX_FILE_SIZE
+from postlint.jekyll import urls
+from postlint.jekyll.facts import (
+    FILE,
+    FRONT_MATTER,
+    IMAGE,
+    INVENTORY,
+    TODAY,
+    YAML_HEADER,
+    Recording,
+    derived,
+    digest,
+)
 from postlint.parse.dates import judge_date
-from postlint.parse.frontmatter import FrontMatter, load_yaml, parse_front_matter
-from postlint.parse.post import POST_EXTENSIONS, POST_FILENAME, filename_date
+from postlint.parse.frontmatter import FrontMatter, front_matter_extent, load_yaml
+from postlint.parse.post import POST_EXTENSIONS, POST_FILENAME, Post, filename_date
 from postlint.parse.source import (
+    Source,
     UnreadableFile,
     decode,
-    normalize_newlines,
     open_regular,
     read_bytes,
 )
@@ -127,44 +140,131 @@ def post_entry(rel: str) -> PostEntry | None:
     return None
 
 
-class Site:
-    def __init__(self, root: Path) -> None:
+class Site(Recording):
+    def __init__(self, root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, today: _dt.date | None = None) -> None:
+        super().__init__()
         self.root = root.resolve()
-        self.config_error: str | None = None
-        self._front_matter: dict[str, FrontMatter] = {}
+        self.max_file_size = max_file_size
+        self._today = today or _dt.date.today()  # one run judges "future" against one day
+        self._files: frozenset[str] | None = None
+        self._inventory_digest = ""
+        self._sources: dict[str, tuple[Source | None, str, str]] = {}  # rel -> (source, read error, bytes digest)
+        self._posts: dict[str, Post] = {}
         self._image_sizes: dict[str, tuple[int, int] | str] = {}
         self._yaml_headers: dict[str, bool] = {}
+        self._site_files: dict[str, bytes | str] = {}
+
+    # --- reading: every file of the site is read here, once ------------------------------------
+
+    def _source(self, rel: str) -> tuple[Source | None, str, str]:
+        """The decoded text of a site file (or why it cannot be read) and its bytes' digest."""
+        found = self._sources.get(rel)
+        if found is None:
+            path = self.root / rel
+            try:
+                data = read_bytes(path, self.max_file_size)
+            except UnreadableFile as exc:
+                found = (None, str(exc), digest(f"unreadable: {exc}".encode()))
+            except OSError as exc:
+                message = f"cannot read file: {exc.strerror or exc}"
+                found = (None, message, digest(f"unreadable: {message}".encode()))
+            else:
+                try:
+                    text, bom, encoding = decode(data)
+                    found = (Source(path=path, original=text, bom=bom, encoding=encoding), "", digest(data))
+                except UnreadableFile as exc:
+                    found = (None, str(exc), digest(data))
+            self._sources[rel] = found
+        return found
+
+    def content_digest(self, rel: str) -> str:
+        """Digest of a file's bytes (or of why it cannot be read): the first part of its cache key."""
+        return self._source(rel)[2]
+
+    def post(self, rel: str) -> Post:
+        """The file at `rel` read and decoded once; parsing happens on first use, also once."""
+        post = self._posts.get(rel)
+        if post is None:
+            source, error, _ = self._source(rel)
+            if source is None:
+                post = Post(Source.from_text(self.root / rel, ""), rel, rel, self.kind_of(rel), read_error=error)
+            else:
+                post = Post(source, rel, rel, self.kind_of(rel))
+            self._posts[rel] = post
+        return post
+
+    def _front_matter_digest(self, rel: str) -> str:
+        source, error, _ = self._source(rel)
+        return digest(front_matter_extent(source.text)) if source is not None else digest(f"unreadable: {error}")
+
+    def current_digest(self, key: str) -> str:
+        """What the input `key` (kind:argument, see facts.py) looks like now, without recording it."""
+        kind, _, argument = key.partition(":")
+        if kind == INVENTORY:
+            self._inventory()
+            return self._inventory_digest
+        if kind == FRONT_MATTER:
+            return self._front_matter_digest(argument) if not leaves_site(argument) else digest("outside")
+        if kind == YAML_HEADER:
+            return digest(self._has_yaml_header(argument))
+        if kind == IMAGE:
+            return digest(self._image_size(argument))
+        if kind == FILE:
+            return self._site_file_digest(argument)
+        if kind == TODAY:
+            return digest(self._today.isoformat())
+        return "unknown input"  # written by another version: never matches
 
     @cached_property
-    def config(self) -> dict[str, Any]:
-        """_config.yml (Jekyll's own configuration), or {} when absent or unreadable."""
+    def _jekyll_config(self) -> tuple[dict[str, Any], str | None]:
+        """_config.yml as a value and the error reading it: ({}, None) when absent."""
         path = self.root / "_config.yml"
         if not path.is_file():
-            return {}
+            return {}, None
+        source, error, _ = self._source("_config.yml")
+        if source is None:
+            return {}, f"{path}: cannot read Jekyll config: {error}"
         try:
-            data = load_yaml(read_bytes(path, DEFAULT_MAX_FILE_SIZE).decode("utf-8-sig"), "_config.yml")
-        except (OSError, UnicodeDecodeError, UnreadableFile, yaml.YAMLError) as exc:
-            self.config_error = f"{path}: cannot read Jekyll config: {exc}"
-            return {}
-        return data if isinstance(data, dict) else {}
+            data = load_yaml(source.text, "_config.yml")
+        except (yaml.YAMLError, ValueError) as exc:
+            return {}, f"{path}: cannot read Jekyll config: {exc}"
+        return (data if isinstance(data, dict) else {}), None
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """_config.yml (Jekyll's own configuration), or {} when absent or unreadable."""
+        return self._jekyll_config[0]
+
+    @property
+    def config_error(self) -> str | None:
+        """Why _config.yml cannot be read (None: fine or absent); the run reports it, cached or not."""
+        return self._jekyll_config[1]
 
     @property
     def baseurl(self) -> str:
         return str(self.config.get("baseurl") or "").rstrip("/")
 
-    @cached_property
+    def _inventory(self) -> frozenset[str]:
+        if self._files is None:
+            found: list[str] = []
+            root = str(self.root)
+            for folder, dirs, names in os.walk(root):
+                dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
+                rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+                prefix = "" if rel_folder == "." else rel_folder + "/"
+                found.extend(prefix + name for name in names)
+            self._files = frozenset(found)
+            self._inventory_digest = digest("\n".join(sorted(found)))
+        return self._files
+
+    @property
     def files(self) -> frozenset[str]:
         """Every file of the site's source, relative to the root with "/" separators."""
-        found: list[str] = []
-        root = str(self.root)
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
-            rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
-            prefix = "" if rel_folder == "." else rel_folder + "/"
-            found.extend(prefix + name for name in names)
-        return frozenset(found)
+        files = self._inventory()
+        self.record(INVENTORY, "", self._inventory_digest)
+        return files
 
-    @cached_property
+    @derived
     def files_by_folder(self) -> dict[str, list[str]]:
         """The site's files grouped by folder ("" for the root), each group sorted."""
         folders: dict[str, list[str]] = {}
@@ -176,7 +276,7 @@ class Site:
         """Build the indexes every rule shares now (before a parallel run forks its workers)."""
         self.files, self.posts, self.url_index  # noqa: B018 - computed for their side effect
 
-    @cached_property
+    @derived
     def posts(self) -> dict[str, PostEntry]:
         """Posts and drafts by relative path (files in a _posts or _drafts folder)."""
         entries = {}
@@ -196,21 +296,19 @@ class Site:
         return "page"
 
     def front_matter(self, rel: str) -> FrontMatter:
-        """Front matter of another file of the site (read once, kept).
+        """Front matter of another file of the site (read and parsed once, kept).
 
-        Only a regular file inside the site, within the default size limit, is read: a `../` or
+        Only a regular file inside the site, within the size limit, is read: a `../` or
         absolute path written in a post reads nothing outside the site, a FIFO nothing at all.
         """
-        if rel not in self._front_matter:
-            found = FrontMatter()
-            if not leaves_site(rel):
-                try:
-                    text, _, _ = decode(read_bytes(self.root / rel, DEFAULT_MAX_FILE_SIZE))
-                    found = parse_front_matter(normalize_newlines(text))
-                except (OSError, UnreadableFile):
-                    pass
-            self._front_matter[rel] = found
-        return self._front_matter[rel]
+        if leaves_site(rel):
+            self.record(FRONT_MATTER, rel, digest("outside"))
+            return FrontMatter()
+        self.record(FRONT_MATTER, rel, self._front_matter_digest(rel))
+        try:
+            return self.post(rel).front_matter
+        except Exception as exc:  # a parser bug: that file's own check reports it (PL001)
+            return FrontMatter(present=True, error=f"postlint failed to parse this front matter: {type(exc).__name__}")
 
     def lint_targets(self, folder: Path) -> list[Path]:
         """The posts and drafts inside `folder`; every Markdown/HTML file when it has none."""
@@ -272,7 +370,7 @@ class Site:
         except (ValueError, KeyError, OSError):
             return None
 
-    @cached_property
+    @derived
     def posts_by_name_prefix(self) -> dict[str, list[PostEntry]]:
         """Posts and drafts by each part of their file name that ends before a dot, sorted by path.
 
@@ -286,7 +384,7 @@ class Site:
                 index.setdefault(filename[:dot], []).append(entry)
         return index
 
-    @cached_property
+    @derived
     def posts_by_slug(self) -> dict[str, list[PostEntry]]:
         """Posts and drafts by `post_slug`, sorted by path (for Jekyll's deprecated fallback)."""
         index: dict[str, list[PostEntry]] = {}
@@ -310,7 +408,9 @@ class Site:
         if "published" in data and (data["published"] is False or data["published"] is None):
             return "has `published: false`"
         date = self.post_date(entry)
-        if not future and date is not None and date > (today or _dt.date.today()):
+        if not future and date is not None:
+            self.record(TODAY, "", digest(self._today.isoformat()))
+        if not future and date is not None and date > (today or self._today):
             return f"is dated {date.isoformat()}, in the future (not built unless `future: true`)"
         return None
 
@@ -329,9 +429,19 @@ class Site:
 
     def has_yaml_header(self, rel: str) -> bool:
         """Jekyll's Utils.has_yaml_header?: the first line is `---` (only that line is read)."""
+        answer = self._has_yaml_header(rel)
+        self.record(YAML_HEADER, rel, digest(answer))
+        return answer
+
+    def _has_yaml_header(self, rel: str) -> bool:
         if rel not in self._yaml_headers:
+            if rel in self._sources or posixpath.splitext(rel)[1].lower() in POST_EXTENSIONS:
+                source = self._source(rel)[0]  # a text file is read whole once anyway
+                if source is not None:
+                    self._yaml_headers[rel] = source.text.split("\n", 1)[0].rstrip() == "---"
+                    return self._yaml_headers[rel]
             try:
-                with open_regular(self.root / rel) as handle:  # a FIFO would block a plain open()
+                with open_regular(self.root / rel) as handle:  # an image: its first line only
                     first = handle.readline(64)
             except (OSError, UnreadableFile):
                 first = b""
@@ -462,7 +572,7 @@ class Site:
         values.update(urls.date_values(date))
         return values
 
-    @cached_property
+    @derived
     def url_index(self) -> dict[str, str]:
         """Every address the built site serves, by urls.url_key: pages, posts, documents, static files.
 
@@ -495,7 +605,7 @@ class Site:
             index.setdefault(urls.url_key(redirect), redirect)
         return index
 
-    @cached_property
+    @derived
     def generated_patterns(self) -> tuple[re.Pattern, ...]:
         """Addresses that plugins of _config.yml or host redirects generate and no source file names.
 
@@ -521,25 +631,50 @@ class Site:
         patterns += [path for path in self.host_redirects if re.search(r"[*:]", path)]
         return tuple(_url_pattern(p) for p in patterns)
 
-    @cached_property
+    @derived
     def host_redirects(self) -> list[str]:
         """Source paths of Netlify redirects (`_redirects`, `netlify.toml`): the host answers them, not Jekyll."""
         found: list[str] = []
         for name in ("_redirects", "netlify.toml"):
             if name not in self.files:
                 continue
-            try:
-                text = read_bytes(self.root / name, 1 << 20).decode("utf-8", errors="replace")
-            except (OSError, UnreadableFile):
+            data = self.site_file(name)
+            if isinstance(data, str):
                 continue
+            text = data.decode("utf-8", errors="replace")
             if name == "_redirects":
                 found += [line.split()[0] for line in text.splitlines() if line.strip().startswith("/")]
             else:
                 found += re.findall(r"""^\s*from\s*=\s*["'](/[^"']*)["']""", text, re.M)
         return found
 
+    def site_file(self, name: str, limit: int = 1 << 20) -> bytes | str:
+        """The bytes of a small file (a schema, a redirects file), or why it cannot be read.
+
+        `name` is relative to the site root, or absolute for a file named by the config.
+        """
+        answer = self._site_file(name, limit)
+        self.record(FILE, name, self._site_file_digest(name))
+        return answer
+
+    def _site_file(self, name: str, limit: int = 1 << 20) -> bytes | str:
+        if name not in self._site_files:
+            try:
+                self._site_files[name] = read_bytes(self.root / name, limit)
+            except (OSError, UnreadableFile) as exc:
+                self._site_files[name] = f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
+        return self._site_files[name]
+
+    def _site_file_digest(self, name: str) -> str:
+        return digest(self._site_file(name))
+
     def image_size(self, rel: str) -> tuple[int, int] | str:
         """(width, height) of an image file from its header only, or why it cannot be read. Cached."""
+        answer = self._image_size(rel)
+        self.record(IMAGE, rel, digest(answer))
+        return answer
+
+    def _image_size(self, rel: str) -> tuple[int, int] | str:
         if rel not in self._image_sizes:
             from PIL import (  # imported on first use: keeps start-up fast
                 Image,

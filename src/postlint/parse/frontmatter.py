@@ -71,15 +71,16 @@ class FrontMatter:
         return info.line if info else 1
 
 
-_BLOCK_BYTES = re.compile(rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*\r?$", re.S | re.M)
+def front_matter_extent(text: str) -> str:
+    """The part of a Source.text that decides its FrontMatter: equal extents parse alike.
 
-
-def front_matter_block(data: bytes) -> bytes:
-    """The raw front-matter block of a file's bytes (all of them when it never closes)."""
-    match = _BLOCK_BYTES.match(data)
-    if match:
-        return match.group(0)
-    return data if data.lstrip(b"\xef\xbb\xbf").startswith(b"---") else b""
+    The site model digests it to notice when another file's front matter changed, without
+    parsing the YAML again.
+    """
+    if not _OPENING.match(text):
+        return ""
+    block = _BLOCK.match(text)
+    return text[:block.end()] if block else "---\n(unclosed)"
 
 
 def parse_front_matter(text: str) -> FrontMatter:

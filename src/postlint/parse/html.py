@@ -30,7 +30,9 @@ _MARKED_SECTION = re.compile(r"<!\[")
 
 def html_elements(fragment: str, offset: int) -> list[HtmlElement]:
     """The <a> and <img> elements of an HTML fragment that starts at `offset` in the text."""
-    from bs4 import BeautifulSoup  # imported on first HTML fragment: keeps start-up fast
+    from bs4 import (
+        BeautifulSoup,  # imported on first HTML fragment: keeps start-up fast
+    )
     from bs4.exceptions import ParserRejectedMarkup
 
     try:

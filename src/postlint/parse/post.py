@@ -13,12 +13,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from postlint.parse.frontmatter import FrontMatter, parse_front_matter
+from postlint.parse.frontmatter import FrontMatter, KeyInfo, parse_front_matter
 from postlint.parse.liquid import LiquidScan, LiquidTag, mask, scan_liquid
 from postlint.parse.source import Source
 
 if TYPE_CHECKING:  # the Markdown parser loads when a body is first needed: a cached run never needs it
+    from postlint.parse.definitions import Definition
     from postlint.parse.markdown import Body
+    from postlint.parse.prose import Block
 
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkdown", ".mkdn", ".mkd"})
 POST_EXTENSIONS = MARKDOWN_EXTENSIONS | {".html", ".htm"}
@@ -40,6 +42,28 @@ def filename_date(name: str) -> _dt.date | None:
         return None
 
 
+class Field:
+    """One top-level front-matter key as a rule sees it (`Post.field`)."""
+
+    def __init__(self, key: str, value: object, info: KeyInfo | None, source: Source) -> None:
+        self.key = key
+        self.value = value
+        self.present = info is not None
+        self.line, self.column = (info.line, info.column) if info else (1, 1)
+        self._info = info
+        self._source = source
+
+    @property
+    def value_position(self) -> tuple[int, int]:
+        """(line, column) of the value itself; the key's when it has none."""
+        return self._source.position(self._info.value_start) if self._info else (self.line, self.column)
+
+    @property
+    def value_span(self) -> tuple[int, int] | None:
+        """Offsets of the value in Source.text (None: the key is not set)."""
+        return (self._info.value_start, self._info.value_end) if self._info else None
+
+
 class Post:
     def __init__(self, source: Source, rel: str, display: str, kind: PostKind, read_error: str | None = None) -> None:
         self.source = source
@@ -47,7 +71,10 @@ class Post:
         self.display = display  # as reported: relative to the current directory
         self.kind = kind
         self.read_error = read_error
-        self.front_matter: FrontMatter = parse_front_matter(source.text) if read_error is None else FrontMatter()
+
+    @cached_property
+    def front_matter(self) -> FrontMatter:
+        return parse_front_matter(self.source.text) if self.read_error is None else FrontMatter()
 
     @property
     def path(self) -> Path:
@@ -80,6 +107,40 @@ class Post:
 
     def position(self, offset: int) -> tuple[int, int]:
         return self.source.position(offset)
+
+    def field(self, key: str) -> Field:
+        """A top-level front-matter key: its value, and where the key and the value stand."""
+        return Field(key, self.data.get(key), self.front_matter.keys.get(key), self.source)
+
+    # Parsed on first use and kept until the engine is done with the file (forget_parsed_body).
+    _PARSED = ("liquid", "body", "_code_spans", "reader_prose", "blocks", "definitions")
+
+    def forget_parsed_body(self) -> None:
+        """Free the body's parse once every rule has run; the front matter stays, since other
+        files' rules may still ask the site about it."""
+        for name in self._PARSED:
+            self.__dict__.pop(name, None)
+
+    @cached_property
+    def reader_prose(self) -> str:
+        """The words a reader reads (see prose.reader_prose)."""
+        from postlint.parse.prose import reader_prose
+
+        return reader_prose(self)
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """Every inline-holding block of a Markdown body, in order (see prose.find_blocks)."""
+        from postlint.parse.prose import find_blocks
+
+        return find_blocks(self)
+
+    @cached_property
+    def definitions(self) -> list[Definition]:
+        """Every term definition of the body, in order (see definitions.find_definitions)."""
+        from postlint.parse.definitions import find_definitions
+
+        return find_definitions(self)
 
     @cached_property
     def liquid(self) -> LiquidScan:

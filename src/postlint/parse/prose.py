@@ -9,7 +9,6 @@ code, Liquid, URLs, HTML tags and Markdown markup are already blanked to spaces;
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -37,14 +36,13 @@ class Block:
     line: int  # 1-based line of its start
     token: Token  # the markdown-it inline token
     in_list: bool  # a paragraph inside a list item
-    prose: str  # reader_prose(post)[start:end]
+    prose: str  # post.reader_prose[start:end]
 
 
 # Liquid block tags whose body is never read as text: comments, and diagram or math plugins
 # (`{% blockdiag %}...{% endblockdiag %}`) whose body is their input language.
 NOT_PROSE_BLOCK_TAGS = frozenset({"comment", "blockdiag", "seqdiag", "actdiag", "nwdiag", "packetdiag", "rackdiag",
                                   "mermaid", "plantuml", "graphviz", "digraph", "katex", "math", "latex", "tikz"})
-_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def hidden_ranges(post) -> list[tuple[int, int]]:
@@ -62,25 +60,20 @@ def hidden_ranges(post) -> list[tuple[int, int]]:
 
 
 def reader_prose(post) -> str:
-    """Body.prose without the bodies of comments and diagram tags: the words a reader reads."""
+    """Body.prose without the bodies of comments and diagram tags: the words a reader reads
+    (Post.reader_prose keeps it)."""
     prose = post.body.prose
     for start, end in hidden_ranges(post):
         prose = prose[:start] + re.sub(r"[^\n]", " ", prose[start:end]) + prose[end:]
     return prose
 
 
-def blocks(post) -> list[Block]:
-    """Every inline-holding block of a Markdown post, in order (none for HTML posts); cached."""
+def find_blocks(post) -> list[Block]:
+    """Every inline-holding block of a Markdown post, in order (none for HTML posts); Post.blocks keeps them."""
     if not post.is_markdown:
         return []
-    if post not in _cache:
-        _cache[post] = _blocks(post)
-    return _cache[post]
-
-
-def _blocks(post) -> list[Block]:
     body = post.body
-    prose = reader_prose(post)
+    prose = post.reader_prose
     starts = post.source.line_starts
     text_len = len(post.text)
     found: list[Block] = []

@@ -5,11 +5,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from postlint.finding import Problem
 from postlint.options import Option
-from postlint.parse.prose import WORD, Block, blocks, sentences
+from postlint.parse.definitions import (
+    Definition,
+    bold_definition,
+    kramdown_definitions,
+    term_key,
+)
+from postlint.parse.prose import WORD, sentences
 from postlint.registry import rule
 
 # Bold lead-ins that label a paragraph rather than define a term.
@@ -24,111 +29,15 @@ _DEFINITION_OPTIONS = [
     Option("max_term_words", "int", 8, "A longer bold lead-in is a sentence, not a term."),
 ]
 
-# `* **Term**: text`, `**Term:** text` (also with `__`), after an optional list marker or quote.
-_BOLD_TERM = re.compile(r"[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)?(\*\*|__)(?P<term>[^\n]+?)(?P<inside>:?)\1(?P<outside>[ \t]*:)?")
-_KRAMDOWN_DD = re.compile(r"[ \t]{0,3}:[ \t]+")
-_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|~~")
-_TERM_MARKUP = re.compile(r"[*_`\[\]]+")
-_TRAILING = re.compile(r"[\s:.;,!?]+$")
-
-
-@dataclass
-class Definition:
-    term: str  # as written, markup removed
-    key: str  # compared: lower case, no markup or trailing punctuation
-    words: list[str]  # the definition's words as written (emphasis removed)
-    line: int
-    column: int
-
-
-def term_key(term: str) -> str:
-    return _TRAILING.sub("", " ".join(_TERM_MARKUP.sub("", term).split())).lower()
-
-
-def _definition_words(text: str) -> list[str]:
-    return _EMPHASIS.sub("", text).split()
-
-
-def _bold_definition(post, block: Block) -> Definition | None:
-    children = [c for c in block.token.children or [] if not (c.type == "text" and not c.content)]
-    if not children or children[0].type != "strong_open":
-        return None
-    match = _BOLD_TERM.match(post.body.masked, block.start)
-    if match is None or not (match.group("inside") or match.group("outside")) or match.start("term") >= block.end:
-        return None
-    term = " ".join(_TERM_MARKUP.sub("", match.group("term")).split())
-    words = _definition_words(post.text[match.end():block.end])
-    if not term or not words:
-        return None
-    line, column = post.position(match.start(1))
-    return Definition(term.rstrip(":"), term_key(term), words, line, column)
-
-
-def _kramdown_definitions(post, block: Block, previous: Block | None) -> list[Definition]:
-    """`Term` / `: definition` (kramdown). markdown-it reads it as one paragraph, so look at the lines."""
-    lines = post.text[block.start:block.end].rstrip("\n").split("\n")
-    first_dd = next((i for i, line in enumerate(lines) if _KRAMDOWN_DD.match(line)), None)
-    if first_dd is None:
-        return []
-    if first_dd == 0:
-        # kramdown allows one blank line between the term and its definition
-        if previous is None or previous.kind != "paragraph" or post.text.count("\n", previous.end, block.start) > 1:
-            return []
-        term_lines, term_line = post.text[previous.start:previous.end].rstrip("\n").split("\n"), previous.line
-    else:
-        term_lines, term_line = lines[:first_dd], block.line
-    definition = " ".join(_KRAMDOWN_DD.sub("", line, count=1) for line in lines[first_dd:])
-    words = _definition_words(definition)
-    found = []
-    for index, term in enumerate(term_lines):
-        term = " ".join(_TERM_MARKUP.sub("", term).split())
-        if term and words:
-            found.append(Definition(term, term_key(term), words, term_line + index, 1))
-    return found
-
-
-def _html_definitions(post) -> list[Definition]:
-    found = []
-    for start, end in post.body.html_ranges:
-        fragment = post.text[start:end]
-        if "<dt" not in fragment.lower():
-            continue
-        from bs4 import BeautifulSoup  # only posts with <dt> pay for it
-
-        first_line = post.position(start)[0]
-        for dt in BeautifulSoup(fragment, "html.parser").find_all("dt"):
-            parts = []
-            for sibling in dt.find_next_siblings(["dt", "dd"]):
-                if sibling.name == "dt":
-                    break
-                parts.append(sibling.get_text(" "))
-            term = " ".join(dt.get_text(" ").split())
-            words = " ".join(parts).split()
-            if term and words:
-                found.append(Definition(term, term_key(term), words, first_line + (dt.sourceline or 1) - 1,
-                                        (dt.sourcepos or 0) + 1))
-    return found
-
-
 def uses_kramdown(site) -> bool:
     """Definition lists are kramdown syntax; Jekyll's default converter is kramdown."""
     return str(site.config.get("markdown") or "kramdown").lower() == "kramdown"
 
 
 def definitions(post, options, kramdown: bool = True) -> list[Definition]:
-    """Every term definition in the post, in order, without labels (see the rules' docs)."""
-    found: list[Definition] = []
-    previous: Block | None = None
-    for block in blocks(post):
-        if block.kind == "paragraph":
-            bold = _bold_definition(post, block)
-            if bold is not None:
-                found.append(bold)
-            elif kramdown:
-                found.extend(_kramdown_definitions(post, block, previous))
-        previous = block
-    found.extend(_html_definitions(post))
-    found.sort(key=lambda d: (d.line, d.column))
+    """The post's term definitions that count for these options (see the rules' docs): kramdown
+    definition lists only where the site uses kramdown, no labels, no over-long terms."""
+    found = [d for d in post.definitions if kramdown or d.syntax != "kramdown"]
     ignored = {term_key(term) for term in options.ignore_terms}
     counts: dict[str, int] = {}
     for definition in found:
@@ -365,7 +274,7 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
     allowed = {word.lower() for word in ctx.options.allow}
     text = post.text
     seen: set[tuple[int, int]] = set()
-    for block in blocks(post):
+    for block in post.blocks:
         if (block.start, block.end) in seen:
             continue  # the cells of one table row share their line
         seen.add((block.start, block.end))
@@ -444,9 +353,9 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
     text = post.text
     seen_blocks: dict[str, int] = {}
     seen_sentences: dict[str, int] = {}
-    for block in blocks(post):
+    for block in post.blocks:
         if block.kind != "paragraph" or block.in_list \
-                or _bold_definition(post, block) is not None or _kramdown_definitions(post, block, None):
+                or bold_definition(post, block) is not None or kramdown_definitions(post, block, None):
             continue
         if block.prose.rstrip().endswith(":"):
             continue  # a lead-in ("The output is:") introduces what follows; repeating it is no copy-paste

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from postlint import patterns
-from postlint.parse.dates import judge_date
 from postlint.finding import Problem
 from postlint.options import Option
+from postlint.parse.dates import judge_date
 from postlint.registry import rule
 
 POST_KINDS = ("post", "draft")
@@ -139,15 +139,20 @@ def _user_pattern(pattern: str):
     return patterns.compile_pattern(pattern)
 
 
-@lru_cache(maxsize=8)
-def _load_schema(path: str) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+class SchemaError(Exception):
+    """The configured JSON Schema cannot be read or is not JSON."""
 
 
-def _schema_problems(post, schema_path: Path) -> Iterator[Problem]:
+def _schema_problems(post, site, schema_path: Path) -> Iterator[Problem]:
     import jsonschema  # only sites with a schema pay for importing it
 
-    schema = _load_schema(str(schema_path))
+    data = site.site_file(str(schema_path))
+    if isinstance(data, str):
+        raise SchemaError(f"schema '{schema_path}' {data}")
+    try:
+        schema = json.loads(data)
+    except ValueError as exc:
+        raise SchemaError(f"schema '{schema_path}' is not JSON: {exc}") from None
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     data = json.loads(json.dumps(post.data, default=str))
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
@@ -237,7 +242,7 @@ def front_matter_schema(post, ctx) -> Iterator[Problem]:
                           fingerprint=key)
     if ctx.options.schema:
         base = ctx.config.path.parent if ctx.config.path else ctx.site.root
-        yield from _schema_problems(post, base / ctx.options.schema)
+        yield from _schema_problems(post, ctx.site, base / ctx.options.schema)
 
 
 def _describe(value: Any) -> str:

@@ -13,18 +13,15 @@ from typing import Any
 from urllib.parse import unquote
 
 from postlint.finding import Problem
+from postlint.jekyll.links import SCHEME, missing_image, site_path
 from postlint.options import Option
 from postlint.registry import rule
-from postlint.rules.links import SCHEME, liquid_free_href, literal_url_filter, site_path
-from postlint.suggest import closest
-from postlint.jekyll.urls import url_key
 
 IMAGE_FILE = re.compile(r"^[^\s/\\]+\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)$", re.I)
 # Names cameras and screenshot tools give files: "IMG_0042", "DSC-1234", "PXL_20240115_101010",
 # "Screenshot 2024-01-15 at 10.32.11". Matched whole, so "Image 3 of the dashboard" is not one.
 CAMERA_NAME = re.compile(r"^(?:(?:img|dsc|dscn|dscf|pxl|mvimg|image|photo)[\s_-]*\d[\d_-]{2,}"
                          r"|screen ?shot[\s_-]*\d{4}-\d{2}-\d{2}(?: at [\d.]+(?: [ap]m)?)?)(?:\.\w{3,4})?$", re.I)
-_LIQUID_OUTPUT = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.S)
 DEFAULT_PLACEHOLDERS = ["image", "img", "photo", "picture", "pic", "alt", "alt text", "screenshot", "placeholder",
                         "untitled", "todo", "tbd"]
 
@@ -162,57 +159,6 @@ def image_alt(post, ctx) -> Iterator[Problem]:
             yield Problem(line, column, f"image '{image.src}': {found}", fingerprint=f"alt {image.src}")
 
 
-def image_target(src: str, site) -> str | None:
-    """The site URL or relative path an image source names; None when it is external or not literal."""
-    src = src.strip().strip("<>").strip()
-    output = _LIQUID_OUTPUT.match(src)
-    if output:
-        literal = literal_url_filter(output.group(1).strip())
-        if literal is None:
-            return None
-        url = literal[0]
-        if SCHEME.match(url) or url.startswith("//"):
-            return None
-        return site.baseurl + "/" + url.lstrip("/")
-    resolved = liquid_free_href(src, site.baseurl)
-    if not resolved or SCHEME.match(resolved) or resolved.startswith(("//", "#")):
-        return None
-    return resolved
-
-
-def missing_image(post, src: str, site) -> str | None:
-    """Why the image at `src` is not in the site (None: found, external or not judged)."""
-    target = image_target(src, site)
-    if target is None:
-        return None
-    if target.startswith("/"):
-        path = site_path(target, site)
-        if path is None:
-            return None
-        rel = unquote(path).lstrip("/")
-        if rel in site.files or url_key(path) in site.url_index:
-            return None
-        return f"image '{src}' does not exist: no file '{rel}' in the site{_closest_file(rel, site)}"
-    relative = unquote(re.split(r"[?#]", target, maxsplit=1)[0])
-    folder = posixpath.dirname(post.rel)
-    candidates = {posixpath.normpath(posixpath.join(folder, relative)), posixpath.normpath(relative)}
-    url = site.published_url(post.rel) if post.rel in site.files else None
-    if url:  # a browser resolves it against the page's URL
-        base = url if url.endswith("/") else posixpath.dirname(url) + "/"
-        candidates.add(posixpath.normpath(posixpath.join(base, relative)).lstrip("/"))
-    if any(c in site.files for c in candidates):
-        return None
-    return f"image '{src}' does not exist (looked for {', '.join(sorted(candidates))})"
-
-
-def _closest_file(rel: str, site) -> str:
-    """A "did you mean" for a missing file: the closest name in the same folder."""
-    folder = posixpath.dirname(rel)
-    siblings = site.files_by_folder.get(folder, [])
-    close = closest(rel, siblings, cutoff=0.8)
-    return f"; did you mean '{close}'?" if close else ""
-
-
 @rule("IMG002", "image-missing", severity="error")
 def image_missing(post, ctx) -> Iterator[Problem]:
     """An image in the body points to a local file that does not exist.
@@ -241,7 +187,7 @@ def image_missing(post, ctx) -> Iterator[Problem]:
     None.
     """
     for image in post.body.images:
-        problem = missing_image(post, image.src, ctx.site)
+        problem = missing_image(post.rel, image.src, ctx.site)
         if problem is not None:
             line, column = post.position(image.src_start)
             yield Problem(line, column, problem, fingerprint=image.src)

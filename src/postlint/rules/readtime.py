@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from postlint.finding import Edit, Fix, Problem
 from postlint.options import Option
-from postlint.parse.prose import count_words, reader_prose
+from postlint.parse.prose import count_words
 from postlint.registry import rule
 
 # `5`, `5 min`, `5 mins`, `5 minutes`, `5 minute read`; anything else is left to front-matter-schema.
@@ -28,7 +28,7 @@ class ReadTime:
 
 def read_time(post, words_per_minute: float, seconds_per_image: float) -> ReadTime:
     """The formula in the rule's docs: words / wpm + images * seconds / 60, nearest minute, at least 1."""
-    words = count_words(reader_prose(post))
+    words = count_words(post.reader_prose)
     images = len(post.body.images)
     exact = words / words_per_minute + images * seconds_per_image / 60
     return ReadTime(words, images, exact, max(1, math.floor(exact + 0.5)))

@@ -194,7 +194,9 @@ def readability(post, ctx) -> Iterator[Problem]:
     - `max_grade` (number, default 14): US school grade.
     - `min_words` (integer, default 100): shorter posts give meaningless scores.
     """
-    from postlint.readability import score  # the dictionary loads only when this opt-in rule runs
+    from postlint.readability import (
+        score,  # the dictionary loads only when this opt-in rule runs
+    )
 
     result = score(post)
     if result is None or result.words < ctx.options.min_words:

@@ -1,0 +1,109 @@
+"""What a file's rules learned about the rest of the site, recorded while it is read.
+
+The site model reads other files through a handful of inputs: the file inventory, another file's
+front-matter block, whether a file starts with a YAML header, an image's header, a whole small
+file (a schema, a redirects file) and today's date. Each read reports its input key and a digest
+of what it saw to every active `Recorder`. Indexes built from many inputs (the URL index, the post
+index) remember the inputs they read and report them again each time a rule uses them.
+
+A cached result is reused only when the file's own bytes are unchanged and every recorded input
+still has the same digest. Nothing is listed by hand: a new question the model learns to answer is
+recorded because it can only read the site through these inputs.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+# Input kinds; an input key is "kind:argument".
+INVENTORY = "inventory"  # the set of the site's files (argument: "")
+FRONT_MATTER = "front-matter"  # the raw front-matter block of a file
+YAML_HEADER = "yaml-header"  # whether a file's first line is `---`
+IMAGE = "image"  # an image's pixel size, or why it cannot be read
+FILE = "file"  # the bytes of a whole file (schemas, redirect files)
+TODAY = "today"  # the date "future-dated" is judged against
+
+
+def digest(value: Any) -> str:
+    """A short, stable digest of bytes or of a JSON-able value."""
+    data = value if isinstance(value, bytes) else json.dumps(value, sort_keys=True, default=repr).encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def input_key(kind: str, argument: str = "") -> str:
+    return f"{kind}:{argument}"
+
+
+class Recorder:
+    """The inputs one file's check read, with the digest of each as it was read."""
+
+    def __init__(self) -> None:
+        self._inputs: dict[str, str] = {}
+        self._groups: list[dict[str, str]] = []  # an index's inputs, merged only when asked
+
+    def add(self, key: str, value_digest: str) -> None:
+        self._inputs[key] = value_digest
+
+    def add_group(self, inputs: dict[str, str]) -> None:
+        if not self._groups or self._groups[-1] is not inputs:
+            self._groups.append(inputs)
+
+    @property
+    def inputs(self) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        seen: set[int] = set()
+        for group in self._groups:
+            if id(group) not in seen:
+                seen.add(id(group))
+                merged.update(group)
+        merged.update(self._inputs)
+        return merged
+
+
+class Recording:
+    """The mixin that gives the site model its recorders; see the module docstring."""
+
+    def __init__(self) -> None:
+        self._recorders: list[Recorder] = []
+        self._derived: dict[str, tuple[Any, dict[str, str]]] = {}
+
+    def record(self, kind: str, argument: str, value_digest: str) -> None:
+        """Tell every active recorder that `kind:argument` was read and looked like `value_digest`."""
+        if self._recorders:
+            key = input_key(kind, argument)
+            for recorder in self._recorders:
+                recorder.add(key, value_digest)
+
+    @contextmanager
+    def recording(self) -> Iterator[Recorder]:
+        """Record every input read inside the block (nested blocks record into all open ones)."""
+        recorder = Recorder()
+        self._recorders.append(recorder)
+        try:
+            yield recorder
+        finally:
+            self._recorders.remove(recorder)
+
+
+def derived(method: Callable[[Any], Any]) -> property:
+    """A cached property of the site model built from inputs: computed once, and each use reports
+    the inputs its computation read to the active recorders."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def get(self: Recording) -> Any:
+        memo = self._derived.get(name)
+        if memo is None:
+            with self.recording() as recorder:
+                value = method(self)
+            memo = self._derived[name] = (value, recorder.inputs)
+        for active in self._recorders:
+            active.add_group(memo[1])
+        return memo[0]
+
+    return property(get)

@@ -1,0 +1,158 @@
+"""`{% link %}` tags, root-relative URLs and image sources resolved against the site as Jekyll
+builds it."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote
+
+from postlint.jekyll import urls
+from postlint.jekyll.site import Site
+from postlint.suggest import closest
+
+_LITERAL_URL_FILTER = re.compile(r"""^(['"])([^'"{}]*)\1\s*\|\s*(relative_url|absolute_url)\s*$""")
+BASEURL_PREFIX = re.compile(r"^\{\{-?\s*site\.baseurl\s*-?\}\}")
+SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_LIQUID_OUTPUT = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.S)
+
+
+def link_target_problem(path: str, site: Site, future: bool) -> str | None:
+    """Why `{% link path %}` stops the build (None: Jekyll finds the file), as Jekyll::Tags::Link decides."""
+    if _site_file(path, site, future):
+        return None
+    bare = path.lstrip("/")
+    if path.startswith("/") and _site_file(bare, site, future):
+        return f"'{path}' starts with '/'; write the path from the site root without it: `{{% link {bare} %}}`"
+    if bare in site.posts:
+        return f"'{bare}' {site.unpublished_reason(site.posts[bare], future)}"
+    collection = site.collection_of(bare)
+    if collection is not None and bare in site.files and not collection[1]["output"]:
+        return f"'{bare}' is in collection '{collection[1]['label']}', which has no `output: true`, so it has no URL"
+    if bare in site.files:
+        return f"'{bare}' is not part of the built site (excluded, or in a folder Jekyll skips)"
+    with_ext = sorted(f for f in site.files if posixpath.splitext(f)[0] == bare and _site_file(f, site, future))
+    if with_ext:
+        return f"'{path}' has no extension; {{% link %}} takes the source file's path: `{{% link {with_ext[0]} %}}`"
+    choices = [f for f in site.files if site.is_served_as_is(f) or f in site.posts or site.collection_of(f)]
+    close = closest(bare, choices, cutoff=0.7)
+    hint = f"; did you mean `{close}`?" if close else ""
+    return f"no file '{bare}' in the site{hint}"
+
+
+def _site_file(path: str, site: Site, future: bool) -> bool:
+    """Does `path` equal the relative_path of a page, post, document or static file Jekyll writes?"""
+    static = path.startswith("/")
+    rel = path[1:] if static else path
+    if rel not in site.files or site.is_excluded(rel):
+        return False
+    if rel in site.posts:
+        entry = site.posts[rel]
+        return not static and site.unpublished_reason(entry, future) is None
+    collection = site.collection_of(rel)
+    if collection is not None:
+        if not collection[1]["output"]:
+            return False
+        # Collection documents are named without "/", their static files with it.
+        return static != site.has_yaml_header(rel)
+    if not site.is_served_as_is(rel):
+        return False
+    # A page (YAML header) is named without a leading "/"; a static file either way.
+    return not static or not site.has_yaml_header(rel)
+
+
+def site_path(url: str, site: Site) -> str | None:
+    """The path inside the site that a root-relative URL names (baseurl, #anchor and ?query removed).
+
+    None when the URL is not one this site can answer for: external, protocol-relative,
+    outside the site's baseurl, or empty.
+    """
+    url = url.strip()
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    path = re.split(r"[?#]", url, maxsplit=1)[0]
+    base = site.baseurl
+    if base:
+        if path != base and not path.startswith(base + "/"):
+            return None
+        path = path[len(base):] or "/"
+    return path
+
+
+def unresolved_url(path: str, site: Site) -> str | None:
+    """A message when `path` (from site_path) matches nothing the site serves; None when it does or may."""
+    if any(pattern.match(path) for pattern in site.generated_patterns):
+        return None
+    key = urls.url_key(path)
+    index = site.url_index
+    if key in index:
+        return None
+    close = closest(key, index, cutoff=0.75)
+    hint = f"; did you mean `{site.baseurl}{index[close]}`?" if close else ""
+    return f"no page, post or file of the site is published at '{site.baseurl}{path}'{hint}"
+
+
+def literal_url_filter(markup: str) -> tuple[str, str] | None:
+    """(url, filter) for `'literal' | relative_url` / `absolute_url`; None for anything else."""
+    match = _LITERAL_URL_FILTER.match(markup)
+    return (match.group(2), match.group(3)) if match else None
+
+
+def liquid_free_href(href: str, baseurl: str) -> str | None:
+    """The href with a leading `{{ site.baseurl }}` replaced by `baseurl`; None when other Liquid remains."""
+    href = href.strip()
+    prefix = BASEURL_PREFIX.match(href)
+    if prefix:
+        href = baseurl + "/" + href[prefix.end():].lstrip("/")
+    return None if "{{" in href or "{%" in href else href
+
+
+def image_target(src: str, site: Site) -> str | None:
+    """The site URL or relative path an image source names; None when it is external or not literal."""
+    src = src.strip().strip("<>").strip()
+    output = _LIQUID_OUTPUT.match(src)
+    if output:
+        literal = literal_url_filter(output.group(1).strip())
+        if literal is None:
+            return None
+        url = literal[0]
+        if SCHEME.match(url) or url.startswith("//"):
+            return None
+        return site.baseurl + "/" + url.lstrip("/")
+    resolved = liquid_free_href(src, site.baseurl)
+    if not resolved or SCHEME.match(resolved) or resolved.startswith(("//", "#")):
+        return None
+    return resolved
+
+
+def missing_image(post_rel: str, src: str, site: Site) -> str | None:
+    """Why the image at `src` is not in the site (None: found, external or not judged)."""
+    target = image_target(src, site)
+    if target is None:
+        return None
+    if target.startswith("/"):
+        path = site_path(target, site)
+        if path is None:
+            return None
+        rel = unquote(path).lstrip("/")
+        if rel in site.files or urls.url_key(path) in site.url_index:
+            return None
+        return f"image '{src}' does not exist: no file '{rel}' in the site{_closest_file(rel, site)}"
+    relative = unquote(re.split(r"[?#]", target, maxsplit=1)[0])
+    folder = posixpath.dirname(post_rel)
+    candidates = {posixpath.normpath(posixpath.join(folder, relative)), posixpath.normpath(relative)}
+    url = site.published_url(post_rel) if post_rel in site.files else None
+    if url:  # a browser resolves it against the page's URL
+        base = url if url.endswith("/") else posixpath.dirname(url) + "/"
+        candidates.add(posixpath.normpath(posixpath.join(base, relative)).lstrip("/"))
+    if any(c in site.files for c in candidates):
+        return None
+    return f"image '{src}' does not exist (looked for {', '.join(sorted(candidates))})"
+
+
+def _closest_file(rel: str, site: Site) -> str:
+    """A "did you mean" for a missing file: the closest name in the same folder."""
+    folder = posixpath.dirname(rel)
+    siblings = site.files_by_folder.get(folder, [])
+    close = closest(rel, siblings, cutoff=0.8)
+    return f"; did you mean '{close}'?" if close else ""

@@ -1,0 +1,109 @@
+"""`{% post_url %}` resolved as Jekyll 4.3's `Jekyll::Tags::PostComparer` does, step by step (the
+same name regex, the same deprecated slug-and-date fallback), so "postlint is clean" means
+"`jekyll build` will not stop on a post_url"."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from postlint.jekyll.site import PostEntry, Site
+from postlint.parse.post import POST_EXTENSIONS
+from postlint.suggest import closest
+
+# Jekyll::Tags::PostComparer::MATCHER; Ruby's ^ and $ anchor at every line, hence re.M.
+POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$", re.M)
+
+Status = Literal["ok", "deprecated", "unparseable", "not-found"]
+
+
+@dataclass(frozen=True)
+class PostUrlResult:
+    status: Status
+    entry: PostEntry | None = None  # the post the tag reaches (ok, deprecated)
+    reason: str = ""  # what is wrong, for people
+
+
+def _post_name_problem(name: str) -> str:
+    """Why PostComparer cannot parse `name` (Jekyll: 'Could not parse name of post')."""
+    if not name:
+        return "the tag names no post; write `{% post_url YYYY-MM-DD-slug %}`"
+    quotes = "\"'"
+    if name[0] in quotes or name[-1] in quotes:
+        return f"the post name must not be quoted; write `{{% post_url {name.strip(quotes)} %}}`"
+    return f"'{name}' has no YYYY-MM-DD- date before the slug; post names look like `2024-01-15-my-post`"
+
+
+def ruby_date(text: str) -> _dt.date | None:
+    """The day Ruby's Time.parse reads from a post_url date ("2024-3-1" works, "2024-02-30" rolls
+    over to March 1); None where Jekyll raises "Invalid date" (month or day out of range)."""
+    match = re.fullmatch(r"(\d+)-(\d+)-(\d+)", text)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if len(match.group(1)) == 2:  # Date._parse completes two-digit years
+        year += 2000 if year < 69 else 1900
+    if not (1 <= month <= 12 and 1 <= day <= 31 and 1 <= year <= 9999):
+        return None
+    return _dt.date(year, month, 1) + _dt.timedelta(days=day - 1)
+
+
+def _published(site: Site, future: bool) -> list[PostEntry]:
+    return [e for e in sorted(site.posts.values(), key=lambda e: e.rel) if site.unpublished_reason(e, future) is None]
+
+
+def resolve_post_url(markup: str, site: Site, future: bool) -> PostUrlResult:
+    """What `{% post_url markup %}` does in a normal Jekyll 4.3 build of `site`."""
+    name = markup.strip()
+    match = POST_NAME.search(re.sub(r"^/", "", name, count=1, flags=re.M))
+    if match is None:
+        return PostUrlResult("unparseable", reason=_post_name_problem(name))
+    path, date, slug = match.group(1) or "", match.group(2), match.group(3)
+    basename = f"{date}-{re.escape(slug)}\\.[^.]+"
+    try:  # Jekyll puts the path into its regex unescaped; so do we, unless it is not a valid regex here
+        name_regex = re.compile(f"^_posts/{path}{basename}|^{path}_posts/?{basename}")
+    except re.error:
+        name_regex = re.compile(f"^_posts/{re.escape(path)}{basename}|^{re.escape(path)}_posts/?{basename}")
+    candidates = [e for e in site.posts_by_name_prefix.get(f"{date}-{slug}", []) if not e.draft and name_regex.search(e.rel)]
+    for entry in candidates:
+        if site.unpublished_reason(entry, future) is None:
+            return PostUrlResult("ok", entry)
+    # Jekyll's deprecated fallback: same slug (folder ignored) and same calendar day.
+    same_slug = [e for e in site.posts_by_slug.get(slug, []) if site.unpublished_reason(e, future) is None]
+    if same_slug:
+        day = ruby_date(date)
+        if day is None:
+            return PostUrlResult("not-found", reason=f"'{date}' is not a valid date (Jekyll: Invalid date '{date}')")
+        for entry in same_slug:
+            if day in site.post_dates(entry):
+                return PostUrlResult("deprecated", entry)
+    return PostUrlResult("not-found", reason=_not_found_reason(name, path, date, slug, candidates, site, future))
+
+
+def _not_found_reason(name: str, path: str, date: str, slug: str, candidates: list[PostEntry], site: Site, future: bool) -> str:
+    for entry in candidates:  # the name is right but the post is not built
+        return f"'{entry.rel}' {site.unpublished_reason(entry, future)}"
+    for entry in sorted(site.posts.values(), key=lambda e: e.rel):
+        if entry.draft and entry.slug == slug:
+            return f"'{entry.rel}' {site.unpublished_reason(entry, future)}"
+    if ruby_date(date) is None:
+        return f"'{date}' is not a valid date"
+    stem, ext = posixpath.splitext(slug)
+    if ext.lower() in POST_EXTENSIONS:
+        fixed = f"{path}{date}-{stem}"
+        if resolve_post_url(fixed, site, future).status == "ok":
+            return f"post names take no extension; write `{{% post_url {fixed} %}}`"
+        return f"post names take no extension ('{ext}'), and no post is named '{fixed}' either"
+    names = [e.name for e in _published(site, future)]
+    same_but_case = [n for n in names if n.lower() == name.lstrip("/").lower()]
+    if same_but_case:
+        return f"no post is named '{name}'; names are case-sensitive: `{same_but_case[0]}`"
+    found = closest(name.lstrip("/"), names, cutoff=0.6)
+    close = [found] if found else []
+    if not close:  # a wrong folder or date often hides a right slug
+        close = [n for n in names if n.rsplit("/", 1)[-1][11:].lower() == slug.lower()][:1]
+    hint = f"; did you mean `{close[0]}`?" if close else ""
+    return f"no post is named '{name}'{hint}"

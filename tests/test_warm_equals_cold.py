@@ -1,0 +1,176 @@
+"""Warm equals cold: after any sequence of edits to a site, a run that reuses the result cache
+reports exactly what a run without it reports (findings, messages and exit code)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from helpers import DEMO_SITE, copy_site, run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from postlint.config import ConfigError
+from postlint.run import exit_code
+
+RAMP = "_posts/2024-01-15-ramp-time-benchmark.md"
+ONBOARDING = "_posts/2024-02-05-onboarding-checklist.md"
+GUIDE = "_posts/guides/2024-03-01-setup-guide.md"
+COACHING = "_posts/2024-05-20-coaching-vs-revenue-operations.md"
+VARIANT = "assets/images/blog/link-audit-376.webp"
+
+SCHEMA = '{"type": "object"}\n'
+HOUSE_RULE = """code: HSE001
+name: brand-name
+kind: substitution
+severity: warning
+summary: The brand is written Brightwave.
+swap: {BrightWave: Brightwave}
+examples: {fail: ["Try BrightWave."], pass: ["Try Brightwave."]}
+"""
+
+
+def prepare(site: Path) -> None:
+    """The demo site, plus a JSON Schema and a YAML rule folder in its config."""
+    (site / "schema.json").write_text(SCHEMA)
+    (site / "house-rules").mkdir()
+    (site / "house-rules" / "brand.yml").write_text(HOUSE_RULE)
+    config = site / ".postlint.yaml"
+    config.write_text(config.read_text() + "  front-matter-schema:\n    schema: schema.json\nyaml_rules: [house-rules]\n")
+
+
+def replace_in(rel: str, old: str, new: str, count: int = 1) -> Callable[[Path], None]:
+    def edit(site: Path) -> None:
+        path = site / rel
+        if path.is_file():
+            path.write_text(path.read_text().replace(old, new, count))
+    return edit
+
+
+def set_front_matter(rel: str, key: str, value: str) -> Callable[[Path], None]:
+    """Set `key: value` in a post's front matter (replacing the key when present)."""
+    def edit(site: Path) -> None:
+        path = site / rel
+        if not path.is_file():
+            return
+        lines = path.read_text().split("\n")
+        end = lines.index("---", 1)
+        kept = [line for line in lines[1:end] if not line.startswith(f"{key}:")]
+        path.write_text("\n".join(["---", *kept, f"{key}: {value}", *lines[end:]]))
+    return edit
+
+
+def append(rel: str, text: str) -> Callable[[Path], None]:
+    def edit(site: Path) -> None:
+        with open(site / rel, "a") as handle:
+            handle.write(text)
+    return edit
+
+
+def delete(rel: str) -> Callable[[Path], None]:
+    def edit(site: Path) -> None:
+        (site / rel).unlink(missing_ok=True)
+    return edit
+
+
+def rename(rel: str, new: str) -> Callable[[Path], None]:
+    def edit(site: Path) -> None:
+        if (site / rel).is_file():
+            (site / rel).rename(site / new)
+    return edit
+
+
+def image_of_width(rel: str, width: int) -> Callable[[Path], None]:
+    def edit(site: Path) -> None:
+        Image.new("RGB", (width, 10), "grey").save(site / rel, "WEBP")
+    return edit
+
+
+def same_size_keeping_mtime(rel: str, old: str, new: str) -> Callable[[Path], None]:
+    """An edit a size-and-mtime check cannot see: same length, modification time put back."""
+    assert len(old) == len(new)
+
+    def edit(site: Path) -> None:
+        path = site / rel
+        if not path.is_file():
+            return
+        info = path.stat()
+        path.write_text(path.read_text().replace(old, new, 1))
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    return edit
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "date in the future": set_front_matter(RAMP, "date", "2099-01-15"),
+    "date in the past": set_front_matter(RAMP, "date", "2023-12-30"),
+    "date back": set_front_matter(RAMP, "date", "2024-01-15"),
+    "unpublished": set_front_matter(RAMP, "published", "false"),
+    "published again": set_front_matter(RAMP, "published", "true"),
+    "permalink": set_front_matter(ONBOARDING, "permalink", "/guides/onboarding/"),
+    "slug": set_front_matter(GUIDE, "slug", "first-steps"),
+    "post deleted": delete(GUIDE),
+    "post renamed": rename(RAMP, "_posts/2024-01-16-ramp-time-benchmark.md"),
+    "post renamed back": rename("_posts/2024-01-16-ramp-time-benchmark.md", RAMP),
+    "page added": lambda site: (site / "request-a-demo.md").write_text("---\ntitle: Demo\n---\nHi.\n"),
+    "image narrower": image_of_width(VARIANT, 300),
+    "image at the right width": image_of_width(VARIANT, 376),
+    "image deleted": delete(VARIANT),
+    "config baseurl": append("_config.yml", 'baseurl: "/blog"\n'),
+    "config permalink": replace_in("_config.yml", "permalink: /blog/:title", "permalink: pretty"),
+    "config future": append("_config.yml", "future: true\n"),
+    "config exclude": append("_config.yml", "exclude: [_posts/guides]\n"),
+    "config syntax error": append("_config.yml", "timezone: [broken\n"),
+    "postlint config": append(".postlint.yaml", "fail_on: warning\n"),
+    "schema": lambda site: (site / "schema.json").write_text('{"type": "object", "required": ["subtitle"]}\n'),
+    "yaml rule": replace_in("house-rules/brand.yml", "{BrightWave: Brightwave}", "{Brightwave: BrightWave}"),
+    "same size, old mtime": same_size_keeping_mtime(COACHING, "ramp-time-benchmark %}", "ramp-time-benchmarx %}"),
+    "body edit": replace_in(COACHING, "wrote about", "wrote about the the"),
+}
+
+
+def outcome(site: Path, use_cache: bool):
+    try:
+        result, fail_on = run([site], use_cache=use_cache, jobs=1)
+    except ConfigError as exc:
+        return ("config error", str(exc))
+    findings = [(f.path, f.line, f.column, f.code, f.rule, f.severity, f.message, f.fingerprint, f.fix)
+                for f in result.findings]
+    return findings, sorted(result.errors), exit_code(result, fail_on)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=5))
+def test_cached_run_equals_uncached_run_after_every_edit(edits):
+    with tempfile.TemporaryDirectory() as folder:
+        site = copy_site(DEMO_SITE, Path(folder) / "site")
+        prepare(site)
+        assert outcome(site, use_cache=True) == outcome(site, use_cache=False)
+        for name in edits:
+            EDITS[name](site)
+            warm = outcome(site, use_cache=True)
+            assert warm == outcome(site, use_cache=False), f"after: {name}"
+
+
+def test_every_edit_changes_some_answer(tmp_path):
+    """Each edit the differential test makes is one the findings notice, so none is vacuous."""
+    pristine = tmp_path / "pristine"
+    copy_site(DEMO_SITE, pristine)
+    prepare(pristine)
+    before = outcome(pristine, use_cache=False)
+    order = {"date back": ["date in the future"], "published again": ["unpublished"],
+             "post renamed back": ["post renamed"], "image at the right width": ["image narrower"]}
+    unchanged = []
+    for name, edit in EDITS.items():
+        site = tmp_path / name.replace(" ", "-").replace(",", "")
+        shutil.copytree(pristine, site)
+        for earlier in order.get(name, []):
+            EDITS[earlier](site)
+        start = outcome(site, use_cache=False) if name in order else before
+        edit(site)
+        if outcome(site, use_cache=False) == start:
+            unchanged.append(name)
+    assert unchanged == []
