@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+from postlint import registry
 from postlint.run import RunRequest, lint_request
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,3 +46,9 @@ def copy_site(source: Path, target: Path, symlinks: bool = False) -> Path:
     """A writable copy of a fixture site, without any result cache a manual run left in it."""
     shutil.copytree(source, target, symlinks=symlinks, ignore=shutil.ignore_patterns(".postlint_cache"))
     return target
+
+
+def add_rules(monkeypatch, *rules) -> None:
+    """Make `rules` known to every registry loaded in this test, as a plugin's RULES would."""
+    real = registry.entry_point_rules
+    monkeypatch.setattr(registry, "entry_point_rules", lambda: [*real(), ("'test rules' (tests)", list(rules))])

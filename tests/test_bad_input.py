@@ -23,11 +23,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, copy_site, run
+from helpers import FIXTURES, add_rules, copy_site, run
 from typer.testing import CliRunner
 
 from postlint import patterns
-from postlint import registry as registry_module
 from postlint.cli import app
 from postlint.engine import check as engine_module
 from postlint.finding import Problem
@@ -341,7 +340,7 @@ def _too_deep(post, ctx):
 @pytest.mark.parametrize("check, expected", [(_bad_problems, "TypeError"), (_too_deep, "nests too deeply")])
 def test_misbehaving_rule_is_an_internal_error(monkeypatch, check, expected):
     broken = Rule("ZZZ998", "misbehaving-rule", "warning", check, "Misbehaves.")
-    monkeypatch.setattr(registry_module, "_declared", [*registry_module._declared, broken])
+    add_rules(monkeypatch, broken)
     result, _ = run([BAD / "_posts" / "2024-01-01-control.md"], select=["ZZZ998", "STY001"])
     assert [f.code for f in result.findings] == ["PL001", "STY001"]
     assert "ZZZ998 misbehaving-rule crashed" in result.findings[0].message and expected in result.findings[0].message
@@ -514,7 +513,7 @@ def test_a_worker_process_that_dies_does_not_hang_the_run(tmp_path, monkeypatch)
     if not hasattr(signal, "SIGKILL") or "fork" not in __import__("multiprocessing").get_all_start_methods():
         pytest.skip("needs fork and SIGKILL")
     killer = Rule("ZZZ997", "process-killer", "warning", _kills_its_process, "Kills.")
-    monkeypatch.setattr(registry_module, "_declared", [*registry_module._declared, killer])
+    add_rules(monkeypatch, killer)
     (tmp_path / "_config.yml").write_text("title: t\n")
     (tmp_path / "_posts").mkdir()
     for index in range(48):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import importlib.metadata
 from pathlib import Path
 
-from helpers import CASES, run
+from helpers import CASES, add_rules, run
 from typer.testing import CliRunner
 
-from postlint import registry as registry_module
 from postlint.cli import app
 from postlint.finding import Problem
 from postlint.registry import ENTRY_POINT_GROUP, Rule, load_registry
@@ -44,7 +43,7 @@ def _explode(post, ctx):
 
 def test_rule_that_raises_becomes_an_internal_error(monkeypatch):
     crashing = Rule("ZZZ999", "crashing-rule", "warning", _explode, "Crashes.")
-    monkeypatch.setattr(registry_module, "_declared", [*registry_module._declared, crashing])
+    add_rules(monkeypatch, crashing)
     result, _ = run([CASE], select=["ZZZ999"])
     internal = [f for f in result.findings if f.internal]
     assert internal and all(f.code == "PL001" and "crashing-rule" in f.message and "ZeroDivisionError" in f.message

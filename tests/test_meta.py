@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-from helpers import CASES
+import importlib
+import pkgutil
+import tomllib
 
-from postlint.registry import DOC_HEADINGS, load_registry
+import pytest
+from helpers import CASES, REPO
+
+import postlint.rules
+from postlint.registry import DOC_HEADINGS, Rule, load_registry
 
 REGISTRY = load_registry()
 RULES = REGISTRY.sorted()
@@ -14,6 +19,22 @@ PYTHON_RULES = [r for r in RULES if not r.origin.endswith((".yml", ".yaml"))]
 
 def test_registry_loads_cleanly():
     assert not REGISTRY.load_errors
+
+
+RULE_MODULES = sorted(f"postlint.rules.{m.name}" for m in pkgutil.iter_modules(postlint.rules.__path__))
+
+
+@pytest.mark.parametrize("module_name", RULE_MODULES)
+def test_rule_module_is_registered_with_all_its_rules(module_name):
+    """A new module under rules/ is not silently ignored: pyproject names its RULES, which hold
+    every rule it defines."""
+    points = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["entry-points"]["postlint.rules"]
+    assert f"{module_name}:RULES" in points.values(), f"pyproject.toml has no postlint.rules entry point for {module_name}:RULES"
+    module = importlib.import_module(module_name)
+    defined = {value.code for value in vars(module).values() if isinstance(value, Rule) and value.origin == module_name}
+    assert defined, f"{module_name} defines no rule: rule helpers belong outside rules/"
+    assert {r.code for r in module.RULES} == defined
+    assert all(r.code in REGISTRY.rules for r in module.RULES)
 
 
 def test_codes_and_names_are_unique():

@@ -20,10 +20,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, REPO
+from helpers import FIXTURES, REPO, add_rules
 from typer.testing import CliRunner
 
-from postlint import registry as registry_module
 from postlint.cli import Format, app
 from postlint.engine import check as engine_module
 from postlint.finding import Edit, Fix, Problem
@@ -175,7 +174,7 @@ FIXED = "---\ntitle: Colours\ndate: 2024-01-01\n---\nThe color of the sky.\nfirs
 
 @pytest.fixture
 def fix_rules(monkeypatch):
-    monkeypatch.setattr(registry_module, "_declared", [*registry_module._declared, *FIX_RULES])
+    add_rules(monkeypatch, *FIX_RULES)
 
 
 def make_site(tmp_path: Path) -> Path:

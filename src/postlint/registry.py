@@ -1,8 +1,10 @@
 """Rules: the @rule decorator, discovery through entry points, lookup by code, prefix or name.
 
-Built-in rule modules register through the same entry-point group (``postlint.rules``) that
-third-party plugins use; each entry point names a module whose import registers its rules. A
-module that fails to import is recorded in `Registry.load_errors` and the run goes on.
+The rule contract: a rule module decorates each rule function with @rule (which turns it into a
+`Rule`) and exports its rules as a list, `RULES`. Built-in modules are listed through the same
+entry-point group (``postlint.rules``) that third-party plugins use, each entry point naming a
+module's list (``postlint.rules.links:RULES``). A list that fails to load, or holds something
+other than rules, is recorded in `Registry.load_errors` and the run goes on.
 """
 
 from __future__ import annotations
@@ -45,9 +47,6 @@ class Rule:
         return {name: option.default for name, option in self.options.items()}
 
 
-_declared: list[Rule] = []
-
-
 def rule(
     code: str,
     name: str,
@@ -56,8 +55,9 @@ def rule(
     options: Iterable[Option] = (),
     enabled: bool = True,
     fixable: bool = False,
-) -> Callable[[Callable], Callable]:
-    """Register the decorated function ``(post, ctx) -> Iterable[Problem]`` as a rule.
+) -> Callable[[Callable], Rule]:
+    """Make the decorated function ``(post, ctx) -> Iterable[Problem]`` a rule; list it in the
+    module's RULES.
 
     The function's docstring is the rule's documentation: a one-line summary, then the
     sections "## What it does", "## Why is this bad?", "## Example", "## Use instead" and
@@ -66,8 +66,8 @@ def rule(
     if not _CODE.match(code) or not _NAME.match(name) or severity not in SEVERITIES:
         raise ValueError(f"bad rule declaration {code} {name} {severity}")
 
-    def register(func: Callable) -> Callable:
-        _declared.append(Rule(
+    def register(func: Callable) -> Rule:
+        return Rule(
             code=code,
             name=name,
             severity=severity,
@@ -77,8 +77,7 @@ def rule(
             enabled=enabled,
             fixable=fixable,
             origin=func.__module__,
-        ))
-        return func
+        )
 
     return register
 
@@ -116,21 +115,34 @@ class Registry:
         return sorted(self.rules.values(), key=lambda r: r.code)
 
 
-def load_registry(yaml_rule_dirs: Iterable[str] = ()) -> Registry:
-    """Every rule: entry-point modules (built-in and plugins), then YAML rule folders."""
-    from importlib import import_module
+def entry_point_rules() -> list[tuple[str, object]]:
+    """(entry point, what it names) for every `postlint.rules` entry point, built-in and plugins;
+    a failure to load stands in as the exception."""
     from importlib.metadata import entry_points
 
+    found: list[tuple[str, object]] = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            found.append((f"'{entry.name}' ({entry.value})", entry.load()))
+        except Exception as exc:  # a broken plugin must not take the run down
+            found.append((f"'{entry.name}' ({entry.value})", exc))
+    return found
+
+
+def load_registry(yaml_rule_dirs: Iterable[str] = ()) -> Registry:
+    """Every rule: entry-point rule lists (built-in and plugins), then YAML rule folders."""
     from postlint import yamlrules
 
     registry = Registry()
-    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        try:
-            import_module(entry.value.split(":")[0])
-        except Exception as exc:  # a broken plugin must not take the run down
-            registry.load_errors.append(f"rule plugin '{entry.name}' ({entry.value}) failed to load: {type(exc).__name__}: {exc}")
-    for declared in _declared:
-        registry.add(declared)
+    for name, loaded in entry_point_rules():
+        if isinstance(loaded, Exception):
+            registry.load_errors.append(f"rule plugin {name} failed to load: {type(loaded).__name__}: {loaded}")
+        elif not isinstance(loaded, (list, tuple)) or not all(isinstance(item, Rule) for item in loaded):
+            registry.load_errors.append(f"rule plugin {name} must name a list of rules made with @rule "
+                                        f"(a module's RULES), not {type(loaded).__name__}")
+        else:
+            for declared in loaded:
+                registry.add(declared)
     for folder in [yamlrules.builtin_dir(), *yaml_rule_dirs]:
         if folder is None:
             continue

@@ -375,3 +375,6 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
                 yield Problem(line, column, f"this sentence repeats the one on line {seen_sentences[skey]}", fingerprint=skey)
             else:
                 seen_sentences[skey] = line
+
+
+RULES = [duplicate_definition, conflicting_definition, link_text, repeated_word, duplicate_paragraph]

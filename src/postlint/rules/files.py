@@ -32,3 +32,6 @@ def file_unreadable(post, ctx) -> Iterator[Problem]:
     """
     if post.read_error is not None:
         yield Problem(1, 1, post.read_error)
+
+
+RULES = [file_unreadable]

@@ -330,3 +330,6 @@ def post_filename(post, ctx) -> Iterator[Problem]:
     elif post.filename_date is None:
         yield Problem(1, 1, f"file name '{name}' has an impossible date: `jekyll build` stops with \"Invalid date\"",
                       fingerprint=name)
+
+
+RULES = [front_matter_invalid, front_matter_required, front_matter_schema, front_matter_date, post_filename]

@@ -272,3 +272,6 @@ def image_variants(post, ctx) -> Iterator[Problem]:
         elif size[0] != width:
             yield Problem(line, column, f"image variant '{key}': '{rel}' is {size[0]} px wide, expected {width}",
                           fingerprint=f"{key} {name}")
+
+
+RULES = [image_alt, image_missing, image_variants]

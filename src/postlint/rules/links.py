@@ -218,3 +218,6 @@ def relative_url_target(post, ctx) -> Iterator[Problem]:
         if problem is not None:
             line, column = post.position(offset)
             yield Problem(line, column, problem, fingerprint=url)
+
+
+RULES = [post_url_target, post_url_deprecated, link_target, relative_url_target]

@@ -138,3 +138,6 @@ def read_time_rule(post, ctx) -> Iterator[Problem]:
         fix=_fix(post, options.key, computed.minutes),
         fingerprint=options.key,
     )
+
+
+RULES = [read_time_rule]

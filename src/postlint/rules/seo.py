@@ -211,3 +211,6 @@ def readability(post, ctx) -> Iterator[Problem]:
                       f"hard to read: {' and '.join(problems)}; {result.words_per_sentence:.1f} words per sentence, "
                       f"{result.syllables_per_word:.2f} syllables per word over {result.words:,} words",
                       fingerprint="readability")
+
+
+RULES = [title_length, description_length, heading_structure, readability]
