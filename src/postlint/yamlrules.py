@@ -149,7 +149,7 @@ def _scope_texts(post: Any, scope: str) -> list[tuple[int, str]]:
     if scope == "prose":
         return [(0, post.body.prose)]
     value = post.data.get(scope)
-    return [(post.front_matter.line_of(scope), value)] if isinstance(value, str) else []
+    return [(post.field(scope).line, value)] if isinstance(value, str) else []
 
 
 def _doc(spec: dict, kind: str, scope: str, swap: dict[str, str]) -> str:

@@ -54,6 +54,11 @@ class Field:
         self._source = source
 
     @property
+    def position(self) -> tuple[int, int]:
+        """(line, column) of the key; (1, 1) when the key is not set."""
+        return self.line, self.column
+
+    @property
     def value_position(self) -> tuple[int, int]:
         """(line, column) of the value itself; the key's when it has none."""
         return self._source.position(self._info.value_start) if self._info else (self.line, self.column)

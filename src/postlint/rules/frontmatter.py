@@ -124,14 +124,14 @@ def front_matter_required(post, ctx) -> Iterator[Problem]:
     if post.kind not in POST_KINDS or not fm.present or fm.error:
         return
     for key in ctx.options.keys:
-        if key == "date" and ctx.options.filename_date and key not in fm.keys \
+        if key == "date" and ctx.options.filename_date and not post.field(key).present \
                 and (post.kind == "draft" or post.filename_date is not None):
             continue  # Jekyll dates a post from its file name, a draft from when it is published
         if key not in post.data:
             yield Problem(1, 1, f"missing required front-matter key '{key}'", fingerprint=key)
         elif _is_empty(post.data[key]):
-            info = fm.keys[key]
-            yield Problem(info.line, info.column, f"front-matter key '{key}' is empty", fingerprint=key)
+            field = post.field(key)
+            yield Problem(field.line, field.column, f"front-matter key '{key}' is empty", fingerprint=key)
 
 
 @lru_cache(maxsize=64)
@@ -158,7 +158,7 @@ def _schema_problems(post, site, schema_path: Path) -> Iterator[Problem]:
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         key = str(error.absolute_path[0]) if error.absolute_path else ""
         location = ".".join(str(p) for p in error.absolute_path) or "front matter"
-        yield Problem(post.front_matter.line_of(key), 1, f"{location}: {error.message}", fingerprint=location)
+        yield Problem(post.field(key).line, 1, f"{location}: {error.message}", fingerprint=location)
 
 
 @rule("FM003", "front-matter-schema", severity="error", options=[
@@ -211,8 +211,8 @@ def front_matter_schema(post, ctx) -> Iterator[Problem]:
     data = post.data
 
     def at(key: str) -> tuple[int, int]:
-        info = fm.keys.get(key)
-        return (info.line, info.column) if info else (1, 1)
+        field = post.field(key)
+        return field.line, field.column
 
     if "date" in data and data["date"] is not None:
         judged = judge_date(data["date"])
@@ -289,7 +289,7 @@ def front_matter_date(post, ctx) -> Iterator[Problem]:
     judged = judge_date(post.data["date"])
     if judged.date is None:
         return  # front-matter-schema reports dates that stop the build
-    info = fm.keys["date"]
+    info = post.field("date")
     if judged.problem:
         yield Problem(info.line, info.column, f"date {judged.problem}; write YYYY-MM-DD", fingerprint="format")
     file_date = post.filename_date

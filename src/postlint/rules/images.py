@@ -53,7 +53,7 @@ def alt_problem(alt: str, src: str, placeholders: list[str]) -> str | None:
 def _nested_alt_line(post, key: str) -> int:
     """The line of `alt:` inside the front-matter mapping `key` (the key's line when not found)."""
     fm = post.front_matter
-    start = fm.line_of(key)
+    start = post.field(key).line
     for line in range(start + 1, fm.end_line):
         text = post.source.line_text(line)
         if text and not text[0].isspace():
@@ -121,7 +121,6 @@ def image_alt(post, ctx) -> Iterator[Problem]:
     """
     options = ctx.options
     data = post.data if isinstance(post.data, dict) else {}
-    fm = post.front_matter
     image_keys = [k for k in [*options.image_keys, *_variant_keys(ctx)] if data.get(k) not in (None, "", [], {})]
     if image_keys:
         first = image_keys[0]
@@ -129,7 +128,7 @@ def image_alt(post, ctx) -> Iterator[Problem]:
         if isinstance(value, dict) and "alt" in value:
             alt, where = value.get("alt"), first
         else:
-            alt, where = data.get(options.alt_key), options.alt_key if options.alt_key in fm.keys else first
+            alt, where = data.get(options.alt_key), options.alt_key if post.field(options.alt_key).present else first
         src = value.get("path", "") if isinstance(value, dict) else str(value)
         if alt is None or not isinstance(alt, (str, int, float)):
             problem = f"front-matter image '{first}' has no alt text ('{options.alt_key}')"
@@ -137,7 +136,7 @@ def image_alt(post, ctx) -> Iterator[Problem]:
             found = alt_problem(str(alt), str(src), options.placeholders)
             problem = f"front-matter '{where}': {found}" if found else None
         if problem:
-            yield Problem(_nested_alt_line(post, where) if where == first and isinstance(value, dict) else fm.line_of(where),
+            yield Problem(_nested_alt_line(post, where) if where == first and isinstance(value, dict) else post.field(where).line,
                           1, problem, fingerprint=f"front-matter {where}")
     liquid_starts = [tag.start for tag in post.liquid.tags]
     for image in post.body.images:
@@ -235,19 +234,17 @@ def image_variants(post, ctx) -> Iterator[Problem]:
     present = [key for key in variants if key in data]
     if not present:
         return
-    fm = post.front_matter
     site = ctx.site
     images_dir = str(ctx.config.site.get("images_dir") or "").strip("/")
     missing = [key for key in variants if key not in data]
     if missing:
-        yield Problem(fm.line_of(present[0]), 1,
+        yield Problem(post.field(present[0]).line, 1,
                       f"image variant key{'s' if len(missing) > 1 else ''} {', '.join(repr(k) for k in missing)} missing "
                       f"(this post sets {', '.join(present)}; every post with one variant needs all of them)",
                       fingerprint="variants " + ",".join(missing))
     for key in present:
         value = data[key]
-        info = fm.keys.get(key)
-        line, column = post.position(info.value_start) if info else (1, 1)
+        line, column = post.field(key).value_position if post.field(key).present else (1, 1)
         if not isinstance(value, str) or not value.strip():
             got = "it is empty" if value is None or isinstance(value, str) else f"got {value!r}"
             yield Problem(line, column, f"image variant '{key}' names no file ({got})", fingerprint=f"{key}")

@@ -58,17 +58,17 @@ def _unit_for(unit: str, minutes: int) -> str:
 
 def _fix(post, key: str, minutes: int) -> Fix | None:
     """Replace the number in the value as written: quotes, unit word and spacing stay."""
-    info = post.front_matter.keys.get(key)
-    if info is None:
+    span = post.field(key).value_span
+    if span is None:
         return None
-    raw = post.text[info.value_start:info.value_end]
+    raw = post.text[span[0]:span[1]]
     numbers = list(_NUMBER.finditer(raw))
     if "\n" in raw or len(numbers) != 1:
         return None
     number = numbers[0]
     rest = _UNIT.sub(lambda m: _unit_for(m.group(1), minutes), raw[number.end():], count=1)
     replacement = raw[:number.start()] + str(minutes) + rest
-    return Fix(f"set {key} to {minutes}", (Edit(info.value_start, info.value_end, replacement),))
+    return Fix(f"set {key} to {minutes}", (Edit(span[0], span[1], replacement),))
 
 
 @rule("RT001", "read-time", severity="warning", fixable=True, options=[
@@ -129,10 +129,10 @@ def read_time_rule(post, ctx) -> Iterator[Problem]:
     computed = read_time(post, options.words_per_minute, options.seconds_per_image)
     if abs(stated - computed.minutes) <= options.tolerance:
         return
-    info = post.front_matter.keys.get(options.key)
+    info = post.field(options.key)
     images = f" and {computed.images} images at {options.seconds_per_image:g} s" if computed.images and options.seconds_per_image else ""
     yield Problem(
-        info.line if info else 1, info.column if info else 1,
+        info.line, info.column,
         f"{options.key} says {stated:g} min but the post reads in about {computed.minutes} min "
         f"({computed.words:,} words at {options.words_per_minute:g} words per minute{images})",
         fix=_fix(post, options.key, computed.minutes),

@@ -9,12 +9,6 @@ from postlint.options import Option
 from postlint.registry import rule
 
 
-def _where(post, key: str) -> tuple[int, int]:
-    """Line and column of a front-matter key ((1, 1) if it has no position of its own)."""
-    info = post.front_matter.keys.get(key)
-    return (info.line, info.column) if info else (1, 1)
-
-
 def _text_value(post, key: str) -> str | None:
     value = post.data.get(key)
     return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
@@ -50,7 +44,7 @@ def title_length(post, ctx) -> Iterator[Problem]:
     """
     title = _text_value(post, "title")
     if title is not None and len(title) > ctx.options.max:
-        yield Problem(*_where(post, "title"),
+        yield Problem(*post.field("title").position,
                       f"title is {len(title)} characters; search results show about {ctx.options.max}", fingerprint=title)
 
 
@@ -87,7 +81,7 @@ def description_length(post, ctx) -> Iterator[Problem]:
     description = _text_value(post, "description")
     if description is None:
         return
-    where = _where(post, "description")
+    where = post.field("description").position
     if len(description) > ctx.options.max:
         yield Problem(*where,
                       f"description is {len(description)} characters; search results show about {ctx.options.max}",
