@@ -8,7 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from postlint.cli import app
-from postlint.config import ConfigError, load_config, resolve_rules
+from postlint.config import load_config, resolve_rules
+from postlint.errors import ConfigError
 from postlint.registry import load_registry
 
 runner = CliRunner()

@@ -27,7 +27,7 @@ def test_broken_plugin_is_reported_and_the_run_goes_on(monkeypatch):
 
     monkeypatch.setattr(importlib.metadata, "entry_points", with_broken)
     registry = load_registry()
-    assert any("broken" in e and "failed to load" in e for e in registry.load_errors)
+    assert any("broken" in e and "failed to load" in e for e in registry.errors)
     assert registry.get("front-matter-required") is not None
     result = runner.invoke(app, ["check", str(CASE)])
     assert result.exit_code == 2

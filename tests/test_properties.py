@@ -108,7 +108,7 @@ def fuzz_site():
     copy_site(DEMO_SITE, site)
     config = load_config(find_config(site))
     registry = load_registry(config.yaml_rule_dirs)
-    assert not registry.load_errors, registry.load_errors
+    assert not registry.errors, registry.errors
     rule_settings = resolve_rules(config, registry)
     yield SimpleNamespace(root=site, config=config, settings=rule_settings,
                           path=site / "_posts" / "2024-06-01-fuzzed-post.md")

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from postlint.config import ConfigError
+from postlint.errors import ConfigError
 from postlint.run import exit_code
 
 RAMP = "_posts/2024-01-15-ramp-time-benchmark.md"

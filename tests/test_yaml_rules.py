@@ -87,4 +87,4 @@ examples: {fail: ["Try BrightWave today."], pass: ["Try Brightwave today."]}
 def test_bad_user_rule_is_a_load_error(tmp_path, spec, message):
     (tmp_path / "bad.yml").write_text(spec)
     registry = load_registry([tmp_path])
-    assert any(message in error for error in registry.load_errors), registry.load_errors
+    assert any(message in error for error in registry.errors), registry.errors

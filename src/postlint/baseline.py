@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from postlint.config import ConfigError
+from postlint.errors import ConfigError
 from postlint.finding import Finding
 
 VERSION = 1

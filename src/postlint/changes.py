@@ -18,18 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from postlint.config import DEFAULT_MAX_FILE_SIZE
+from postlint.errors import ChangesError, UnreadableFile
 from postlint.jekyll.site import Site, post_entry
 from postlint.parse.liquid import scan_liquid
-from postlint.parse.source import UnreadableFile, decode, normalize_newlines, read_bytes
+from postlint.parse.source import decode, normalize_newlines, read_bytes
 
 REFERENCE_TAGS = ("post_url", "link")
 # The date and slug a post_url names. Jekyll also resolves a name without its subfolder, with a
 # leading slash or with unpadded dates (with a deprecation warning), so compare on these alone.
 _POST_NAME = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-(.+)$")
-
-
-class ChangesError(Exception):
-    """Git cannot answer: not a repository, an unknown ref, no merge base."""
 
 
 @dataclass

@@ -122,7 +122,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing .postlint.yaml.")] = False,
 ) -> None:
     """Write a starting .postlint.yaml inferred from the site's posts."""
-    from postlint.config import ConfigError
+    from postlint.errors import ConfigError
     from postlint.init import write_config
 
     try:
@@ -159,9 +159,9 @@ def list_rules(
         with console.capture() as captured:
             console.print(table)
         typer.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
-    for error in registry.load_errors:
+    for error in registry.errors:
         typer.echo(f"postlint: error: {error}", err=True)
-    if registry.load_errors:
+    if registry.errors:
         raise typer.Exit(EXIT_ERROR)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from postlint.errors import ConfigError
 from postlint.finding import SEVERITIES
 from postlint.options import Option
 from postlint.parse.frontmatter import load_yaml
@@ -35,10 +36,6 @@ TOP_LEVEL = {
     "fail_on": "lowest severity that fails the run: error, warning or info",
     "max_file_size": "bytes; larger files are reported and skipped",
 }
-
-
-class ConfigError(Exception):
-    """A configuration the run cannot trust; the message says where and why."""
 
 
 @dataclass

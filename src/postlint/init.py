@@ -25,7 +25,8 @@ from typing import Any
 
 import yaml
 
-from postlint.config import CONFIG_NAME, ConfigError, load_config, resolve_rules
+from postlint.config import CONFIG_NAME, load_config, resolve_rules
+from postlint.errors import ConfigError
 from postlint.jekyll.site import Site, find_site_root
 from postlint.parse.source import open_regular
 from postlint.registry import Registry, load_registry

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 
 import regex
 
+from postlint.errors import PatternTimeout, UnsafePattern
+
 try:
     from re import _parser as sre_parse  # Python 3.11+
 except ImportError:  # pragma: no cover - older Pythons
@@ -28,14 +30,6 @@ _REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT} | (
     {sre_parse.POSSESSIVE_REPEAT} if hasattr(sre_parse, "POSSESSIVE_REPEAT") else set())
 _UNBOUNDED = sre_parse.MAXREPEAT
 MATCH_SECONDS = 2.0  # per rule and file: far above what a sane pattern needs on a 10 MB post
-
-
-class UnsafePattern(ValueError):
-    """A pattern refused at load time; the message says why."""
-
-
-class PatternTimeout(RuntimeError):
-    """Matching ran out of its time budget on one file."""
 
 
 def check_pattern(pattern: str, flags: int = 0) -> None:

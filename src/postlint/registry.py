@@ -4,7 +4,7 @@ The rule contract: a rule module decorates each rule function with @rule (which 
 `Rule`) and exports its rules as a list, `RULES`. Built-in modules are listed through the same
 entry-point group (``postlint.rules``) that third-party plugins use, each entry point naming a
 module's list (``postlint.rules.links:RULES``). A list that fails to load, or holds something
-other than rules, is recorded in `Registry.load_errors` and the run goes on.
+other than rules, is recorded in `Registry.errors` (a RunErrors) and the run goes on.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from postlint.errors import RunErrors
 from postlint.finding import SEVERITIES
 from postlint.options import Option
 
@@ -86,13 +87,13 @@ class Registry:
     def __init__(self) -> None:
         self.rules: dict[str, Rule] = {}  # by code
         self.by_name: dict[str, Rule] = {}
-        self.load_errors: list[str] = []
+        self.errors = RunErrors()  # rules that failed to load or clash
 
     def add(self, new: Rule) -> None:
         clash = self.rules.get(new.code) or self.by_name.get(new.name)
         if clash is not None:
             if clash is not new and clash.check is not new.check:
-                self.load_errors.append(
+                self.errors.add(
                     f"rule {new.code} {new.name} from {new.origin} clashes with {clash.code} {clash.name} from {clash.origin}; kept the first"
                 )
             return
@@ -136,9 +137,9 @@ def load_registry(yaml_rule_dirs: Iterable[str] = ()) -> Registry:
     registry = Registry()
     for name, loaded in entry_point_rules():
         if isinstance(loaded, Exception):
-            registry.load_errors.append(f"rule plugin {name} failed to load: {type(loaded).__name__}: {loaded}")
+            registry.errors.add(f"rule plugin {name} failed to load: {type(loaded).__name__}: {loaded}")
         elif not isinstance(loaded, (list, tuple)) or not all(isinstance(item, Rule) for item in loaded):
-            registry.load_errors.append(f"rule plugin {name} must name a list of rules made with @rule "
+            registry.errors.add(f"rule plugin {name} must name a list of rules made with @rule "
                                         f"(a module's RULES), not {type(loaded).__name__}")
         else:
             for declared in loaded:
@@ -147,7 +148,7 @@ def load_registry(yaml_rule_dirs: Iterable[str] = ()) -> Registry:
         if folder is None:
             continue
         rules, errors = yamlrules.load_folder(folder)
-        registry.load_errors.extend(errors)
+        registry.errors.add_all(errors)
         for yaml_rule in rules:
             registry.add(yaml_rule)
     return registry

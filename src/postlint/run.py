@@ -14,16 +14,10 @@ from postlint.baseline import (
     load_baseline,
     write_baseline,
 )
-from postlint.changes import ChangesError, git_changes, select_changed
-from postlint.config import (
-    Config,
-    ConfigError,
-    RuleSetting,
-    find_config,
-    load_config,
-    resolve_rules,
-)
+from postlint.changes import git_changes, select_changed
+from postlint.config import Config, RuleSetting, find_config, load_config, resolve_rules
 from postlint.engine.check import RunResult, display_path, lint
+from postlint.errors import ChangesError, ConfigError
 from postlint.finding import SEVERITY_RANK
 from postlint.jekyll.site import Site, find_site_root
 from postlint.registry import Registry, load_registry
@@ -114,8 +108,8 @@ def run_request(request: RunRequest) -> RunOutcome:
     cwd = Path.cwd()
     result = lint(targets, settings, config, fix=request.fix, debug=request.debug, cwd=cwd,
                   jobs=request.jobs, use_cache=request.use_cache)
-    result.errors.extend(registry.load_errors)
-    result.errors.extend(sorted({site.config_error for _, site in targets if site.config_error}))
+    result.errors.add_all(registry.errors)
+    result.errors.add_all(sorted({site.config_error for _, site in targets if site.config_error}))
     outcome = RunOutcome(result, request.fail_on or config.fail_on or "error", settings,
                          [display_path(path, cwd) for path, _ in targets])
     if request.write_baseline is not None:

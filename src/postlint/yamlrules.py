@@ -29,9 +29,10 @@ import regex
 import yaml
 
 from postlint import patterns
+from postlint.errors import UnreadableFile, YamlRuleError
 from postlint.finding import SEVERITIES, Problem
 from postlint.parse.frontmatter import load_yaml
-from postlint.parse.source import UnreadableFile, read_bytes
+from postlint.parse.source import read_bytes
 from postlint.registry import _CODE, _NAME, Rule
 
 KINDS = ("existence", "substitution")
@@ -39,10 +40,6 @@ MAX_RULE_FILE = 1 << 20  # bytes; a rule file is a few hundred
 SCOPES = ("prose", "title", "description")
 _KEYS = {"code", "name", "kind", "severity", "summary", "why", "message", "ignorecase", "regex",
          "scope", "tokens", "swap", "examples", "enabled"}
-
-
-class YamlRuleError(ValueError):
-    pass
 
 
 def builtin_dir() -> Path | None:

@@ -18,10 +18,11 @@ from typing import Any
 
 from postlint.config import Config, RuleSetting
 from postlint.engine.suppression import Suppressions
+from postlint.errors import FixRefused, RunErrors, UnreadableFile
 from postlint.finding import Edit, Finding, Problem
 from postlint.jekyll.site import Site
 from postlint.parse.post import Post
-from postlint.parse.source import UnreadableFile, decode, read_bytes
+from postlint.parse.source import decode, read_bytes
 
 INTERNAL_ERROR = ("PL001", "internal-error")
 UNREADABLE_CODE = "PL002"
@@ -43,7 +44,7 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
     fixed: int = 0
-    errors: list[str] = field(default_factory=list)  # run-level problems (plugins, config of Jekyll)
+    errors: RunErrors = field(default_factory=RunErrors)  # run-level problems (plugins, _config.yml)
     seconds: float = 0.0
 
 
@@ -185,10 +186,6 @@ def apply_fixes(post: Post, findings: list[Finding], root: Path | None = None) -
         raise FixRefused("the file changed on disk while postlint was checking it")
     write_atomically(target, post.source.bom + text.encode(post.source.encoding))
     return [f for f in findings if f not in fixed], len(fixed)
-
-
-class FixRefused(Exception):
-    """Fixes were not written; the message says why."""
 
 
 def _newline_style(text: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from postlint.config import DEFAULT_MAX_FILE_SIZE
+from postlint.errors import UnreadableFile
 from postlint.jekyll import urls
 from postlint.jekyll.facts import (
     FILE,
@@ -36,13 +37,7 @@ from postlint.jekyll.facts import (
 from postlint.parse.dates import judge_date
 from postlint.parse.frontmatter import FrontMatter, front_matter_extent, load_yaml
 from postlint.parse.post import POST_EXTENSIONS, POST_FILENAME, Post, filename_date
-from postlint.parse.source import (
-    Source,
-    UnreadableFile,
-    decode,
-    open_regular,
-    read_bytes,
-)
+from postlint.parse.source import Source, decode, open_regular, read_bytes
 
 SITE_MARKERS = ("_config.yml", ".postlint.yaml")
 # Never part of the site's source: build output, VCS, dependency and cache folders.

@@ -17,15 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from postlint.errors import UnreadableFile
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-
-
-class UnreadableFile(Exception):
-    """The file's bytes are not text postlint can lint; the message says why."""
 
 
 def decode(data: bytes) -> tuple[str, bytes, str]:
