@@ -10,6 +10,7 @@ import pytest
 from helpers import CASES, REPO
 
 import postlint.rules
+from postlint.docs import rule_doc
 from postlint.registry import DOC_HEADINGS, Rule, load_registry
 
 REGISTRY = load_registry()
@@ -43,11 +44,14 @@ def test_codes_and_names_are_unique():
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.name for r in RULES])
 def test_rule_is_documented(rule):
+    """What `postlint explain` and SARIF show: the docstring with its Options section generated."""
     assert rule.summary, f"{rule.name} has no summary line"
+    doc = rule_doc(rule)
     for heading in DOC_HEADINGS:
-        assert f"## {heading}" in rule.doc, f"{rule.name} docs lack '## {heading}'"
-    for option in rule.options:
-        assert f"`{option}`" in rule.doc, f"{rule.name} does not document option {option}"
+        assert f"\n## {heading}\n" in doc, f"{rule.name} docs lack '## {heading}'"
+    for option in rule.options.values():
+        assert f"- `{option.name}` (" in doc, f"{rule.name} does not document option {option.name}"
+        assert option.help.strip(), f"{rule.name} option {option.name} has no description"
 
 
 @pytest.mark.parametrize("rule", PYTHON_RULES, ids=[r.name for r in PYTHON_RULES])

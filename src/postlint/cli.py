@@ -174,6 +174,7 @@ def explain(
     from rich.console import Console
     from rich.markdown import Markdown
 
+    from postlint.docs import rule_doc
     from postlint.run import registry_for
 
     registry, _ = registry_for(config_file, Path("."))
@@ -182,7 +183,7 @@ def explain(
         raise _fail(f"unknown rule '{rule_name}' (see `postlint rules`)")
     header = f"# {found.code} {found.name}\n\nDefault severity: **{found.severity}**" + (
         "" if found.enabled else " (off unless enabled in config)") + (" · fixable with `--fix`" if found.fixable else "")
-    Console().print(Markdown(header + "\n\n" + found.doc))
+    Console().print(Markdown(header + "\n\n" + rule_doc(found)))
 
 
 def main() -> None:

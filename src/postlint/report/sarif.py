@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from postlint import __version__
+from postlint.docs import rule_doc
 from postlint.engine.check import INTERNAL_ERROR, RunResult
 from postlint.finding import Finding
 from postlint.registry import Rule
@@ -35,7 +36,7 @@ def _what_it_does(doc: str) -> str:
 
 def _descriptor(rule: Rule) -> dict:
     summary = rule.summary or rule.name
-    doc = rule.doc or summary
+    doc = rule_doc(rule) if rule.doc.strip() or rule.options else summary  # Options generated from metadata
     return {
         "id": rule.code,
         "name": rule.name,

@@ -25,7 +25,8 @@ CALLOUT_LABELS = ["note", "notes", "tip", "pro tip", "warning", "caution", "impo
 
 _DEFINITION_OPTIONS = [
     Option("ignore_terms", "list[str]", CALLOUT_LABELS,
-           "Bold lead-ins that are labels, not defined terms (compared like terms)."),
+           "Bold lead-ins that label a paragraph (callouts such as `Note`, `Tip`, `Q`) instead of defining a term; "
+           "compared like terms."),
     Option("max_term_words", "int", 8, "A longer bold lead-in is a sentence, not a term."),
 ]
 
@@ -77,7 +78,7 @@ def word_difference(old: list[str], new: list[str], limit: int = 3) -> str:
 
 @rule("CPY001", "duplicate-definition", severity="warning", options=_DEFINITION_OPTIONS)
 def duplicate_definition(post, ctx) -> Iterator[Problem]:
-    """A term is defined twice in the same post with the same text.
+    """A term is defined twice in the same post with the same text (`* **Term**: …`, `**Term:** …`, kramdown `Term` / `: …`, `<dt>`/`<dd>`).
 
     ## What it does
     Finds terms defined more than once in one post with identical text, and reports the repeat
@@ -107,9 +108,6 @@ def duplicate_definition(post, ctx) -> Iterator[Problem]:
     Define the term once and refer back to it ("ramp time, as defined above").
 
     ## Options
-    - `ignore_terms` (list, default: `note`, `tip`, `warning`, `update`, `example`, `q`, `a` and
-      other callout labels): bold lead-ins that label a paragraph instead of defining a term.
-    - `max_term_words` (integer, default 8): a longer bold lead-in is a sentence, not a term.
     A lead-in that starts three or more blocks of a post (speaker names in an interview) is a
     label, not a term, and is never reported.
     """
@@ -123,10 +121,12 @@ def duplicate_definition(post, ctx) -> Iterator[Problem]:
 @rule("CPY002", "conflicting-definition", severity="error", options=[
     *_DEFINITION_OPTIONS,
     Option("min_similarity", "number", 0.5,
-           "Definitions less alike than this (0-1) describe different things, not one thing twice."),
+           "From 0 to 1: two definitions whose words are less alike than this (difflib's ratio over the word lists) "
+           "describe two different things on purpose, not one thing twice: the manager of one team and then of "
+           "another, or a speaker's two answers in an interview (`**Ana:** ...`). A copy with a typo is far above 0.5."),
 ])
 def conflicting_definition(post, ctx) -> Iterator[Problem]:
-    """A term is defined twice in the same post with different text.
+    """A term is defined twice in the same post with different text; the finding shows the difference word by word (`your → our`) and both lines.
 
     ## What it does
     Finds terms defined more than once in one post whose definitions differ, and shows the
@@ -152,13 +152,6 @@ def conflicting_definition(post, ctx) -> Iterator[Problem]:
     Define the term once; if two sections need it, make the second refer back to the first.
 
     ## Options
-    - `ignore_terms` (list, default: `note`, `tip`, `warning`, `update`, `example`, `q`, `a` and
-      other callout labels): bold lead-ins that label a paragraph instead of defining a term.
-    - `max_term_words` (integer, default 8): a longer bold lead-in is a sentence, not a term.
-    - `min_similarity` (number from 0 to 1, default 0.5): two definitions whose words are less
-      alike than this (difflib's ratio over the word lists) describe two different things on
-      purpose, not one thing twice: the manager of one team and then of another, or a speaker's
-      two answers in an interview (`**Ana:** ...`). A copy with a typo is far above 0.5.
     A lead-in that starts three or more blocks of a post is a label and is never reported.
     """
     for first, repeat in _repeats(post, ctx):
@@ -181,10 +174,11 @@ def _plain(text: str) -> str:
 
 
 @rule("CPY003", "link-text", severity="warning", options=[
-    Option("texts", "list[str]", VAGUE_LINK_TEXTS, "Link texts that say nothing out of context."),
+    Option("texts", "list[str]", VAGUE_LINK_TEXTS,
+           "Link texts that say nothing out of context, compared after lower-casing and turning punctuation into spaces."),
 ])
 def link_text(post, ctx) -> Iterator[Problem]:
-    """A link whose text says nothing out of context ("here", "click here", "read more").
+    """A link whose text says nothing out of context ("here", "click here", "read more", "learn more", "this post", …).
 
     ## What it does
     Reports links (Markdown, reference-style and HTML `<a>`) whose text, ignoring case,
@@ -212,9 +206,6 @@ def link_text(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    - `texts` (list, default `here`, `click here`, `read more`, `learn more`, `this link`,
-      `this post`, `link`, `more`): compared after lower-casing and turning punctuation into
-      spaces.
     """
     vague = {_plain(text) for text in ctx.options.texts}
     body = post.body
@@ -239,10 +230,12 @@ _JOINING_GAP = re.compile(
 
 
 @rule("CPY004", "repeated-word", severity="warning", options=[
-    Option("allow", "list[str]", LEGIT_REPEATS, "Words that may legitimately stand twice in a row."),
+    Option("allow", "list[str]", LEGIT_REPEATS,
+           "Words whose doubling is grammatical or deliberate (\"had had\", \"that that\", C's `long long`, "
+           "interjections such as \"ha ha\"), compared ignoring case."),
 ])
 def repeated_word(post, ctx) -> Iterator[Problem]:
-    """The same word twice in a row ("the the").
+    """The same word twice in a row ("the the"), also across a line break or emphasis; not words such as "had had", numbers, code or table cells.
 
     ## What it does
     Reports a word immediately repeated, ignoring case, also across a line break or emphasis
@@ -267,9 +260,6 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    - `allow` (list, default `had`, `that`, `is`, `do`, `does`, `very`, `so`, `no`, `well`,
-      `long` (C's `long long`), `bye`, `ha`, `blah`, `yada`, `yeah` and a few other
-      interjections): words whose doubling is grammatical or deliberate (compared ignoring case).
     """
     allowed = {word.lower() for word in ctx.options.allow}
     text = post.text
@@ -314,10 +304,10 @@ def _acronym_and_word(first: str, second: str) -> bool:
 
 
 @rule("CPY005", "duplicate-paragraph", severity="warning", options=[
-    Option("min_words", "int", 8, "Shorter paragraphs and sentences may repeat."),
+    Option("min_words", "int", 8, "Paragraphs and sentences with fewer words (\"Let's get started.\") may repeat."),
 ])
 def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
-    """The same paragraph or sentence appears twice in one post.
+    """The same paragraph or sentence (8 or more words unless configured) appears twice in one post.
 
     ## What it does
     Reports a paragraph (or quote) whose words, ignoring case, punctuation and markup, equal an
@@ -347,7 +337,6 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
     Keep one of them, or say the second time why it matters again.
 
     ## Options
-    - `min_words` (integer, default 8): shorter texts ("Let's get started.") may repeat.
     """
     minimum = ctx.options.min_words
     text = post.text

@@ -10,7 +10,7 @@ from postlint.registry import rule
 
 @rule("PL002", "file-unreadable", severity="error")
 def file_unreadable(post, ctx) -> Iterator[Problem]:
-    """A file postlint was asked to lint cannot be read as text.
+    """A file postlint was asked to lint cannot be read as text: not UTF-8 or UTF-16, binary, too large, unreadable, or a FIFO, device or broken or looping symlink (never opened).
 
     ## What it does
     Reports a file that is not valid UTF-8 (or UTF-16 with a byte-order mark), is binary, is
@@ -28,7 +28,7 @@ def file_unreadable(post, ctx) -> Iterator[Problem]:
     Save the file as UTF-8.
 
     ## Options
-    None. The size limit is the top-level `max_file_size` setting (bytes, default 10 MiB).
+    The size limit is the top-level `max_file_size` setting (bytes, default 10 MiB).
     """
     if post.read_error is not None:
         yield Problem(1, 1, post.read_error)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from postlint import patterns
+from postlint.errors import SchemaError
 from postlint.finding import Problem
 from postlint.options import Option
 from postlint.parse.dates import judge_date
@@ -30,7 +31,7 @@ def _is_empty(value: Any) -> bool:
 
 @rule("FM001", "front-matter-invalid", severity="error")
 def front_matter_invalid(post, ctx) -> Iterator[Problem]:
-    """Front matter that Jekyll cannot read, or a post without any.
+    """Front matter that Jekyll cannot read (unparseable YAML, a top level that is not a mapping, no closing `---`, a duplicate key), or a post without any.
 
     ## What it does
     Reports YAML that does not parse (with the YAML error's own line and column), a top level
@@ -61,7 +62,6 @@ def front_matter_invalid(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    None.
     """
     fm = post.front_matter
     if fm.error:
@@ -84,10 +84,14 @@ def front_matter_invalid(post, ctx) -> Iterator[Problem]:
 
 
 @rule("FM002", "front-matter-required", severity="error",
-      options=[Option("keys", "list[str]", ["title", "date"], "Keys every post must have, each with a non-empty value."),
-               Option("filename_date", "bool", True, "A post's file-name date satisfies a required `date` key.")])
+      options=[Option("keys", "list[str]", ["title", "date"],
+                      "Keys every post and draft must have, each with a non-empty value (not blank, `null` or an empty list)."),
+               Option("filename_date", "bool", True,
+                      "Jekyll takes a post's date from its file name (`2024-01-15-slug.md`), so a post with a valid "
+                      "file-name date needs no `date` key, and neither does a draft (it gets its date when it moves "
+                      "into `_posts`). Set it to false to require the key in front matter as well.")])
 def front_matter_required(post, ctx) -> Iterator[Problem]:
-    """A post is missing a front-matter key the site requires, or leaves it empty.
+    """A post is missing a front-matter key the site requires (`title` and `date` unless configured; a file-name date counts as `date`), or leaves it empty.
 
     ## What it does
     Checks that each key listed in `keys` is present in every post and draft and has a
@@ -114,11 +118,6 @@ def front_matter_required(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    - `keys` (list of strings, default `[title, date]`): the required keys.
-    - `filename_date` (boolean, default true): Jekyll takes a post's date from its file name
-      (`2024-01-15-slug.md`), so a post with a valid file-name date needs no `date` key, and
-      neither does a draft (it gets its date when it moves into `_posts`).
-      Set it to false to require the key in front matter as well.
     """
     fm = post.front_matter
     if post.kind not in POST_KINDS or not fm.present or fm.error:
@@ -137,10 +136,6 @@ def front_matter_required(post, ctx) -> Iterator[Problem]:
 @lru_cache(maxsize=64)
 def _user_pattern(pattern: str):
     return patterns.compile_pattern(pattern)
-
-
-class SchemaError(Exception):
-    """The configured JSON Schema cannot be read or is not JSON."""
 
 
 def _schema_problems(post, site, schema_path: Path) -> Iterator[Problem]:
@@ -163,14 +158,15 @@ def _schema_problems(post, site, schema_path: Path) -> Iterator[Problem]:
 
 @rule("FM003", "front-matter-schema", severity="error", options=[
     Option("patterns", "dict[str, str]", {"time_read": r"\d+ min"},
-           "Keys whose string value must fully match a regular expression."),
+           "Front-matter keys mapped to a regular expression their value (as text) must match in full."),
     Option("list_keys", "list[str]", ["categories", "tags"], "Keys that must be a list of strings or one string."),
     Option("string_keys", "list[str]", ["title", "description", "excerpt", "permalink", "layout", "author", "h1", "alt"],
            "Keys that must be text, not a number, list or mapping."),
-    Option("schema", "str|null", None, "A JSON Schema file (relative to the config file) the whole front matter must satisfy."),
+    Option("schema", "str|null", None,
+           "A JSON Schema file (draft 2020-12), relative to `.postlint.yaml`, that the whole front matter must satisfy."),
 ])
 def front_matter_schema(post, ctx) -> Iterator[Problem]:
-    """A front-matter value has the wrong type or format.
+    """A front-matter value has the wrong type or format: a date that stops the build, a wrong value type, a `time_read`-style format, or a JSON Schema violation.
 
     ## What it does
     Checks that `date` is a date Jekyll can read, that list keys (`categories`, `tags`) are
@@ -199,11 +195,6 @@ def front_matter_schema(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    - `patterns` (mapping of key to regular expression, default `{time_read: '\\d+ min'}`).
-    - `list_keys` (list, default `[categories, tags]`).
-    - `string_keys` (list, default `[title, description, excerpt, permalink, layout, author, h1, alt]`).
-    - `schema` (path, default none): a JSON Schema (draft 2020-12) for the front matter,
-      relative to `.postlint.yaml`.
     """
     fm = post.front_matter
     if not fm.present or fm.error:
@@ -261,7 +252,7 @@ def _describe(value: Any) -> str:
 
 @rule("FM004", "front-matter-date", severity="warning")
 def front_matter_date(post, ctx) -> Iterator[Problem]:
-    """The front-matter date disagrees with the file name, or is written loosely.
+    """The front-matter date disagrees with the file name, or is written loosely (a format Jekyll guesses at, an impossible day it rolls over).
 
     ## What it does
     Compares the calendar day of the front-matter `date` with the date in the post's file
@@ -281,7 +272,6 @@ def front_matter_date(post, ctx) -> Iterator[Problem]:
     (optionally with a time and offset).
 
     ## Options
-    None.
     """
     fm = post.front_matter
     if post.kind != "post" or not fm.present or fm.error or post.data.get("date") is None:
@@ -301,7 +291,7 @@ def front_matter_date(post, ctx) -> Iterator[Problem]:
 
 @rule("FM005", "post-filename", severity="error")
 def post_filename(post, ctx) -> Iterator[Problem]:
-    """A file in `_posts` whose name Jekyll cannot read as `YYYY-MM-DD-slug.ext`.
+    """A file in `_posts` whose name Jekyll cannot read as `YYYY-MM-DD-slug.ext`: no date (the post is silently skipped) or an impossible one (the build stops).
 
     ## What it does
     Reports files in a `_posts` folder whose name has no date (Jekyll silently skips them: the
@@ -318,7 +308,6 @@ def post_filename(post, ctx) -> Iterator[Problem]:
     `_posts/2024-01-13-launch-announcement.md`
 
     ## Options
-    None.
     """
     if post.kind != "post":
         return

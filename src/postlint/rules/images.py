@@ -74,10 +74,10 @@ def is_decorative(attrs: dict[str, str], marker: str) -> bool:
     Option("alt_key", "str", "alt", "Front-matter key holding the alt text of the post's front-matter image."),
     Option("image_keys", "list[str]", ["image"], "Front-matter keys that name the post's image (image-variants keys count too)."),
     Option("placeholders", "list[str]", DEFAULT_PLACEHOLDERS, "Alt texts that describe nothing (compared without case)."),
-    Option("decorative_class", "str", "decorative", "A class that marks an image as decorative (empty alt allowed)."),
+    Option("decorative_class", "str", "decorative", "A class that marks an image as decorative, so its alt text may be empty."),
 ])
 def image_alt(post, ctx) -> Iterator[Problem]:
-    """An image has no meaningful alt text.
+    """An image (in the body or front matter) has no meaningful alt text: missing, empty, a file name or a placeholder word; images marked decorative are fine.
 
     ## What it does
     Checks the alt text of every image in the body (`![alt](src)`, reference images, `<img>`)
@@ -113,11 +113,6 @@ def image_alt(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    - `alt_key` (string, default `alt`): the front-matter key with the front-matter image's alt text.
-    - `image_keys` (list of strings, default `[image]`): front-matter keys naming the post's image.
-    - `placeholders` (list of strings): alt texts that describe nothing; default image, img,
-      photo, picture, pic, alt, alt text, screenshot, placeholder, untitled, todo, tbd.
-    - `decorative_class` (string, default `decorative`): class marking an image decorative.
     """
     options = ctx.options
     data = post.data if isinstance(post.data, dict) else {}
@@ -160,7 +155,7 @@ def image_alt(post, ctx) -> Iterator[Problem]:
 
 @rule("IMG002", "image-missing", severity="error")
 def image_missing(post, ctx) -> Iterator[Problem]:
-    """An image in the body points to a local file that does not exist.
+    """An image in the body points to a local file that does not exist (`baseurl`, `relative_url` and relative paths resolved).
 
     ## What it does
     Resolves every local image source in the body (`![alt](src)`, `<img src>`) against the
@@ -183,7 +178,6 @@ def image_missing(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    None.
     """
     for image in post.body.images:
         problem = missing_image(post.rel, image.src, ctx.site)
@@ -193,10 +187,13 @@ def image_missing(post, ctx) -> Iterator[Problem]:
 
 
 @rule("IMG003", "image-variants", severity="error", options=[
-    Option("variants", "dict[str, int|null]", {}, "Front-matter image keys a post must set together, with each file's pixel width (null: any)."),
+    Option("variants", "dict[str, int|null]", {},
+           "Front-matter image keys a post must set together, each with its file's width in pixels (null: any width), "
+           "e.g. `{webps: 376, webpm: 564, webpb: 744, webp: null, jpg: null}`; the files are in `site.images_dir` "
+           "of `.postlint.yaml`. Empty: the rule does nothing."),
 ])
 def image_variants(post, ctx) -> Iterator[Problem]:
-    """A post's responsive image variants are incomplete, missing, or at the wrong width.
+    """A post's configured responsive image variants are incomplete, their files missing, or a file's real pixel width (read from its header) not the configured one.
 
     ## What it does
     With `variants` configured, a post that sets any of the listed front-matter keys must set
@@ -225,9 +222,6 @@ def image_variants(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    - `variants` (mapping of key to width in pixels or null, default empty: the rule does
-      nothing): e.g. `{webps: 376, webpm: 564, webpb: 744, webp: null, jpg: null}`. The folder
-      is `site.images_dir` in `.postlint.yaml`.
     """
     variants: dict[str, int | None] = ctx.options.variants or {}
     data = post.data if isinstance(post.data, dict) else {}

@@ -27,7 +27,7 @@ def _future(ctx) -> bool:
 
 @rule("LNK001", "post-url-target", severity="error")
 def post_url_target(post, ctx) -> Iterator[Problem]:
-    """A `{% post_url %}` tag names a post that a normal `jekyll build` cannot find.
+    """A `{% post_url %}` tag names a post that a normal `jekyll build` cannot find (no such post, a draft, `published: false`, future-dated, a bad name); the closest post is suggested.
 
     ## What it does
     Resolves every `{% post_url NAME %}` in the body the way Jekyll 4.3 does and reports each
@@ -58,8 +58,8 @@ def post_url_target(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    None. Whether future-dated posts count as built comes from `site.future` in
-    `.postlint.yaml`, else `future` in `_config.yml`.
+    Whether future-dated posts count as built comes from `site.future` in `.postlint.yaml`,
+    else `future` in `_config.yml`.
     """
     future = _future(ctx)
     for tag in post.tags("post_url"):
@@ -72,7 +72,7 @@ def post_url_target(post, ctx) -> Iterator[Problem]:
 
 @rule("LNK004", "post-url-deprecated", severity="warning", fixable=True)
 def post_url_deprecated(post, ctx) -> Iterator[Problem]:
-    """A `{% post_url %}` tag reaches its post only through Jekyll's deprecated fallback.
+    """A `{% post_url %}` tag reaches its post only through Jekyll's deprecated fallback (a missing or wrong folder, an unpadded date); `--fix` writes the exact name.
 
     ## What it does
     Reports a `{% post_url %}` whose name does not match the post's name exactly but that
@@ -96,7 +96,6 @@ def post_url_deprecated(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    None.
     """
     future = _future(ctx)
     for tag in post.tags("post_url"):
@@ -115,7 +114,7 @@ def post_url_deprecated(post, ctx) -> Iterator[Problem]:
 
 @rule("LNK002", "link-target", severity="error")
 def link_target(post, ctx) -> Iterator[Problem]:
-    """A `{% link %}` tag names a file that is not part of the built site.
+    """A `{% link %}` tag names no page, post, document or static file of the built site (a missing extension, a leading `/`, a typo).
 
     ## What it does
     Checks every `{% link PATH %}` in the body: PATH must be the source path of a page, post,
@@ -139,7 +138,6 @@ def link_target(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    None.
     """
     future = _future(ctx)
     for tag in post.tags("link"):
@@ -153,7 +151,7 @@ def link_target(post, ctx) -> Iterator[Problem]:
 
 @rule("LNK003", "relative-url-target", severity="warning")
 def relative_url_target(post, ctx) -> Iterator[Problem]:
-    """A site-internal URL matches no page, post or file of the site.
+    """A site-internal URL (a root-relative link, or a literal path given to `relative_url` or `absolute_url`) matches no permalink or file of the site.
 
     ## What it does
     Checks root-relative Markdown and HTML links (`/blog/ramp-time`, `/request-demo`), links
@@ -185,7 +183,6 @@ def relative_url_target(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    None.
     """
     site = ctx.site
     image_srcs = [(image.src_start, image.src_start + len(image.src)) for image in post.body.images]

@@ -15,10 +15,10 @@ def _text_value(post, key: str) -> str | None:
 
 
 @rule("SEO001", "title-length", severity="warning", options=[
-    Option("max", "int", 60, "Most characters a title may have."),
+    Option("max", "int", 60, "Most characters a title may have (runs of white space count as one)."),
 ])
 def title_length(post, ctx) -> Iterator[Problem]:
-    """The `title` is longer than search results show.
+    """The `title` is longer than search results show (about 60 characters).
 
     ## What it does
     Counts the characters of the front-matter `title` (runs of white space count as one) and
@@ -40,7 +40,6 @@ def title_length(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    - `max` (integer, default 60): characters.
     """
     title = _text_value(post, "title")
     if title is not None and len(title) > ctx.options.max:
@@ -49,11 +48,11 @@ def title_length(post, ctx) -> Iterator[Problem]:
 
 
 @rule("SEO002", "description-length", severity="warning", options=[
-    Option("min", "int", 50, "Fewest characters a description should have."),
-    Option("max", "int", 160, "Most characters a description may have."),
+    Option("min", "int", 50, "Fewest characters a description should have (runs of white space count as one)."),
+    Option("max", "int", 160, "Most characters a description may have (runs of white space count as one)."),
 ])
 def description_length(post, ctx) -> Iterator[Problem]:
-    """The `description` is too short to be useful or longer than search results show.
+    """The `description` is too short to be useful (under 50 characters unless configured) or longer than search results show (about 160).
 
     ## What it does
     Counts the characters of the front-matter `description` (runs of white space count as one)
@@ -76,7 +75,6 @@ def description_length(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    - `min` (integer, default 50) and `max` (integer, default 160): characters.
     """
     description = _text_value(post, "description")
     if description is None:
@@ -93,10 +91,13 @@ def description_length(post, ctx) -> Iterator[Problem]:
 
 
 @rule("SEO003", "heading-structure", severity="warning", options=[
-    Option("layout_renders_title", "bool", True, "The site's layouts print the title as the page's H1."),
+    Option("layout_renders_title", "bool", True,
+           "The site's layouts print the title as the page's H1, so any H1 in the body is reported. Set it to false "
+           "when posts write their own H1 in the body; then only a second one is reported (unless the post has an "
+           "`h1` key)."),
 ])
 def heading_structure(post, ctx) -> Iterator[Problem]:
-    """A second H1 in the body, or a heading level skipped (`##` straight to `####`).
+    """An H1 in the body when the layout renders the title (or the post has an `h1` key) or a second H1, or a heading level skipped (`##` straight to `####`).
 
     ## What it does
     Reports a `#` (or `===` underlined) H1 in the body when the layout already renders the
@@ -128,8 +129,6 @@ def heading_structure(post, ctx) -> Iterator[Problem]:
     ```
 
     ## Options
-    - `layout_renders_title` (boolean, default true): set it to false when posts write their
-      own H1 in the body; then only a second one is reported (unless the post has an `h1` key).
     """
     if not post.is_markdown:
         return
@@ -153,12 +152,13 @@ def heading_structure(post, ctx) -> Iterator[Problem]:
 
 
 @rule("SEO004", "readability", severity="info", enabled=False, options=[
-    Option("min_reading_ease", "number", 30, "Lowest acceptable Flesch reading ease (0-100, higher is easier)."),
-    Option("max_grade", "number", 14, "Highest acceptable Flesch-Kincaid grade level."),
-    Option("min_words", "int", 100, "Posts with fewer words are not scored."),
+    Option("min_reading_ease", "number", 30,
+           "Lowest acceptable Flesch reading ease (0-100, higher is easier; 30 and below is \"very difficult\" on Flesch's scale)."),
+    Option("max_grade", "number", 14, "Highest acceptable Flesch-Kincaid grade level (a US school grade)."),
+    Option("min_words", "int", 100, "Posts with fewer words are not scored: short texts give meaningless scores."),
 ])
 def readability(post, ctx) -> Iterator[Problem]:
-    """The post is hard to read (Flesch reading ease, Flesch-Kincaid grade). Off by default.
+    """The post is hard to read by Flesch reading ease or Flesch-Kincaid grade level (syllables from the bundled CMU dictionary, offline).
 
     ## What it does
     Scores the body's paragraphs and list items (not headings, tables, code or Liquid) with
@@ -184,9 +184,6 @@ def readability(post, ctx) -> Iterator[Problem]:
     Shorter sentences and plainer words.
 
     ## Options
-    - `min_reading_ease` (number, default 30): 30 and below is "very difficult" on Flesch's scale.
-    - `max_grade` (number, default 14): US school grade.
-    - `min_words` (integer, default 100): shorter posts give meaningless scores.
     """
     from postlint.readability import (
         score,  # the dictionary loads only when this opt-in rule runs
