@@ -35,8 +35,11 @@ examples: {fail: ["Try BrightWave."], pass: ["Try Brightwave."]}
 
 
 def prepare(site: Path) -> None:
-    """The demo site, plus a JSON Schema and a YAML rule folder in its config."""
+    """The demo site, plus a JSON Schema and a YAML rule folder in its config (and a post the
+    rule speaks about)."""
     (site / "schema.json").write_text(SCHEMA)
+    coaching = site / COACHING
+    coaching.write_text(coaching.read_text() + "\nTry BrightWave for a month.\n")
     (site / "house-rules").mkdir()
     (site / "house-rules" / "brand.yml").write_text(HOUSE_RULE)
     config = site / ".postlint.yaml"

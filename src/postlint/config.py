@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from postlint.digest import digest
 from postlint.errors import ConfigError
 from postlint.finding import SEVERITIES
 from postlint.options import Option
@@ -47,6 +48,8 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     fail_on: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    source: bytes = b""  # the config file as read (the site model reuses it)
+    source_digest: str = ""  # of those bytes: part of every cache key
 
 
 @dataclass
@@ -74,7 +77,8 @@ def load_config(path: Path | None) -> Config:
         return Config()
     where = str(path)
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8-sig"), path.name)  # PyYAML raises ValueError on 2023-02-30
+        data = path.read_bytes()
+        raw = load_yaml(data.decode("utf-8-sig"), path.name)  # PyYAML raises ValueError on 2023-02-30
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read config: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -84,7 +88,7 @@ def load_config(path: Path | None) -> Config:
     raw = raw or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: the config must be a mapping of settings, not a {type(raw).__name__}")
-    config = Config(path=path)
+    config = Config(path=path, source=data, source_digest=digest(data))
     for key in raw:
         if key not in TOP_LEVEL:
             known = ", ".join(TOP_LEVEL)

@@ -36,6 +36,8 @@ class Rule:
     enabled: bool = True  # on unless the config turns it off (False: opt-in rules)
     fixable: bool = False
     origin: str = "postlint"  # the module or YAML file that defines it
+    source: bytes = b""  # a YAML rule: its file as read (the site model reuses it)
+    source_digest: str = ""  # of those bytes: part of every cache key
 
     @property
     def summary(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from postlint.engine.check import RunResult, display_path, lint
 from postlint.errors import ChangesError, ConfigError
 from postlint.finding import SEVERITY_RANK
 from postlint.jekyll.site import Site, find_site_root
-from postlint.registry import Registry, load_registry
+from postlint.registry import Registry, Rule, load_registry
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -67,8 +68,14 @@ def registry_for(config_file: Path | None, start: Path) -> tuple[Registry, Confi
     return load_registry(config.yaml_rule_dirs), config
 
 
-def collect_targets(paths: list[Path], config: Config) -> list[tuple[Path, Site]]:
-    """Each file to lint with its site; folders expand to their posts. Raises ConfigError."""
+def collect_targets(paths: list[Path], config: Config, rules: Iterable[Rule] = ()) -> list[tuple[Path, Site]]:
+    """Each file to lint with its site; folders expand to their posts. Raises ConfigError.
+
+    The sites reuse the bytes of the config and YAML rule files already read.
+    """
+    already_read = {Path(rule.origin): rule.source for rule in rules if rule.source}
+    if config.path is not None:
+        already_read[config.path] = config.source
     sites: dict[Path, Site] = {}
     targets: dict[Path, Site] = {}
     for given in paths:
@@ -76,7 +83,7 @@ def collect_targets(paths: list[Path], config: Config) -> list[tuple[Path, Site]
             raise ConfigError(f"{given}: no such file or folder")
         resolved = resolve_given(given)
         root = find_site_root(resolved)
-        site = sites.setdefault(root, Site(root, config.max_file_size))
+        site = sites.setdefault(root, Site(root, config.max_file_size, already_read=already_read))
         files = site.lint_targets(resolved) if resolved.is_dir() else [resolved]
         for path in files:
             rel = display_path(path, site.root)
@@ -101,7 +108,7 @@ def run_request(request: RunRequest) -> RunOutcome:
         raise ConfigError("--write-baseline records every finding of the site; it cannot be combined with --changed-since")
     registry, config = registry_for(request.config_file, request.paths[0])
     settings = resolve_rules(config, registry, request.select, request.ignore)
-    targets = collect_targets(request.paths, config)
+    targets = collect_targets(request.paths, config, registry.rules.values())
     if request.changed_since is not None:
         targets = select_changed(targets, git_changes(request.changed_since, request.paths[0].resolve()))
     entries = load_baseline(request.baseline) if request.baseline is not None else None

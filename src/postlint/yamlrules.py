@@ -29,6 +29,7 @@ import regex
 import yaml
 
 from postlint import patterns
+from postlint.digest import digest
 from postlint.errors import UnreadableFile, YamlRuleError
 from postlint.finding import SEVERITIES, Problem
 from postlint.parse.frontmatter import load_yaml
@@ -67,7 +68,8 @@ def load_folder(folder: Path) -> tuple[list[Rule], list[str]]:
 
 
 def load_rule(path: Path) -> Rule:
-    spec = load_yaml(read_bytes(path, MAX_RULE_FILE).decode("utf-8-sig"), "the rule file")
+    data = read_bytes(path, MAX_RULE_FILE)
+    spec = load_yaml(data.decode("utf-8-sig"), "the rule file")
     if not isinstance(spec, dict):
         raise YamlRuleError("must be a mapping")
     unknown = set(spec) - _KEYS
@@ -138,6 +140,8 @@ def load_rule(path: Path) -> Rule:
         doc=_doc(spec, kind, scope, swap),
         enabled=bool(spec.get("enabled", True)),
         origin=str(path),
+        source=data,
+        source_digest=digest(data),
     )
 
 

@@ -20,11 +20,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from pathlib import Path
 
 from postlint import __version__
+from postlint.digest import digest
 from postlint.finding import Edit, Finding, Fix
-from postlint.jekyll.facts import digest
 
 CACHE_DIR = ".postlint_cache"
 CACHE_FILE = "results-v2.json"
@@ -53,19 +52,10 @@ def _finding_from_json(data: dict, path: str, lines: dict[str, str]) -> Finding:
 
 def run_key(settings, config, site) -> str:
     """Everything besides the file and its recorded inputs that decides a file's findings."""
-    rules = [(s.rule.code, s.rule.name, s.severity, s.options, s.rule.origin, s.rule.doc) for s in settings]
-    files = sorted({s.rule.origin for s in settings if s.rule.origin.endswith((".yml", ".yaml"))}
-                   | ({str(config.path)} if config.path else set()))
-    sources = {name: _file_digest(Path(name)) for name in files}
-    return digest([__version__, rules, sources, config.site, config.max_file_size,
+    rules = [(s.rule.code, s.rule.name, s.severity, s.options, s.rule.origin, s.rule.doc, s.rule.source_digest)
+             for s in settings]
+    return digest([__version__, rules, config.source_digest, config.site, config.max_file_size,
                    site.content_digest("_config.yml") if (site.root / "_config.yml").is_file() else ""])
-
-
-def _file_digest(path: Path) -> str:
-    try:
-        return digest(path.read_bytes())
-    except OSError as exc:
-        return digest(f"unreadable: {exc}")
 
 
 class ResultCache:

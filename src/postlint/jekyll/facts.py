@@ -14,11 +14,13 @@ recorded because it can only read the site through these inputs.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from postlint.digest import (
+    digest as digest,  # re-exported: the site model digests what it reads
+)
 
 # Input kinds; an input key is "kind:argument".
 INVENTORY = "inventory"  # the set of the site's files (argument: "")
@@ -27,12 +29,6 @@ YAML_HEADER = "yaml-header"  # whether a file's first line is `---`
 IMAGE = "image"  # an image's pixel size, or why it cannot be read
 FILE = "file"  # the bytes of a whole file (schemas, redirect files)
 TODAY = "today"  # the date "future-dated" is judged against
-
-
-def digest(value: Any) -> str:
-    """A short, stable digest of bytes or of a JSON-able value."""
-    data = value if isinstance(value, bytes) else json.dumps(value, sort_keys=True, default=repr).encode()
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def input_key(kind: str, argument: str = "") -> str:

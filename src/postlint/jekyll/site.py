@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import fnmatch
+import io
 import os
 import posixpath
 import re
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 
 from postlint.config import DEFAULT_MAX_FILE_SIZE
+from postlint.digest import digest
 from postlint.errors import UnreadableFile
 from postlint.jekyll import urls
 from postlint.jekyll.facts import (
@@ -32,7 +34,6 @@ from postlint.jekyll.facts import (
     YAML_HEADER,
     Recording,
     derived,
-    digest,
 )
 from postlint.parse.dates import judge_date
 from postlint.parse.frontmatter import FrontMatter, front_matter_extent, load_yaml
@@ -40,6 +41,7 @@ from postlint.parse.post import POST_EXTENSIONS, POST_FILENAME, Post, filename_d
 from postlint.parse.source import Source, decode, open_regular, read_bytes
 
 SITE_MARKERS = ("_config.yml", ".postlint.yaml")
+HEAD_BYTES = 64 * 1024  # read of a static file or image: its first line and any image header fit
 # Never part of the site's source: build output, VCS, dependency and cache folders.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "_site", "node_modules", ".jekyll-cache", ".sass-cache",
                        ".postlint_cache", ".bundle", "vendor", "__pycache__", ".venv", ".tox"})
@@ -136,7 +138,10 @@ def post_entry(rel: str) -> PostEntry | None:
 
 
 class Site(Recording):
-    def __init__(self, root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, today: _dt.date | None = None) -> None:
+    def __init__(self, root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, today: _dt.date | None = None,
+                 already_read: dict[Path, bytes] | None = None) -> None:
+        """`already_read`: files the run read before the site existed (the config, YAML rules),
+        so that the site does not read them again."""
         super().__init__()
         self.root = root.resolve()
         self.max_file_size = max_file_size
@@ -147,7 +152,11 @@ class Site(Recording):
         self._posts: dict[str, Post] = {}
         self._image_sizes: dict[str, tuple[int, int] | str] = {}
         self._yaml_headers: dict[str, bool] = {}
-        self._site_files: dict[str, bytes | str] = {}
+        self._heads: dict[str, bytes | Exception] = {}  # the start of a file not read whole
+        self._whole: dict[str, bytes] = {}  # small files read whole (config, schemas, redirects, images)
+        for path, data in (already_read or {}).items():
+            self._whole[self._site_key(path)] = data
+        self._site_file_errors: dict[str, str] = {}
 
     # --- reading: every file of the site is read here, once ------------------------------------
 
@@ -435,13 +444,35 @@ class Site(Recording):
                 if source is not None:
                     self._yaml_headers[rel] = source.text.split("\n", 1)[0].rstrip() == "---"
                     return self._yaml_headers[rel]
-            try:
-                with open_regular(self.root / rel) as handle:  # an image: its first line only
-                    first = handle.readline(64)
-            except (OSError, UnreadableFile):
-                first = b""
+            head = self._head(rel)
+            first = head.split(b"\n", 1)[0] if isinstance(head, bytes) else b""
             self._yaml_headers[rel] = first.lstrip(b"\xef\xbb\xbf").rstrip() == b"---"
         return self._yaml_headers[rel]
+
+    def _head(self, rel: str) -> bytes | Exception:
+        """The first HEAD_BYTES of a file that is not text to lint (an image, a static file), read
+        once: its first line says whether it is a page, its header gives an image's size. A file
+        that short is kept whole."""
+        if rel in self._whole:
+            return self._whole[rel][:HEAD_BYTES]
+        if rel not in self._heads:
+            try:
+                with open_regular(self.root / rel) as handle:
+                    data = handle.read(HEAD_BYTES + 1)
+            except (OSError, UnreadableFile) as exc:
+                self._heads[rel] = exc
+            else:
+                if len(data) <= HEAD_BYTES:
+                    self._whole[rel] = data
+                    return data
+                self._heads[rel] = data[:HEAD_BYTES]
+        return self._heads[rel]
+
+    def _site_key(self, path: Path | str) -> str:
+        """How the site names a file: relative to the root when inside it, else absolute."""
+        full = os.path.abspath(self.root / path)
+        inside = os.path.relpath(full, self.root)
+        return full if leaves_site(inside.replace(os.sep, "/")) else inside.replace(os.sep, "/")
 
     @cached_property
     def collections(self) -> dict[str, dict[str, Any]]:
@@ -576,11 +607,12 @@ class Site(Recording):
         index: dict[str, str] = {}
         for rel in self.files:
             if self.is_served_as_is(rel):
+                if self._hidden(rel):  # Jekyll's reader never looks at it
+                    continue
                 if not self.has_yaml_header(rel):  # a static file, copied as it is
-                    if not self._hidden(rel):
-                        index.setdefault(urls.url_key("/" + rel), "/" + rel)
-                        if ".." in rel:  # Jekyll writes "a..png" as "a.png"
-                            index.setdefault(urls.url_key("/" + rel.replace("..", ".")), "/" + rel.replace("..", "."))
+                    index.setdefault(urls.url_key("/" + rel), "/" + rel)
+                    if ".." in rel:  # Jekyll writes "a..png" as "a.png"
+                        index.setdefault(urls.url_key("/" + rel.replace("..", ".")), "/" + rel.replace("..", "."))
                     continue
             elif not (rel in self.posts or self.collection_of(rel)) or self.is_excluded(rel):
                 continue
@@ -653,12 +685,16 @@ class Site(Recording):
         return answer
 
     def _site_file(self, name: str, limit: int = 1 << 20) -> bytes | str:
-        if name not in self._site_files:
+        key = self._site_key(name)
+        if key not in self._whole and key not in self._site_file_errors:
             try:
-                self._site_files[name] = read_bytes(self.root / name, limit)
+                self._whole[key] = read_bytes(self.root / name, limit)
             except (OSError, UnreadableFile) as exc:
-                self._site_files[name] = f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
-        return self._site_files[name]
+                self._site_file_errors[key] = f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
+        if key in self._site_file_errors:
+            return self._site_file_errors[key]
+        data = self._whole[key]
+        return data if len(data) <= limit else f"cannot be read: over the {limit:,}-byte limit"
 
     def _site_file_digest(self, name: str) -> str:
         return digest(self._site_file(name))
@@ -676,9 +712,18 @@ class Site(Recording):
                 UnidentifiedImageError,
             )
 
+            head = self._head(rel)
             try:
-                with open_regular(self.root / rel) as handle, Image.open(handle) as image:  # header only
-                    self._image_sizes[rel] = image.size
-            except (OSError, UnidentifiedImageError, ValueError, UnreadableFile) as exc:
+                if isinstance(head, Exception):
+                    raise head
+                try:  # the header is almost always inside the bytes already read
+                    with Image.open(io.BytesIO(head)) as image:
+                        self._image_sizes[rel] = image.size
+                except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+                    if len(head) < HEAD_BYTES:
+                        raise
+                    with open_regular(self.root / rel) as handle, Image.open(handle) as image:  # a long header
+                        self._image_sizes[rel] = image.size
+            except (OSError, UnidentifiedImageError, ValueError, SyntaxError, UnreadableFile) as exc:
                 self._image_sizes[rel] = f"cannot be read as an image ({type(exc).__name__})"
         return self._image_sizes[rel]

@@ -1,0 +1,13 @@
+"""Short, stable digests: what the result cache compares instead of the things themselves."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+
+def digest(value: Any) -> str:
+    """A 128-bit BLAKE2b digest of bytes, or of a JSON-able value (keys sorted, others by repr)."""
+    data = value if isinstance(value, bytes) else json.dumps(value, sort_keys=True, default=repr).encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

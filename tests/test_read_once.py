@@ -1,0 +1,91 @@
+"""Each file is read at most once per process and its front matter and body parsed at most once,
+whichever rules ask about it: the linted post itself, other posts through the site model, images,
+the configuration, the schema and YAML rule files."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from helpers import DEMO_SITE, copy_site, run
+from test_warm_equals_cold import prepare
+
+from postlint.engine.cache import CACHE_DIR
+from postlint.parse import markdown, post
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    copy = copy_site(DEMO_SITE, tmp_path / "site")
+    prepare(copy)  # a schema and a YAML rule folder: every kind of file postlint reads
+    return copy
+
+
+@pytest.fixture
+def counts(monkeypatch, site):
+    """Opens of each file of the site, and parses of each text, during the test."""
+    opened: Counter[str] = Counter()
+    parsed: Counter[tuple[str, str]] = Counter()
+    root = str(site.resolve())
+
+    def note(path) -> None:
+        if isinstance(path, (str, os.PathLike)):
+            full = os.path.realpath(os.fspath(path))
+            if full.startswith(root + os.sep) and f"{os.sep}{CACHE_DIR}" not in full:
+                opened[os.path.relpath(full, root)] += 1
+
+    real_os_open, real_open, real_io_open = os.open, builtins.open, io.open
+
+    def counting_os_open(path, *args, **kwargs):
+        note(path)
+        return real_os_open(path, *args, **kwargs)
+
+    def counting_open(path, *args, **kwargs):
+        note(path)
+        return real_open(path, *args, **kwargs)
+
+    def counting_io_open(path, *args, **kwargs):
+        note(path)
+        return real_io_open(path, *args, **kwargs)
+
+    real_front_matter, real_body = post.parse_front_matter, markdown.parse_body
+
+    def counting_front_matter(text):
+        parsed[("front matter", text[:200])] += 1
+        return real_front_matter(text)
+
+    def counting_body(text, *args, **kwargs):
+        parsed[("body", text[:200])] += 1
+        return real_body(text, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting_os_open)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(io, "open", counting_io_open)
+    monkeypatch.setattr(post, "parse_front_matter", counting_front_matter)
+    monkeypatch.setattr(markdown, "parse_body", counting_body)
+    return opened, parsed
+
+
+def test_cold_run_reads_and_parses_each_file_once(site, counts):
+    opened, parsed = counts
+    result, _ = run([site], jobs=1)
+    assert {f.code for f in result.findings} >= {"LNK001", "LNK003", "IMG003", "FM003", "HSE001"}, \
+        "the run asks the site about other posts, pages, images, the schema and a YAML rule"
+    assert {"_config.yml", ".postlint.yaml", "schema.json", "house-rules/brand.yml", "about.md",
+            "assets/images/blog/link-audit-376.webp", "_posts/2024-01-15-ramp-time-benchmark.md"} <= set(opened)
+    assert [name for name, count in opened.items() if count > 1] == []
+    assert [what for what, count in parsed.items() if count > 1] == []
+
+
+def test_warm_run_reads_each_file_once_and_parses_nothing(site, counts):
+    opened, parsed = counts
+    run([site], jobs=1, use_cache=True)
+    opened.clear()
+    parsed.clear()
+    run([site], jobs=1, use_cache=True)
+    assert opened and [name for name, count in opened.items() if count > 1] == []
+    assert [what for what, _ in parsed if what == "body"] == [], "every result came from the cache"
