@@ -64,13 +64,25 @@ class ResultCache:
         self.path = site.root / CACHE_DIR / CACHE_FILE
         self.key = key
         self.entries: dict[str, dict] = {}
+        self.groups: dict[str, dict[str, str]] = {}  # inputs of an index, shared by many entries
+        self._group_ok: dict[str, bool] = {}
         self.changed = False
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict):
-                self.entries = stored["entries"]
-        except (OSError, ValueError):
+            if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict) \
+                    and isinstance(stored.get("groups"), dict):
+                self.entries, self.groups = stored["entries"], stored["groups"]
+        except (OSError, ValueError, RecursionError):
             pass  # no cache yet, or a corrupt one: start afresh
+
+    def _unchanged(self, inputs: dict[str, str]) -> bool:
+        return all(isinstance(value, str) and self.site.current_digest(key) == value for key, value in inputs.items())
+
+    def _group_unchanged(self, name: str) -> bool:
+        if name not in self._group_ok:
+            group = self.groups.get(name)
+            self._group_ok[name] = isinstance(group, dict) and self._unchanged(group)
+        return self._group_ok[name]
 
     def get(self, rel: str, content: str, display: str) -> list[Finding] | None:
         """The cached findings of `rel` when its bytes and every input it read are unchanged."""
@@ -78,19 +90,20 @@ class ResultCache:
         if not isinstance(entry, dict) or entry.get("content") != content:
             return None
         try:
-            inputs = entry["inputs"]
-            if not all(isinstance(value, str) and self.site.current_digest(key) == value for key, value in inputs.items()):
+            if not self._unchanged(entry["inputs"]) or not all(self._group_unchanged(name) for name in entry["groups"]):
                 return None
             return [_finding_from_json(item, display, entry["lines"]) for item in entry["findings"]]
         except (AttributeError, KeyError, TypeError, ValueError):
             return None  # an entry of another shape: recompute
 
-    def put(self, rel: str, content: str, inputs: dict[str, str], findings: list[Finding]) -> None:
+    def put(self, rel: str, content: str, inputs: dict[str, str], groups: dict[str, dict[str, str]],
+            findings: list[Finding]) -> None:
         if any(f.internal for f in findings):
             return  # a crash is not a result worth keeping
+        self.groups.update(groups)
         # Each source line once per file, not once per finding: 15,000 findings on a 1 MB line
         # made a 15 GB cache file.
-        self.entries[rel] = {"content": content, "inputs": inputs,
+        self.entries[rel] = {"content": content, "inputs": inputs, "groups": sorted(groups),
                              "lines": {str(f.line): f.source_line for f in findings},
                              "findings": [_finding_to_json(f) for f in findings]}
         self.changed = True
@@ -105,8 +118,11 @@ class ResultCache:
             if not gitignore.exists():
                 gitignore.write_text("# Created by postlint: the cache is local.\n*\n", encoding="utf-8")
             handle, temp = tempfile.mkstemp(prefix=".results-", dir=self.path.parent)
+            used = {name for entry in self.entries.values() if isinstance(entry, dict)
+                    for name in entry.get("groups", ()) if isinstance(name, str)}
+            groups = {name: inputs for name, inputs in self.groups.items() if name in used}
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"key": self.key, "entries": self.entries}, out, separators=(",", ":"))
+                json.dump({"key": self.key, "entries": self.entries, "groups": groups}, out, separators=(",", ":"))
             os.replace(temp, self.path)
         except OSError:
             if temp is not None and os.path.exists(temp):

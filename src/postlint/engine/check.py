@@ -49,6 +49,10 @@ class RunResult:
 
 
 def display_path(path: Path, cwd: Path) -> str:
+    """`path` relative to `cwd` with "/" separators ("../" where it is outside)."""
+    text, base = str(path), str(cwd)
+    if text.startswith(base + os.sep) and os.sep == "/":  # the common case, without pathlib's cost
+        return text[len(base) + 1:]
     try:
         return path.relative_to(cwd).as_posix()
     except ValueError:
@@ -251,8 +255,9 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     if use_cache and not fix:  # a fix changes the file: its result is not worth keeping
         for path, site in targets:
             cache = caches.get(site.root) or caches.setdefault(site.root, ResultCache(site, run_key(settings, config, site)))
-            content = site.content_digest(display_path(path, site.root))
-            cached = cache.get(display_path(path, site.root), content, printable(display_path(path, cwd)))
+            rel = display_path(path, site.root)
+            content = site.content_digest(rel)
+            cached = cache.get(rel, content, printable(display_path(path, cwd)))
             if cached is None:
                 work.append((path, site, content))
             else:
@@ -262,25 +267,30 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     jobs = jobs or default_jobs()
     if jobs > 1 and len(work) > 1:
         for site in {id(site): site for _, site, _ in work}.values():
-            site.prepare()  # build the shared index once, before the workers fork
+            site.build_indexes()  # once, before the workers fork
 
-    def check(item: tuple[Path, Site, str | None]) -> tuple[list[Finding], int, dict[str, str]]:
+    Checked = tuple[list[Finding], int, dict[str, str], list[str]]  # findings, fixed, inputs read, index groups
+
+    def check(item: tuple[Path, Site, str | None]) -> Checked:
         path, site, _ = item
         outcome = RunResult()
         with site.recording() as recorder:
             findings = lint_file(path, site, settings, config, outcome, fix=fix, debug=debug, cwd=cwd)
-        return findings, outcome.fixed, recorder.inputs
+        # Only the names of index groups travel back from a worker: the parent built the same
+        # indexes before forking (Site.prepare) and knows their inputs.
+        return findings, outcome.fixed, recorder.direct, list(recorder.groups)
 
-    def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> tuple[list[Finding], int, dict[str, str]]:
+    def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
         how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
         message = f"the process checking this file died ({how}); the other files were still checked"
-        return [internal_finding(printable(display_path(item[0], cwd)), message)], 0, {}
+        return [internal_finding(printable(display_path(item[0], cwd)), message)], 0, {}, []
 
-    for (path, site, content), (findings, fixed, inputs) in zip(work, parallel_map(check, work, jobs, lost)):
+    for (path, site, content), (findings, fixed, inputs, names) in zip(work, parallel_map(check, work, jobs, lost)):
         result.findings.extend(findings)
         result.fixed += fixed
-        if content is not None:
-            caches[site.root].put(display_path(path, site.root), content, inputs, findings)
+        groups = {name: site.group_inputs(name) for name in names}
+        if content is not None and all(group is not None for group in groups.values()):
+            caches[site.root].put(display_path(path, site.root), content, inputs, groups, findings)
     for cache in caches.values():
         cache.save()
     result.files_checked = len(targets)

@@ -18,9 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from postlint.digest import (
-    digest as digest,  # re-exported: the site model digests what it reads
-)
+from postlint.digest import digest
 
 # Input kinds; an input key is "kind:argument".
 INVENTORY = "inventory"  # the set of the site's files (argument: "")
@@ -36,28 +34,29 @@ def input_key(kind: str, argument: str = "") -> str:
 
 
 class Recorder:
-    """The inputs one file's check read, with the digest of each as it was read."""
+    """The inputs one file's check read, with the digest of each as it was read.
+
+    Inputs read directly are kept one by one; an index's inputs (thousands, for the URL index)
+    are kept as one group, named by the digest of its contents, which many files share.
+    """
 
     def __init__(self) -> None:
-        self._inputs: dict[str, str] = {}
-        self._groups: list[dict[str, str]] = []  # an index's inputs, merged only when asked
+        self.direct: dict[str, str] = {}
+        self.groups: dict[str, dict[str, str]] = {}
 
     def add(self, key: str, value_digest: str) -> None:
-        self._inputs[key] = value_digest
+        self.direct[key] = value_digest
 
-    def add_group(self, inputs: dict[str, str]) -> None:
-        if not self._groups or self._groups[-1] is not inputs:
-            self._groups.append(inputs)
+    def add_group(self, name: str, inputs: dict[str, str]) -> None:
+        self.groups[name] = inputs
 
     @property
     def inputs(self) -> dict[str, str]:
+        """Every input, groups merged."""
         merged: dict[str, str] = {}
-        seen: set[int] = set()
-        for group in self._groups:
-            if id(group) not in seen:
-                seen.add(id(group))
-                merged.update(group)
-        merged.update(self._inputs)
+        for group in self.groups.values():
+            merged.update(group)
+        merged.update(self.direct)
         return merged
 
 
@@ -66,7 +65,7 @@ class Recording:
 
     def __init__(self) -> None:
         self._recorders: list[Recorder] = []
-        self._derived: dict[str, tuple[Any, dict[str, str]]] = {}
+        self._derived: dict[str, tuple[Any, str, dict[str, str]]] = {}  # name -> (value, group name, inputs)
 
     def record(self, kind: str, argument: str, value_digest: str) -> None:
         """Tell every active recorder that `kind:argument` was read and looked like `value_digest`."""
@@ -74,6 +73,16 @@ class Recording:
             key = input_key(kind, argument)
             for recorder in self._recorders:
                 recorder.add(key, value_digest)
+
+    def group_inputs(self, name: str) -> dict[str, str] | None:
+        """The inputs of the index group `name` (None: no index of this site has that name)."""
+        return next((inputs for _, group, inputs in self._derived.values() if group == name), None)
+
+    def build_indexes(self) -> None:
+        """Compute every derived index now (before a parallel run forks its workers)."""
+        for name, value in vars(type(self)).items():
+            if isinstance(value, property) and getattr(value.fget, "derived", False):
+                getattr(self, name)
 
     @contextmanager
     def recording(self) -> Iterator[Recorder]:
@@ -97,9 +106,11 @@ def derived(method: Callable[[Any], Any]) -> property:
         if memo is None:
             with self.recording() as recorder:
                 value = method(self)
-            memo = self._derived[name] = (value, recorder.inputs)
+            inputs = recorder.inputs
+            memo = self._derived[name] = (value, digest(sorted(inputs.items())), inputs)
         for active in self._recorders:
-            active.add_group(memo[1])
+            active.add_group(memo[1], memo[2])
         return memo[0]
 
+    get.derived = True  # type: ignore[attr-defined]
     return property(get)

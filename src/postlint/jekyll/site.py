@@ -38,10 +38,11 @@ from postlint.jekyll.facts import (
 from postlint.parse.dates import judge_date
 from postlint.parse.frontmatter import FrontMatter, front_matter_extent, load_yaml
 from postlint.parse.post import POST_EXTENSIONS, POST_FILENAME, Post, filename_date
-from postlint.parse.source import Source, decode, open_regular, read_bytes
+from postlint.parse.source import Source, decode, open_regular, read_bytes, read_head
 
 SITE_MARKERS = ("_config.yml", ".postlint.yaml")
-HEAD_BYTES = 64 * 1024  # read of a static file or image: its first line and any image header fit
+HEAD_BYTES = 4096  # read of a large static file or image: its first line and most image headers
+WHOLE_BYTES = 64 * 1024  # a static file up to this size is read whole at once (a schema, a small image)
 # Never part of the site's source: build output, VCS, dependency and cache folders.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "_site", "node_modules", ".jekyll-cache", ".sass-cache",
                        ".postlint_cache", ".bundle", "vendor", "__pycache__", ".venv", ".tox"})
@@ -144,6 +145,7 @@ class Site(Recording):
         so that the site does not read them again."""
         super().__init__()
         self.root = root.resolve()
+        self._root_path = str(self.root)
         self.max_file_size = max_file_size
         self._today = today or _dt.date.today()  # one run judges "future" against one day
         self._files: frozenset[str] | None = None
@@ -157,6 +159,8 @@ class Site(Recording):
         for path, data in (already_read or {}).items():
             self._whole[self._site_key(path)] = data
         self._site_file_errors: dict[str, str] = {}
+        self._current: dict[str, str] = {}  # input key -> its digest in this run
+        self._front_matter_digests: dict[str, str] = {}
 
     # --- reading: every file of the site is read here, once ------------------------------------
 
@@ -198,11 +202,21 @@ class Site(Recording):
         return post
 
     def _front_matter_digest(self, rel: str) -> str:
-        source, error, _ = self._source(rel)
-        return digest(front_matter_extent(source.text)) if source is not None else digest(f"unreadable: {error}")
+        found = self._front_matter_digests.get(rel)
+        if found is None:
+            source, error, _ = self._source(rel)
+            found = digest(front_matter_extent(source.text)) if source is not None else digest(f"unreadable: {error}")
+            self._front_matter_digests[rel] = found
+        return found
 
     def current_digest(self, key: str) -> str:
         """What the input `key` (kind:argument, see facts.py) looks like now, without recording it."""
+        found = self._current.get(key)
+        if found is None:
+            found = self._current[key] = self._compute_digest(key)
+        return found
+
+    def _compute_digest(self, key: str) -> str:
         kind, _, argument = key.partition(":")
         if kind == INVENTORY:
             self._inventory()
@@ -275,10 +289,6 @@ class Site(Recording):
         for rel in sorted(self.files):
             folders.setdefault(posixpath.dirname(rel), []).append(rel)
         return folders
-
-    def prepare(self) -> None:
-        """Build the indexes every rule shares now (before a parallel run forks its workers)."""
-        self.files, self.posts, self.url_index  # noqa: B018 - computed for their side effect
 
     @derived
     def posts(self) -> dict[str, PostEntry]:
@@ -427,9 +437,17 @@ class Site(Recording):
         patterns = self.config.get("exclude")
         return tuple(str(p).strip("/") for p in patterns) if isinstance(patterns, list) else ()
 
+    @cached_property
+    def _excluded_pattern(self) -> re.Pattern | None:
+        """`excluded` as one regex: each entry as a path prefix or as a glob, both whole-path."""
+        if not self.excluded:
+            return None
+        alternatives = [f"{re.escape(p)}(?:/.*)?\\Z|{fnmatch.translate(p)}" for p in self.excluded]
+        return re.compile("|".join(alternatives), re.S)
+
     def is_excluded(self, rel: str) -> bool:
         """Is `rel` left out by _config.yml's `exclude` (a glob or a path prefix)?"""
-        return any(rel == p or rel.startswith(p + "/") or fnmatch.fnmatchcase(rel, p) for p in self.excluded)
+        return self._excluded_pattern is not None and self._excluded_pattern.match(rel) is not None
 
     def has_yaml_header(self, rel: str) -> bool:
         """Jekyll's Utils.has_yaml_header?: the first line is `---` (only that line is read)."""
@@ -457,14 +475,12 @@ class Site(Recording):
             return self._whole[rel][:HEAD_BYTES]
         if rel not in self._heads:
             try:
-                with open_regular(self.root / rel) as handle:
-                    data = handle.read(HEAD_BYTES + 1)
+                data, complete = read_head(os.path.join(self._root_path, rel), HEAD_BYTES, WHOLE_BYTES)
             except (OSError, UnreadableFile) as exc:
                 self._heads[rel] = exc
             else:
-                if len(data) <= HEAD_BYTES:
+                if complete:
                     self._whole[rel] = data
-                    return data
                 self._heads[rel] = data[:HEAD_BYTES]
         return self._heads[rel]
 
@@ -716,11 +732,12 @@ class Site(Recording):
             try:
                 if isinstance(head, Exception):
                     raise head
+                whole = self._whole.get(rel)
                 try:  # the header is almost always inside the bytes already read
-                    with Image.open(io.BytesIO(head)) as image:
+                    with Image.open(io.BytesIO(whole if whole is not None else head)) as image:
                         self._image_sizes[rel] = image.size
                 except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
-                    if len(head) < HEAD_BYTES:
+                    if whole is not None:
                         raise
                     with open_regular(self.root / rel) as handle, Image.open(handle) as image:  # a long header
                         self._image_sizes[rel] = image.size

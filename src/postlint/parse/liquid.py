@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from postlint.parse.source import blanked
+
 _OPENER = re.compile(r"\{[%{]")
 _CLOSERS = {"{%": "%}", "{{": "}}"}
 _TAG_NAME = re.compile(r"\s*(\w+)")
 _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
-_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def mask(text: str, spans: list[tuple[int, int]], fill: str = "x") -> str:
         if end <= start:
             continue
         parts.append(text[last:start])
-        parts.append(_NOT_NEWLINE.sub(fill, text[start:end]))
+        parts.append(blanked(text[start:end], fill))
         last = end
     parts.append(text[last:])
     return "".join(parts)

@@ -10,6 +10,7 @@ checking every candidate against what markdown-it parsed.
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,6 +21,7 @@ from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.token import Token
 
 from postlint.parse.html import HtmlElement, html_elements
+from postlint.parse.source import blanked
 
 IAL = re.compile(r"\{:([^}\n]*)\}")
 _IAL_ATTR = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|\.([\w-]+)|#([\w-]+)""")
@@ -30,7 +32,34 @@ _HTML_TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # Destinations are kept as written (rules read them from the source text): percent-encoding
+    # each one, as markdown-it does for HTML output, was a tenth of the parse.
+    parser.normalizeLink = _as_written  # type: ignore[method-assign]
+    parser.normalizeLinkText = _as_written  # type: ignore[method-assign]
+    _silence_debug_logging()
+    return parser
+
+
+def _as_written(url: str) -> str:
+    return url
+
+
+def _silence_debug_logging() -> None:
+    """markdown-it's block rules call LOGGER.debug on every line they try (hundreds of thousands
+    of calls on a site): give each of its modules a logger whose debug does nothing."""
+    import sys
+
+    class SilentDebug(logging.Logger):
+        def debug(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    for name, module in list(sys.modules.items()):
+        logger = getattr(module, "LOGGER", None)
+        if name.startswith("markdown_it.") and isinstance(logger, logging.Logger):
+            silent = SilentDebug(logger.name)
+            silent.parent = logger.parent
+            module.LOGGER = silent  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -450,15 +479,13 @@ def parse_body(text: str, masked: str, line_starts: list[int], not_prose: list[t
 
 def _prose(text: str, keep: list[tuple[int, int]], blank: list[tuple[int, int]]) -> str:
     """`text` reduced to what a reader reads: inline content without markup, code or URLs."""
-    chars = list(_NEWLINES_ONLY.sub(" ", text))
+    chars = list(blanked(text))
     for start, end in keep:
         chars[start:end] = text[start:end]
     for start, end in blank:
-        chars[start:end] = _NEWLINES_ONLY.sub(" ", text[start:end])
+        chars[start:end] = blanked(text[start:end])
     prose = "".join(chars)
     prose = _LINE_PREFIX.sub(lambda m: " " * len(m.group(0)), prose)
-    prose = _HTML_TAG.sub(lambda m: _NEWLINES_ONLY.sub(" ", m.group(0)), prose)
+    prose = _HTML_TAG.sub(lambda m: blanked(m.group(0)), prose)
     return _MARKUP.sub(lambda m: " " * len(m.group(0)), prose)
 
-
-_NEWLINES_ONLY = re.compile(r"[^\n]")
