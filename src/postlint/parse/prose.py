@@ -25,7 +25,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])([\"'”’)\]]*)(?:\s+|$)")
 # Words whose dot does not end a sentence.
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "vs", "etc", "mr", "mrs", "ms", "dr", "st", "no", "inc", "ltd", "co", "jr", "sr",
                             "approx", "fig", "cf", "al", "u.s", "a.m", "p.m"})
-_LAST_WORD = re.compile(r"([^\W_]+(?:\.[^\W_]+)*)\.$")
+# The word before a sentence's final dot ("e.g", "Dr"), matched backwards on the reversed text: a
+# forward search from the sentence's start tried every position (a tenth of a whole-site run).
+_LAST_WORD_REVERSED = re.compile(r"(?:[^\W_]+\.)*[^\W_]+")
+LAST_WORD_REACH = 256  # longer runs of words and dots are no abbreviation
 
 
 @dataclass
@@ -108,8 +111,7 @@ def sentences(prose: str, offset: int = 0) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(prose):
-        last = _LAST_WORD.search(prose, start, match.start())
-        if last and last.group(1).lower() in _ABBREVIATIONS:
+        if _ends_in_abbreviation(prose, start, match.start()):
             continue
         if prose[start:match.end(1)].strip():
             spans.append((offset + _first_visible(prose, start), offset + match.end(1)))
@@ -117,6 +119,18 @@ def sentences(prose: str, offset: int = 0) -> list[tuple[int, int]]:
     if prose[start:].strip():
         spans.append((offset + _first_visible(prose, start), offset + len(prose.rstrip())))
     return spans
+
+
+def _ends_in_abbreviation(prose: str, start: int, end: int) -> bool:
+    """Is prose[end - 1] the dot of an abbreviation that starts at or after `start`?"""
+    if end - 1 <= start or prose[end - 1] != ".":
+        return False
+    reach = max(start, end - 1 - LAST_WORD_REACH)
+    tail = prose[reach:end - 1][::-1]
+    word = _LAST_WORD_REVERSED.match(tail)
+    if word is None or (word.end() == len(tail) and reach > start):
+        return False
+    return word.group()[::-1].lower() in _ABBREVIATIONS
 
 
 def _first_visible(prose: str, start: int) -> int:

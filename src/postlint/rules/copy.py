@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from postlint.finding import Problem
 from postlint.options import Option
@@ -35,11 +36,16 @@ def uses_kramdown(site) -> bool:
     return str(site.config.get("markdown") or "kramdown").lower() == "kramdown"
 
 
+@lru_cache(maxsize=8)
+def _term_keys(terms: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(term_key(term) for term in terms)
+
+
 def definitions(post, options, kramdown: bool = True) -> list[Definition]:
     """The post's term definitions that count for these options (see the rules' docs): kramdown
     definition lists only where the site uses kramdown, no labels, no over-long terms."""
     found = [d for d in post.definitions if kramdown or d.syntax != "kramdown"]
-    ignored = {term_key(term) for term in options.ignore_terms}
+    ignored = _term_keys(tuple(options.ignore_terms))
     counts: dict[str, int] = {}
     for definition in found:
         counts[definition.key] = counts.get(definition.key, 0) + 1
@@ -269,10 +275,11 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
             continue  # the cells of one table row share their line
         seen.add((block.start, block.end))
         previous = None
+        previous_word = ""
         reported = False
         for match in WORD.finditer(block.prose):
             word = match.group().lower()
-            repeat = previous is not None and word == previous.group().lower() and word not in allowed \
+            repeat = word == previous_word and previous is not None and word not in allowed \
                 and not any(ch.isdigit() for ch in word) and not _acronym_and_word(previous.group(), match.group()) \
                 and _side_by_side(text, block.start + previous.end(), block.start + match.start()) \
                 and not _quoted(text, block.start + previous.start(), block.start + match.end())
@@ -281,7 +288,7 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
                 yield Problem(line, column, f"'{match.group()}' is repeated: '{previous.group()} {match.group()}'",
                               fingerprint=f"{word} {word}")
             reported = repeat
-            previous = match
+            previous, previous_word = match, word
 
 
 def _side_by_side(text: str, start: int, end: int) -> bool:
