@@ -16,9 +16,11 @@ def _refuse(*args, **kwargs):
 
 
 @pytest.fixture(autouse=True)
-def no_cache(monkeypatch):
-    """The CLI caches results by default; tests that exercise the cache turn it back on."""
+def no_cache(monkeypatch, tmp_path_factory):
+    """The CLI caches results by default; tests that exercise the cache turn it back on. The
+    cache key lives in a folder of the test session's, never in the user's own cache folder."""
     monkeypatch.setenv("POSTLINT_NO_CACHE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "user-cache"))
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from helpers import DEMO_SITE, REPO, copy_site, run
 
 from postlint.engine import check as engine
-from postlint.engine.cache import CACHE_DIR, CACHE_FILE
+from postlint.engine.cache import CACHE_DIR, CACHE_FILE, _sign, secret_key
 
 
 @pytest.fixture
@@ -24,6 +25,19 @@ def site(tmp_path: Path) -> Path:
 def lint(site: Path, **kwargs):
     result, _ = run([site], use_cache=True, **kwargs)
     return [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in result.findings]
+
+
+def read_cache(site: Path) -> dict:
+    """The cache's contents, after checking it is signed with this user's key."""
+    mac, _, payload = (site / CACHE_DIR / CACHE_FILE).read_bytes().partition(b"\n")
+    assert mac.decode() == _sign(secret_key(), payload)
+    return json.loads(payload)
+
+
+def write_cache(site: Path, data: dict) -> None:
+    """Replace the cache's contents, signed with this user's key as postlint signs them."""
+    payload = json.dumps(data).encode()
+    (site / CACHE_DIR / CACHE_FILE).write_bytes(_sign(secret_key(), payload).encode() + b"\n" + payload)
 
 
 def count_checks(monkeypatch) -> list[str]:
@@ -80,16 +94,15 @@ def test_corrupt_cache_is_ignored_and_rebuilt(site):
     cache = site / CACHE_DIR / CACHE_FILE
     cache.write_text('{"key": "x", "entries": ')
     assert lint(site) == cold
-    json.loads(cache.read_text())  # rewritten whole
+    read_cache(site)  # rewritten whole
 
 
 def test_foreign_entry_shapes_are_ignored(site):
     cold = lint(site)
-    cache = site / CACHE_DIR / CACHE_FILE
-    data = json.loads(cache.read_text())
+    data = read_cache(site)
     for entry in data["entries"].values():
         entry["findings"] = [{"nonsense": True}]
-    cache.write_text(json.dumps(data))
+    write_cache(site, data)
     assert lint(site) == cold
 
 
@@ -100,12 +113,12 @@ def test_no_cache_writes_nothing(site):
 
 def test_concurrent_runs_leave_a_valid_cache(site):
     command = [sys.executable, "-m", "postlint", str(site), "--format", "json"]
-    env = {"PATH": "/usr/bin:/bin"}
+    env = {"PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
     processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO)
                  for _ in range(4)]
     outputs = [process.communicate()[0] for process in processes]
     assert len({output for output in outputs}) == 1
-    json.loads((site / CACHE_DIR / CACHE_FILE).read_text())
+    read_cache(site)
 
 
 def test_parallel_run_matches_single_process(tmp_path):

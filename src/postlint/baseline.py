@@ -11,6 +11,12 @@ its SHA-256), never the line number, so edits elsewhere in the file do not bring
 back. `count` covers the same defect repeated in one file: a baseline of 2 hides two matches,
 and a third is new. Entries left unmatched (the defect was fixed) are reported so the file can
 shrink; they never fail the run. Crashes of rules (PL001) are never recorded or hidden.
+
+A baseline is committed, so a pull request can edit it. With `--changed-since REF` only the
+entries the baseline already had at the merge base are honoured: an entry the branch added hides
+nothing, and the run says so (a baseline only shrinks in a pull request; a maintainer regenerates
+it on the main branch). A baseline that is not a regular file of bounded size, not JSON, nested
+too deep or of the wrong shape is a configuration error (exit 2), never a traceback or a hang.
 """
 
 from __future__ import annotations
@@ -19,13 +25,15 @@ import hashlib
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from postlint.errors import ConfigError
+from postlint.errors import ConfigError, UnreadableFile
 from postlint.finding import Finding
+from postlint.parse.source import read_bytes
 
 VERSION = 1
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
 _LONGEST_KEPT = 200  # fingerprints longer than this are stored hashed, to keep the file reviewable
 
 Key = tuple[str, str, str]  # (file, code, fingerprint)
@@ -36,6 +44,7 @@ class BaselineMatch:
     kept: list[Finding]  # findings the baseline does not cover: these are reported
     hidden: int  # findings the baseline covered
     stale: list[tuple[Key, int]]  # entries (with how many of their count) nothing matched
+    not_honoured: list[tuple[Key, int]] = field(default_factory=list)  # added on the branch (--changed-since)
 
 
 def _fingerprint(finding: Finding) -> str:
@@ -75,11 +84,20 @@ def write_baseline(path: Path, findings: list[Finding], cwd: Path) -> int:
 def load_baseline(path: Path) -> Counter[Key]:
     """The entries of a baseline file with their counts. Raises ConfigError for a bad file."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
+        data = read_bytes(path, MAX_BASELINE_BYTES)  # a FIFO or a device is refused, never opened
+    except (OSError, UnreadableFile) as exc:
+        raise ConfigError(f"{path}: cannot read baseline: {getattr(exc, 'strerror', None) or exc}") from None
+    return parse_baseline(data, str(path))
+
+
+def parse_baseline(raw: bytes, path: str) -> Counter[Key]:
+    """The entries of a baseline file's bytes; `path` names it in errors. Raises ConfigError."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: baseline is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: baseline is not a postlint baseline: its JSON nests too deeply") from None
     if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("entries"), list):
         raise ConfigError(f"{path}: not a postlint baseline (version {VERSION}); write one with --write-baseline")
     entries: Counter[Key] = Counter()
@@ -93,12 +111,18 @@ def load_baseline(path: Path) -> Counter[Key]:
 
 
 def apply_baseline(findings: list[Finding], entries: Counter[Key], base: Path, cwd: Path,
-                   checked_files: set[str], codes_run: set[str]) -> BaselineMatch:
+                   checked_files: set[str], codes_run: set[str], at_merge_base: Counter[Key] | None = None) -> BaselineMatch:
     """Hide the findings the baseline covers, each entry at most `count` times.
 
-    Stale entries are only those this run could have matched: files it linted, rules it ran
-    (a `--changed-since` or `--select` run says nothing about the others).
+    With `at_merge_base` (the baseline as it was where the branch started), only what it already
+    held is honoured; the rest is returned as `not_honoured`. Stale entries are only those this
+    run could have matched: files it linted, rules it ran (a `--changed-since` or `--select` run
+    says nothing about the others).
     """
+    not_honoured: list[tuple[Key, int]] = []
+    if at_merge_base is not None:
+        not_honoured = sorted((entries - at_merge_base).items())
+        entries = entries & at_merge_base
     left = Counter(entries)
     kept: list[Finding] = []
     hidden = 0
@@ -112,4 +136,4 @@ def apply_baseline(findings: list[Finding], entries: Counter[Key], base: Path, c
     checked = {_file_key(path, base, cwd) for path in checked_files}
     stale = [(key, count) for key, count in sorted(left.items())
              if count > 0 and key[0] in checked and key[1] in codes_run]
-    return BaselineMatch(kept, hidden, stale)
+    return BaselineMatch(kept, hidden, stale, not_honoured)

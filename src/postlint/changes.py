@@ -32,6 +32,7 @@ _POST_NAME = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-(.+)$")
 @dataclass
 class Changes:
     top: Path  # the repository's top folder, resolved
+    base: str = ""  # the merge base of REF and HEAD: where the branch started
     changed: set[Path] = field(default_factory=set)  # files added, modified or renamed to (absolute)
     removed: set[Path] = field(default_factory=set)  # files deleted or renamed from (absolute)
 
@@ -64,7 +65,7 @@ def git_changes(ref: str, start: Path) -> Changes:
     except ChangesError:
         raise ChangesError(f"--changed-since: '{ref}' and HEAD have no common history here "
                            "(a shallow clone? fetch full history, e.g. fetch-depth: 0)") from None
-    changes = Changes(top)
+    changes = Changes(top, base)
     fields = _git(top, "-c", "core.quotepath=off", "diff", "--name-status", "-z", "-M", base, "--").split("\0")
     position = 0
     while position < len(fields) and fields[position]:
@@ -83,6 +84,16 @@ def git_changes(ref: str, start: Path) -> Changes:
         if name:
             changes.changed.add(top / name)
     return changes
+
+
+def file_at_base(changes: Changes, path: Path) -> bytes | None:
+    """`path` as it was at the merge base (None: it did not exist there)."""
+    try:
+        rel = path.resolve().relative_to(changes.top).as_posix()
+    except ValueError:
+        return None  # outside the repository: it has no history
+    completed = subprocess.run(["git", "show", f"{changes.base}:{rel}"], cwd=changes.top, capture_output=True)
+    return completed.stdout if completed.returncode == 0 else None
 
 
 def _site_rel(path: Path, site: Site) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +14,10 @@ from postlint.baseline import (
     BaselineMatch,
     apply_baseline,
     load_baseline,
+    parse_baseline,
     write_baseline,
 )
-from postlint.changes import git_changes, select_changed
+from postlint.changes import file_at_base, git_changes, select_changed
 from postlint.config import Config, RuleSetting, find_config, load_config, resolve_rules
 from postlint.engine.check import RunResult, display_path, lint
 from postlint.errors import ChangesError, ConfigError
@@ -109,9 +111,15 @@ def run_request(request: RunRequest) -> RunOutcome:
     registry, config = registry_for(request.config_file, request.paths[0])
     settings = resolve_rules(config, registry, request.select, request.ignore)
     targets = collect_targets(request.paths, config, registry.rules.values())
+    changes = None
     if request.changed_since is not None:
-        targets = select_changed(targets, git_changes(request.changed_since, request.paths[0].resolve()))
+        changes = git_changes(request.changed_since, request.paths[0].resolve())
+        targets = select_changed(targets, changes)
     entries = load_baseline(request.baseline) if request.baseline is not None else None
+    at_merge_base = None
+    if entries is not None and changes is not None:  # a pull request may shrink the baseline, never grow it
+        before = file_at_base(changes, request.baseline)
+        at_merge_base = parse_baseline(before, f"{request.baseline} at the merge base") if before is not None else Counter()
     cwd = Path.cwd()
     result = lint(targets, settings, config, fix=request.fix, debug=request.debug, cwd=cwd,
                   jobs=request.jobs, use_cache=request.use_cache)
@@ -123,7 +131,8 @@ def run_request(request: RunRequest) -> RunOutcome:
         outcome.baseline_written = write_baseline(request.write_baseline, result.findings, cwd)
     elif entries is not None:
         outcome.baseline = apply_baseline(result.findings, entries, request.baseline.resolve().parent, cwd,
-                                          set(outcome.checked), {setting.rule.code for setting in settings})
+                                          set(outcome.checked), {setting.rule.code for setting in settings},
+                                          at_merge_base)
         result.findings = outcome.baseline.kept
     return outcome
 
@@ -151,6 +160,13 @@ def _baseline_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
                          f"(fixed?); run with --write-baseline {request.baseline} to shrink it:")
             notes.extend(f"  {file}  {code}  {fingerprint!r}" + (f" ×{n}" if n > 1 else "")
                          for (file, code, fingerprint), n in match.stale)
+        if match.not_honoured:
+            count = sum(n for _, n in match.not_honoured)
+            notes.append(f"warning: {count} baseline entr{'y' if count == 1 else 'ies'} added on this branch "
+                         f"{'is' if count == 1 else 'are'} not honoured with --changed-since: a pull request may shrink "
+                         f"the baseline, not grow it (a maintainer regenerates it with --write-baseline on the main branch):")
+            notes.extend(f"  {file}  {code}  {fingerprint!r}" + (f" ×{n}" if n > 1 else "")
+                         for (file, code, fingerprint), n in match.not_honoured)
     return notes
 
 

@@ -13,20 +13,69 @@ of the site's files, changes.
 
 The cache is one JSON file replaced atomically: concurrent runs never see a half-written file
 (the last writer wins), and a corrupt or foreign file is ignored and rebuilt.
+
+Only a cache this machine's postlint wrote is trusted. Everything in a checkout may come from a
+stranger's pull request, a committed `.postlint_cache/` included, and its key is made of things an
+attacker can reproduce. So the file carries an HMAC of its contents under a secret kept outside the
+repository (`$XDG_CACHE_HOME/postlint/cache-key`, made on first use, readable by its owner only);
+a file whose HMAC does not verify (written elsewhere, edited, or arrived with the checkout) is
+ignored. The cache folder and file are never followed through a symbolic link, and only a regular
+file of bounded size is read.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
+import secrets
+import stat
 import tempfile
+from pathlib import Path
 
 from postlint import __version__
 from postlint.digest import digest
 from postlint.finding import Edit, Finding, Fix
 
 CACHE_DIR = ".postlint_cache"
-CACHE_FILE = "results-v2.json"
+CACHE_FILE = "results-v3.json"
+MAX_CACHE_BYTES = 512 * 1024 * 1024
+KEY_NAME = "cache-key"
+
+
+def secret_key() -> bytes | None:
+    """This user's cache key, made on first use; None when it cannot be kept (then no cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "postlint")
+    path = os.path.join(folder, KEY_NAME)
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as out:
+                out.write(secrets.token_bytes(32))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            key = handle.read(64)
+    except OSError:
+        return None
+    return key if len(key) >= 32 else None
+
+
+def _sign(key: bytes, payload: bytes) -> str:
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def _real_folder(path: Path) -> bool:
+    """Is `path` a folder itself, not a symbolic link to one?"""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _finding_to_json(finding: Finding) -> dict:
@@ -59,21 +108,39 @@ def run_key(settings, config, site) -> str:
 
 
 class ResultCache:
-    def __init__(self, site, key: str) -> None:
+    def __init__(self, site, key: str, secret: bytes | None) -> None:
         self.site = site
         self.path = site.root / CACHE_DIR / CACHE_FILE
         self.key = key
+        self.secret = secret
         self.entries: dict[str, dict] = {}
         self.groups: dict[str, dict[str, str]] = {}  # inputs of an index, shared by many entries
         self._group_ok: dict[str, bool] = {}
         self.changed = False
+        stored = self._load()
+        if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict) \
+                and isinstance(stored.get("groups"), dict):
+            self.entries, self.groups = stored["entries"], stored["groups"]
+
+    def _load(self) -> object:
+        """The cache file's contents when this user's postlint wrote it; None otherwise."""
+        if self.secret is None or not _real_folder(self.path.parent):
+            return None
         try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict) \
-                    and isinstance(stored.get("groups"), dict):
-                self.entries, self.groups = stored["entries"], stored["groups"]
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None  # none yet, or a symbolic link
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    return None  # a FIFO or a device: never read
+                data = handle.read(MAX_CACHE_BYTES + 1)
+            mac, _, payload = data.partition(b"\n")
+            if len(data) > MAX_CACHE_BYTES or not hmac.compare_digest(mac, _sign(self.secret, payload).encode()):
+                return None  # not written by this user's postlint: ignored
+            return json.loads(payload)
         except (OSError, ValueError, RecursionError):
-            pass  # no cache yet, or a corrupt one: start afresh
+            return None  # a corrupt cache: start afresh
 
     def _unchanged(self, inputs: dict[str, str]) -> bool:
         return all(isinstance(value, str) and self.site.current_digest(key) == value for key, value in inputs.items())
@@ -109,20 +176,29 @@ class ResultCache:
         self.changed = True
 
     def save(self) -> None:
-        if not self.changed:
+        if not self.changed or self.secret is None:
             return
         temp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.path.parent / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("# Created by postlint: the cache is local.\n*\n", encoding="utf-8")
+            if not _real_folder(self.path.parent):
+                return  # a symbolic link (or a file) in the checkout: never written through
+            try:  # O_EXCL and O_NOFOLLOW: a planted link named .gitignore is never written through
+                fd = os.open(self.path.parent / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                             | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.write("# Created by postlint: the cache is local.\n*\n")
             handle, temp = tempfile.mkstemp(prefix=".results-", dir=self.path.parent)
             used = {name for entry in self.entries.values() if isinstance(entry, dict)
                     for name in entry.get("groups", ()) if isinstance(name, str)}
             groups = {name: inputs for name, inputs in self.groups.items() if name in used}
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"key": self.key, "entries": self.entries, "groups": groups}, out, separators=(",", ":"))
+            payload = json.dumps({"key": self.key, "entries": self.entries, "groups": groups},
+                                 separators=(",", ":")).encode("utf-8")
+            with os.fdopen(handle, "wb") as out:
+                out.write(_sign(self.secret, payload).encode() + b"\n" + payload)
             os.replace(temp, self.path)
         except OSError:
             if temp is not None and os.path.exists(temp):

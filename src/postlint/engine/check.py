@@ -244,7 +244,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
          use_cache: bool = False) -> RunResult:
     """Lint every target, on `jobs` processes, reusing cached results where nothing they depend
     on changed. The findings are the same whatever the jobs and the cache."""
-    from postlint.engine.cache import ResultCache, run_key
+    from postlint.engine.cache import ResultCache, run_key, secret_key
     from postlint.engine.parallel import default_jobs, parallel_map
 
     started = time.perf_counter()
@@ -252,9 +252,11 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     result = RunResult()
     caches: dict[Path, ResultCache] = {}
     work: list[tuple[Path, Site, str | None]] = []
-    if use_cache and not fix:  # a fix changes the file: its result is not worth keeping
+    secret = secret_key() if use_cache and not fix else None  # a fix changes the file: no result worth keeping
+    if secret is not None:
         for path, site in targets:
-            cache = caches.get(site.root) or caches.setdefault(site.root, ResultCache(site, run_key(settings, config, site)))
+            cache = caches.get(site.root) or caches.setdefault(site.root, ResultCache(site, run_key(settings, config, site),
+                                                                                       secret))
             rel = display_path(path, site.root)
             content = site.content_digest(rel)
             cached = cache.get(rel, content, printable(display_path(path, cwd)))
