@@ -1,5 +1,5 @@
 """Rule documentation generated from rule metadata: each rule's "## Options" section and README's
-rules table. Option facts (kind, default, description) live only in the rules' `Option(...)`
+rules table. Option facts (kind, bounds, default, description) live only in the rules' `Option(...)`
 declarations; a rule's docstring adds prose that is about no single option.
 
     python -m postlint.docs README.md           # rewrite the table between the markers
@@ -51,7 +51,13 @@ def default_text(value: Any) -> str:
 def option_line(option: Option) -> str:
     default = default_text(option.default)
     quoted = f"`` {default} ``" if "`" in default else f"`{default}`"
-    return f"- `{option.name}` ({kind_text(option.kind)}, default {quoted}): {option.help}"
+    kind = kind_text(option.kind)
+    bounds = option.bounds_text()
+    # A number's bounds follow its kind ("integer, at least 1"); those of the numbers inside a list
+    # or mapping are left to its help text and to the config error that names them.
+    if bounds and not option.kind.startswith(("list[", "dict[")):
+        kind += f", {bounds}"
+    return f"- `{option.name}` ({kind}, default {quoted}): {option.help}"
 
 
 def _find_options(lines: list[str]) -> tuple[int, int] | None:

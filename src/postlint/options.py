@@ -42,17 +42,56 @@ def _split_union(kind: str) -> list[str]:
     return parts + [current]
 
 
+def _numbers(value: Any, where: str = "") -> list[tuple[int | float, str]]:
+    """Every number in a value (list items and mapping values too) and where it stands."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        return [(value, where)]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _numbers(item, f" (item {index + 1})")]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _numbers(item, f" (for {key!r})")]
+    return []
+
+
+def _number_text(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else repr(number)
+
+
 @dataclass(frozen=True)
 class Option:
-    """One rule option: its name, kind (e.g. "int", "list[str]", "dict[str, int|null]"), default."""
+    """One rule option: its name, kind (e.g. "int", "list[str]", "dict[str, int|null]"), default,
+    and for numbers the bounds every number in the value must keep: `minimum` and `maximum`
+    (inclusive), `above` (exclusive: words_per_minute > 0)."""
 
     name: str
     kind: str
     default: Any
     help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    above: float | None = None
 
     def check(self, value: Any) -> str | None:
-        """An error message when `value` is not of this option's kind."""
-        if _matches(self.kind, value):
-            return None
-        return f"option '{self.name}' must be {self.kind}, got {type(value).__name__} {value!r}"
+        """An error message when `value` is not of this option's kind or breaks its bounds."""
+        if not _matches(self.kind, value):
+            return f"option '{self.name}' must be {self.kind}, got {type(value).__name__} {value!r}"
+        for number, where in _numbers(value):
+            # `not (a >= b)` rather than `a < b`: NaN (`.nan` in YAML) compares false with everything.
+            if (self.minimum is not None and not number >= self.minimum) or \
+                    (self.above is not None and not number > self.above) or \
+                    (self.maximum is not None and not number <= self.maximum):
+                return f"option '{self.name}' must be {self.bounds_text()}, got {number!r}{where}"
+        return None
+
+    def bounds_text(self) -> str:
+        """The bounds in words ("at least 1", "from 0 to 1", "greater than 0"); "" without any."""
+        low = (f"at least {_number_text(self.minimum)}" if self.minimum is not None
+               else f"greater than {_number_text(self.above)}" if self.above is not None else "")
+        if self.maximum is None:
+            return low
+        if self.minimum is not None:
+            return f"from {_number_text(self.minimum)} to {_number_text(self.maximum)}"
+        high = f"at most {_number_text(self.maximum)}"
+        return f"{low} and {high}" if low else high

@@ -19,6 +19,7 @@ The test suite runs every rule's examples; `postlint explain` shows them.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ from postlint.registry import _CODE, _NAME, Rule
 KINDS = ("existence", "substitution")
 MAX_RULE_FILE = 1 << 20  # bytes; a rule file is a few hundred
 SCOPES = ("prose", "title", "description")
+_WORD_CHARACTER = regex.compile(r"\w")
 _KEYS = {"code", "name", "kind", "severity", "summary", "why", "message", "ignorecase", "regex",
          "scope", "tokens", "swap", "examples", "enabled"}
 
@@ -57,7 +59,11 @@ def builtin_dir() -> Path | None:
 def load_folder(folder: Path) -> tuple[list[Rule], list[str]]:
     rules: list[Rule] = []
     errors: list[str] = []
+    home = os.path.realpath(folder)
     for path in sorted(list(folder.glob("*.yml")) + list(folder.glob("*.yaml"))):
+        if not os.path.realpath(path).startswith(home + os.sep):
+            errors.append(f"YAML rule {path}: a symbolic link out of its folder; not read")
+            continue
         try:
             rules.append(load_rule(path))
         except (OSError, UnicodeDecodeError, UnreadableFile, yaml.YAMLError, YamlRuleError) as exc:
@@ -97,20 +103,20 @@ def load_rule(path: Path) -> Rule:
         tokens = spec.get("tokens")
         if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) for t in tokens):
             raise YamlRuleError("existence rules need 'tokens': a list of strings")
-        alternatives = [str(t) if spec.get("regex") else re.escape(str(t)) for t in tokens]
+        words = [str(t) for t in tokens]
     else:
         swap = spec.get("swap")
         if not isinstance(swap, dict) or not swap or not all(isinstance(v, str) for v in swap.values()):
             raise YamlRuleError("substitution rules need 'swap': a mapping of text to its replacement")
-        alternatives = [str(k) if spec.get("regex") else re.escape(str(k)) for k in swap]
+        words = [str(k) for k in swap]
     try:
         if spec.get("regex"):  # each user pattern on its own first, so the error names it
             swap_patterns = [(patterns.compile_pattern(str(k), flags), v) for k, v in swap.items()]
-            for alternative in alternatives:
+            for alternative in words:
                 patterns.check_pattern(alternative, flags)
         else:
             swap_patterns = []
-        pattern = patterns.compile_pattern(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags)
+        scans = [patterns.compile_pattern(source, flags) for source in _scan_sources(words, bool(spec.get("regex")))]
     except patterns.UnsafePattern as exc:
         raise YamlRuleError(str(exc)) from None
     default_message = "Avoid '{match}'" if kind == "existence" else "Use '{replacement}' instead of '{match}'"
@@ -122,9 +128,12 @@ def load_rule(path: Path) -> Rule:
     replacements = {key.lower(): value for key, value in swap.items()}
 
     def check(post: Any, ctx: Any) -> Iterator[Problem]:
+        # The texts first: parsing the post (its prose, seconds for a 10 MB body when this is the
+        # first rule to ask) is not matching and must not spend the pattern's time budget.
+        texts = _scope_texts(post, scope)
         deadline = time.perf_counter() + patterns.MATCH_SECONDS
-        for offset, text in _scope_texts(post, scope):
-            for match in patterns.finditer(pattern, text, deadline):
+        for offset, text in texts:
+            for match in _matches(scans, text, deadline):
                 found = match.group(0)
                 replacement = replacements.get(found.lower(), "") if kind == "substitution" else ""
                 if kind == "substitution" and not replacement:
@@ -143,6 +152,48 @@ def load_rule(path: Path) -> Rule:
         source=data,
         source_digest=digest(data),
     )
+
+
+def _scan_sources(words: list[str], is_regex: bool) -> list[str]:
+    """The patterns that find a rule's tokens (or swap keys) standing alone, not inside a longer
+    word. `(?<!\w)(?:a|b|…)(?!\w)` says it, but `regex` tries that at every position of the text
+    (3 s on 10 MB of `[[[[`, over the time budget); `\b(?:a|b|…)` lets it skip to word starts, 5
+    to 10 times faster. Before a word character `\b` is `(?<!\w)`, so literal words that start
+    with one get the fast pattern and the others (`[citation needed]`) one of their own, which
+    `_matches` interleaves. Regular expressions keep the single alternation."""
+    if is_regex or not all(words):
+        return [r"(?<!\w)(?:" + "|".join(words if is_regex else map(re.escape, words)) + r")(?!\w)"]
+    starts_word = [word for word in words if _WORD_CHARACTER.match(word)]
+    others = [word for word in words if not _WORD_CHARACTER.match(word)]
+    sources = [r"\b(?:" + "|".join(map(re.escape, starts_word)) + r")(?!\w)"] if starts_word else []
+    return sources + ([r"(?<!\w)(?:" + "|".join(map(re.escape, others)) + r")(?!\w)"] if others else [])
+
+
+def _matches(scans: list[regex.Pattern], text: str, deadline: float) -> Iterator[regex.Match]:
+    """The matches of `scans` in `text`, in the order one alternation of them finds them: the
+    earliest first, then the earliest from where it ends. The patterns never match at the same
+    position (a word character starts one, not the other), so each keeps its own scan and looks
+    again only past a match of another that overlapped its next one."""
+    if len(scans) == 1:
+        yield from patterns.finditer(scans[0], text, deadline)
+        return
+    scanners = [patterns.finditer(scan, text, deadline) for scan in scans]
+    heads = [next(scanner, None) for scanner in scanners]
+    while True:
+        live = [index for index, head in enumerate(heads) if head is not None]
+        if len(live) <= 1:  # one pattern left (the usual case soon): its own scan, nothing to interleave
+            if live:
+                yield heads[live[0]]
+                yield from scanners[live[0]]
+            return
+        first = min(live, key=lambda index: heads[index].start())
+        match = heads[first]
+        yield match
+        heads[first] = next(scanners[first], None)
+        for index in live:
+            if index != first and heads[index].start() < match.end():
+                scanners[index] = patterns.finditer(scans[index], text, deadline, match.end())
+                heads[index] = next(scanners[index], None)
 
 
 def _scope_texts(post: Any, scope: str) -> list[tuple[int, str]]:

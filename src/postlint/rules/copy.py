@@ -28,7 +28,7 @@ _DEFINITION_OPTIONS = [
     Option("ignore_terms", "list[str]", CALLOUT_LABELS,
            "Bold lead-ins that label a paragraph (callouts such as `Note`, `Tip`, `Q`) instead of defining a term; "
            "compared like terms."),
-    Option("max_term_words", "int", 8, "A longer bold lead-in is a sentence, not a term."),
+    Option("max_term_words", "int", 8, "A longer bold lead-in is a sentence, not a term.", minimum=1),
 ]
 
 def uses_kramdown(site) -> bool:
@@ -129,7 +129,8 @@ def duplicate_definition(post, ctx) -> Iterator[Problem]:
     Option("min_similarity", "number", 0.5,
            "From 0 to 1: two definitions whose words are less alike than this (difflib's ratio over the word lists) "
            "describe two different things on purpose, not one thing twice: the manager of one team and then of "
-           "another, or a speaker's two answers in an interview (`**Ana:** ...`). A copy with a typo is far above 0.5."),
+           "another, or a speaker's two answers in an interview (`**Ana:** ...`). A copy with a typo is far above 0.5.",
+           minimum=0, maximum=1),
 ])
 def conflicting_definition(post, ctx) -> Iterator[Problem]:
     """A term is defined twice in the same post with different text; the finding shows the difference word by word (`your → our`) and both lines.
@@ -311,7 +312,8 @@ def _acronym_and_word(first: str, second: str) -> bool:
 
 
 @rule("CPY005", "duplicate-paragraph", severity="warning", options=[
-    Option("min_words", "int", 8, "Paragraphs and sentences with fewer words (\"Let's get started.\") may repeat."),
+    Option("min_words", "int", 8, "Paragraphs and sentences with fewer words (\"Let's get started.\") may repeat.",
+           minimum=1),
 ])
 def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
     """The same paragraph or sentence (8 or more words unless configured) appears twice in one post.

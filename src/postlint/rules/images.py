@@ -190,7 +190,7 @@ def image_missing(post, ctx) -> Iterator[Problem]:
     Option("variants", "dict[str, int|null]", {},
            "Front-matter image keys a post must set together, each with its file's width in pixels (null: any width), "
            "e.g. `{webps: 376, webpm: 564, webpb: 744, webp: null, jpg: null}`; the files are in `site.images_dir` "
-           "of `.postlint.yaml`. Empty: the rule does nothing."),
+           "of `.postlint.yaml`. Empty: the rule does nothing.", minimum=1),
 ])
 def image_variants(post, ctx) -> Iterator[Problem]:
     """A post's configured responsive image variants are incomplete, their files missing, or a file's real pixel width (read from its header) not the configured one.

@@ -73,9 +73,10 @@ def _fix(post, key: str, minutes: int) -> Fix | None:
 
 @rule("RT001", "read-time", severity="warning", fixable=True, options=[
     Option("key", "str", "time_read", "Front-matter key that states the reading time."),
-    Option("words_per_minute", "number", 238, "Reading speed in words per minute."),
-    Option("seconds_per_image", "number", 0, "Extra seconds a reader spends on each image, e.g. 12."),
-    Option("tolerance", "number", 1, "Minutes the stated time may differ from the computed one before it is reported."),
+    Option("words_per_minute", "number", 238, "Reading speed in words per minute.", above=0),
+    Option("seconds_per_image", "number", 0, "Extra seconds a reader spends on each image, e.g. 12.", minimum=0),
+    Option("tolerance", "number", 1, "Minutes the stated time may differ from the computed one before it is reported.",
+           minimum=0),
 ])
 def read_time_rule(post, ctx) -> Iterator[Problem]:
     """The stated read time (`time_read: 5 min`) is more than a minute (unless configured) off what the post takes to read; `--fix` rewrites the number.

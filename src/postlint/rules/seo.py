@@ -15,7 +15,7 @@ def _text_value(post, key: str) -> str | None:
 
 
 @rule("SEO001", "title-length", severity="warning", options=[
-    Option("max", "int", 60, "Most characters a title may have (runs of white space count as one)."),
+    Option("max", "int", 60, "Most characters a title may have (runs of white space count as one).", minimum=1),
 ])
 def title_length(post, ctx) -> Iterator[Problem]:
     """The `title` is longer than search results show (about 60 characters).
@@ -48,8 +48,9 @@ def title_length(post, ctx) -> Iterator[Problem]:
 
 
 @rule("SEO002", "description-length", severity="warning", options=[
-    Option("min", "int", 50, "Fewest characters a description should have (runs of white space count as one)."),
-    Option("max", "int", 160, "Most characters a description may have (runs of white space count as one)."),
+    Option("min", "int", 50, "Fewest characters a description should have (runs of white space count as one).",
+           minimum=0),
+    Option("max", "int", 160, "Most characters a description may have (runs of white space count as one).", minimum=1),
 ])
 def description_length(post, ctx) -> Iterator[Problem]:
     """The `description` is too short to be useful (under 50 characters unless configured) or longer than search results show (about 160).
@@ -153,9 +154,11 @@ def heading_structure(post, ctx) -> Iterator[Problem]:
 
 @rule("SEO004", "readability", severity="info", enabled=False, options=[
     Option("min_reading_ease", "number", 30,
-           "Lowest acceptable Flesch reading ease (0-100, higher is easier; 30 and below is \"very difficult\" on Flesch's scale)."),
-    Option("max_grade", "number", 14, "Highest acceptable Flesch-Kincaid grade level (a US school grade)."),
-    Option("min_words", "int", 100, "Posts with fewer words are not scored: short texts give meaningless scores."),
+           "Lowest acceptable Flesch reading ease (0-100, higher is easier; 30 and below is \"very difficult\" on Flesch's scale).",
+           minimum=0, maximum=100),
+    Option("max_grade", "number", 14, "Highest acceptable Flesch-Kincaid grade level (a US school grade).", minimum=0),
+    Option("min_words", "int", 100, "Posts with fewer words are not scored: short texts give meaningless scores.",
+           minimum=1),
 ])
 def readability(post, ctx) -> Iterator[Problem]:
     """The post is hard to read by Flesch reading ease or Flesch-Kincaid grade level (syllables from the bundled CMU dictionary, offline).
