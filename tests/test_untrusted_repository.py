@@ -168,3 +168,138 @@ def test_bad_baseline_files_are_a_clear_error(tmp_path, planted):
     completed = postlint(tmp_path, "--baseline", str(baseline), str(site), cache_home=tmp_path / "cache-home")
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr and completed.stderr.count("\n") == 1, completed.stderr
+
+
+# --- 2. symbolic links out of the site -------------------------------------------------------
+
+SECRET = "root:$6$secret-hash-that-must-never-be-printed:19000:0:99999:7:::"
+
+
+@pytest.fixture
+def outside_file(tmp_path) -> Path:
+    """A file outside the site, standing in for the password shadow file."""
+    secret = tmp_path / "shadow"
+    secret.write_text(f"---\ntitle: {SECRET}\n---\n{SECRET}\n")
+    return secret
+
+
+@pytest.mark.parametrize("how", ["folder", "named", "named-relative"])
+@pytest.mark.parametrize("output", ["text", "json", "junit", "github", "sarif"])
+def test_a_post_linked_outside_the_site_is_not_read(tmp_path, outside_file, how, output):
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    link = site / "_posts" / "2024-06-01-linked.md"
+    link.symlink_to(outside_file)
+    target = {"folder": str(site), "named": str(link), "named-relative": "_posts/2024-06-01-linked.md"}[how]
+    completed = postlint(site, target, "--format", output, "--no-cache", cache_home=tmp_path / "home")
+    assert "secret-hash" not in completed.stdout + completed.stderr
+    assert "outside the site" in completed.stdout + completed.stderr
+    assert completed.returncode == 1
+
+
+def test_an_image_linked_outside_the_site_reveals_nothing(tmp_path):
+    from PIL import Image
+
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    outside = tmp_path / "outside.webp"
+    Image.new("RGB", (1234, 5), "grey").save(outside, "WEBP")
+    variant = site / "assets" / "images" / "blog" / "link-audit-376.webp"
+    variant.unlink()
+    variant.symlink_to(outside)
+    result, _ = run([site])
+    messages = [f.message for f in result.findings if "link-audit-376" in f.message]
+    assert messages and not any("1234" in message for message in messages), messages
+
+
+# --- 3. the front-matter schema: no network, no device, nothing outside --------------------
+
+def schema_site(tmp_path, schema_value: str) -> Path:
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    config = site / ".postlint.yaml"
+    config.write_text(config.read_text() + f"  front-matter-schema:\n    schema: {schema_value}\n")
+    return site
+
+
+def test_a_remote_ref_in_the_schema_is_a_config_error_and_fetches_nothing(tmp_path):
+    site = schema_site(tmp_path, "schema.json")
+    (site / "schema.json").write_text(json.dumps({"$ref": "http://example.invalid/schema.json"}))
+    with pytest.raises(ConfigError, match="remote"):
+        run([site])  # conftest refuses every connection: a fetch would raise NetworkBlocked instead
+
+
+@pytest.mark.parametrize("value", ["/dev/zero", "../outside.json", "/etc/hostname"])
+def test_a_schema_outside_the_site_or_not_a_file_is_a_config_error(tmp_path, value):
+    (tmp_path / "outside.json").write_text("{}")
+    site = schema_site(tmp_path, value)
+    with pytest.raises(ConfigError, match="schema"):
+        run([site])
+
+
+def test_yaml_rules_from_outside_the_site_are_a_config_error(tmp_path):
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    (tmp_path / "elsewhere").mkdir()
+    config = site / ".postlint.yaml"
+    config.write_text(config.read_text() + "yaml_rules: [../elsewhere]\n")
+    with pytest.raises(ConfigError, match="yaml_rules"):
+        run([site])
+
+
+# --- 7. forged CI annotations and terminal escapes through run-level messages ---------------
+
+FORGED = "x\n::error file=innocent.md,line=1::forged\x1b]0;pwned\x07\x1b[2J\u202egnp.exe"
+
+
+def no_forgery(completed: subprocess.CompletedProcess) -> None:
+    for stream in (completed.stdout, completed.stderr):
+        assert not [line for line in stream.splitlines() if line.startswith("::error file=innocent.md")]
+        assert "\x1b" not in stream and "\u202e" not in stream and "\x07" not in stream
+
+
+@pytest.mark.parametrize("output", ["github", "text", "json"])
+def test_a_yaml_rule_file_name_cannot_forge_annotations(tmp_path, output):
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    rules = site / "house-rules"
+    rules.mkdir()
+    (rules / f"{FORGED}.yml").write_text("code: [broken\n")
+    config = site / ".postlint.yaml"
+    config.write_text(config.read_text() + "yaml_rules: [house-rules]\n")
+    completed = postlint(site, ".", "--format", output, "--no-cache", cache_home=tmp_path / "home")
+    assert completed.returncode == 2 and "forged" in completed.stdout + completed.stderr
+    no_forgery(completed)
+
+
+def test_a_config_key_cannot_forge_annotations(tmp_path):
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    (site / ".postlint.yaml").write_text(json.dumps({FORGED: 1}))
+    completed = postlint(site, ".", "--format", "github", "--no-cache", cache_home=tmp_path / "home")
+    assert completed.returncode == 2 and "forged" in completed.stderr
+    no_forgery(completed)
+
+
+def test_a_stale_baseline_entry_cannot_forge_annotations(tmp_path):
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    baseline = site / "baseline.json"
+    baseline.write_text(json.dumps({"version": 1, "tool": "postlint", "entries": [
+        {"file": "_posts/2024-01-15-ramp-time-benchmark.md", "code": "FM002", "fingerprint": FORGED, "count": 1}]}))
+    completed = postlint(site, ".", "--baseline", str(baseline), "--format", "github", "--no-cache",
+                         cache_home=tmp_path / "home")
+    assert "no longer match" in completed.stderr and "forged" in completed.stderr
+    no_forgery(completed)
+
+
+# --- 9. nowhere to write the report -----------------------------------------------------------
+
+@pytest.mark.parametrize("stdout", ["closed", "/dev/full"])
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_a_report_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, stdout, output):
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "home")}
+    command = [sys.executable, "-m", "postlint", ".", "--format", output, "--no-cache"]
+    if stdout == "closed":
+        completed = subprocess.run(command, cwd=site, stdout=None, stderr=subprocess.PIPE, text=True, env=env,
+                                   pass_fds=(), close_fds=True, preexec_fn=lambda: os.close(1), timeout=120)
+    else:
+        with open("/dev/full", "w") as full:
+            completed = subprocess.run(command, cwd=site, stdout=full, stderr=subprocess.PIPE, text=True, env=env,
+                                       timeout=120)
+    assert completed.returncode == 2
+    assert completed.stderr.count("\n") == 1 and completed.stderr.startswith("postlint: error:"), completed.stderr

@@ -71,7 +71,9 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"postlint: error: {message}", err=True)
+    from postlint.visible import one_line
+
+    typer.echo(f"postlint: error: {one_line(message)}", err=True)
     return typer.Exit(EXIT_ERROR)
 
 
@@ -176,6 +178,7 @@ def explain(
 
     from postlint.docs import rule_doc
     from postlint.run import registry_for
+    from postlint.visible import lines
 
     registry, _ = registry_for(config_file, Path("."))
     found = registry.get(rule_name) or registry.get(rule_name.upper())
@@ -183,10 +186,13 @@ def explain(
         raise _fail(f"unknown rule '{rule_name}' (see `postlint rules`)")
     header = f"# {found.code} {found.name}\n\nDefault severity: **{found.severity}**" + (
         "" if found.enabled else " (off unless enabled in config)") + (" · fixable with `--fix`" if found.fixable else "")
-    Console().print(Markdown(header + "\n\n" + rule_doc(found)))
+    Console().print(Markdown(lines(header + "\n\n" + rule_doc(found))))  # a YAML rule's text is the repository's
 
 
 def main() -> None:
+    if sys.stdout is None:  # started with standard output closed
+        print("postlint: error: standard output is closed: the report has nowhere to go", file=sys.stderr)
+        sys.exit(EXIT_ERROR)
     try:
         app()
     except KeyboardInterrupt:

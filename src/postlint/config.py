@@ -6,6 +6,7 @@ CLI turns into exit code 2: a CI gate must never run with a half-understood conf
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,12 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{where}: 'rules' must be a mapping of rule names or codes to settings")
     config.rules = rules
     config.yaml_rule_dirs = [path.parent / str(d) for d in _string_list(raw, "yaml_rules", where)]
+    home = os.path.realpath(path.parent)
     for folder in config.yaml_rule_dirs:
+        real = os.path.realpath(folder)
+        if real != home and not real.startswith(home + os.sep):
+            raise ConfigError(f"{where}: yaml_rules folder '{folder}' is outside the folder of the config; "
+                              "rules are read from inside it only")
         if not folder.is_dir():
             raise ConfigError(f"{where}: yaml_rules folder '{folder}' does not exist")
     config.exclude = _string_list(raw, "exclude", where)

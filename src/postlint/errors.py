@@ -49,9 +49,13 @@ class FixRefused(PostlintError):
 
 
 class RunErrors(list[str]):
-    """Run-level errors in the order found, each once. Reports print them; any makes exit code 2."""
+    """Run-level errors in the order found, each once, each one visible line (they may quote a
+    file name or a config key from the repository). Reports print them; any makes exit code 2."""
 
     def add(self, message: str) -> None:
+        from postlint.visible import one_line
+
+        message = one_line(message)
         if message not in self:
             self.append(message)
 

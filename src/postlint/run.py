@@ -4,6 +4,7 @@ the baseline, report, choose the exit code."""
 from __future__ import annotations
 
 import fnmatch
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from postlint.errors import ChangesError, ConfigError
 from postlint.finding import SEVERITY_RANK
 from postlint.jekyll.site import Site, find_site_root
 from postlint.registry import Registry, Rule, load_registry
+from postlint.visible import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -55,12 +57,15 @@ class RunOutcome:
 
 
 def resolve_given(path: Path) -> Path:
-    """`path.resolve()`; a symlink loop (RuntimeError in Python 3.11) stays where the link stands,
-    so that the file is reported as unreadable instead of crashing the run."""
+    """`path` made absolute with its folders resolved. A file keeps its own name even when it is
+    a symbolic link: the site decides whether it may be read (a link out of the site is not), and
+    a symlink loop is reported as unreadable instead of crashing the run."""
     try:
-        return path.resolve()
-    except (RuntimeError, OSError):
-        return path.parent.resolve() / path.name
+        if path.is_dir():
+            return path.resolve()
+    except OSError:
+        pass
+    return path.absolute().parent.resolve() / path.name
 
 
 def registry_for(config_file: Path | None, start: Path) -> tuple[Registry, Config]:
@@ -85,7 +90,8 @@ def collect_targets(paths: list[Path], config: Config, rules: Iterable[Rule] = (
             raise ConfigError(f"{given}: no such file or folder")
         resolved = resolve_given(given)
         root = find_site_root(resolved)
-        site = sites.setdefault(root, Site(root, config.max_file_size, already_read=already_read))
+        site = sites.setdefault(root, Site(root, config.max_file_size, already_read=already_read,
+                                           config_folder=config.path.parent if config.path else None))
         files = site.lint_targets(resolved) if resolved.is_dir() else [resolved]
         for path in files:
             rel = display_path(path, site.root)
@@ -184,10 +190,10 @@ def execute(request: RunRequest, output_format: str, show_source: bool = True, o
     try:
         outcome = run_request(request)
     except (ConfigError, ChangesError) as exc:
-        print(f"postlint: error: {exc}", file=sys.stderr)
+        print(f"postlint: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     result = outcome.result
-    notes = _baseline_notes(request, outcome)
+    notes = [one_line(note) for note in _baseline_notes(request, outcome)]  # they quote baseline entries
     if outcome.baseline_written is not None:  # recording, not gating: the findings are now accepted
         for line in notes:
             print(line, file=sys.stderr)
@@ -207,20 +213,35 @@ def execute(request: RunRequest, output_format: str, show_source: bool = True, o
         except OSError as exc:
             print(f"postlint: error: cannot write {output_file}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERROR
-    if output_format == "text" or output_file is not None:
-        console = Console(highlight=False)
-        if output_file is None:
-            text.write_findings(console, result, show_source)
-        text.write_summary(console, result)
-        for line in notes:
-            console.print(line, highlight=False, markup=False, soft_wrap=True)
-        if output_file is not None:
-            console.print(f"Wrote the {output_format} report to {output_file}.", highlight=False, markup=False, soft_wrap=True)
-    else:
-        sys.stdout.write(rendered)
+    try:
+        if output_format == "text" or output_file is not None:
+            console = Console(highlight=False)
+            if output_file is None:
+                text.write_findings(console, result, show_source)
+            text.write_summary(console, result)
+            for line in notes:
+                console.print(line, highlight=False, markup=False, soft_wrap=True)
+            if output_file is not None:
+                console.print(f"Wrote the {output_format} report to {output_file}.", highlight=False, markup=False,
+                              soft_wrap=True)
+        else:
+            sys.stdout.write(rendered)
+            for line in notes:
+                print(line, file=sys.stderr)
+            for error in result.errors:
+                print(f"postlint: error: {error}", file=sys.stderr)
         sys.stdout.flush()
-        for line in notes:
-            print(line, file=sys.stderr)
-        for error in result.errors:
-            print(f"postlint: error: {error}", file=sys.stderr)
+    except OSError as exc:
+        return _report_lost(exc)
     return exit_code(result, outcome.fail_on)
+
+
+def _report_lost(exc: OSError) -> int:
+    """The report could not be written (a full disk, a closed pipe): one line, exit code 2, and
+    standard output pointed at nothing so that the interpreter's last flush fails silently."""
+    print(f"postlint: error: cannot write the report to standard output: {exc.strerror or exc}", file=sys.stderr)
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_ERROR

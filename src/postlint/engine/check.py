@@ -1,24 +1,32 @@
 """Runs the rules over files: read, parse once, check, suppress, fix, collect.
 
 A rule that raises becomes an `internal-error` finding for that file (exit 2 at the end) and the
-run goes on; so does a file that cannot be read.
+run goes on; so does a file that cannot be read. Plugins are trusted code, but can be clumsy: while
+a rule runs, what it prints goes to stderr (stdout is the report's alone), its `sys.exit()` is its
+internal error like any exception, and a plugin rule that runs over its time budget is stopped.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import signal
+import sys
 import tempfile
+import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
+from types import FrameType, SimpleNamespace
 from typing import Any
 
+from postlint import patterns
 from postlint.config import Config, RuleSetting
 from postlint.engine.suppression import Suppressions
-from postlint.errors import FixRefused, RunErrors, UnreadableFile
+from postlint.errors import ConfigError, FixRefused, RunErrors, UnreadableFile
 from postlint.finding import Edit, Finding, Problem
 from postlint.jekyll.site import Site
 from postlint.parse.post import Post
@@ -27,6 +35,7 @@ from postlint.parse.source import decode, read_bytes
 INTERNAL_ERROR = ("PL001", "internal-error")
 UNREADABLE_CODE = "PL002"
 FINGERPRINT_LIMIT = 200  # a finding on a 1 MB line needs no 1 MB fingerprint
+CHANGED_ON_DISK = "the file changed on disk while postlint was checking it"
 
 
 @dataclass
@@ -103,38 +112,177 @@ def check_post(post: Post, settings: list[RuleSetting], site: Site, config: Conf
     for setting in settings:
         rule = setting.rule
         ctx = RuleContext(SimpleNamespace(**setting.options), site, config, setting.severity)
+        budget = rule_budget(rule)
         try:
-            problems: list[Problem] = list(rule.check(post, ctx))
-            if problems and not suppressions:
-                suppressions.append(Suppressions.scan(post))
-            found = []
-            for problem in problems:
-                if not isinstance(problem, Problem) or not isinstance(problem.line, int) or not isinstance(problem.column, int):
-                    raise TypeError(f"rule yielded {problem!r}, not a Problem with a line and column")
-                line = max(1, min(problem.line, line_count))
-                if suppressions and suppressions[0].is_suppressed(line, rule.code, rule.name):
-                    continue
-                source_line = post.source.line_text(line)
-                if not problem.fingerprint and line not in fingerprints:
-                    fingerprints[line] = source_line.strip()[:FINGERPRINT_LIMIT]
-                found.append(Finding(
-                    path=post.display,
-                    line=line,
-                    column=max(1, problem.column),
-                    code=rule.code,
-                    rule=rule.name,
-                    severity=setting.severity,
-                    message=printable(str(problem.message)),
-                    source_line=source_line,
-                    fix=problem.fix,
-                    fingerprint=problem.fingerprint or fingerprints[line],
-                ))
-        except Exception as exc:  # one rule's bug must not lose the run
+            with RuleGuard(budget):
+                problems: list[Problem] = list(rule.check(post, ctx))  # a generator runs here, timed
+                if problems and not suppressions:
+                    suppressions.append(Suppressions.scan(post))
+                found = []
+                for problem in problems:
+                    if not isinstance(problem, Problem) or not isinstance(problem.line, int) or not isinstance(problem.column, int):
+                        raise TypeError(f"rule yielded {problem!r}, not a Problem with a line and column")
+                    line = max(1, min(problem.line, line_count))
+                    if suppressions and suppressions[0].is_suppressed(line, rule.code, rule.name):
+                        continue
+                    source_line = post.source.line_text(line)
+                    if not problem.fingerprint and line not in fingerprints:
+                        fingerprints[line] = source_line.strip()[:FINGERPRINT_LIMIT]
+                    found.append(Finding(
+                        path=post.display,
+                        line=line,
+                        column=max(1, problem.column),
+                        code=rule.code,
+                        rule=rule.name,
+                        severity=setting.severity,
+                        message=printable(str(problem.message)),
+                        source_line=source_line,
+                        fix=problem.fix,
+                        fingerprint=problem.fingerprint or fingerprints[line],
+                    ))
+        except (KeyboardInterrupt, ConfigError):  # a configuration the rule cannot use stops the run: exit 2
+            raise
+        except RuleTimeout as exc:
+            what = f"rule {rule.code} {rule.name} was stopped after {budget:g}s on this file, its time budget"
+            findings.append(crash_finding(post.display, what, exc, debug) if debug else internal_finding(post.display, what))
+            continue
+        except BaseException as exc:  # one rule's bug, even sys.exit(), must not lose the run
             findings.append(crash_finding(post.display, f"rule {rule.code} {rule.name} crashed on this file", exc, debug))
             continue
         findings.extend(found)
     findings.sort(key=lambda f: f.sort_key)
     return findings
+
+
+# --- guarding a rule: its stdout, its time -------------------------------------------------------
+
+class RuleTimeout(BaseException):
+    """Raised inside a rule that ran over its time budget. A BaseException, like SystemExit, so
+    that the rule's own `except Exception` does not swallow it (and a bare `except:` swallows it
+    for one tick only: it is raised again at the next)."""
+
+
+_CAN_ALARM = hasattr(signal, "SIGALRM") and hasattr(signal, "setitimer")
+TICK_SECONDS = 0.05  # how often a timed rule's clock is read (and it is interrupted, once over)
+_OWN_WORK = ("postlint.parse.", "postlint.jekyll.", "postlint.engine.")
+
+
+def rule_budget(rule: Any) -> float | None:
+    """The seconds a rule may spend on one file: a plugin's Python rule gets the budget of a
+    YAML rule's pattern (patterns.MATCH_SECONDS); postlint's own rules none (they are tested on
+    10 MB posts, and may legitimately take longer on one; YAML rules time their matching)."""
+    module = getattr(rule.check, "__module__", None) or ""
+    return None if module == "postlint" or module.startswith("postlint.") else patterns.MATCH_SECONDS
+
+
+def _own_work(frame: FrameType | None) -> bool:
+    """Is the code running at `frame` postlint's own: the engine itself, or what a rule asked
+    of the post or the site (the lazy Liquid scan and Markdown parse, the site's indexes, the
+    suppression scan)? That time is not the rule's, and postlint's shared state is never
+    interrupted half built: the rule is stopped once it is back in its own code."""
+    innermost = True
+    while frame is not None:
+        if frame.f_globals is _ENGINE:  # the engine, which called the rule
+            return innermost
+        if str(frame.f_globals.get("__name__", "")).startswith(_OWN_WORK):
+            return True
+        innermost = False
+        frame = frame.f_back
+    return True  # not called from the engine: not a rule
+
+
+class RuleGuard:
+    """Around one rule on one file: what the rule prints goes to stderr (stdout is the report's
+    alone), and with a `budget`, the rule is interrupted (RuleTimeout) once it has spent that
+    many seconds in its own code.
+
+    The clock is SIGALRM ticks (setitimer), which interrupt pure Python loops and sleeps alike,
+    in the main process (--jobs 1) as in a forked worker: each runs rules on its main thread.
+    Time spent in postlint's own work on the rule's behalf is not charged (see _own_work). An
+    alarm timer already running (a test's time limit) is suspended meanwhile and kept: its
+    handler runs when its time comes, and the timer goes on afterwards. Without SIGALRM
+    (Windows) or off the main thread, rules run without a budget.
+    """
+
+    def __init__(self, budget: float | None) -> None:
+        self.budget = budget
+        self.timed = False
+
+    def __enter__(self) -> RuleGuard:
+        self.stdout, sys.stdout = sys.stdout, sys.stderr
+        if self.budget and _CAN_ALARM and threading.current_thread() is threading.main_thread():
+            self.charged = 0.0
+            self.started = self.last = time.monotonic()
+            delay, self.outer_interval = signal.setitimer(signal.ITIMER_REAL, 0)
+            self.outer_due: float | None = self.started + delay if delay else None
+            self.previous = signal.signal(signal.SIGALRM, self._tick)
+            self.timed = True
+            tick = min(TICK_SECONDS, self.budget / 8)
+            signal.setitimer(signal.ITIMER_REAL, tick, tick)
+        return self
+
+    def _tick(self, signum: int, frame: FrameType | None) -> None:
+        now = time.monotonic()
+        spent, self.last = now - self.last, now
+        if self.outer_due is not None and now >= self.outer_due and frame is not None and frame.f_globals is not _ENGINE:
+            self.outer_due = None
+            if callable(self.previous):
+                self.previous(signum, frame)  # the caller's own alarm, on time
+        if not self.timed or _own_work(frame):
+            return
+        self.charged += spent  # since the last tick: a long call into C code counts whole
+        if self.budget is not None and self.charged > self.budget:
+            raise RuleTimeout(f"over {self.budget:g}s")
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            if self.timed:
+                self.timed = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
+                if self.outer_due is not None:
+                    signal.setitimer(signal.ITIMER_REAL, max(self.outer_due - time.monotonic(), 1e-6), self.outer_interval)
+                elif self.outer_interval:  # a repeating alarm that fired meanwhile goes on repeating
+                    signal.setitimer(signal.ITIMER_REAL, self.outer_interval, self.outer_interval)
+        finally:
+            sys.stdout = self.stdout
+
+
+_ENGINE = globals()
+
+
+@contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """While the rules run, file descriptor 1 is stderr's: what a plugin's subprocess or C code
+    writes to stdout stays out of the report, which is written after (print() and sys.stdout
+    are redirected rule by rule, see RuleGuard). Nothing changes where either has no descriptor."""
+    _flush_stdout()
+    try:
+        saved = os.dup(1)
+    except OSError:
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+    except OSError:
+        os.close(saved)
+        yield
+        return
+    try:
+        yield
+    finally:
+        _flush_stdout()  # what a rule left in a buffer of the real stdout goes to stderr too
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _flush_stdout() -> None:
+    for stream in (sys.stdout, sys.__stdout__):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
 
 
 def crash_finding(path: str, what: str, exc: BaseException, debug: bool) -> Finding:
@@ -145,6 +293,8 @@ def crash_finding(path: str, what: str, exc: BaseException, debug: bool) -> Find
         detail = f"{type(exc).__name__}: {exc}"
         if isinstance(exc, RecursionError):
             detail += " (the file nests too deeply)"
+        elif isinstance(exc, SystemExit):
+            detail += " (it called sys.exit(), which ends nothing here)"
     return Finding(path, 1, 1, *INTERNAL_ERROR, "error", f"{what}: {detail}".rstrip(), internal=True)
 
 
@@ -153,7 +303,8 @@ def apply_fixes(post: Post, findings: list[Finding], root: Path | None = None) -
 
     The file keeps its encoding, byte-order mark and line endings: edits are made on the decoded
     original, a replacement's line breaks are written in the file's own style, and an edit never
-    splits a CRLF pair. Raises FixRefused when the file changed on disk since it was read.
+    splits a CRLF pair. Raises FixRefused when the file changed on disk since it was read: checked
+    before the new bytes are made, and again just before they replace the old (write_atomically).
     """
     edits: list[Edit] = []
     fixed: list[Finding] = []
@@ -183,12 +334,13 @@ def apply_fixes(post: Post, findings: list[Finding], root: Path | None = None) -
     if root is not None and not target.is_relative_to(Path(os.path.realpath(root))):
         raise FixRefused(f"the post is a symbolic link to {target}, outside the site; postlint does not write there")
     try:
-        current, _, _ = decode(read_bytes(target, 2 * len(original) * 4 + (1 << 20)))
+        as_read = read_bytes(target, 2 * len(original) * 4 + (1 << 20))
+        current, _, _ = decode(as_read)
     except UnreadableFile:
         current = None
     if current != original:
-        raise FixRefused("the file changed on disk while postlint was checking it")
-    write_atomically(target, post.source.bom + text.encode(post.source.encoding))
+        raise FixRefused(CHANGED_ON_DISK)
+    write_atomically(target, post.source.bom + text.encode(post.source.encoding), expected=as_read)
     return [f for f in findings if f not in fixed], len(fixed)
 
 
@@ -217,26 +369,115 @@ def _keep_crlf(original: str, edit: Edit) -> Edit:
     return Edit(start, max(start, end), edit.replacement)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one rename, keeping its permissions (and owner when allowed)."""
+def write_atomically(path: Path, data: bytes, expected: bytes | None = None) -> None:
+    """Give the file at `path` the bytes `data`, never half written, keeping its permissions
+    (the setuid and setgid bits too), its owner where allowed, and its hard links.
+
+    With `expected` (the bytes the new ones were made from), the file is compared with them
+    once more at the last moment, just before the switch, and FixRefused raised when it changed:
+    an editor that saved meanwhile keeps its text.
+
+    A file with one name is replaced by a complete copy in one rename. A file with several
+    names (hard links) must stay one file: its bytes are rewritten in place (_rewrite_in_place).
+    """
     info = path.stat()
+    if info.st_nlink > 1:
+        _rewrite_in_place(path, data, info, expected)
+        return
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".postlint-tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temp, info.st_mode & 0o7777)
         if hasattr(os, "chown"):
             try:
                 os.chown(temp, info.st_uid, info.st_gid)
             except OSError:
                 pass  # not allowed to give the file away: it stays ours, with the same mode
+        os.chmod(temp, info.st_mode & 0o7777)  # after chown, which clears setuid and setgid
+        _refuse_if_changed(path, expected)
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+    _sync_folder(path.parent)
+
+
+def _refuse_if_changed(path: Path, expected: bytes | None) -> None:
+    """FixRefused unless the file at `path` still holds `expected` (None: no check)."""
+    if expected is None:
+        return
+    try:
+        same = read_bytes(path, len(expected)) == expected
+    except (OSError, UnreadableFile):  # gone, grown, no longer a regular file
+        same = False
+    if not same:
+        raise FixRefused(CHANGED_ON_DISK)
+
+
+def _rewrite_in_place(path: Path, data: bytes, info: os.stat_result, expected: bytes | None) -> None:
+    """Write `data` into the file's own inode, which all its hard links share.
+
+    First the old bytes are written to a backup next to the file and synced; then the file is
+    overwritten, cut to length and synced. A write that fails puts the old bytes back and
+    removes the backup; the backup stays only when that fails too (or the process dies
+    meanwhile), and the error names it.
+    """
+    with open(path, "r+b") as handle:
+        now = os.fstat(handle.fileno())
+        if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+            raise FixRefused(CHANGED_ON_DISK)  # another file took its name since
+        old = expected if expected is not None else handle.read()
+        fd, backup = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".postlint-backup", dir=path.parent)
+        touched = False
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(old)
+                out.flush()
+                os.fsync(out.fileno())
+            _refuse_if_changed(path, expected)
+            touched = True
+            _overwrite(handle, data)
+        except BaseException as exc:
+            if touched:
+                try:
+                    _overwrite(handle, old)
+                except OSError:
+                    raise FixRefused(f"writing the file failed ({exc}), and so did putting its old bytes back; "
+                                     f"they are kept in {backup}") from exc
+            os.unlink(backup)
+            raise
+        if os.fstat(handle.fileno()).st_mode & 0o7777 != info.st_mode & 0o7777:
+            try:  # a write by an owner who is not root clears setuid and setgid
+                os.chmod(path, info.st_mode & 0o7777)
+            except OSError:
+                pass
+    os.unlink(backup)
+
+
+def _overwrite(handle: Any, data: bytes) -> None:
+    """The whole content of the open file `handle` becomes `data`, synced to disk."""
+    handle.seek(0)
+    handle.write(data)
+    handle.truncate()
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable; best effort (Windows cannot open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: Config, *,
@@ -287,12 +528,13 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         message = f"the process checking this file died ({how}); the other files were still checked"
         return [internal_finding(printable(display_path(item[0], cwd)), message)], 0, {}, []
 
-    for (path, site, content), (findings, fixed, inputs, names) in zip(work, parallel_map(check, work, jobs, lost)):
-        result.findings.extend(findings)
-        result.fixed += fixed
-        groups = {name: site.group_inputs(name) for name in names}
-        if content is not None and all(group is not None for group in groups.values()):
-            caches[site.root].put(display_path(path, site.root), content, inputs, groups, findings)
+    with stdout_to_stderr():  # workers fork inside: they inherit it
+        for (path, site, content), (findings, fixed, inputs, names) in zip(work, parallel_map(check, work, jobs, lost)):
+            result.findings.extend(findings)
+            result.fixed += fixed
+            groups = {name: site.group_inputs(name) for name in names}
+            if content is not None and all(group is not None for group in groups.values()):
+                caches[site.root].put(display_path(path, site.root), content, inputs, groups, findings)
     for cache in caches.values():
         cache.save()
     result.files_checked = len(targets)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import fnmatch
 import io
+import json
 import os
 import posixpath
 import re
@@ -23,7 +24,7 @@ import yaml
 
 from postlint.config import DEFAULT_MAX_FILE_SIZE
 from postlint.digest import digest
-from postlint.errors import UnreadableFile
+from postlint.errors import SchemaError, UnreadableFile
 from postlint.jekyll import urls
 from postlint.jekyll.facts import (
     FILE,
@@ -38,9 +39,17 @@ from postlint.jekyll.facts import (
 from postlint.parse.dates import judge_date
 from postlint.parse.frontmatter import FrontMatter, front_matter_extent, load_yaml
 from postlint.parse.post import POST_EXTENSIONS, POST_FILENAME, Post, filename_date
-from postlint.parse.source import Source, decode, open_regular, read_bytes, read_head
+from postlint.parse.source import (
+    Source,
+    decode,
+    open_regular,
+    read_bytes,
+    read_head,
+    require_regular,
+)
 
 SITE_MARKERS = ("_config.yml", ".postlint.yaml")
+OUTSIDE = "a symbolic link to a file outside the site; not read (Jekyll does not read it either)"
 HEAD_BYTES = 4096  # read of a large static file or image: its first line and most image headers
 WHOLE_BYTES = 64 * 1024  # a static file up to this size is read whole at once (a schema, a small image)
 # Never part of the site's source: build output, VCS, dependency and cache folders.
@@ -109,6 +118,21 @@ def _url_pattern(template: str) -> re.Pattern:
     return re.compile(regex.rstrip("/") + r"(?:/.*|\.html|)$")
 
 
+def _outside_refs(schema: Any) -> str | None:
+    """The first `$ref` in a JSON Schema that points outside the document, if any."""
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref", node.get("$dynamicRef"))
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return ref
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return None
+
+
 def jekyll_ignores(name: str) -> bool:
     """Jekyll's EntryFilter skips these names inside _posts and _drafts."""
     return name.startswith(("_", ".", "#")) or name.endswith("~")
@@ -140,12 +164,14 @@ def post_entry(rel: str) -> PostEntry | None:
 
 class Site(Recording):
     def __init__(self, root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, today: _dt.date | None = None,
-                 already_read: dict[Path, bytes] | None = None) -> None:
+                 already_read: dict[Path, bytes] | None = None, config_folder: Path | None = None) -> None:
         """`already_read`: files the run read before the site existed (the config, YAML rules),
-        so that the site does not read them again."""
+        so that the site does not read them again. Files are read from inside the site, or from
+        `config_folder` (a schema next to `.postlint.yaml`), never elsewhere."""
         super().__init__()
         self.root = root.resolve()
         self._root_path = str(self.root)
+        self._trusted = [self._root_path] + ([os.path.realpath(config_folder)] if config_folder else [])
         self.max_file_size = max_file_size
         self._today = today or _dt.date.today()  # one run judges "future" against one day
         self._files: frozenset[str] | None = None
@@ -164,12 +190,21 @@ class Site(Recording):
 
     # --- reading: every file of the site is read here, once ------------------------------------
 
+    def _outside(self, name: str) -> bool:
+        """Does the file `name` (relative to the root, or absolute) lead outside the site and the
+        folders trusted with it, through `..` or a symbolic link? Such a file is never opened."""
+        real = os.path.realpath(os.path.join(self._root_path, name))
+        return not any(real == folder or real.startswith(folder + os.sep) for folder in self._trusted)
+
     def _source(self, rel: str) -> tuple[Source | None, str, str]:
         """The decoded text of a site file (or why it cannot be read) and its bytes' digest."""
         found = self._sources.get(rel)
         if found is None:
             path = self.root / rel
             try:
+                if self._outside(rel) and os.path.exists(path):  # a broken link is reported as one
+                    require_regular(os.stat(path).st_mode)  # a device says so; neither is opened
+                    raise UnreadableFile(OUTSIDE)
                 data = read_bytes(path, self.max_file_size)
             except UnreadableFile as exc:
                 found = (None, str(exc), digest(f"unreadable: {exc}".encode()))
@@ -475,6 +510,8 @@ class Site(Recording):
             return self._whole[rel][:HEAD_BYTES]
         if rel not in self._heads:
             try:
+                if self._outside(rel):
+                    raise UnreadableFile(OUTSIDE)
                 data, complete = read_head(os.path.join(self._root_path, rel), HEAD_BYTES, WHOLE_BYTES)
             except (OSError, UnreadableFile) as exc:
                 self._heads[rel] = exc
@@ -700,10 +737,34 @@ class Site(Recording):
         self.record(FILE, name, self._site_file_digest(name))
         return answer
 
+    def json_schema(self, name: str) -> dict[str, Any]:
+        """The JSON Schema file `name` (in the site or the configuration's folder), parsed.
+
+        Raises SchemaError when it cannot be read, is not a JSON object, or refers to anything
+        but itself: a `$ref` that is not `#...` would make a validator fetch it, and postlint
+        never fetches.
+        """
+        data = self.site_file(name)
+        if isinstance(data, str):
+            raise SchemaError(f"front-matter schema '{name}' {data}")
+        try:
+            schema = json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise SchemaError(f"front-matter schema '{name}' is not JSON: {exc}") from None
+        if not isinstance(schema, dict):
+            raise SchemaError(f"front-matter schema '{name}' must be a JSON object")
+        remote = _outside_refs(schema)
+        if remote:
+            raise SchemaError(f"front-matter schema '{name}' has a remote $ref '{remote}': postlint never fetches "
+                              "anything; put the definitions under $defs and refer to them as '#/$defs/...'")
+        return schema
+
     def _site_file(self, name: str, limit: int = 1 << 20) -> bytes | str:
         key = self._site_key(name)
         if key not in self._whole and key not in self._site_file_errors:
             try:
+                if self._outside(key):
+                    raise UnreadableFile("is outside the site and the configuration's folder; not read")
                 self._whole[key] = read_bytes(self.root / name, limit)
             except (OSError, UnreadableFile) as exc:
                 self._site_file_errors[key] = f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
@@ -723,24 +784,73 @@ class Site(Recording):
 
     def _image_size(self, rel: str) -> tuple[int, int] | str:
         if rel not in self._image_sizes:
+            import warnings
+
             from PIL import (  # imported on first use: keeps start-up fast
                 Image,
                 UnidentifiedImageError,
             )
+
+            def webp_claim(data: bytes) -> tuple[int, int] | None:
+                """The canvas a WebP header claims (VP8X, VP8L or VP8 chunk first), or None."""
+                if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+                    return None
+                chunk = data[12:16]
+                if chunk == b"VP8X" and len(data) >= 30:
+                    return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
+                if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
+                    bits = int.from_bytes(data[21:25], "little")
+                    return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+                if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
+                    return int.from_bytes(data[26:28], "little") & 0x3FFF, int.from_bytes(data[28:30], "little") & 0x3FFF
+                return None
+
+            def claimed_size(stream: Any) -> tuple[int, int]:
+                """The size an image's header claims; no pixel is decoded, however many it claims.
+
+                Pillow refuses a header that claims more pixels than it would decode
+                (DecompressionBombError, raised by Image.open after reading the header): the size
+                is then read by the format's own class, which reads the header only, and checks
+                itself where it would allocate. A WebP claiming that much never reaches Pillow,
+                whose decoder allocates the whole canvas when it is created."""
+                start = stream.read(30)
+                claim = webp_claim(start)
+                limit = Image.MAX_IMAGE_PIXELS
+                if claim is not None and limit is not None and claim[0] * claim[1] > limit:
+                    return claim
+                stream.seek(0)
+                try:
+                    with Image.open(stream) as image:
+                        return image.size
+                except Image.DecompressionBombError:
+                    for name in Image.ID:
+                        factory, accept = Image.OPEN[name]
+                        verdict = accept(start[:16]) if accept is not None else True
+                        if not verdict or isinstance(verdict, str):  # a str: the format is not supported
+                            continue
+                        stream.seek(0)
+                        try:
+                            with factory(stream, "") as image:
+                                return image.size
+                        except (SyntaxError, IndexError, TypeError, ValueError, OSError):
+                            continue
+                    raise
 
             head = self._head(rel)
             try:
                 if isinstance(head, Exception):
                     raise head
                 whole = self._whole.get(rel)
-                try:  # the header is almost always inside the bytes already read
-                    with Image.open(io.BytesIO(whole if whole is not None else head)) as image:
-                        self._image_sizes[rel] = image.size
-                except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
-                    if whole is not None:
-                        raise
-                    with open_regular(self.root / rel) as handle, Image.open(handle) as image:  # a long header
-                        self._image_sizes[rel] = image.size
-            except (OSError, UnidentifiedImageError, ValueError, SyntaxError, UnreadableFile) as exc:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    try:  # the header is almost always inside the bytes already read
+                        self._image_sizes[rel] = claimed_size(io.BytesIO(whole if whole is not None else head))
+                    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+                        if whole is not None:
+                            raise
+                        with open_regular(self.root / rel) as handle:  # a long header
+                            self._image_sizes[rel] = claimed_size(handle)
+            except (OSError, UnidentifiedImageError, ValueError, SyntaxError, UnreadableFile,
+                    Image.DecompressionBombError) as exc:
                 self._image_sizes[rel] = f"cannot be read as an image ({type(exc).__name__})"
         return self._image_sizes[rel]

@@ -71,7 +71,7 @@ def open_regular(path: Path) -> BinaryIO:
     between the two steps is refused as well.
     """
     try:
-        _require_regular(os.stat(path).st_mode)
+        require_regular(os.stat(path).st_mode)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         if os.path.islink(path):
@@ -82,7 +82,7 @@ def open_regular(path: Path) -> BinaryIO:
             raise UnreadableFile("symbolic link loop (following the link leads back to it)") from None
         raise
     try:
-        _require_regular(os.fstat(fd).st_mode)
+        require_regular(os.fstat(fd).st_mode)
         return os.fdopen(fd, "rb", buffering=0)
     except BaseException:
         os.close(fd)
@@ -94,7 +94,7 @@ def read_head(path: str, head: int, whole: int) -> tuple[bytes, bool]:
     and whether that is all of it. The checks of open_regular without a file object: the site
     reads the start of thousands of images."""
     try:
-        _require_regular(os.stat(path).st_mode)
+        require_regular(os.stat(path).st_mode)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
@@ -102,7 +102,7 @@ def read_head(path: str, head: int, whole: int) -> tuple[bytes, bool]:
         raise
     try:
         info = os.fstat(fd)
-        _require_regular(info.st_mode)
+        require_regular(info.st_mode)
         if info.st_size > whole:
             return os.read(fd, head), False
         data = os.read(fd, whole + 1)
@@ -111,7 +111,7 @@ def read_head(path: str, head: int, whole: int) -> tuple[bytes, bool]:
         os.close(fd)
 
 
-def _require_regular(mode: int) -> None:
+def require_regular(mode: int) -> None:
     if not stat.S_ISREG(mode):
         kind = next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
         raise UnreadableFile(f"{kind}, not a regular file; not read")

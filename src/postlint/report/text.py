@@ -15,22 +15,14 @@ from rich.text import Text
 
 from postlint.engine.check import RunResult
 from postlint.finding import Finding
+from postlint.visible import one_line
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-_CONTROL = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}  # visible: ␛, ␇, ...
-_CONTROL.update({0x7F: "\u2421", **{code: "\ufffd" for code in range(0x80, 0xA0)}})
-
-
 def _visible(text: str) -> str:
-    """`text` safe for the terminal: control characters shown, not obeyed.
-
-    A post can hold escape sequences (ESC [2J clears the screen, ESC ] sets the window title);
-    echoed raw in a source line or a message quoting a value, they would act on the terminal.
-    Each becomes one visible character, so the caret under the column stays aligned.
-    """
-    return text.translate(_CONTROL)
+    """`text` safe for the terminal: control and bidi characters shown, not obeyed (visible.py)."""
+    return one_line(text)
 
 
 def _caret_line(finding: Finding) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from postlint import patterns
-from postlint.errors import SchemaError
+from postlint.errors import SchemaError, UnsafePattern
 from postlint.finding import Problem
 from postlint.options import Option
 from postlint.parse.dates import judge_date
@@ -140,15 +140,14 @@ def _user_pattern(pattern: str):
 
 def _schema_problems(post, site, schema_path: Path) -> Iterator[Problem]:
     import jsonschema  # only sites with a schema pay for importing it
+    from referencing import Registry
 
-    data = site.site_file(str(schema_path))
-    if isinstance(data, str):
-        raise SchemaError(f"schema '{schema_path}' {data}")
-    try:
-        schema = json.loads(data)
-    except ValueError as exc:
-        raise SchemaError(f"schema '{schema_path}' is not JSON: {exc}") from None
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    def refuse(uri: str):
+        raise SchemaError(f"front-matter schema refers to '{uri}': postlint never fetches anything")
+
+    schema = site.json_schema(str(schema_path))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker(),
+                                                registry=Registry(retrieve=refuse))
     data = json.loads(json.dumps(post.data, default=str))
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         key = str(error.absolute_path[0]) if error.absolute_path else ""
@@ -226,9 +225,13 @@ def front_matter_schema(post, ctx) -> Iterator[Problem]:
         value = data.get(key)
         if value is None:
             continue
-        # A pattern from the user's config: shape-checked, and matched under the same time budget
-        # as YAML rules (an UnsafePattern or a timeout is this rule's internal error, exit 2).
-        if not _user_pattern(pattern).fullmatch(str(value).strip(), timeout=patterns.MATCH_SECONDS):
+        # A pattern from the user's config: shape-checked (a refused one is a configuration error,
+        # exit 2) and matched under the same time budget as YAML rules (a timeout is PL001).
+        try:
+            compiled = _user_pattern(pattern)
+        except UnsafePattern as exc:
+            raise UnsafePattern(f"rules.front-matter-schema.patterns.{key}: {exc}") from None
+        if not compiled.fullmatch(str(value).strip(), timeout=patterns.MATCH_SECONDS):
             yield Problem(*at(key), f"'{key}' is '{value}', which does not match the expected format /{pattern}/",
                           fingerprint=key)
     if ctx.options.schema:
