@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from postlint import registry
@@ -52,3 +55,22 @@ def add_rules(monkeypatch, *rules) -> None:
     """Make `rules` known to every registry loaded in this test, as a plugin's RULES would."""
     real = registry.entry_point_rules
     monkeypatch.setattr(registry, "entry_point_rules", lambda: [*real(), ("'test rules' (tests)", list(rules))])
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Fail (instead of hanging the suite) when the block runs longer than `seconds`."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(*_):
+        raise AssertionError(f"took longer than {seconds}s: a hang or quadratic work")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

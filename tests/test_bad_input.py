@@ -17,13 +17,12 @@ import errno
 import json
 import os
 import signal
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, add_rules, copy_site, run
+from helpers import FIXTURES, add_rules, copy_site, run, time_limit
 from typer.testing import CliRunner
 
 from postlint import patterns
@@ -74,23 +73,6 @@ GENERATED = {
 FOLDER_NAMED_LIKE_A_POST = "2024-03-08-folder.md"
 
 
-@contextmanager
-def time_limit(seconds: float):
-    """Fail (instead of hanging the suite) when the block runs longer than `seconds`."""
-    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(*_):
-        raise AssertionError(f"took longer than {seconds}s: a hang or quadratic work")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def long_line(size: int) -> str:

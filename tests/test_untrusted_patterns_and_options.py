@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import random
 import re
-import signal
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import regex
-from helpers import REPO, run
+from helpers import REPO, run, time_limit
 from typer.testing import CliRunner
 
 from postlint import patterns, yamlrules
@@ -37,23 +34,6 @@ runner = CliRunner()
 EXPLOSIVE = "(?:a{65535}){65535}"  # the issue's pattern: 5.7 GB to compile without the guard
 
 
-@contextmanager
-def time_limit(seconds: float):
-    """Fail (instead of hanging the suite) when the block runs longer than `seconds`."""
-    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(*_):
-        raise AssertionError(f"took longer than {seconds}s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture
