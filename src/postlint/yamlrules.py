@@ -155,7 +155,7 @@ def load_rule(path: Path) -> Rule:
 
 
 def _scan_sources(words: list[str], is_regex: bool) -> list[str]:
-    """The patterns that find a rule's tokens (or swap keys) standing alone, not inside a longer
+    r"""The patterns that find a rule's tokens (or swap keys) standing alone, not inside a longer
     word. `(?<!\w)(?:a|b|…)(?!\w)` says it, but `regex` tries that at every position of the text
     (3 s on 10 MB of `[[[[`, over the time budget); `\b(?:a|b|…)` lets it skip to word starts, 5
     to 10 times faster. Before a word character `\b` is `(?<!\w)`, so literal words that start
