@@ -532,8 +532,10 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         for (path, site, content), (findings, fixed, inputs, names) in zip(work, parallel_map(check, work, jobs, lost)):
             result.findings.extend(findings)
             result.fixed += fixed
+            if content is None:
+                continue  # not cached: no need to look up what it depended on
             groups = {name: site.group_inputs(name) for name in names}
-            if content is not None and all(group is not None for group in groups.values()):
+            if all(group is not None for group in groups.values()):
                 caches[site.root].put(display_path(path, site.root), content, inputs, groups, findings)
     for cache in caches.values():
         cache.save()
