@@ -1,8 +1,8 @@
 """What a file's rules learned about the rest of the site, recorded while it is read.
 
 The site model reads other files through a handful of inputs: the file inventory, another file's
-front-matter block, whether a file starts with a YAML header, an image's header, a whole small
-file (a schema, a redirects file) and today's date. Each read reports its input key and a digest
+front-matter block, another post's whole text (for site-wide rules), whether a file starts with a
+YAML header, an image's header, a whole small file (a schema, a redirects file) and today's date. Each read reports its input key and a digest
 of what it saw to every active `Recorder`. Indexes built from many inputs (the URL index, the post
 index) remember the inputs they read and report them again each time a rule uses them.
 
@@ -23,6 +23,7 @@ from postlint.digest import digest
 # Input kinds; an input key is "kind:argument".
 INVENTORY = "inventory"  # the set of the site's files (argument: "")
 FRONT_MATTER = "front-matter"  # the raw front-matter block of a file
+CONTENT = "content"  # the bytes of a whole text file (another post, for site-wide rules)
 YAML_HEADER = "yaml-header"  # whether a file's first line is `---`
 IMAGE = "image"  # an image's pixel size, or why it cannot be read
 FILE = "file"  # the bytes of a whole file (schemas, redirect files)
@@ -78,6 +79,19 @@ class Recording:
         """The inputs of the index group `name` (None: no index of this site has that name)."""
         return next((inputs for _, group, inputs in self._derived.values() if group == name), None)
 
+    def index(self, name: str, build: Callable[[], Any]) -> Any:
+        """The site-wide index `name` (parameters included in the name), built once per process by
+        `build()`; each use reports the inputs the build read to the active recorders."""
+        memo = self._derived.get(name)
+        if memo is None:
+            with self.recording() as recorder:
+                value = build()
+            inputs = recorder.inputs
+            memo = self._derived[name] = (value, digest(sorted(inputs.items())), inputs)
+        for active in self._recorders:
+            active.add_group(memo[1], memo[2])
+        return memo[0]
+
     def build_indexes(self) -> None:
         """Compute every derived index now (before a parallel run forks its workers)."""
         for name, value in vars(type(self)).items():
@@ -102,15 +116,7 @@ def derived(method: Callable[[Any], Any]) -> property:
 
     @functools.wraps(method)
     def get(self: Recording) -> Any:
-        memo = self._derived.get(name)
-        if memo is None:
-            with self.recording() as recorder:
-                value = method(self)
-            inputs = recorder.inputs
-            memo = self._derived[name] = (value, digest(sorted(inputs.items())), inputs)
-        for active in self._recorders:
-            active.add_group(memo[1], memo[2])
-        return memo[0]
+        return self.index(name, lambda: method(self))
 
     get.derived = True  # type: ignore[attr-defined]
     return property(get)

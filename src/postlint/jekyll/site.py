@@ -27,6 +27,7 @@ from postlint.digest import digest
 from postlint.errors import SchemaError, UnreadableFile
 from postlint.jekyll import urls
 from postlint.jekyll.facts import (
+    CONTENT,
     FILE,
     FRONT_MATTER,
     IMAGE,
@@ -187,14 +188,23 @@ class Site(Recording):
         self._site_file_errors: dict[str, str] = {}
         self._current: dict[str, str] = {}  # input key -> its digest in this run
         self._front_matter_digests: dict[str, str] = {}
+        self._real_folders: dict[str, str] = {}  # folder -> its real path, for _outside
 
     # --- reading: every file of the site is read here, once ------------------------------------
 
     def _outside(self, name: str) -> bool:
         """Does the file `name` (relative to the root, or absolute) lead outside the site and the
         folders trusted with it, through `..` or a symbolic link? Such a file is never opened."""
-        real = os.path.realpath(os.path.join(self._root_path, name))
-        return not any(real == folder or real.startswith(folder + os.sep) for folder in self._trusted)
+        full = os.path.join(self._root_path, name)
+        folder, base = os.path.split(full)
+        if base in ("", ".", "..") or os.path.islink(full):
+            real = os.path.realpath(full)
+        else:  # resolve each folder once: thousands of files share a few hundred folders
+            real_folder = self._real_folders.get(folder)
+            if real_folder is None:
+                real_folder = self._real_folders[folder] = os.path.realpath(folder)
+            real = os.path.join(real_folder, base)
+        return not any(real == trusted or real.startswith(trusted + os.sep) for trusted in self._trusted)
 
     def _source(self, rel: str) -> tuple[Source | None, str, str]:
         """The decoded text of a site file (or why it cannot be read) and its bytes' digest."""
@@ -258,6 +268,8 @@ class Site(Recording):
             return self._inventory_digest
         if kind == FRONT_MATTER:
             return self._front_matter_digest(argument) if not leaves_site(argument) else digest("outside")
+        if kind == CONTENT:
+            return self.content_digest(argument) if not leaves_site(argument) else digest("outside")
         if kind == YAML_HEADER:
             return digest(self._has_yaml_header(argument))
         if kind == IMAGE:
@@ -358,6 +370,21 @@ class Site(Recording):
             return self.post(rel).front_matter
         except Exception as exc:  # a parser bug: that file's own check reports it (PL001)
             return FrontMatter(present=True, error=f"postlint failed to parse this front matter: {type(exc).__name__}")
+
+    def whole_post(self, rel: str) -> Post:
+        """Another file of the site, front matter and body, for a rule that reads across posts
+        (read once, shared with that file's own check)."""
+        if leaves_site(rel):
+            self.record(CONTENT, rel, digest("outside"))
+            return Post(Source.from_text(self.root / rel, ""), rel, rel, "page", read_error=OUTSIDE)
+        self.record(CONTENT, rel, self.content_digest(rel))
+        return self.post(rel)
+
+    def published_posts(self, future: bool) -> list[PostEntry]:
+        """The posts a normal `jekyll build` writes (no drafts, no `published: false`, no future
+        post unless `future`), in order of their path."""
+        return self.index(f"published-posts:{future}", lambda: [
+            entry for rel, entry in sorted(self.posts.items()) if self.unpublished_reason(entry, future) is None])
 
     def lint_targets(self, folder: Path) -> list[Path]:
         """The posts and drafts inside `folder`; every Markdown/HTML file when it has none."""
