@@ -1,13 +1,15 @@
-"""`{% link %}` tags, root-relative URLs and image sources resolved against the site as Jekyll
-builds it."""
+"""`{% link %}` tags, root-relative URLs, image sources and absolute URLs on the site's own domain
+resolved against the site as Jekyll builds it."""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import unquote
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from postlint.jekyll import urls
+from postlint.jekyll.posts import resolve_post_url
 from postlint.jekyll.site import Site
 from postlint.suggest import closest
 
@@ -156,3 +158,120 @@ def _closest_file(rel: str, site: Site) -> str:
     siblings = site.files_by_folder.get(folder, [])
     close = closest(rel, siblings, cutoff=0.8)
     return f"; did you mean '{close}'?" if close else ""
+
+
+# --- absolute links to the site's own address ------------------------------------------------
+
+_ABSOLUTE_HTTP = re.compile(r"^(?:https?:)?//", re.I)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST = re.compile(r"[\w.-]+")  # a domain name or IPv4 address, any script
+
+
+@dataclass(frozen=True)
+class Origin:
+    """An address the site is served under: a host (lower case, without "www."), a port other
+    than the scheme's default (None: the default), and a path prefix (`url: https://x.org/blog`)."""
+
+    host: str
+    port: int | None
+    path: str
+
+
+def _host_and_port(url: str) -> tuple[str, int | None, str] | None:
+    """(host, explicit port, what follows the authority) of an http(s) or protocol-relative URL."""
+    if not _ABSOLUTE_HTTP.match(url):
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number, a malformed IPv6 host
+        return None
+    if not parts.hostname or parts.username is not None or not _HOST.fullmatch(parts.hostname):
+        return None
+    host = parts.hostname.rstrip(".").removeprefix("www.")
+    if port == _DEFAULT_PORTS.get(parts.scheme.lower()):
+        port = None
+    rest = url[url.index("//") + 2 + len(parts.netloc):]
+    return host, port, rest
+
+
+def parse_origin(text: str) -> Origin | None:
+    """An Origin from `url` in _config.yml or a configured domain: `https://example.com/blog`,
+    `example.com`, `//example.com:8080`. None when it names no host."""
+    text = text.strip()
+    found = _host_and_port(text if _ABSOLUTE_HTTP.match(text) else "//" + text)
+    if found is None:
+        return None
+    host, port, rest = found
+    return Origin(host, port, re.split(r"[?#]", rest, maxsplit=1)[0].rstrip("/"))
+
+
+def site_origins(site: Site, domains: list[str]) -> list[Origin]:
+    """Where the site says it lives (`url` in _config.yml) plus `domains` (old or extra names)."""
+    url = site.config.get("url")
+    found = [parse_origin(text) for text in [url if isinstance(url, str) else "", *domains] if text.strip()]
+    return list(dict.fromkeys(origin for origin in found if origin is not None))
+
+
+def own_address(url: str, origins: list[Origin]) -> str | None:
+    """The root-relative address (baseurl included, `?query` and `#fragment` kept) that an
+    absolute URL names when it points at one of `origins`; None for any other URL.
+
+    http and https, and a host with or without "www.", are the same site; another port is not.
+    """
+    url = url.strip()
+    found = _host_and_port(url)
+    if found is None:
+        return None
+    host, port, rest = found
+    for origin in origins:
+        if (host, port) != (origin.host, origin.port):
+            continue
+        if origin.path:
+            if not rest.startswith(origin.path) or rest[len(origin.path):len(origin.path) + 1] not in ("", "/", "?", "#"):
+                continue
+            rest = rest[len(origin.path):]
+        return rest if rest.startswith("/") else "/" + rest
+    return None
+
+
+def address_source(path: str, site: Site) -> tuple[str, bool] | None:
+    """The post, page or collection document (its source path) that Jekyll publishes at the site
+    path `path` (from site_path), and whether it gets there through the file's `redirect_from`;
+    None for static files and addresses no source file makes."""
+    return site.index("url-sources", lambda: _url_sources(site)).get(urls.url_key(path))
+
+
+def _url_sources(site: Site) -> dict[str, tuple[str, bool]]:
+    """url_key -> (source path, through redirect_from) of every post, page and document with front
+    matter. A file's own address wins over another's redirect, and the first file in path order
+    wins a shared address, so the answer does not depend on the order of the walk."""
+    sources: dict[str, tuple[str, bool]] = {}
+    redirects: list[tuple[str, str]] = []
+    for rel in sorted(site.files):
+        if rel not in site.posts and (not (site.is_served_as_is(rel) or site.collection_of(rel))
+                                      or site.is_excluded(rel) or not site.has_yaml_header(rel)):
+            continue
+        for url in site.published_urls(rel):  # none for a draft
+            sources.setdefault(urls.url_key(url), (rel, False))
+        redirect_from = site.front_matter(rel).data.get("redirect_from")  # jekyll-redirect-from
+        for redirect in redirect_from if isinstance(redirect_from, list) else [redirect_from]:
+            if isinstance(redirect, str):
+                redirects.append((urls.url_key("/" + redirect.lstrip("/")), rel))
+    for key, rel in redirects:
+        sources.setdefault(key, (rel, True))
+    return sources
+
+
+def source_tag(rel: str, site: Site, future: bool) -> str | None:
+    """The Liquid tag that writes the address of `rel` wherever the site is served:
+    `{% post_url NAME %}` for a post, `{% link PATH %}` for a page or document; None when no
+    tag can (a post a normal build does not write: the tag would stop the build)."""
+    entry = site.posts.get(rel)
+    if entry is not None:
+        if site.unpublished_reason(entry, future) is not None:
+            return None
+        resolved = resolve_post_url(entry.name, site, future)
+        # Two posts with the same date and slug (.md and .markdown): the tag may reach the other.
+        return f"{{% post_url {entry.name} %}}" if resolved.status == "ok" and resolved.entry == entry else None
+    return f"{{% link {rel} %}}" if link_target_problem(rel, site, future) is None else None

@@ -6,18 +6,27 @@ by step, so every finding names a tag Jekyll would reject.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
+from postlint.errors import ConfigError
 from postlint.finding import Edit, Fix, Problem
 from postlint.jekyll.links import (
     SCHEME,
+    address_source,
     link_target_problem,
     liquid_free_href,
     literal_url_filter,
+    own_address,
+    parse_origin,
+    site_origins,
     site_path,
+    source_tag,
     unresolved_url,
 )
 from postlint.jekyll.posts import resolve_post_url
+from postlint.options import Option
 from postlint.registry import rule
 
 
@@ -217,4 +226,181 @@ def relative_url_target(post, ctx) -> Iterator[Problem]:
             yield Problem(line, column, problem, fingerprint=url)
 
 
-RULES = [post_url_target, post_url_deprecated, link_target, relative_url_target]
+# `[label]: url` at the start of a line (in a quote or list item too), the URL on that line or the
+# next. Not `[^1]: …`: kramdown reads that as a footnote, whose URL is text, not a link.
+_REFERENCE_DEFINITION = re.compile(r"^[ \t>]*\[(?!\^)(?:[^\]\\\n]|\\.)+\]:[ \t]*(?:\n[ \t>]*)?<?([^\s<>]+)", re.M)
+_NOT_DEFINITION = ("inline", "fence", "code_block", "html_block")  # blocks whose lines hold no definition
+
+
+@rule("LNK005", "self-link", severity="warning", fixable=True, options=[
+    Option("domains", "list[str]", [],
+           "Other addresses that count as the site's own, such as an old domain (`old.example.com`, "
+           "`https://example.org/blog`); the `url` of `_config.yml` always counts."),
+])
+def self_link(post, ctx) -> Iterator[Problem]:
+    """An absolute link or image URL on the site's own domain, where `{% post_url %}`, `{% link %}` or `{{ site.baseurl }}` would survive a move (`--fix` writes it); one to an address the site does not publish is reported as broken.
+
+    ## What it does
+    Finds absolute URLs on the site's own address in Markdown inline links, images, reference
+    definitions and autolinks, and in HTML `href`/`src`: the host of `url` in `_config.yml`
+    (http or https, with or without `www.`, the same port; the path of a `url` such as
+    `https://example.org/blog` must prefix the link) followed by `baseurl`, plus the `domains`
+    option. The path after the domain is resolved like `relative-url-target` resolves a
+    root-relative link:
+
+    - when the site publishes it, the message names the post, page or file and what to write
+      instead, and `--fix` rewrites exactly the URL (a `?query` or `#fragment` stays, after the
+      tag): a post becomes `{% post_url NAME %}` (its folder under `_posts` included, as Jekyll
+      4.3 names it), a page or collection document `{% link PATH %}` (an address in its
+      `redirect_from` too: the link goes straight to it), anything else (a static file, a feed
+      or other plugin page, a host redirect, a post a normal build does not write)
+      `{{ site.baseurl }}/PATH`.
+      The `{{ site.baseurl }}` prefix is used because it reads the same in Markdown and HTML and
+      `relative-url-target` checks it; `{% link %}` and `{% post_url %}` add `baseurl` themselves
+      (Jekyll 4).
+    - when it does not, the message says the self-link is broken: no page, post or file of the
+      site is published there, with the closest address as a suggestion.
+
+    Links in front matter, code blocks and spans, `{% raw %}` and `{% comment %}` are not
+    reported, nor URLs built with Liquid, URLs on the same host outside `baseurl` or the `url`
+    path (another site), or on another port. Autolinks (`<https://…>`) and HTML attributes
+    written with entities are reported without a fix. A reference link is reported once, at
+    its definition.
+
+    The engine gives a rule one severity, so both cases are `warning` (like a broken
+    root-relative link in `relative-url-target`); the broken ones say "broken self-link" and
+    have no fix. `severity: error` for the rule in `.postlint.yaml` reports both as errors.
+
+    ## Why is this bad?
+    An absolute link to your own site breaks, or silently leads to the old site, when the
+    domain, the protocol or the `baseurl` changes; it points at production from a staging or
+    preview build; and Jekyll never checks it, so a typo or a renamed post is a 404 that no
+    build reports. `{% post_url %}` and `{% link %}` follow the post wherever it is published
+    and stop the build when it is gone.
+
+    ## Example
+    ```markdown
+    Our [win-loss template](https://example.com/2024/01/15/win-loss-template/) and
+    ![Funnel chart](https://example.com/assets/funnel.png)
+    ```
+
+    ## Use instead
+    ```markdown
+    Our [win-loss template]({% post_url 2024-01-15-win-loss-template %}) and
+    ![Funnel chart]({{ site.baseurl }}/assets/funnel.png)
+    ```
+
+    ## Options
+    """
+    site = ctx.site
+    for domain in ctx.options.domains:
+        if parse_origin(domain) is None:
+            raise ConfigError(f"self-link: `domains` entry {domain!r} names no host (write `old.example.com` "
+                              f"or `https://old.example.com/blog`)")
+    origins = site_origins(site, ctx.options.domains)
+    if not origins:
+        return
+    future = _future(ctx)
+    unrendered = _unrendered_ranges(post)
+    for offset, url, form in _written_urls(post):
+        address = own_address(url, origins) if "{{" not in url and "{%" not in url else None
+        if address is None or post.in_code(offset) or _inside(offset, unrendered):
+            continue
+        path = site_path(address, site)
+        if path is None:
+            continue  # same host, outside baseurl or the url's path: another site
+        line, column = post.position(offset)
+        problem = unresolved_url(path, site)
+        if problem is not None:
+            yield Problem(line, column, f"broken self-link '{url}': {problem}", fingerprint=url)
+            continue
+        what, replacement = _self_link_target(address, path, site, future)
+        advice = f"`[text]({replacement})` (an autolink cannot hold Liquid)" if form == "autolink" else f"`{replacement}`"
+        message = (f"'{url}' is an absolute link to this site's own {what}; it breaks when the domain or "
+                   f"baseurl changes: write {advice}")
+        fix = Fix(f"write {replacement}", (Edit(offset, offset + len(url), replacement),)) if form == "written" else None
+        yield Problem(line, column, message, fix=fix, fingerprint=url)
+
+
+def _self_link_target(address: str, path: str, site, future: bool) -> tuple[str, str]:
+    """What a self-link reaches (for the message) and what to write instead: the Liquid tag of its
+    post, page or document, else the address after `{{ site.baseurl }}`. `?query` and `#fragment`
+    follow either."""
+    found = address_source(path, site)
+    rel, redirected = found if found is not None else (None, False)
+    tag = source_tag(rel, site, future) if rel is not None else None
+    if rel is None:
+        file = unquote(path).lstrip("/")
+        what = f"file '{file}'" if file in site.files else f"address '{site.baseurl}{path}'"
+    else:
+        kind = "post" if rel in site.posts else "document" if site.collection_of(rel) else "page"
+        what = f"{kind} '{rel}'" + (" (through its redirect_from)" if redirected else "")
+        if tag is None:
+            what += ", which a normal build does not write, so a tag naming it would stop the build"
+    if tag is not None:
+        return what, tag + address[len(re.split(r"[?#]", address, maxsplit=1)[0]):]
+    rooted = address[len(site.baseurl):]
+    return what, "{{ site.baseurl }}" + (rooted if rooted.startswith("/") else "/" + rooted)
+
+
+def _written_urls(post) -> Iterator[tuple[int, str, str]]:
+    """(offset, URL, form) of every link and image destination of the body. The form is
+    "written" where an edit can replace the URL as it stands, "autolink", or "decoded" (an HTML
+    attribute whose entities make it differ from the text). Reference links and images are left
+    to their definition, which is where the URL is written."""
+    text = post.text
+    for link in post.body.links:
+        if link.kind == "reference":
+            continue
+        written = text.startswith(link.href, link.href_start)
+        yield link.href_start, link.href, "autolink" if link.kind == "autolink" else "written" if written else "decoded"
+    for image in post.body.images:
+        written = text.startswith(image.src, image.src_start)
+        if image.kind == "html" or written:  # a Markdown image not written inline is a reference image
+            yield image.src_start, image.src, "written" if written else "decoded"
+    yield from ((offset, url, "written") for offset, url in _reference_definitions(post))
+
+
+def _reference_definitions(post) -> list[tuple[int, str]]:
+    """(offset, URL) of each `[label]: url` definition of a Markdown body. markdown-it keeps no
+    position for them, but it gives every other line to a block: a candidate line that no
+    paragraph, heading, table, code or HTML block holds is a definition."""
+    masked = post.body.masked
+    if "]:" not in masked:
+        return []
+    held: set[int] | None = None  # 0-based lines inside blocks, gathered at the first candidate
+    found = []
+    for match in _REFERENCE_DEFINITION.finditer(masked, post.body_offset):
+        if held is None:
+            held = {line for token in post.body.tokens if token.map is not None and token.type in _NOT_DEFINITION
+                    for line in range(token.map[0], token.map[1])}
+        if post.position(match.start())[0] - 1 not in held:
+            found.append((match.start(1), post.text[match.start(1):match.end(1)]))
+    return found
+
+
+def _unrendered_ranges(post) -> list[tuple[int, int]]:
+    """Spans of the body no reader sees as a link: `{% raw %}` bodies (shown as text) and
+    `{% comment %}` bodies (dropped)."""
+    ranges = list(post.liquid.raw_ranges)
+    depth, start = 0, 0
+    for tag in post.liquid.tags:
+        if tag.kind != "tag":
+            continue
+        if tag.name == "comment":
+            start = tag.end if depth == 0 else start
+            depth += 1
+        elif tag.name == "endcomment" and depth:
+            depth -= 1
+            if depth == 0:
+                ranges.append((start, tag.start))
+    if depth:
+        ranges.append((start, len(post.text)))
+    return ranges
+
+
+def _inside(offset: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in ranges)  # a post has a handful of them
+
+
+RULES = [post_url_target, post_url_deprecated, link_target, relative_url_target, self_link]
