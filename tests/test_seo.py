@@ -133,3 +133,37 @@ def test_readability_is_off_unless_enabled(tmp_path):
     (tmp_path / ".postlint.yaml").write_text("rules:\n  readability: on\n", encoding="utf-8")
     result, _ = run([post])
     assert [f.severity for f in result.findings if f.rule == "readability"] == ["info"]
+
+
+def test_description_missing_is_reported_on_posts_at_the_first_line(tmp_path):
+    post = _site(tmp_path, "title: t\nlayout: post\n")
+    assert _found(post, "description-length") == [
+        (1, ("no description: search engines and link previews then show text they pick from the page; write one "
+            "that says what the post offers"))]
+
+
+def test_description_missing_not_reported_on_pages_drafts_or_without_front_matter(tmp_path):
+    _site(tmp_path, "title: t\ndescription: A post that describes itself well enough for a search result.\n")
+    (tmp_path / "about.md").write_text("---\ntitle: About\n---\nA page.\n", encoding="utf-8")
+    (tmp_path / "_drafts").mkdir()
+    (tmp_path / "_drafts" / "idea.md").write_text("---\ntitle: Idea\n---\nA draft.\n", encoding="utf-8")
+    bare = tmp_path / "_posts" / "2024-01-02-bare.md"
+    bare.write_text("No front matter at all.\n", encoding="utf-8")
+    for path in (tmp_path / "about.md", tmp_path / "_drafts" / "idea.md", bare):
+        assert _found(path, "description-length") == []
+
+
+def test_description_from_excerpt_or_config_defaults_counts(tmp_path):
+    post = _site(tmp_path, "title: t\nexcerpt: What six months of win-loss calls taught us.\n")
+    assert _found(post, "description-length") == []
+    (tmp_path / "_config.yml").write_text(
+        "title: t\ndefaults:\n  - scope: {path: '', type: posts}\n    values: {description: 'Notes on sales work.'}\n",
+        encoding="utf-8")
+    post.write_text("---\ntitle: t\n---\nBody.\n", encoding="utf-8")
+    assert _found(post, "description-length") == []
+
+
+def test_description_empty_is_reported_at_its_key(tmp_path):
+    assert _found(_site(tmp_path, "title: t\ndescription: ''\n"), "description-length") == [
+        (3, ("empty description: search engines and link previews then show text they pick from the page; write one "
+            "that says what the post offers"))]

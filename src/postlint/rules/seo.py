@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from postlint.finding import Problem
+from postlint.jekyll import urls
 from postlint.options import Option
 from postlint.registry import rule
 
@@ -53,17 +54,20 @@ def title_length(post, ctx) -> Iterator[Problem]:
     Option("max", "int", 160, "Most characters a description may have (runs of white space count as one).", minimum=1),
 ])
 def description_length(post, ctx) -> Iterator[Problem]:
-    """The `description` is too short to be useful (under 50 characters unless configured) or longer than search results show (about 160).
+    """A post has no `description`, or one too short to be useful (under 50 characters unless configured) or longer than search results show (about 160).
 
     ## What it does
     Counts the characters of the front-matter `description` (runs of white space count as one)
-    and reports one shorter than `min` or longer than `max`. A missing description is
-    `front-matter-required`'s business.
+    and reports one shorter than `min` or longer than `max`. A post (a file in `_posts`, not a
+    page or a draft) whose front matter has no description is reported on its first line, one
+    with an empty description at that key. A description that `defaults` in `_config.yml` gives
+    the post, or an explicit `excerpt` (which jekyll-seo-tag uses when there is no description),
+    counts as one.
 
     ## Why is this bad?
     The description is the snippet under the title in search results and link previews: cut
-    after about 160 characters, and replaced by text the search engine picks when it is too
-    short to describe the page.
+    after about 160 characters, and replaced by text the search engine picks when it is
+    missing or too short to describe the page.
 
     ## Example
     ```yaml
@@ -79,6 +83,12 @@ def description_length(post, ctx) -> Iterator[Problem]:
     """
     description = _text_value(post, "description")
     if description is None:
+        if post.kind == "post" and post.front_matter.present and not _described_elsewhere(post, ctx):
+            field = post.field("description")
+            what = "empty description" if field.present else "no description"
+            yield Problem(*(field.position if field.present else (1, 1)),
+                          f"{what}: search engines and link previews then show text they pick from the page; write "
+                          "one that says what the post offers", fingerprint="missing")
         return
     where = post.field("description").position
     if len(description) > ctx.options.max:
@@ -89,6 +99,13 @@ def description_length(post, ctx) -> Iterator[Problem]:
         yield Problem(*where,
                       f"description is only {len(description)} characters; write at least {ctx.options.min} "
                       "that say what the post offers", fingerprint="short")
+
+
+def _described_elsewhere(post, ctx) -> bool:
+    """Does the page get a description without a front-matter `description`: from `defaults`
+    in _config.yml, or from an explicit `excerpt` (jekyll-seo-tag's fallback)?"""
+    defaults = urls.defaults_for(ctx.site.config, post.rel, "posts")
+    return _text_value(post, "excerpt") is not None or bool(str(defaults.get("description") or "").strip())
 
 
 @rule("SEO003", "heading-structure", severity="warning", options=[

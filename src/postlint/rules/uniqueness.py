@@ -1,0 +1,289 @@
+"""Uniqueness rules (SEO): what search results show of a post must not repeat another post's.
+
+Both rules compare the current post with every other post a normal `jekyll build` publishes,
+through indexes built once per site (`ctx.site.index`): a dictionary of normalised values for
+exact repeats, and a prefix-filtered similarity join (rare words first, as in Bayardo et al.'s
+All-Pairs) for near-repeats, so the work grows with the number of posts, not with its square.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import math
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from postlint.finding import Problem
+from postlint.options import Option
+from postlint.registry import rule
+
+_WORD = re.compile(r"[^\W_]+")
+# An HTML tag; a bare `<` or `>` in a title ("a < b") is not one.
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+@dataclass(frozen=True)
+class Value:
+    """One published post's front-matter value, as the rules compare it."""
+
+    rel: str
+    line: int  # of the key
+    order: tuple[_dt.date, str]  # publication date, then path: which of two posts came first
+    lang: str
+    words: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """What an exact repeat shares: the language (translations may keep a title) and the words."""
+        return f"{self.lang}\t{' '.join(self.words)}"
+
+
+def language(data: dict, config: dict) -> str:
+    """The post's primary language subtag: front-matter `lang`, else _config.yml's; none is English."""
+    lang = data.get("lang") or config.get("lang") or "en"
+    return re.split(r"[-_]", str(lang).strip().casefold(), maxsplit=1)[0] or "en"
+
+
+def normalised_words(value: object) -> tuple[str, ...]:
+    """The words of a front-matter value: NFKC, casefolded, HTML tags dropped, split on Unicode
+    word boundaries, so markup, Liquid braces, punctuation and white space runs do not count."""
+    text = unicodedata.normalize("NFKC", str(value))
+    return tuple(_WORD.findall(_HTML_TAG.sub(" ", text).casefold()))
+
+
+def _published_values(site, key: str, future: bool) -> dict[str, Value]:
+    """The value of `key` of every published post that sets one, by path."""
+    def build() -> dict[str, Value]:
+        found = {}
+        for entry in site.published_posts(future):
+            front_matter = site.front_matter(entry.rel)
+            raw = front_matter.data.get(key)
+            if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+                continue
+            words = normalised_words(raw)
+            if words:
+                date = site.post_date(entry) or _dt.date.min
+                found[entry.rel] = Value(entry.rel, front_matter.line_of(key), (date, entry.rel),
+                                         language(front_matter.data, site.config), words)
+        return found
+
+    return site.index(f"uniqueness-values:{key}:{future}", build)
+
+
+def _same_value_groups(site, key: str, future: bool) -> dict[str, list[Value]]:
+    """Published posts by normalised value, earliest first."""
+    def build() -> dict[str, list[Value]]:
+        groups: dict[str, list[Value]] = {}
+        for value in sorted(_published_values(site, key, future).values(), key=lambda v: v.order):
+            groups.setdefault(value.key, []).append(value)
+        return groups
+
+    return site.index(f"uniqueness-groups:{key}:{future}", build)
+
+
+def _tokens(value: Value) -> list[tuple[str, str, int]]:
+    """The value's words numbered by occurrence ("the" twice: "the" 0, "the" 1), so that set
+    overlap counts repeated words as a multiset does; the language keeps languages apart."""
+    seen: dict[str, int] = {}
+    tokens = []
+    for word in value.words:
+        tokens.append((value.lang, word, seen.get(word, 0)))
+        seen[word] = seen.get(word, 0) + 1
+    return tokens
+
+
+def similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """difflib's ratio over the word lists: twice the words matched in order over all words."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+# Of the earlier posts sharing a prefix token, only the latest this many are candidates, and of
+# those only the few sharing the most prefix tokens are compared word by word: a site of thousands
+# of templated descriptions ("Episode 12 of ...") would otherwise compare every pair. A post is
+# then still found near one of its many look-alikes, if not always the most similar one.
+RECENT_PER_TOKEN = 32
+COMPARED = 8
+
+
+def _nearest_earlier(site, key: str, future: bool, threshold: float) -> dict[str, tuple[Value, float]]:
+    """For each published post, the most similar earlier post in its language whose value
+    differs but whose similarity is at least `threshold` (ties: the earliest).
+
+    Similarity s = 2M/(|a|+|b|) with M words matched in order, so the numbered-word sets share at
+    least M tokens: their Jaccard index is at least s/(2-s). Two sets with Jaccard at least j
+    share a token among the first |x| - ceil(j|x|) + 1 of each (tokens in one global order,
+    rarest first; All-Pairs' prefix filter), so a post is compared only with the earlier posts
+    that have one of its prefix tokens in their own prefix.
+    """
+    def build() -> dict[str, tuple[Value, float]]:
+        # One representative per distinct value, in order: exact repeats are reported as such.
+        distinct = [group[0] for group in _same_value_groups(site, key, future).values()]
+        distinct.sort(key=lambda value: value.order)
+        tokens = {value.rel: _tokens(value) for value in distinct}
+        frequency: dict[tuple[str, str, int], int] = {}
+        for found in tokens.values():
+            for token in found:
+                frequency[token] = frequency.get(token, 0) + 1
+        jaccard = threshold / (2 - threshold)
+        earlier_by_prefix: dict[tuple[str, str, int], list[Value]] = {}
+        nearest: dict[str, tuple[Value, float]] = {}
+        for value in distinct:
+            ordered = sorted(tokens[value.rel], key=lambda t: (frequency[t], t))
+            prefix = ordered[:len(ordered) - math.ceil(jaccard * len(ordered) - 1e-9) + 1]
+            shared: dict[str, int] = {}
+            candidates: dict[str, Value] = {}
+            for token in prefix:
+                for other in earlier_by_prefix.get(token, [])[-RECENT_PER_TOKEN:]:
+                    size, other_size = len(value.words), len(other.words)
+                    if 2 * min(size, other_size) / (size + other_size) >= threshold:  # else too different in length
+                        shared[other.rel] = shared.get(other.rel, 0) + 1
+                        candidates[other.rel] = other
+            closest = sorted(candidates.values(), key=lambda v: (-shared[v.rel], v.order))[:COMPARED]
+            best: tuple[Value, float] | None = None
+            for other in sorted(closest, key=lambda v: v.order):
+                score = similarity(other.words, value.words)
+                if score >= threshold and (best is None or score > best[1]):
+                    best = (other, score)
+            if best is not None:
+                nearest[value.rel] = best
+            for token in prefix:
+                earlier_by_prefix.setdefault(token, []).append(value)
+        return nearest
+
+    return site.index(f"uniqueness-near:{key}:{future}:{threshold!r}", build)
+
+
+def _future(ctx) -> bool:
+    return ctx.site.future(ctx.config.site.get("future"))
+
+
+def _shown(other: Value) -> str:
+    """The other post as path (relative to the site's root, the same wherever postlint runs) and line."""
+    return f"{other.rel}:{other.line}"
+
+
+def _earlier_same(post, ctx, key: str) -> tuple[Value, list[Value]] | None:
+    """The current post's value and the earlier published posts with the same value."""
+    mine = _published_values(ctx.site, key, _future(ctx)).get(post.rel)
+    if mine is None:  # a draft, unpublished, future-dated, a page, or no value
+        return None
+    group = _same_value_groups(ctx.site, key, _future(ctx))[mine.key]
+    return mine, [value for value in group if value.order < mine.order]
+
+
+@rule("SEO006", "duplicate-title", severity="warning", options=[
+    Option("key", "str", "title", "Front-matter key holding the title."),
+])
+def duplicate_title(post, ctx) -> Iterator[Problem]:
+    """Two published posts have the same title (compared without case, markup or punctuation).
+
+    ## What it does
+    Compares the front-matter `title` (the `key` option) of the post with the titles of every
+    other published post. Titles are compared casefolded (Unicode-aware), without HTML tags,
+    punctuation, Liquid braces or runs of white space, so `Ramp time: a benchmark` and
+    `RAMP TIME — A BENCHMARK` are the same title. Posts in different languages (front-matter
+    `lang`, else `_config.yml`'s; none is English) are not compared: a translation may keep
+    the original's title.
+
+    Only posts a normal `jekyll build` publishes take part (no drafts, no `published: false`,
+    no future-dated posts unless the build includes them, no pages). Of two posts with the same
+    title, the later one (by date, then path) is reported, naming the earliest: the older post
+    has the links and the search ranking, so the newer one is the one to change. A repeat is
+    therefore reported once, on every post but the first.
+
+    ## Why is this bad?
+    Search results show two identical titles that readers cannot tell apart, and the two posts
+    compete for the same searches; feeds and archive pages list the title twice.
+
+    ## Example
+    ```yaml
+    # _posts/2024-06-03-ramp-time-update.md, while _posts/2023-01-09-ramp-time.md has the same title
+    title: "Sales ramp time benchmarks"
+    ```
+
+    ## Use instead
+    ```yaml
+    title: "Sales ramp time benchmarks: what changed in 2024"
+    ```
+
+    ## Options
+    """
+    found = _earlier_same(post, ctx, ctx.options.key)
+    if not found or not found[1]:
+        return
+    mine, earlier = found
+    others = f" (and {len(earlier) - 1} other earlier post{'s' if len(earlier) > 2 else ''})" if len(earlier) > 1 else ""
+    yield Problem(*post.field(ctx.options.key).position,
+                  f"same {ctx.options.key} as the earlier post {_shown(earlier[0])}{others}: search results "
+                  "cannot tell the two apart", fingerprint=f"same {' '.join(mine.words)}")
+
+
+@rule("SEO007", "duplicate-description", severity="warning", options=[
+    Option("key", "str", "description", "Front-matter key holding the description."),
+    Option("similarity", "number", 0.8,
+           "Word-level similarity (difflib's ratio over the two descriptions' words: twice the words matched in "
+           "order over all words) at which two different descriptions are nearly the same; 1 reports only exact "
+           "repeats.", above=0, maximum=1),
+])
+def duplicate_description(post, ctx) -> Iterator[Problem]:
+    """Two published posts have the same description, or nearly the same (one copied and lightly edited).
+
+    ## What it does
+    Compares the front-matter `description` (the `key` option) of the post with the
+    descriptions of every other published post, normalised as `duplicate-title` does. It
+    reports the same description, and also a description whose words match an earlier one's
+    with a similarity of at least `similarity` (0.8: twice the words matched in order over
+    the words of both), so a description copied and lightly edited is found too, with its
+    similarity in the message. Titles are not compared this way: a series' titles
+    (`Newsletter #12`, `Newsletter #13`) differ by design. Posts in different languages are not
+    compared.
+
+    Only posts a normal `jekyll build` publishes take part (no drafts, no `published: false`,
+    no future-dated posts unless the build includes them, no pages). Of two posts with the same
+    or nearly the same description, the later one (by date, then path) is reported, naming the
+    earliest with the same description, else the most similar earlier one: the older post has
+    the links and the search ranking, so the newer one is the one to change. A repeat is
+    therefore reported once, on every post but the first.
+
+    ## Why is this bad?
+    The description is the snippet under the title in search results and link previews. The
+    same snippet on two posts tells a reader nothing about which one to open, and search
+    engines may replace it with text of their own choosing.
+
+    ## Example
+    ```yaml
+    # _posts/2024-06-03-ramp-time-update.md, while an earlier post says
+    # "Benchmarks for sales ramp time by segment, and three habits that shorten it."
+    description: "Benchmarks for sales ramp time by segment, and four habits that shorten it."
+    ```
+
+    ## Use instead
+    ```yaml
+    description: "What changed in sales ramp time this year, and which of last year's habits still work."
+    ```
+
+    ## Options
+    """
+    key = ctx.options.key
+    found = _earlier_same(post, ctx, key)
+    if not found:
+        return
+    mine, earlier = found
+    where = post.field(key).position
+    if earlier:
+        others = f" (and {len(earlier) - 1} other earlier post{'s' if len(earlier) > 2 else ''})" if len(earlier) > 1 else ""
+        yield Problem(*where, f"same {key} as the earlier post {_shown(earlier[0])}{others}: search results "
+                              "show the same snippet for both", fingerprint=f"same {' '.join(mine.words)}")
+        return
+    near = _nearest_earlier(ctx.site, key, _future(ctx), float(ctx.options.similarity)).get(post.rel)
+    if near is not None:
+        other, score = near
+        yield Problem(*where, f"nearly the same {key} as the earlier post {_shown(other)} (similarity "
+                              f"{math.floor(score * 100) / 100:.2f}): search results show nearly the same snippet "
+                              "for both", fingerprint=f"near {' '.join(mine.words)}")
+
+
+RULES = [duplicate_title, duplicate_description]
