@@ -1,0 +1,260 @@
+"""Glossary rules (CPY): terms defined across the posts of a site."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+
+from postlint.digest import digest
+from postlint.errors import ConfigError
+from postlint.finding import Problem
+from postlint.options import Option
+from postlint.parse.definitions import Definition, term_key
+from postlint.parse.frontmatter import load_yaml
+from postlint.registry import rule
+
+# Bold lead-ins that label a paragraph (callouts, Q&A) instead of defining a term, in the
+# languages of the corpora postlint is tried on. An ignore list only ever removes findings, so
+# it applies to posts in every language.
+LABELS = ["note", "notes", "tip", "pro tip", "warning", "caution", "important", "update", "updated", "edit",
+          "editor's note", "example", "examples", "disclaimer", "notice", "summary", "tl;dr", "tldr", "hint",
+          "reminder", "question", "answer", "q", "a", "source", "sources", "credit", "photo", "image", "bonus",
+          "result", "results", "before", "after", "problem", "solution", "why", "how", "what", "who", "when",
+          "where",
+          # the same callouts in other languages
+          "hinweis", "warnung", "achtung", "anmerkung", "remarque", "avertissement", "attention", "nota", "aviso",
+          "advertencia", "atención", "avviso", "attenzione", "poznámka", "varování", "upozornění", "注意", "警告",
+          "注", "备注", "참고", "주의", "경고", "примечание", "предупреждение", "внимание"]
+
+# Text that may hold a definition at all (see parse/definitions.py): a bold term with a colon
+# inside or after it, a kramdown `: definition` line, an HTML <dt>. Only such posts are parsed.
+MAY_DEFINE = re.compile(r":(?:\*\*|__)|(?:\*\*|__)[ \t]*:|^[ \t]{0,3}:[ \t]|<dt", re.MULTILINE | re.IGNORECASE)
+# Scripts written without spaces: each character counts as a word, so that length limits and
+# word differences mean something in Japanese or Chinese too.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TOKEN = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One definition as compared across posts: where it is and its words."""
+
+    rel: str  # the post (or glossary file) relative to the site root
+    line: int
+    term: str
+    words: tuple[str, ...]  # as written, punctuation and markup removed
+    folded: tuple[str, ...]  # compared: case-folded
+
+
+def _entry(rel: str, line: int, term: str, text: str) -> Entry:
+    words = tuple(TOKEN.findall(text))
+    return Entry(rel, line, term, words, tuple(word.casefold() for word in words))
+
+
+def word_difference(old: tuple[str, ...], new: tuple[str, ...], old_folded: tuple[str, ...],
+                    new_folded: tuple[str, ...], limit: int = 3) -> str:
+    """`all → qualified`-style summary of how two definitions differ (same format as
+    conflicting-definition's), compared case-folded and shown as written."""
+    changes = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_folded, new_folded, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        before, after = " ".join(old[i1:i2]), " ".join(new[j1:j2])
+        changes.append(f"{before} → {after}" if before and after else f"added '{after}'" if after else f"dropped '{before}'")
+    shown = "; ".join(changes[:limit])
+    return shown + (f"; and {len(changes) - limit} more" if len(changes) > limit else "")
+
+
+def _language(data: dict, config: dict) -> str:
+    """A post's primary language subtag (`en-US` → `en`); no `lang` anywhere counts as English."""
+    lang = data.get("lang") or config.get("lang") or "en"
+    return re.split(r"[-_]", str(lang).strip().casefold(), maxsplit=1)[0] or "en"
+
+
+def _counted(post, options, kramdown: bool) -> dict[str, Definition]:
+    """The post's first definition of each term that counts for these options (see the docs)."""
+    ignored = {term_key(label) for label in options.ignore_terms}
+    found = [d for d in post.definitions if kramdown or d.syntax != "kramdown"]
+    counts: dict[str, int] = {}
+    for definition in found:
+        counts[definition.key] = counts.get(definition.key, 0) + 1
+    first: dict[str, Definition] = {}
+    for d in found:
+        if d.key in ignored or len(d.key.split()) > options.max_term_words or counts[d.key] > 2 \
+                or len(TOKEN.findall(" ".join(d.words))) > options.max_definition_words:
+            continue  # a label, a headline, a speaker (three or more lead-ins), a paragraph
+        first.setdefault(d.key, d)
+    return first
+
+
+def _definitions_of(site, rel: str, options, kramdown: bool, keep: str) -> tuple[str, dict[str, Definition]]:
+    """(language, counted definitions) of another post; its parse is dropped again afterwards
+    (unless it is the post being checked) so that a site-wide index does not hold every body."""
+    other = site.whole_post(rel)
+    if other.read_error is not None or not MAY_DEFINE.search(other.text):
+        return "", {}
+    parsed_before = "definitions" in vars(other)
+    try:
+        return _language(other.data, site.config), _counted(other, options, kramdown)
+    finally:
+        if not parsed_before and rel != keep:
+            other.forget_parsed_body()
+
+
+def _site_definitions(ctx, kramdown: bool, keep: str) -> dict[tuple[str, str], list[Entry]]:
+    """(language, term key) -> every published post's definition of it, earliest post first."""
+    site = ctx.site
+    future = site.future(ctx.config.site.get("future"))
+    dated = []
+    for entry in site.published_posts(future):
+        language, found = _definitions_of(site, entry.rel, ctx.options, kramdown, keep)
+        if found:
+            dated.append((site.post_date(entry), entry.rel, language, found))
+    index: dict[tuple[str, str], list[Entry]] = {}
+    for _, rel, language, found in sorted(dated, key=lambda item: (item[0] is None, item[0] or 0, item[1])):
+        for key, d in found.items():
+            index.setdefault((language, key), []).append(_entry(rel, d.line, d.term, " ".join(d.words)))
+    return index
+
+
+def _glossary(site, name: str) -> dict[str, Entry]:
+    """The glossary data file: term key -> its definition. A ConfigError when it cannot be used."""
+    where = f"rules.cross-post-definition.glossary: '{name}'"
+    data = site.site_file(name)
+    if isinstance(data, str):
+        raise ConfigError(f"{where} {data}")
+    try:
+        text = data.decode("utf-8-sig")
+        loaded = load_yaml(text, name)
+    except (UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
+        raise ConfigError(f"{where} is not readable YAML: {exc}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"{where} must map each term to its definition, not be a {type(loaded).__name__}")
+    lines = text.split("\n")
+    glossary = {}
+    for term, definition in loaded.items():
+        if not isinstance(definition, str) or not isinstance(term, (str, int, float)):
+            raise ConfigError(f"{where}: the definition of '{term}' must be text")
+        glossary[term_key(str(term))] = _entry(name, _line_of(lines, str(term)), str(term), definition)
+    return glossary
+
+
+def _line_of(lines: list[str], term: str) -> int:
+    """The line of a top-level glossary key (1 when it cannot be told)."""
+    key = re.compile(rf"""^["']?{re.escape(term)}["']?[ \t]*:""")
+    return next((number for number, line in enumerate(lines, 1) if key.match(line)), 1)
+
+
+@rule("CPY006", "cross-post-definition", severity="warning", options=[
+    Option("ignore_terms", "list[str]", LABELS,
+           "Bold lead-ins that label a paragraph (callouts such as `Note` or `Warnung`, `Q`, `Who`) instead of "
+           "defining a term; compared like terms."),
+    Option("max_term_words", "int", 8, "A longer bold lead-in is a headline, not a term.", minimum=1),
+    Option("max_definition_words", "int", 40,
+           "A longer text after a bold lead-in is a paragraph (a newsletter item, an answer), not a definition. "
+           "In Japanese and Chinese each character counts as a word.", minimum=1),
+    Option("min_similarity", "number", 0.5,
+           "From 0 to 1: two definitions whose words are less alike than this (difflib's ratio over the words) "
+           "are two senses of one word or two labels (a time of day in two schedules), not one term that "
+           "drifted. Comparisons with the glossary ignore it.", minimum=0, maximum=1),
+    Option("glossary", "str|null", None,
+           "A YAML data file of the site mapping each term to its definition (e.g. `_data/glossary.yml`), relative "
+           "to the site root. Posts are then held to it for its terms."),
+])
+def cross_post_definition(post, ctx) -> Iterator[Problem]:
+    """A term is defined differently in two posts of the site (or differently from the site's glossary); the finding names the other post and line and shows the difference word by word.
+
+    ## What it does
+    Compares each term this post defines with the definitions of the same term in the site's
+    other published posts (no drafts, no `published: false`, no future posts unless the site
+    builds them), and reports a definition whose words differ from another post's, naming the
+    earliest such post (by date) with its path and line and showing the difference word by
+    word (`all → qualified`). Each post with a different definition is reported. Definitions
+    are found as in `conflicting-definition`: a paragraph or list item starting with a bold term
+    and a colon, a kramdown definition list (when the site uses kramdown) or `<dt>`/`<dd>`.
+    Terms are compared ignoring case and markup; definitions by their words, ignoring case,
+    punctuation and emphasis. Only posts in the same language (`lang` of the post, else of
+    `_config.yml`; none counts as English) are compared: a translation is no conflict.
+
+    Not definitions, and never compared: lead-ins in `ignore_terms` (callouts), terms longer
+    than `max_term_words`, texts longer than `max_definition_words`, and a lead-in that starts
+    three or more blocks of one post (an interviewer's name). Two definitions less alike than
+    `min_similarity` are taken as two meanings, not drift.
+
+    With a `glossary`, a post (in the site's own language) that defines a glossary term
+    differently from the glossary is reported against the glossary file and its line, whatever
+    the similarity, and not against other posts for that term.
+
+    The site's definitions are indexed once per run, parsing only posts whose text could hold
+    a definition at all; a draft or a single file given on the command line is compared with
+    the whole site. A post's result depends on every published post, so editing any post
+    re-checks every post for this rule.
+
+    ## Why is this bad?
+    KPI glossaries drift: one post says win rate is won deals over all opportunities, a later
+    one over qualified opportunities. Readers who meet both cannot tell which number the team
+    reports, and the older post quietly contradicts the newer one.
+
+    ## Example
+    ```markdown
+    <!-- _posts/2024-01-15-pipeline-review.md -->
+    * **Win rate**: won deals divided by all opportunities in the quarter.
+
+    <!-- _posts/2024-06-03-forecast-basics.md -->
+    * **Win rate**: won deals divided by qualified opportunities in the quarter.
+    ```
+
+    ## Use instead
+    Define the term the same way everywhere, or keep one definition (a glossary page or
+    `_data/glossary.yml`) and link to it.
+
+    ## Options
+    """
+    if post.kind not in ("post", "draft") or post.read_error is not None:
+        return
+    site = ctx.site
+    kramdown = str(site.config.get("markdown") or "kramdown").lower() == "kramdown"
+    own = _counted(post, ctx.options, kramdown)
+    if not own:
+        return
+    language = _language(post.data, site.config)
+    glossary: dict[str, Entry] = {}
+    if ctx.options.glossary and language == _language({}, site.config):
+        name = ctx.options.glossary
+        glossary = site.index(f"glossary:{name}", lambda: _glossary(site, name))
+    future = site.future(ctx.config.site.get("future"))
+    settings = digest([sorted(ctx.options.ignore_terms), ctx.options.max_term_words, ctx.options.max_definition_words])
+    index = site.index(f"definitions:{future}:{kramdown}:{settings}",
+                       lambda: _site_definitions(ctx, kramdown, post.rel))
+    for key, definition in own.items():
+        mine = _entry(post.rel, definition.line, definition.term, " ".join(definition.words))
+        reference = glossary.get(key)
+        if reference is not None:
+            if reference.folded != mine.folded:
+                yield Problem(definition.line, definition.column,
+                              f"'{definition.term}' is defined differently than in the glossary {reference.rel} line "
+                              f"{reference.line} ({_difference(reference, mine)})", fingerprint=key)
+            continue
+        other = next((e for e in index.get((language, key), ()) if e.rel != post.rel and e.folded != mine.folded
+                      and _similarity(e, mine) >= ctx.options.min_similarity), None)
+        if other is not None:
+            yield Problem(definition.line, definition.column,
+                          f"'{definition.term}' is defined differently than in {other.rel} line {other.line} "
+                          f"({_difference(other, mine)})", fingerprint=key)
+
+
+def _similarity(a: Entry, b: Entry) -> float:
+    return difflib.SequenceMatcher(None, a.folded, b.folded, autojunk=False).ratio()
+
+
+def _difference(old: Entry, new: Entry) -> str:
+    return word_difference(old.words, new.words, old.folded, new.folded)
+
+
+RULES = [cross_post_definition]
