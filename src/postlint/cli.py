@@ -44,6 +44,7 @@ class Format(str, Enum):
     github = "github"
     sarif = "sarif"
     junit = "junit"
+    html = "html"
 
 
 class Severity(str, Enum):
@@ -83,7 +84,7 @@ def check(
     config_file: Annotated[Optional[Path], typer.Option("--config", help="Use this config instead of discovering .postlint.yaml.")] = None,
     select: Annotated[Optional[list[str]], typer.Option(help="Only these rules: codes, code prefixes or names (comma-separated).")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(help="Skip these rules: codes, code prefixes or names.")] = None,
-    output_format: Annotated[Format, typer.Option("--format", help="Report format: text, json, github (Actions annotations), sarif, junit.")] = Format.text,
+    output_format: Annotated[Format, typer.Option("--format", help="Report format: text, json, github (Actions annotations), sarif, junit, html (a self-contained audit page).")] = Format.text,
     output_file: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE; the terminal still gets the text summary.")] = None,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF", help="Lint only posts changed since git REF (and posts whose post_url/link targets were renamed or deleted).")] = None,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Hide the findings recorded in this baseline file.")] = None,

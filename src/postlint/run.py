@@ -54,6 +54,7 @@ class RunOutcome:
     checked: list[str]  # every linted file, as findings name it
     baseline: BaselineMatch | None = None
     baseline_written: int | None = None  # entries written by --write-baseline
+    targets: list[tuple[Path, Site]] = field(default_factory=list)  # each linted file with its site
 
 
 def resolve_given(path: Path) -> Path:
@@ -132,7 +133,7 @@ def run_request(request: RunRequest) -> RunOutcome:
     result.errors.add_all(registry.errors)
     result.errors.add_all(sorted({site.config_error for _, site in targets if site.config_error}))
     outcome = RunOutcome(result, request.fail_on or config.fail_on or "error", settings,
-                         [display_path(path, cwd) for path, _ in targets])
+                         [display_path(path, cwd) for path, _ in targets], targets=targets)
     if request.write_baseline is not None:
         outcome.baseline_written = write_baseline(request.write_baseline, result.findings, cwd)
     elif entries is not None:
@@ -206,7 +207,8 @@ def execute(request: RunRequest, output_format: str, show_source: bool = True, o
             rendered = report.render_text(result, show_source)
         else:
             rendered = report.render(output_format, result, rules=[s.rule for s in outcome.settings],
-                                     checked=outcome.checked, cwd=Path.cwd())
+                                     checked=outcome.checked, cwd=Path.cwd(), settings=outcome.settings,
+                                     targets=outcome.targets)
     if output_file is not None:
         try:
             output_file.write_text(rendered, encoding="utf-8")

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from postlint.config import RuleSetting
 from postlint.engine.check import RunResult
+from postlint.jekyll.site import Site
 from postlint.registry import Rule
 
-FORMATS = ("text", "json", "github", "sarif", "junit")
+FORMATS = ("text", "json", "github", "sarif", "junit", "html")
 
 
-def render(output_format: str, result: RunResult, *, rules: list[Rule], checked: list[str], cwd: Path) -> str:
+def render(output_format: str, result: RunResult, *, rules: list[Rule], checked: list[str], cwd: Path,
+           settings: list[RuleSetting] = (), targets: list[tuple[Path, Site]] = ()) -> str:
     """The whole report in a machine format. `rules`: the rules the run applied (SARIF metadata);
-    `checked`: every linted file as findings name it (JUnit lists clean files as passing)."""
+    `checked`: every linted file as findings name it (JUnit lists clean files as passing);
+    `settings` and `targets`: the rules with their options and each linted file with its site
+    (the HTML report's charts and per-post numbers)."""
     if output_format == "json":
         from postlint.report import json
 
@@ -33,6 +38,10 @@ def render(output_format: str, result: RunResult, *, rules: list[Rule], checked:
         from postlint.report import junit
 
         return junit.render(result, checked)
+    if output_format == "html":
+        from postlint.report import html
+
+        return html.render(result, list(settings), list(targets), cwd)
     raise ValueError(f"no renderer for format {output_format!r}")
 
 
