@@ -3,9 +3,15 @@
 A file's findings are reused only when all of these are unchanged:
 - the run's key: the postlint version, the effective rule settings, and the bytes of every
   configuration file in play (`.postlint.yaml`, `_config.yml`, each YAML rule file);
-- the file's own bytes (always read and digested: no size or modification-time shortcut);
+- the file's own bytes;
 - every input its rules read from the rest of the site, recorded by the site model while the
-  file was checked (jekyll/facts.py), each re-read and compared with the digest it had then.
+  file was checked (jekyll/facts.py), each compared with the digest it had then.
+
+A file is judged by the digest of its bytes, never by its size and modification time. The digest
+is read again unless the file's full `stat` signature, change time and inode included, is the one
+it had when the previous run read it (jekyll/signatures.py, as git's index does): a same-size edit
+with its modification time put back still changes the change time, so a warm run reads only what
+changed.
 
 A post whose rules never looked beyond it keeps its result whatever else changes; one that asked
 whether a `post_url` target exists is checked again when that target's front matter, or the set
@@ -121,6 +127,7 @@ class ResultCache:
         if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict) \
                 and isinstance(stored.get("groups"), dict):
             self.entries, self.groups = stored["entries"], stored["groups"]
+            site.remember(stored.get("files"))
 
     def _load(self) -> object:
         """The cache file's contents when this user's postlint wrote it; None otherwise."""
@@ -176,7 +183,8 @@ class ResultCache:
         self.changed = True
 
     def save(self) -> None:
-        if not self.changed or self.secret is None:
+        files = self.site.memo.export()
+        if not (self.changed or self.site.memo.grew) or self.secret is None:
             return
         temp = None
         try:
@@ -195,7 +203,7 @@ class ResultCache:
             used = {name for entry in self.entries.values() if isinstance(entry, dict)
                     for name in entry.get("groups", ()) if isinstance(name, str)}
             groups = {name: inputs for name, inputs in self.groups.items() if name in used}
-            payload = json.dumps({"key": self.key, "entries": self.entries, "groups": groups},
+            payload = json.dumps({"key": self.key, "entries": self.entries, "groups": groups, "files": files},
                                  separators=(",", ":")).encode("utf-8")
             with os.fdopen(handle, "wb") as out:
                 out.write(_sign(self.secret, payload).encode() + b"\n" + payload)

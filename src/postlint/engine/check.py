@@ -134,7 +134,8 @@ def check_post(post: Post, settings: list[RuleSetting], site: Site, config: Conf
                         column=max(1, problem.column),
                         code=rule.code,
                         rule=rule.name,
-                        severity=setting.severity,
+                        severity=problem.severity if problem.severity and setting.severity == rule.severity
+                        else setting.severity,
                         message=printable(str(problem.message)),
                         source_line=source_line,
                         fix=problem.fix,
@@ -512,29 +513,35 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         for site in {id(site): site for _, site, _ in work}.values():
             site.build_indexes()  # once, before the workers fork
 
-    Checked = tuple[list[Finding], int, dict[str, str], list[str]]  # findings, fixed, inputs read, index groups
+    # findings, fixed, inputs read, index groups by name (with their inputs the first time)
+    Checked = tuple[list[Finding], int, dict[str, str], dict[str, dict[str, str] | None]]
+    sent: set[str] = set()  # groups whose inputs this process already sent (each worker has its own)
 
     def check(item: tuple[Path, Site, str | None]) -> Checked:
         path, site, _ = item
         outcome = RunResult()
         with site.recording() as recorder:
             findings = lint_file(path, site, settings, config, outcome, fix=fix, debug=debug, cwd=cwd)
-        # Only the names of index groups travel back from a worker: the parent built the same
-        # indexes before forking (Site.prepare) and knows their inputs.
-        return findings, outcome.fixed, recorder.direct, list(recorder.groups)
+        # The inputs of an index group travel back from a worker once: the parent knows those it
+        # built before forking, and a rule's own index (Site.index) is built in the worker.
+        groups = {name: None if name in sent else inputs for name, inputs in recorder.groups.items()}
+        sent.update(groups)
+        return findings, outcome.fixed, recorder.direct, groups
 
     def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
         how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
         message = f"the process checking this file died ({how}); the other files were still checked"
-        return [internal_finding(printable(display_path(item[0], cwd)), message)], 0, {}, []
+        return [internal_finding(printable(display_path(item[0], cwd)), message)], 0, {}, {}
 
     with stdout_to_stderr():  # workers fork inside: they inherit it
+        received: dict[str, dict[str, str]] = {}
         for (path, site, content), (findings, fixed, inputs, names) in zip(work, parallel_map(check, work, jobs, lost)):
             result.findings.extend(findings)
             result.fixed += fixed
+            received.update((name, group) for name, group in names.items() if group is not None)
             if content is None:
                 continue  # not cached: no need to look up what it depended on
-            groups = {name: site.group_inputs(name) for name in names}
+            groups = {name: received.get(name) or site.group_inputs(name) for name in names}
             if all(group is not None for group in groups.values()):
                 caches[site.root].put(display_path(path, site.root), content, inputs, groups, findings)
     for cache in caches.values():

@@ -36,7 +36,9 @@ from postlint.jekyll.facts import (
     YAML_HEADER,
     Recording,
     derived,
+    input_key,
 )
+from postlint.jekyll.signatures import FileMemo
 from postlint.parse.dates import judge_date
 from postlint.parse.frontmatter import FrontMatter, front_matter_extent, load_yaml
 from postlint.parse.post import POST_EXTENSIONS, POST_FILENAME, Post, filename_date
@@ -50,6 +52,7 @@ from postlint.parse.source import (
 )
 
 SITE_MARKERS = ("_config.yml", ".postlint.yaml")
+FILE_KINDS = frozenset({CONTENT, FRONT_MATTER, YAML_HEADER, IMAGE, FILE})  # inputs computed from one file's bytes
 OUTSIDE = "a symbolic link to a file outside the site; not read (Jekyll does not read it either)"
 HEAD_BYTES = 4096  # read of a large static file or image: its first line and most image headers
 WHOLE_BYTES = 64 * 1024  # a static file up to this size is read whole at once (a schema, a small image)
@@ -189,6 +192,11 @@ class Site(Recording):
         self._current: dict[str, str] = {}  # input key -> its digest in this run
         self._front_matter_digests: dict[str, str] = {}
         self._real_folders: dict[str, str] = {}  # folder -> its real path, for _outside
+        self.memo = FileMemo(self._root_path)  # digests of unchanged files, from the cache (signatures.py)
+
+    def remember(self, files: object) -> None:
+        """Take the file signatures and digests the previous run left in the cache."""
+        self.memo = FileMemo(self._root_path, files)
 
     # --- reading: every file of the site is read here, once ------------------------------------
 
@@ -196,15 +204,23 @@ class Site(Recording):
         """Does the file `name` (relative to the root, or absolute) lead outside the site and the
         folders trusted with it, through `..` or a symbolic link? Such a file is never opened."""
         full = os.path.join(self._root_path, name)
+        if os.path.islink(full):
+            return not self._trusted_path(os.path.realpath(full))
+        return self._folder_leads_outside(name)
+
+    def _folder_leads_outside(self, name: str) -> bool:
+        """_outside for a file that is not a symbolic link itself: only its folder can lead away."""
+        full = os.path.join(self._root_path, name)
         folder, base = os.path.split(full)
-        if base in ("", ".", "..") or os.path.islink(full):
-            real = os.path.realpath(full)
-        else:  # resolve each folder once: thousands of files share a few hundred folders
-            real_folder = self._real_folders.get(folder)
-            if real_folder is None:
-                real_folder = self._real_folders[folder] = os.path.realpath(folder)
-            real = os.path.join(real_folder, base)
-        return not any(real == trusted or real.startswith(trusted + os.sep) for trusted in self._trusted)
+        if base in ("", ".", ".."):
+            return not self._trusted_path(os.path.realpath(full))
+        real_folder = self._real_folders.get(folder)
+        if real_folder is None:  # resolve each folder once: thousands of files share a few hundred
+            real_folder = self._real_folders[folder] = os.path.realpath(folder)
+        return not self._trusted_path(os.path.join(real_folder, base))
+
+    def _trusted_path(self, real: str) -> bool:
+        return any(real == trusted or real.startswith(trusted + os.sep) for trusted in self._trusted)
 
     def _source(self, rel: str) -> tuple[Source | None, str, str]:
         """The decoded text of a site file (or why it cannot be read) and its bytes' digest."""
@@ -215,6 +231,7 @@ class Site(Recording):
                 if self._outside(rel) and os.path.exists(path):  # a broken link is reported as one
                     require_regular(os.stat(path).st_mode)  # a device says so; neither is opened
                     raise UnreadableFile(OUTSIDE)
+                self.memo.before_read(rel)
                 data = read_bytes(path, self.max_file_size)
             except UnreadableFile as exc:
                 found = (None, str(exc), digest(f"unreadable: {exc}".encode()))
@@ -228,10 +245,16 @@ class Site(Recording):
                 except UnreadableFile as exc:
                     found = (None, str(exc), digest(data))
             self._sources[rel] = found
+            self.memo.note(rel, input_key(CONTENT, rel), found[2])
         return found
 
     def content_digest(self, rel: str) -> str:
-        """Digest of a file's bytes (or of why it cannot be read): the first part of its cache key."""
+        """Digest of a file's bytes (or of why it cannot be read): the first part of its cache key.
+        An unchanged file's comes from the memo, unread."""
+        if rel not in self._sources:
+            known = self._recall(CONTENT, rel)
+            if known is not None:
+                return known
         return self._source(rel)[2]
 
     def post(self, rel: str) -> Post:
@@ -258,8 +281,27 @@ class Site(Recording):
         """What the input `key` (kind:argument, see facts.py) looks like now, without recording it."""
         found = self._current.get(key)
         if found is None:
-            found = self._current[key] = self._compute_digest(key)
+            kind, _, argument = key.partition(":")
+            found = self._recall(kind, argument) if kind in FILE_KINDS else None
+            if found is None:
+                found = self._compute_digest(key)
+                if kind in FILE_KINDS:
+                    self._note(kind, argument, found)
+            self._current[key] = found
         return found
+
+    def _recall(self, kind: str, argument: str) -> str | None:
+        """The memo's digest of a file input, when the file is unchanged and still inside the site."""
+        known = self.memo.recall(argument, input_key(kind, argument))  # never for a symbolic link
+        return None if known is None or self._folder_leads_outside(argument) else known
+
+    def _note(self, kind: str, argument: str, value_digest: str) -> None:
+        self.memo.note(argument, input_key(kind, argument), value_digest)
+
+    def record(self, kind: str, argument: str, value_digest: str) -> None:
+        if kind in FILE_KINDS:
+            self._note(kind, argument, value_digest)
+        super().record(kind, argument, value_digest)
 
     def _compute_digest(self, key: str) -> str:
         kind, _, argument = key.partition(":")
@@ -304,6 +346,19 @@ class Site(Recording):
     def config_error(self) -> str | None:
         """Why _config.yml cannot be read (None: fine or absent); the run reports it, cached or not."""
         return self._jekyll_config[1]
+
+    def language(self, data: dict[str, Any]) -> str:
+        """A file's language: its front-matter `lang`, else _config.yml's; "" when neither says."""
+        for value in (data.get("lang"), self.config.get("lang")):
+            if isinstance(value, str) and value.strip():
+                return value.strip().casefold().replace("_", "-")
+        return ""
+
+    def is_english(self, data: dict[str, Any]) -> bool:
+        """Is the file written in English (or in no declared language)? Rules that rely on
+        English word lists apply only then."""
+        language = self.language(data)
+        return language in ("", "en") or language.startswith("en-")
 
     @property
     def baseurl(self) -> str:
@@ -539,6 +594,7 @@ class Site(Recording):
             try:
                 if self._outside(rel):
                     raise UnreadableFile(OUTSIDE)
+                self.memo.before_read(rel)
                 data, complete = read_head(os.path.join(self._root_path, rel), HEAD_BYTES, WHOLE_BYTES)
             except (OSError, UnreadableFile) as exc:
                 self._heads[rel] = exc
@@ -792,6 +848,7 @@ class Site(Recording):
             try:
                 if self._outside(key):
                     raise UnreadableFile("is outside the site and the configuration's folder; not read")
+                self.memo.before_read(key)
                 self._whole[key] = read_bytes(self.root / name, limit)
             except (OSError, UnreadableFile) as exc:
                 self._site_file_errors[key] = f"cannot be read: {getattr(exc, 'strerror', None) or exc}"

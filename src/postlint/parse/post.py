@@ -118,7 +118,8 @@ class Post:
         return Field(key, self.data.get(key), self.front_matter.keys.get(key), self.source)
 
     # Parsed on first use and kept until the engine is done with the file (forget_parsed_body).
-    _PARSED = ("liquid", "body", "_code_spans", "reader_prose", "blocks", "definitions")
+    # `definitions` stay: they are small, and site-wide rules ask for other posts' definitions.
+    _PARSED = ("liquid", "body", "_code_spans", "reader_prose", "blocks")
 
     def forget_parsed_body(self) -> None:
         """Free the body's parse once every rule has run; the front matter stays, since other

@@ -1,0 +1,103 @@
+"""What a file looks like from outside, so that a warm run need not read what has not changed.
+
+A file's *signature* is what `lstat` says of it: its type, device, inode, size, modification time
+and change time. The cache keeps, per file, the
+signature taken just before the last run read it and the digests that run computed from the bytes
+(its whole content, its front-matter block, whether it starts with `---`, an image's size). When
+the signature is the same now, those digests are reused without reading the file; when anything
+differs the file is read again. This is how git's index decides that a file is unchanged.
+
+The change time is what makes it safe: any write, `touch -r` that puts the modification time back,
+`cp -p`, a `git checkout` or a rename onto the file sets it to now, and it cannot be set back
+without changing the system clock. A file changed within RACY_NS of the moment it was looked at
+is never remembered: a filesystem that keeps times in whole seconds could otherwise hide a second
+write in the same second (git calls these "racily clean" files). Windows reports the creation time
+as `st_ctime`, so there nothing is remembered and every file is read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+
+RACY_NS = 2_000_000_000  # FAT keeps times in 2-second steps
+Signature = tuple[int, ...]
+
+
+def signature(path: str) -> Signature | None:
+    """The file's signature, or None when it cannot be trusted to tell a change: changed just now,
+    missing, a symbolic link (whether it leads outside the site is decided by reading it), or on
+    Windows."""
+    if os.name == "nt":
+        return None
+    try:
+        info = os.lstat(path)
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISLNK(info.st_mode) or max(info.st_ctime_ns, info.st_mtime_ns) > time.time_ns() - RACY_NS:
+        return None
+    return info.st_mode, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+class FileMemo:
+    """Digests of a site's files by input key, each valid for the signature it was computed at.
+
+    `remembered` is what the previous run left (file -> [signature, {input key: digest}]). This
+    run adds a file when it reads it (`before_read` takes the signature first, so a write after
+    the read is a different signature) and notes every digest computed from those bytes.
+    """
+
+    def __init__(self, root: str, remembered: object = None) -> None:
+        self._root = root
+        self._remembered = remembered if isinstance(remembered, dict) else {}  # checked where used
+        self._now: dict[str, Signature | None] = {}  # signatures looked at in this run
+        self._read: dict[str, Signature | None] = {}  # signature taken before this run read the file
+        self._digests: dict[str, dict[str, str]] = {}  # digests computed in this run, by file
+        self.grew = False
+
+    def _signature_now(self, rel: str) -> Signature | None:
+        if rel not in self._now:
+            self._now[rel] = signature(os.path.join(self._root, rel))
+        return self._now[rel]
+
+    def _known(self, rel: str) -> tuple[Signature, dict[str, str]] | None:
+        item = self._remembered.get(rel)
+        if isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], dict):
+            return tuple(item[0]), item[1]
+        return None  # none, or not of this shape: read the file
+
+    def recall(self, rel: str, key: str) -> str | None:
+        """The digest of `key` remembered for `rel` when the file's signature is the same now."""
+        known = self._known(rel)
+        if known is None or rel in self._read or not isinstance(known[1].get(key), str):
+            return None
+        now = self._signature_now(rel)
+        return known[1][key] if now is not None and now == known[0] else None
+
+    def before_read(self, rel: str) -> None:
+        """Take the signature of a file about to be read (once: a file is read once)."""
+        if rel not in self._read:
+            self._read[rel] = self._now[rel] = signature(os.path.join(self._root, rel))
+
+    def note(self, rel: str, key: str, value_digest: str) -> None:
+        """A digest computed in this run from the bytes of `rel` read after before_read."""
+        if self._read.get(rel) is not None:
+            self._digests.setdefault(rel, {})[key] = value_digest
+
+    def export(self) -> dict[str, list]:
+        """What the next run may reuse: every file remembered and not seen to change, and every
+        file read in this run, with their digests."""
+        kept: dict[str, list] = {}
+        for rel in self._remembered:
+            known = self._known(rel)
+            if known is not None and rel not in self._read and self._now.get(rel, known[0]) == known[0]:
+                kept[rel] = [list(known[0]), known[1]]
+        for rel, digests in self._digests.items():
+            sig = self._read[rel]
+            old = self._known(rel)
+            merged = {**old[1], **digests} if old is not None and old[0] == sig else digests
+            if old is None or old[0] != sig or merged != old[1]:
+                self.grew = True
+            kept[rel] = [list(sig), merged]
+        return kept
