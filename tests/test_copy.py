@@ -34,7 +34,10 @@ def test_done_when_on_the_demo_post():
     assert got[(DEFECTIVE, 3, 1, "title-length")] == "title is 92 characters; search results show about 60"
     assert got[(DEFECTIVE, 8, 1, "read-time")] == \
         "time_read says 9 min but the post reads in about 1 min (346 words at 238 words per minute)"
-    assert len([key for key in got if key[0] == DEFECTIVE]) == 5
+    assert got[(DEFECTIVE, 12, 1, "summary-relevance")] == (
+        "the excerpt is about 'marketing' (0 of 346 words), 'sales' (2); the title's 'revenue operations' (5 times) is not in it")
+    assert got[(DEFECTIVE, 3, 1, "orphan-post")].startswith("no other post or page links to this post")  # selected by "SEO"
+    assert len([key for key in got if key[0] == DEFECTIVE]) == 7
     assert not [key for key in got if key[0] in CLEAN_DEMO_POSTS]
 
 

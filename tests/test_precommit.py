@@ -118,7 +118,8 @@ def copy_working_tree(target: Path, env: dict) -> str:
 SITE = {
     "_config.yml": "title: Hook test\n",
     # Clean, and its post_url names a post that exists but is not among the files given.
-    "_posts/2024-01-01-links-to-b.md": "---\ntitle: A\n---\nSee [post B]({% post_url 2024-01-02-b %}).\n",
+    "_posts/2024-01-01-links-to-b.md": "---\ntitle: A\ndescription: Post A sends its readers on to post B with a post_url tag.\n"
+                                        "---\nSee [post B]({% post_url 2024-01-02-b %}).\n",
     # Has a defect of its own: no title.
     "_posts/2024-01-02-b.md": "---\nlayout: post\n---\nPost B has no title.\n",
     # Names a post that does not exist.

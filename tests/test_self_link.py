@@ -109,6 +109,13 @@ def test_a_self_link_to_no_page_is_broken(tmp_path):
     assert len(got) == 1 and got[0].fix is None
     assert got[0].message.startswith("broken self-link 'https://dealdesk.example/blog/2024/01/win-rates/': no page")
     assert "did you mean `/blog/2024/01/win-rate/`?" in got[0].message
+    assert got[0].severity == "error"  # a working self-link is a warning
+
+
+def test_a_configured_severity_applies_to_broken_self_links_too(tmp_path):
+    root = make_site(tmp_path, linker("[x](https://dealdesk.example/blog/2024/01/win-rates/)"))
+    (root / ".postlint.yaml").write_text("rules:\n  self-link: info\n")
+    assert [f.severity for f in findings(root)] == ["info"]
 
 
 def test_what_is_not_a_self_link(tmp_path):

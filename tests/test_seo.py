@@ -46,10 +46,6 @@ def test_description_length_boundaries(tmp_path, length, flagged):
     assert bool(_found(post, "description-length")) is flagged
 
 
-def test_description_only_checked_when_present(tmp_path):
-    assert _found(_site(tmp_path, "title: t\ndescription:\n"), "description-length") == []
-
-
 def test_heading_structure_h1_key_counts_even_when_layouts_do_not_render_titles(tmp_path):
     config = "rules:\n  heading-structure: {layout_renders_title: false}\n"
     body = "# Our own title\n\n## Part\n\n# Another top heading\n"

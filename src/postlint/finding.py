@@ -32,6 +32,9 @@ class Problem:
     message: str
     fix: Fix | None = None
     fingerprint: str = ""  # the offending text, so baselines survive edits elsewhere
+    # A rule with two kinds of finding may mark the worse kind (a self-link to no page: "error");
+    # a severity the user configured for the rule still wins.
+    severity: str | None = None
 
 
 @dataclass(frozen=True)

@@ -91,34 +91,48 @@ def _counted(post, options, kramdown: bool) -> dict[str, Definition]:
     return first
 
 
-def _definitions_of(site, rel: str, options, kramdown: bool, keep: str) -> tuple[str, dict[str, Definition]]:
-    """(language, counted definitions) of another post; its parse is dropped again afterwards
-    (unless it is the post being checked) so that a site-wide index does not hold every body."""
+def _definitions_of(site, rel: str, options, kramdown: bool) -> tuple[str, dict[str, Definition]]:
+    """(language, counted definitions) of another post (parsed once, kept for its own check)."""
     other = site.whole_post(rel)
-    if other.read_error is not None or not MAY_DEFINE.search(other.text):
+    if other.read_error is not None:
         return "", {}
-    parsed_before = "definitions" in vars(other)
-    try:
-        return _language(other.data, site.config), _counted(other, options, kramdown)
-    finally:
-        if not parsed_before and rel != keep:
-            other.forget_parsed_body()
+    return _language(other.data, site.config), _counted(other, options, kramdown)
 
 
-def _site_definitions(ctx, kramdown: bool, keep: str) -> dict[tuple[str, str], list[Entry]]:
-    """(language, term key) -> every published post's definition of it, earliest post first."""
+def _posts_that_may_define(site, future: bool) -> list[tuple[str, str]]:
+    """(rel, lower-cased text) of every published post whose text could hold a definition."""
+    def build() -> list[tuple[str, str]]:
+        texts = []
+        for entry in site.published_posts(future):
+            text = site.whole_post(entry.rel).text
+            if MAY_DEFINE.search(text):
+                texts.append((entry.rel, text.lower()))
+        return texts
+    return site.index(f"may-define:{future}", build)
+
+
+def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[str, list[Entry]]:
+    """Language -> every published post's definition of the term `key`, earliest post first.
+
+    Only posts whose text holds the term's longest word are parsed: a pre-commit run that
+    checks one post parses the few posts that could define its terms, not the whole site.
+    """
     site = ctx.site
     future = site.future(ctx.config.site.get("future"))
-    dated = []
-    for entry in site.published_posts(future):
-        language, found = _definitions_of(site, entry.rel, ctx.options, kramdown, keep)
-        if found:
-            dated.append((site.post_date(entry), entry.rel, language, found))
-    index: dict[tuple[str, str], list[Entry]] = {}
-    for _, rel, language, found in sorted(dated, key=lambda item: (item[0] is None, item[0] or 0, item[1])):
-        for key, d in found.items():
-            index.setdefault((language, key), []).append(_entry(rel, d.line, d.term, " ".join(d.words)))
-    return index
+    needle = max(key.split(), key=len)
+
+    def build() -> dict[str, list[Entry]]:
+        dated = []
+        for rel, lowered in _posts_that_may_define(site, future):
+            if needle in lowered:
+                language, found = _definitions_of(site, rel, ctx.options, kramdown)
+                if key in found:
+                    dated.append((site.post_date(site.posts[rel]), rel, language, found[key]))
+        index: dict[str, list[Entry]] = {}
+        for _, rel, language, d in sorted(dated, key=lambda item: (item[0] is None, item[0] or 0, item[1])):
+            index.setdefault(language, []).append(_entry(rel, d.line, d.term, " ".join(d.words)))
+        return index
+    return site.index(f"definitions:{future}:{kramdown}:{settings}:{key}", build)
 
 
 def _glossary(site, name: str) -> dict[str, Entry]:
@@ -191,9 +205,9 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
     differently from the glossary is reported against the glossary file and its line, whatever
     the similarity, and not against other posts for that term.
 
-    The site's definitions are indexed once per run, parsing only posts whose text could hold
-    a definition at all; a draft or a single file given on the command line is compared with
-    the whole site. A post's result depends on every published post, so editing any post
+    Each term's definitions across the site are gathered once per run, parsing only posts whose
+    text could hold a definition and holds the term; a draft or a single file given on the
+    command line is compared with the whole site. A post's result depends on every published post, so editing any post
     re-checks every post for this rule.
 
     ## Why is this bad?
@@ -228,10 +242,7 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
     if ctx.options.glossary and language == _language({}, site.config):
         name = ctx.options.glossary
         glossary = site.index(f"glossary:{name}", lambda: _glossary(site, name))
-    future = site.future(ctx.config.site.get("future"))
     settings = digest([sorted(ctx.options.ignore_terms), ctx.options.max_term_words, ctx.options.max_definition_words])
-    index = site.index(f"definitions:{future}:{kramdown}:{settings}",
-                       lambda: _site_definitions(ctx, kramdown, post.rel))
     for key, definition in own.items():
         mine = _entry(post.rel, definition.line, definition.term, " ".join(definition.words))
         reference = glossary.get(key)
@@ -241,7 +252,8 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
                               f"'{definition.term}' is defined differently than in the glossary {reference.rel} line "
                               f"{reference.line} ({_difference(reference, mine)})", fingerprint=key)
             continue
-        other = next((e for e in index.get((language, key), ()) if e.rel != post.rel and e.folded != mine.folded
+        others = _definitions_of_term(ctx, kramdown, settings, key).get(language, ())
+        other = next((e for e in others if e.rel != post.rel and e.folded != mine.folded
                       and _similarity(e, mine) >= ctx.options.min_similarity), None)
         if other is not None:
             yield Problem(definition.line, definition.column,

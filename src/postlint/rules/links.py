@@ -267,9 +267,9 @@ def self_link(post, ctx) -> Iterator[Problem]:
     written with entities are reported without a fix. A reference link is reported once, at
     its definition.
 
-    The engine gives a rule one severity, so both cases are `warning` (like a broken
-    root-relative link in `relative-url-target`); the broken ones say "broken self-link" and
-    have no fix. `severity: error` for the rule in `.postlint.yaml` reports both as errors.
+    A self-link that works is a `warning`; a broken one is an `error` (it says "broken
+    self-link" and has no fix). A `severity` set for the rule in `.postlint.yaml` applies to
+    both.
 
     ## Why is this bad?
     An absolute link to your own site breaks, or silently leads to the old site, when the
@@ -312,7 +312,7 @@ def self_link(post, ctx) -> Iterator[Problem]:
         line, column = post.position(offset)
         problem = unresolved_url(path, site)
         if problem is not None:
-            yield Problem(line, column, f"broken self-link '{url}': {problem}", fingerprint=url)
+            yield Problem(line, column, f"broken self-link '{url}': {problem}", fingerprint=url, severity="error")
             continue
         what, replacement = _self_link_target(address, path, site, future)
         advice = f"`[text]({replacement})` (an autolink cannot hold Liquid)" if form == "autolink" else f"`{replacement}`"

@@ -1,0 +1,62 @@
+"""Terms of a text for relevance checks: casefolded runs of letters, English plurals folded, with
+English function words set apart.
+
+Words split on Unicode letter boundaries (`[^\\W\\d_]+`), so any alphabet tokenises; the stop
+words and the plural folding are English and are only applied to English posts by the rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+LETTERS = re.compile(r"[^\W\d_]+")
+# Raw text that is never read as words: Liquid, HTML tags, URLs and Markdown link targets.
+_NOT_WORDS = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|<[^>\n]*>|\]\([^)\n]*\)|https?://\S+", re.S)
+
+STOPWORDS = frozenset("""
+a about above after again against all almost also although always am among an and another any anyone
+anything are around as at away back be became because become been before being below between both
+but by can cannot could did do does doing done down during each either else enough even ever every
+few first for from further get gets getting give given go goes going gone got had has have having he
+her here hers herself him himself his how however i if in into is it its itself just know last least
+less let like likely made make makes making many may me might more most much must my myself need
+needs never new next no nor not now of off often on once one only or other others our ours ourselves
+out over own per perhaps quite rather really right said same say says see seem seems several shall
+she should since so some something sometimes still such take than that the their theirs them
+themselves then there these they thing things this those though through thus to together too toward
+towards two under until up upon us use used using very via want was way ways we well were what
+whatever when where whether which while who whom whose why will with within without would yet you
+your yours yourself yourselves
+""".split())
+
+
+def fold(word: str) -> str:
+    """An English plural folded to its singular, roughly: "operations" -> "operation",
+    "companies" -> "company"; "business", "status" and "analysis" stay."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The casefolded words of `text`, in order."""
+    return LETTERS.findall(text.casefold())
+
+
+def is_content(word: str) -> bool:
+    """A word that carries a topic: not a function word, longer than two letters (before folding)."""
+    return len(word) > 2 and word not in STOPWORDS
+
+
+def plain(text: str) -> str:
+    """Raw Markdown, Liquid or HTML with tags, Liquid and link targets blanked: close enough to
+    its words for document frequencies across a site, where parsing every post would cost more
+    than the answer is worth, and for front-matter text."""
+    return _NOT_WORDS.sub(" ", text)
+
+
+def raw_terms(text: str) -> set[str]:
+    """The distinct folded terms of a text already made plain."""
+    return {fold(word) for word in words(text)}

@@ -1,0 +1,292 @@
+"""Summary rules: the `excerpt` and `description` a post shows in search results and on the blog
+index must be about the post, and must be whole."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from postlint.finding import Problem
+from postlint.options import Option
+from postlint.parse.terms import fold, is_content, plain, raw_terms, words
+from postlint.registry import rule
+
+# A key YAML made out of a summary's next line: words with spaces between them, or markup.
+_PROSE_KEY = re.compile(r"\S\s+\S|^<")
+_LETTER = re.compile(r"[^\W\d_]")  # one character of a word, as parse.terms.LETTERS has them
+
+
+class SiteTerms:
+    """In how many of the site's published English posts each term occurs (document frequency).
+
+    Built once per process from the raw text of every post. A pre-commit run asks for a few
+    dozen terms and pays a substring scan for each; a whole-site run asks for thousands, so after
+    QUERIES_BEFORE_INDEX distinct terms every post is tokenised once instead. Both give the same
+    counts: a post counts when one of its words folds to the term.
+    """
+
+    QUERIES_BEFORE_INDEX = 200
+
+    def __init__(self, texts: list[str]) -> None:
+        self._texts = texts  # plain, casefolded
+        self._counts: dict[str, int] = {}
+        self._index: Counter[str] | None = None
+
+    @property
+    def posts(self) -> int:
+        return len(self._texts)
+
+    def frequency(self, term: str) -> int:
+        found = self._counts.get(term)
+        if found is None:
+            if self._index is None and len(self._counts) >= self.QUERIES_BEFORE_INDEX:
+                self._index = Counter(t for text in self._texts for t in raw_terms(text))
+            found = self._counts[term] = self._index[term] if self._index is not None else self._scan(term)
+        return found
+
+    def _scan(self, term: str) -> int:
+        # Every word that folds to `term` contains this root ("company" <- "companies").
+        root = term[:-1] if term.endswith("y") and len(term) > 1 else term
+        return sum(1 for text in self._texts if _has_word_folding_to(text, root, term))
+
+    def weight(self, term: str) -> float:
+        """Inverse document frequency: a term few posts use says more about the one that does."""
+        return math.log((self.posts + 1) / (self.frequency(term) + 1)) + 1
+
+
+def _has_word_folding_to(text: str, root: str, term: str) -> bool:
+    """Does a word of `text` that contains `root` fold to `term`? (Found with str.find: a regex
+    that grows a word around the root backtracks through every letter of a 4 MB site.)"""
+    start = text.find(root)
+    while start != -1:
+        left, right = start, start + len(root)
+        while left and _LETTER.match(text, left - 1):
+            left -= 1
+        while _LETTER.match(text, right):
+            right += 1
+        if fold(text[left:right]) == term:
+            return True
+        start = text.find(root, max(right, start + 1))
+    return False
+
+
+def _site_terms(ctx) -> SiteTerms:
+    site = ctx.site
+    future = site.future(ctx.config.site.get("future"))
+
+    def build() -> SiteTerms:
+        texts = []
+        for entry in site.published_posts(future):
+            other = site.whole_post(entry.rel)
+            if other.read_error is None and site.is_english(other.data):
+                texts.append(plain(other.text[other.body_offset:]).casefold())
+        return SiteTerms(texts)
+
+    return site.index(f"summary-terms:{future}", build)
+
+
+def _phrases(title: str) -> list[tuple[str, ...]]:
+    """Runs of two or more content words in the title, and every shorter run inside them
+    ("sales enablement vs. sales operations" -> ("sales", "enablement"), ("sales", "operations"))."""
+    runs: list[list[str]] = [[]]
+    for word in words(plain(title)):
+        if is_content(word):
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    found = []
+    for run in runs:
+        for size in range(len(run), 1, -1):
+            found.extend(tuple(run[i:i + size]) for i in range(len(run) - size + 1))
+    return found
+
+
+def _inside(part: tuple[str, ...], whole: list[str] | tuple[str, ...]) -> bool:
+    size = len(part)
+    return any(tuple(whole[i:i + size]) == part for i in range(len(whole) - size + 1))
+
+
+def _occurrences(phrase: tuple[str, ...], sequence: list[str]) -> int:
+    size = len(phrase)
+    return sum(1 for i in range(len(sequence) - size + 1) if tuple(sequence[i:i + size]) == phrase)
+
+
+def _cut_short(post, key: str) -> str | None:
+    """The line YAML made a key of its own out of the summary's continuation, if it did."""
+    info = post.front_matter.keys.get(key)
+    if info is None or post.text[info.value_start:info.value_start + 1] in ("'", '"', "|", ">"):
+        return None
+    following = sorted((other for name, other in post.front_matter.keys.items() if name != key
+                        and other.line > info.line), key=lambda other: other.line)
+    if not following or post.text[info.value_end:post.source.offset(following[0].line, 1)].strip():
+        return None
+    name = next(name for name, other in post.front_matter.keys.items() if other is following[0])
+    return f"line {following[0].line} ('{_shorten(str(name))}')" if _PROSE_KEY.search(str(name)) else None
+
+
+def _shorten(text: str, size: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
+@rule("SEO005", "summary-relevance", severity="warning", options=[
+    Option("keys", "list[str]", ["excerpt", "description"], "Front-matter keys holding a summary of the post."),
+    Option("min_words", "int", 200, "Posts with fewer words are not judged: a short post's summary may say more "
+           "than its body.", minimum=0),
+    Option("min_coverage", "number", 0.25,
+           "From 0 to 1: the least share of the summary's terms (weighted by how specific each is to this post "
+           "within the site) that the post must use at least twice.", minimum=0, maximum=1),
+    Option("title_phrase_count", "int", 5, "A phrase of the title that the post repeats this often is what the post "
+           "is about, and the summary must name it.", minimum=1),
+])
+def summary_relevance(post, ctx) -> Iterator[Problem]:
+    """The `excerpt` or `description` is about something the post hardly mentions, misses the title's key phrase, or was cut short by YAML.
+
+    ## What it does
+    For each summary key (`excerpt` and `description` unless configured) written in the front
+    matter, compares the summary's words with the post's title and body:
+    - **Off topic**: each content word of the summary is weighted by how specific it is to the
+      site's posts (inverse document frequency over the published English posts, as in TF-IDF);
+      when less than `min_coverage` of that weight is made of words the post uses at least twice,
+      the summary is about something else.
+    - **Key phrase missing**: a phrase of two or more content words from the title that the
+      body repeats at least `title_phrase_count` times is what the post is about; a summary that
+      lacks one of its words does not say so.
+    - **Cut short**: a plain (unquoted) summary whose next line holds `: ` is ended by YAML at
+      that line, which becomes a key of its own (`<p>In practice, teams: ...`); the rest of the
+      summary is silently lost.
+
+    The message names the summary's leading words with their counts in the post and the
+    title's missing phrase with its count. Words are compared casefolded, English plurals folded
+    ("operations" = "operation"); function words ("the", "which") do not count. A Jekyll-made
+    excerpt (no `excerpt:` key: the first paragraph) is not checked, nor posts shorter than
+    `min_words`. The word checks use an English word list, so they apply to English posts only
+    (front-matter `lang`, else `_config.yml` `lang`; none means English); the cut-short check
+    applies to every post.
+
+    ## Why is this bad?
+    Search results and the blog index show the summary, not the post: a reader who clicks
+    because of it finds a post about something else, and search engines rewrite a description
+    that does not match the page. A summary that YAML cut short ends mid-thought.
+
+    ## Example
+    ```yaml
+    title: "Sales coaching vs. revenue operations: who owns which number?"
+    excerpt: Marketing budgets are hard to plan, and every quarter brings new channels to try.
+    ```
+
+    ## Use instead
+    ```yaml
+    title: "Sales coaching vs. revenue operations: who owns which number?"
+    excerpt: Sales coaching and revenue operations both chase quota attainment; here is who owns which number.
+    ```
+
+    ## Options
+    """
+    english = ctx.site.is_english(post.data)
+    topic: PostTopic | None = None
+    for key in ctx.options.keys:
+        summary = post.data.get(key)
+        if not isinstance(summary, str) or not summary.strip():
+            continue
+        field = post.field(key)
+        cut = _cut_short(post, key)
+        if cut is not None:
+            yield Problem(*field.position, f"the {key} stops at line {field.value_position[0]}: YAML read {cut} as a "
+                          f"key of its own because of its ': '; quote the {key} or write it as a block (`{key}: >`)",
+                          fingerprint=f"{key} cut short")
+        if not english:
+            continue
+        if topic is None:
+            topic = PostTopic(post, _site_terms(ctx), ctx.options.title_phrase_count)
+            if topic.words < ctx.options.min_words:
+                return
+        message = topic.judge(summary, key, ctx.options.min_coverage)
+        if message is not None:
+            yield Problem(*field.position, message, fingerprint=f"{key}: {_shorten(summary, 80)}")
+
+
+# Words that say what kind of text a summary introduces, not what it is about.
+_FRAMING = frozenset({"article", "blog", "post", "series", "part", "overview", "introduction", "intro", "guide",
+                      "tutorial", "primer", "walk", "walkthrough", "tour", "deep", "dive", "diving", "look", "learn",
+                      "step", "today", "week", "description", "summary", "recap", "roundup"})
+TOP_TERMS = 12  # the terms that say what a post is about
+CANDIDATES = 40  # the post's most frequent terms, among which those are chosen
+
+
+class PostTopic:
+    """What one post is about: its words' counts, its top terms by TF-IDF, and the title's key
+    phrases (each with its most specific word)."""
+
+    def __init__(self, post, site: SiteTerms, phrase_count: int) -> None:
+        self.site = site
+        body = words(post.reader_prose)
+        self.words = len(body)
+        title = post.data.get("title")
+        title = title if isinstance(title, str) else ""
+        folded = [fold(word) for word in body]
+        self.counts = Counter(folded + [fold(word) for word in words(plain(title))])
+        frequent = [term for term, _ in Counter(fold(w) for w in body if is_content(w)).most_common(CANDIDATES)]
+        self.top = set(sorted(frequent, key=lambda t: -self.counts[t] * site.weight(t))[:TOP_TERMS])
+        self.acronyms = {word.casefold() for word in re.findall(r"\b[A-Z]{2,6}\b", plain(title))}
+        self.phrases = []  # (phrase as written, count in the body, folded, its most specific word)
+        for written in _phrases(title):
+            phrase = tuple(fold(word) for word in written)
+            count = _occurrences(phrase, folded)
+            if count >= phrase_count:
+                self.phrases.append((" ".join(written), count, phrase, max(reversed(phrase), key=site.weight)))
+
+    def judge(self, summary: str, key: str, min_coverage: float) -> str | None:
+        """What is wrong with one summary of the post (None: it is about the post)."""
+        written = [word for word in words(plain(summary)) if is_content(word)]
+        terms: dict[str, str] = {}  # term -> its first spelling, in the summary's order
+        for word in written:
+            terms.setdefault(fold(word), word)
+        if len(terms) < 3:
+            return None  # too short to judge (description-length speaks of that)
+        initials = "".join(word[0] for word in words(plain(summary)))
+        missing, reported, covered = [], set(), []
+        for phrase, count, folded, specific in sorted(self.phrases, key=lambda item: (-len(item[2]), -item[1])):
+            named = [self._names(term, terms, initials) for term in folded]
+            # Named: its most specific word, its last word (the head of an English noun phrase:
+            # "executives" names "senior executives"), or most of its words; a part of a phrase
+            # that is named or already reported ("source software" of "open source software") is not asked for.
+            if named[folded.index(specific)] or named[-1] or 2 * sum(named) > len(named):
+                covered.append(folded)
+                continue
+            if specific in reported or any(_inside(folded, longer) for longer in covered):
+                continue
+            missing.append((phrase, count))
+            reported.add(specific)
+            covered.append(folded)
+        off_topic = not self.top & terms.keys() and self._coverage(terms) < min_coverage
+        if not missing and not off_topic:
+            return None
+        # The summary's first words the post is not about, leaving out words most of the site uses.
+        generic = self.site.posts / 2 if self.site.posts >= 5 else float("inf")
+        leading = [t for t in terms if t not in self.top and t not in _FRAMING and self.site.frequency(t) <= generic]
+        leading = leading[:2] or list(terms)[:2]
+        about = ", ".join(f"'{terms[t]}' ({self.counts[t]:,}" + (f" of {self.words:,} words)" if i == 0 else ")")
+                          for i, t in enumerate(leading))
+        if missing:
+            shown = " and ".join(f"'{phrase}' ({count} times)" for phrase, count in missing[:2])
+            return f"the {key} is about {about}; the title's {shown} {'is' if len(missing) == 1 else 'are'} not in it"
+        return f"the {key} is about {about}, none of the words the post is about"
+
+    def _names(self, term: str, terms: dict[str, str], initials: str) -> bool:
+        """Does the summary name `term`: the word itself, a word of the same stem ("spends" for
+        "spending", "strategist" for "strategy"), or the words an acronym of the title stands for?"""
+        if term in terms or term in self.acronyms and term in initials:
+            return True
+        stem = max(5, len(term) - 3)
+        return len(term) >= stem and any(other[:stem] == term[:stem] for other in terms)
+
+    def _coverage(self, terms) -> float:
+        weights = {term: self.site.weight(term) for term in terms if term not in _FRAMING}
+        total = sum(weights.values())
+        return sum(w for term, w in weights.items() if self.counts[term] >= 2) / total if total else 1.0
+
+
+RULES = [summary_relevance]

@@ -1,0 +1,114 @@
+"""summary-relevance (SEO005): summaries that are not about their post, miss the title's key
+phrase, or were cut short by YAML; and the site's document frequencies behind it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import CASES, DEMO_SITE, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postlint.parse.terms import fold, plain, words
+from postlint.rules.summaries import SiteTerms
+
+CASE = CASES / "summary-relevance"
+PIPELINE_POST = CASE / "_posts" / "2024-03-01-pass-on-topic.md"
+
+
+def _messages(site: Path, config: str = "") -> list[tuple[str, int, str]]:
+    if config:
+        (site / ".postlint.yaml").write_text(config, encoding="utf-8")
+    result, _ = run([site], select=["summary-relevance"])
+    return [(Path(f.path).name, f.line, f.message) for f in result.findings]
+
+
+def _site_with(tmp_path: Path, front: str, body: str | None = None, lang: str = "") -> Path:
+    (tmp_path / "_posts").mkdir(parents=True)
+    (tmp_path / "_config.yml").write_text(f"title: t\n{lang}", encoding="utf-8")
+    body = body if body is not None else PIPELINE_POST.read_text(encoding="utf-8").split("---\n", 2)[2]
+    (tmp_path / "_posts" / "2024-01-01-post.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+    return tmp_path
+
+
+def test_the_demo_sites_seed_style_excerpt_is_reported():
+    result, _ = run([DEMO_SITE], select=["summary-relevance"])
+    assert [(Path(f.path).name, f.line, f.message) for f in result.findings] == [
+        ("2024-05-20-coaching-vs-revenue-operations.md", 12,
+         "the excerpt is about 'marketing' (0 of 346 words), 'sales' (2); "
+         "the title's 'revenue operations' (5 times) is not in it")]
+
+
+def test_a_summary_about_the_post_is_quiet(tmp_path):
+    site = _site_with(tmp_path, 'title: "Pipeline coverage: how much is enough?"\n'
+                                "description: How to measure pipeline coverage against the quarter's quota.\n")
+    assert _messages(site) == []
+
+
+def test_a_summary_without_a_word_of_the_post_is_off_topic(tmp_path):
+    site = _site_with(tmp_path, "title: Notes\n"
+                                "description: Trade shows and conference booths eat the events budget every spring.\n")
+    [(_, line, message)] = _messages(site)
+    assert line == 3
+    assert message.startswith("the description is about '") and message.endswith("none of the words the post is about")
+
+
+def test_most_of_a_title_phrase_counts_as_naming_it(tmp_path):
+    site = _site_with(tmp_path, 'title: "Pipeline coverage: how much is enough?"\n'
+                                "description: Coverage of the open pipeline, measured weekly by each team.\n")
+    assert _messages(site) == []
+
+
+def test_a_title_phrase_the_post_seldom_repeats_is_not_required(tmp_path):
+    site = _site_with(tmp_path, 'title: "Pipeline coverage for new managers"\n'
+                                "description: A weekly review habit for new managers about pipeline coverage.\n")
+    assert _messages(site) == []  # "new managers" never occurs in the body
+
+
+def test_options_choose_the_keys_and_the_phrase_count(tmp_path):
+    site = _site_with(tmp_path, 'title: "Pipeline coverage for new managers"\n'
+                                "summary: \"A weekly review habit for new managers: which deals to ask about.\"\n")
+    assert _messages(site) == []
+    assert [m[2][:16] for m in _messages(site, "rules:\n  summary-relevance: {keys: [summary]}\n")] == ["the summary is a"]
+    assert _messages(site, "rules:\n  summary-relevance: {keys: [summary], title_phrase_count: 50}\n") == []
+
+
+def test_short_posts_and_other_languages_are_not_judged(tmp_path):
+    front = "title: Pipeline coverage\ndescription: Trade shows and conference booths eat the events budget.\n"
+    short = _site_with(tmp_path / "short", front, body="Keep three times your quota in pipeline.\n")
+    assert _messages(short) == []
+    french = _site_with(tmp_path / "french", front, lang="lang: fr\n")
+    assert _messages(french) == []
+
+
+def test_cut_short_is_reported_in_any_language_and_not_for_quoted_or_block_values(tmp_path):
+    cut = "title: t\nlang: de\nexcerpt: Erste Zeile.\nZweite Zeile mit: Doppelpunkt\n"
+    [(_, line, message)] = _messages(_site_with(tmp_path / "cut", cut))
+    assert (line, message[:38]) == (4, "the excerpt stops at line 4: YAML read")
+    for name, front in [("quoted", 'title: t\nexcerpt: "One line."\nauthor: Ana\n'),
+                        ("block", "title: t\nexcerpt: >\n  One line: and more.\nauthor: Ana\n"),
+                        ("next-key", "title: t\nexcerpt: One line about pipeline coverage and quota.\nauthor: Ana Lima\n")]:
+        assert _messages(_site_with(tmp_path / name, front)) == [], name
+
+
+def test_a_jekyll_made_excerpt_is_not_checked(tmp_path):
+    site = _site_with(tmp_path, "title: Pipeline coverage\n")
+    assert _messages(site) == []
+
+
+TEXTS = st.lists(st.text(alphabet="ab sy\u00e9", min_size=0, max_size=30), min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=TEXTS, queries=st.lists(st.text(alphabet="absy\u00e9", min_size=1, max_size=4), min_size=1, max_size=10))
+def test_scanning_and_indexing_count_the_same_posts(texts, queries):
+    """The pre-commit path (a substring scan per term) and the whole-site path (every post
+    tokenised once) give the same document frequencies."""
+    plain_texts = [plain(text).casefold() for text in texts]
+    scanning = SiteTerms(plain_texts)
+    indexing = SiteTerms(plain_texts)
+    indexing.QUERIES_BEFORE_INDEX = 0
+    for query in queries:
+        term = fold(words(query)[0]) if words(query) else "a"
+        expected = sum(1 for text in plain_texts if term in {fold(w) for w in words(text)})
+        assert scanning.frequency(term) == indexing.frequency(term) == expected
