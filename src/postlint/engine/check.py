@@ -8,6 +8,7 @@ internal error like any exception, and a plugin rule that runs over its time bud
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import signal
@@ -509,7 +510,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     else:
         work = [(path, site, None) for path, site in targets]
     jobs = jobs or default_jobs()
-    if jobs > 1 and len(work) > 1:
+    parallel = jobs > 1 and len(work) > 1
+    if parallel:
         for site in {id(site): site for _, site, _ in work}.values():
             site.build_indexes()  # once, before the workers fork
 
@@ -535,7 +537,12 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 
     with stdout_to_stderr():  # workers fork inside: they inherit it
         received: dict[str, dict[str, str]] = {}
-        for (path, site, content), (findings, fixed, inputs, names) in zip(work, parallel_map(check, work, jobs, lost)):
+        # A parallel run checks its first file here, before the fork: the site-wide indexes its
+        # rules build (the site's terms, titles, definitions) are inherited by every worker
+        # instead of built again in each.
+        first = [check(work[0])] if parallel else []
+        outcomes = itertools.chain(first, parallel_map(check, work[len(first):], jobs, lost))
+        for (path, site, content), (findings, fixed, inputs, names) in zip(work, outcomes):
             result.findings.extend(findings)
             result.fixed += fixed
             received.update((name, group) for name, group in names.items() if group is not None)

@@ -5,6 +5,7 @@ same name regex, the same deprecated slug-and-date fallback), so "postlint is cl
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -55,6 +56,15 @@ def _published(site: Site, future: bool) -> list[PostEntry]:
     return [e for e in sorted(site.posts.values(), key=lambda e: e.rel) if site.unpublished_reason(e, future) is None]
 
 
+@functools.lru_cache(maxsize=4096)  # a site's posts link to each other by the same few hundred names
+def _name_regex(path: str, date: str, slug: str) -> re.Pattern:
+    basename = f"{date}-{re.escape(slug)}\\.[^.]+"
+    try:  # Jekyll puts the path into its regex unescaped; so do we, unless it is not a valid regex here
+        return re.compile(f"^_posts/{path}{basename}|^{path}_posts/?{basename}")
+    except re.error:
+        return re.compile(f"^_posts/{re.escape(path)}{basename}|^{re.escape(path)}_posts/?{basename}")
+
+
 def resolve_post_url(markup: str, site: Site, future: bool) -> PostUrlResult:
     """What `{% post_url markup %}` does in a normal Jekyll 4.3 build of `site`."""
     name = markup.strip()
@@ -62,12 +72,9 @@ def resolve_post_url(markup: str, site: Site, future: bool) -> PostUrlResult:
     if match is None:
         return PostUrlResult("unparseable", reason=_post_name_problem(name))
     path, date, slug = match.group(1) or "", match.group(2), match.group(3)
-    basename = f"{date}-{re.escape(slug)}\\.[^.]+"
-    try:  # Jekyll puts the path into its regex unescaped; so do we, unless it is not a valid regex here
-        name_regex = re.compile(f"^_posts/{path}{basename}|^{path}_posts/?{basename}")
-    except re.error:
-        name_regex = re.compile(f"^_posts/{re.escape(path)}{basename}|^{re.escape(path)}_posts/?{basename}")
-    candidates = [e for e in site.posts_by_name_prefix.get(f"{date}-{slug}", []) if not e.draft and name_regex.search(e.rel)]
+    same_name = site.posts_by_name_prefix.get(f"{date}-{slug}", [])
+    name_regex = _name_regex(path, date, slug) if same_name else None
+    candidates = [e for e in same_name if not e.draft and name_regex.search(e.rel)]
     for entry in candidates:
         if site.unpublished_reason(entry, future) is None:
             return PostUrlResult("ok", entry)

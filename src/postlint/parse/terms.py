@@ -7,6 +7,7 @@ words and the plural folding are English and are only applied to English posts b
 
 from __future__ import annotations
 
+import functools
 import re
 
 LETTERS = re.compile(r"[^\W\d_]+")
@@ -30,6 +31,7 @@ your yours yourself yourselves
 """.split())
 
 
+@functools.lru_cache(maxsize=65536)  # a site has tens of thousands of distinct words, each folded often
 def fold(word: str) -> str:
     """An English plural folded to its singular, roughly: "operations" -> "operation",
     "companies" -> "company"; "business", "status" and "analysis" stay."""
@@ -58,5 +60,5 @@ def plain(text: str) -> str:
 
 
 def raw_terms(text: str) -> set[str]:
-    """The distinct folded terms of a text already made plain."""
-    return {fold(word) for word in words(text)}
+    """The distinct folded terms of a text already made plain and casefolded."""
+    return {fold(word) for word in set(LETTERS.findall(text))}

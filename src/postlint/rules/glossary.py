@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,9 +76,14 @@ def _language(data: dict, config: dict) -> str:
     return re.split(r"[-_]", str(lang).strip().casefold(), maxsplit=1)[0] or "en"
 
 
+@functools.lru_cache(maxsize=8)
+def _ignored(labels: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(term_key(label) for label in labels)
+
+
 def _counted(post, options, kramdown: bool) -> dict[str, Definition]:
     """The post's first definition of each term that counts for these options (see the docs)."""
-    ignored = {term_key(label) for label in options.ignore_terms}
+    ignored = _ignored(tuple(options.ignore_terms))
     found = [d for d in post.definitions if kramdown or d.syntax != "kramdown"]
     counts: dict[str, int] = {}
     for definition in found:
@@ -91,12 +97,16 @@ def _counted(post, options, kramdown: bool) -> dict[str, Definition]:
     return first
 
 
-def _definitions_of(site, rel: str, options, kramdown: bool) -> tuple[str, dict[str, Definition]]:
-    """(language, counted definitions) of another post (parsed once, kept for its own check)."""
-    other = site.whole_post(rel)
+def _definitions_of(site, rel: str, options, kramdown: bool, settings: str) -> tuple[str, dict[str, Definition]]:
+    """(language, counted definitions) of another post (parsed once, kept for its own check;
+    counted once per run, however many terms ask)."""
+    other = site.whole_post(rel)  # recorded each time: the asking term's index depends on it
     if other.read_error is not None:
         return "", {}
-    return _language(other.data, site.config), _counted(other, options, kramdown)
+    counted = site.index(f"counted-definitions:{kramdown}:{settings}", dict)  # rel -> counted, filled as asked
+    if rel not in counted:
+        counted[rel] = (_language(other.data, site.config), _counted(other, options, kramdown))
+    return counted[rel]
 
 
 def _posts_that_may_define(site, future: bool) -> list[tuple[str, str]]:
@@ -125,7 +135,7 @@ def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[s
         dated = []
         for rel, lowered in _posts_that_may_define(site, future):
             if needle in lowered:
-                language, found = _definitions_of(site, rel, ctx.options, kramdown)
+                language, found = _definitions_of(site, rel, ctx.options, kramdown, settings)
                 if key in found:
                     dated.append((site.post_date(site.posts[rel]), rel, language, found[key]))
         index: dict[str, list[Entry]] = {}

@@ -27,7 +27,7 @@ class SiteTerms:
     counts: a post counts when one of its words folds to the term.
     """
 
-    QUERIES_BEFORE_INDEX = 200
+    QUERIES_BEFORE_INDEX = 50
 
     def __init__(self, texts: list[str]) -> None:
         self._texts = texts  # plain, casefolded
@@ -109,8 +109,8 @@ def _inside(part: tuple[str, ...], whole: list[str] | tuple[str, ...]) -> bool:
 
 
 def _occurrences(phrase: tuple[str, ...], sequence: list[str]) -> int:
-    size = len(phrase)
-    return sum(1 for i in range(len(sequence) - size + 1) if tuple(sequence[i:i + size]) == phrase)
+    first, rest, size = phrase[0], list(phrase[1:]), len(phrase)
+    return sum(1 for i, term in enumerate(sequence) if term == first and sequence[i + 1:i + size] == rest)
 
 
 def _cut_short(post, key: str) -> str | None:
@@ -226,9 +226,14 @@ class PostTopic:
         self.words = len(body)
         title = post.data.get("title")
         title = title if isinstance(title, str) else ""
-        folded = [fold(word) for word in body]
+        folding = {word: fold(word) for word in set(body)}  # each distinct word folded once
+        folded = [folding[word] for word in body]
         self.counts = Counter(folded + [fold(word) for word in words(plain(title))])
-        frequent = [term for term, _ in Counter(fold(w) for w in body if is_content(w)).most_common(CANDIDATES)]
+        content = Counter()
+        for word, count in Counter(body).items():
+            if is_content(word):
+                content[folding[word]] += count
+        frequent = [term for term, _ in content.most_common(CANDIDATES)]
         self.top = set(sorted(frequent, key=lambda t: -self.counts[t] * site.weight(t))[:TOP_TERMS])
         self.acronyms = {word.casefold() for word in re.findall(r"\b[A-Z]{2,6}\b", plain(title))}
         self.phrases = []  # (phrase as written, count in the body, folded, its most specific word)
