@@ -3,6 +3,7 @@ index must be about the post, and must be whole."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -106,11 +107,6 @@ def _phrases(title: str) -> list[tuple[str, ...]]:
 def _inside(part: tuple[str, ...], whole: list[str] | tuple[str, ...]) -> bool:
     size = len(part)
     return any(tuple(whole[i:i + size]) == part for i in range(len(whole) - size + 1))
-
-
-def _occurrences(phrase: tuple[str, ...], sequence: list[str]) -> int:
-    first, rest, size = phrase[0], list(phrase[1:]), len(phrase)
-    return sum(1 for i, term in enumerate(sequence) if term == first and sequence[i + 1:i + size] == rest)
 
 
 def _cut_short(post, key: str) -> str | None:
@@ -226,20 +222,21 @@ class PostTopic:
         self.words = len(body)
         title = post.data.get("title")
         title = title if isinstance(title, str) else ""
-        folding = {word: fold(word) for word in set(body)}  # each distinct word folded once
-        folded = [folding[word] for word in body]
-        self.counts = Counter(folded + [fold(word) for word in words(plain(title))])
-        content = Counter()
+        self.counts: Counter[str] = Counter()
+        self._content: Counter[str] = Counter()
         for word, count in Counter(body).items():
+            term = fold(word)
+            self.counts[term] += count
             if is_content(word):
-                content[folding[word]] += count
-        frequent = [term for term, _ in content.most_common(CANDIDATES)]
-        self.top = set(sorted(frequent, key=lambda t: -self.counts[t] * site.weight(t))[:TOP_TERMS])
+                self._content[term] += count
+        self.counts.update(fold(word) for word in words(plain(title)))
+        # Each word between spaces of its own, so that str.count finds a phrase right after itself.
+        folded = " " + "  ".join(fold(word) for word in body) + " "
         self.acronyms = {word.casefold() for word in re.findall(r"\b[A-Z]{2,6}\b", plain(title))}
         self.phrases = []  # (phrase as written, count in the body, folded, its most specific word)
         for written in _phrases(title):
             phrase = tuple(fold(word) for word in written)
-            count = _occurrences(phrase, folded)
+            count = folded.count(" " + "  ".join(phrase) + " ")
             if count >= phrase_count:
                 self.phrases.append((" ".join(written), count, phrase, max(reversed(phrase), key=site.weight)))
 
@@ -266,7 +263,7 @@ class PostTopic:
             missing.append((phrase, count))
             reported.add(specific)
             covered.append(folded)
-        off_topic = not self.top & terms.keys() and self._coverage(terms) < min_coverage
+        off_topic = self._coverage(terms) < min_coverage and not self.top & terms.keys()
         if not missing and not off_topic:
             return None
         # The summary's first words the post is not about, leaving out words most of the site uses.
@@ -279,6 +276,12 @@ class PostTopic:
             shown = " and ".join(f"'{phrase}' ({count} times)" for phrase, count in missing[:2])
             return f"the {key} is about {about}; the title's {shown} {'is' if len(missing) == 1 else 'are'} not in it"
         return f"the {key} is about {about}, none of the words the post is about"
+
+    @functools.cached_property
+    def top(self) -> set[str]:
+        """The post's TOP_TERMS terms by TF-IDF, among its CANDIDATES most frequent."""
+        frequent = [term for term, _ in self._content.most_common(CANDIDATES)]
+        return set(sorted(frequent, key=lambda t: -self.counts[t] * self.site.weight(t))[:TOP_TERMS])
 
     def _names(self, term: str, terms: dict[str, str], initials: str) -> bool:
         """Does the summary name `term`: the word itself, a word of the same stem ("spends" for
