@@ -3,7 +3,9 @@ lists (`Term` / `: text`) and HTML `<dt>`/`<dd>`, each with its position."""
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,6 +28,21 @@ _KRAMDOWN_DD = re.compile(r"[ \t]{0,3}:[ \t]+")
 _EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|~~")
 _TERM_MARKUP = re.compile(r"[*_`\[\]]+")
 _TRAILING = re.compile(r"[\s:.;,!?]+$")
+
+
+def word_difference(old: Sequence[str], new: Sequence[str], old_compared: Sequence[str] | None = None,
+                    new_compared: Sequence[str] | None = None, limit: int = 3) -> str:
+    """`your → our`-style summary of how two definitions' words differ, shown as written and
+    compared as given (case-folded, say) when `old_compared` and `new_compared` are."""
+    changes = []
+    matcher = difflib.SequenceMatcher(None, old_compared or old, new_compared or new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        before, after = " ".join(old[i1:i2]), " ".join(new[j1:j2])
+        changes.append(f"{before} → {after}" if before and after else f"added '{after}'" if after else f"dropped '{before}'")
+    shown = "; ".join(changes[:limit])
+    return shown + (f"; and {len(changes) - limit} more" if len(changes) > limit else "")
 
 
 def term_key(term: str) -> str:

@@ -14,6 +14,7 @@ from postlint.parse.definitions import (
     bold_definition,
     kramdown_definitions,
     term_key,
+    word_difference,
 )
 from postlint.parse.prose import WORD, sentences
 from postlint.registry import rule
@@ -68,18 +69,6 @@ def _repeats(post, ctx) -> Iterator[tuple[Definition, Definition]]:
 def _as_written(text: str, start: int, end: int) -> str:
     """The words of text[start:end], code and link targets included: what makes two texts the same."""
     return " ".join(WORD.findall(text, start, end)).lower()
-
-
-def word_difference(old: list[str], new: list[str], limit: int = 3) -> str:
-    """`your → our`-style summary of how two word lists differ."""
-    changes = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        before, after = " ".join(old[i1:i2]), " ".join(new[j1:j2])
-        changes.append(f"{before} → {after}" if before and after else f"added '{after}'" if after else f"dropped '{before}'")
-    shown = "; ".join(changes[:limit])
-    return shown + (f"; and {len(changes) - limit} more" if len(changes) > limit else "")
 
 
 @rule("CPY001", "duplicate-definition", severity="warning", options=_DEFINITION_OPTIONS)

@@ -14,7 +14,7 @@ from postlint.digest import digest
 from postlint.errors import ConfigError
 from postlint.finding import Problem
 from postlint.options import Option
-from postlint.parse.definitions import Definition, term_key
+from postlint.parse.definitions import Definition, term_key, word_difference
 from postlint.parse.frontmatter import load_yaml
 from postlint.registry import rule
 
@@ -54,20 +54,6 @@ class Entry:
 def _entry(rel: str, line: int, term: str, text: str) -> Entry:
     words = tuple(TOKEN.findall(text))
     return Entry(rel, line, term, words, tuple(word.casefold() for word in words))
-
-
-def word_difference(old: tuple[str, ...], new: tuple[str, ...], old_folded: tuple[str, ...],
-                    new_folded: tuple[str, ...], limit: int = 3) -> str:
-    """`all → qualified`-style summary of how two definitions differ (same format as
-    conflicting-definition's), compared case-folded and shown as written."""
-    changes = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_folded, new_folded, autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
-        before, after = " ".join(old[i1:i2]), " ".join(new[j1:j2])
-        changes.append(f"{before} → {after}" if before and after else f"added '{after}'" if after else f"dropped '{before}'")
-    shown = "; ".join(changes[:limit])
-    return shown + (f"; and {len(changes) - limit} more" if len(changes) > limit else "")
 
 
 def _language(data: dict, config: dict) -> str:
