@@ -511,6 +511,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         work = [(path, site, None) for path, site in targets]
     jobs = jobs or default_jobs()
     parallel = jobs > 1 and len(work) > 1
+    for site in {id(site): site for _, site, _ in work}.values():
+        site.checks_many = len(work) > 1
     if parallel:
         for site in {id(site): site for _, site, _ in work}.values():
             site.build_indexes()  # once, before the workers fork

@@ -193,6 +193,9 @@ class Site(Recording):
         self._front_matter_digests: dict[str, str] = {}
         self._real_folders: dict[str, str] = {}  # folder -> its real path, for _outside
         self.memo = FileMemo(self._root_path)  # digests of unchanged files, from the cache (signatures.py)
+        # Set by the engine when a run checks many files: a site-wide index is then worth building
+        # whole at once rather than answering one question at a time (the answers are the same).
+        self.checks_many = False
 
     def remember(self, files: object) -> None:
         """Take the file signatures and digests the previous run left in the cache."""

@@ -23,17 +23,18 @@ class SiteTerms:
     """In how many of the site's published English posts each term occurs (document frequency).
 
     Built once per process from the raw text of every post. A pre-commit run asks for a few
-    dozen terms and pays a substring scan for each; a whole-site run asks for thousands, so after
-    QUERIES_BEFORE_INDEX distinct terms every post is tokenised once instead. Both give the same
+    dozen terms and pays a substring scan for each; a whole-site run asks for thousands, so it
+    tokenises every post once, at once when the engine says many files are checked (before the
+    workers fork), else after QUERIES_BEFORE_INDEX distinct terms. Both give the same
     counts: a post counts when one of its words folds to the term.
     """
 
     QUERIES_BEFORE_INDEX = 50
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], index_now: bool = False) -> None:
         self._texts = texts  # plain, casefolded
         self._counts: dict[str, int] = {}
-        self._index: Counter[str] | None = None
+        self._index: Counter[str] | None = self._indexed() if index_now else None
 
     @property
     def posts(self) -> int:
@@ -43,9 +44,12 @@ class SiteTerms:
         found = self._counts.get(term)
         if found is None:
             if self._index is None and len(self._counts) >= self.QUERIES_BEFORE_INDEX:
-                self._index = Counter(t for text in self._texts for t in raw_terms(text))
+                self._index = self._indexed()
             found = self._counts[term] = self._index[term] if self._index is not None else self._scan(term)
         return found
+
+    def _indexed(self) -> Counter[str]:
+        return Counter(term for text in self._texts for term in raw_terms(text))
 
     def _scan(self, term: str) -> int:
         # Every word that folds to `term` contains this root ("company" <- "companies").
@@ -83,7 +87,7 @@ def _site_terms(ctx) -> SiteTerms:
             other = site.whole_post(entry.rel)
             if other.read_error is None and site.is_english(other.data):
                 texts.append(plain(other.text[other.body_offset:]).casefold())
-        return SiteTerms(texts)
+        return SiteTerms(texts, index_now=site.checks_many)
 
     return site.index(f"summary-terms:{future}", build)
 
