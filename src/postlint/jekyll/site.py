@@ -351,17 +351,15 @@ class Site(Recording):
         return self._jekyll_config[1]
 
     def language(self, data: dict[str, Any]) -> str:
-        """A file's language: its front-matter `lang`, else _config.yml's; "" when neither says."""
-        for value in (data.get("lang"), self.config.get("lang")):
-            if isinstance(value, str) and value.strip():
-                return value.strip().casefold().replace("_", "-")
-        return ""
+        """A file's primary language subtag (`en-US` -> `en`): its front-matter `lang`, else
+        _config.yml's; "en" when neither says."""
+        lang = data.get("lang") or self.config.get("lang") or "en"
+        return re.split(r"[-_]", str(lang).strip().casefold(), maxsplit=1)[0] or "en"
 
     def is_english(self, data: dict[str, Any]) -> bool:
         """Is the file written in English (or in no declared language)? Rules that rely on
         English word lists apply only then."""
-        language = self.language(data)
-        return language in ("", "en") or language.startswith("en-")
+        return self.language(data) == "en"
 
     @property
     def baseurl(self) -> str:

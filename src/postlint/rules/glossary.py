@@ -56,12 +56,6 @@ def _entry(rel: str, line: int, term: str, text: str) -> Entry:
     return Entry(rel, line, term, words, tuple(word.casefold() for word in words))
 
 
-def _language(data: dict, config: dict) -> str:
-    """A post's primary language subtag (`en-US` → `en`); no `lang` anywhere counts as English."""
-    lang = data.get("lang") or config.get("lang") or "en"
-    return re.split(r"[-_]", str(lang).strip().casefold(), maxsplit=1)[0] or "en"
-
-
 @functools.lru_cache(maxsize=8)
 def _ignored(labels: tuple[str, ...]) -> frozenset[str]:
     return frozenset(term_key(label) for label in labels)
@@ -91,7 +85,7 @@ def _definitions_of(site, rel: str, options, kramdown: bool, settings: str) -> t
         return "", {}
     counted = site.index(f"counted-definitions:{kramdown}:{settings}", dict)  # rel -> counted, filled as asked
     if rel not in counted:
-        counted[rel] = (_language(other.data, site.config), _counted(other, options, kramdown))
+        counted[rel] = (site.language(other.data), _counted(other, options, kramdown))
     return counted[rel]
 
 
@@ -233,9 +227,9 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
     own = _counted(post, ctx.options, kramdown)
     if not own:
         return
-    language = _language(post.data, site.config)
+    language = site.language(post.data)
     glossary: dict[str, Entry] = {}
-    if ctx.options.glossary and language == _language({}, site.config):
+    if ctx.options.glossary and language == site.language({}):
         name = ctx.options.glossary
         glossary = site.index(f"glossary:{name}", lambda: _glossary(site, name))
     settings = digest([sorted(ctx.options.ignore_terms), ctx.options.max_term_words, ctx.options.max_definition_words])

@@ -57,11 +57,6 @@ class Phrase:
         return self.count(_words(text)) > 0
 
 
-def _is_english(post, ctx) -> bool:
-    lang = post.data.get("lang") or ctx.site.config.get("lang") or "en"
-    return str(lang).strip().casefold().replace("_", "-").split("-")[0] in ("en", "")
-
-
 def _text(value: object) -> str | None:
     return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip() else None
 
@@ -163,7 +158,7 @@ def keyphrase(post, ctx) -> Iterator[Problem]:
     raw = _text(field.value)
     if raw is None:
         return
-    phrase = Phrase(raw, _is_english(post, ctx))
+    phrase = Phrase(raw, ctx.site.is_english(post.data))
     if not phrase.words:
         return
     quoted = f"the keyphrase '{phrase.text}'"

@@ -41,12 +41,6 @@ class Value:
         return f"{self.lang}\t{' '.join(self.words)}"
 
 
-def language(data: dict, config: dict) -> str:
-    """The post's primary language subtag: front-matter `lang`, else _config.yml's; none is English."""
-    lang = data.get("lang") or config.get("lang") or "en"
-    return re.split(r"[-_]", str(lang).strip().casefold(), maxsplit=1)[0] or "en"
-
-
 def normalised_words(value: object) -> tuple[str, ...]:
     """The words of a front-matter value: NFKC, casefolded, HTML tags dropped, split on Unicode
     word boundaries, so markup, Liquid braces, punctuation and white space runs do not count."""
@@ -67,7 +61,7 @@ def _published_values(site, key: str, future: bool) -> dict[str, Value]:
             if words:
                 date = site.post_date(entry) or _dt.date.min
                 found[entry.rel] = Value(entry.rel, front_matter.line_of(key), (date, entry.rel),
-                                         language(front_matter.data, site.config), words)
+                                         site.language(front_matter.data), words)
         return found
 
     return site.index(f"uniqueness-values:{key}:{future}", build)
