@@ -121,6 +121,12 @@ class Post:
     # `definitions` stay: they are small, and site-wide rules ask for other posts' definitions.
     _PARSED = ("liquid", "body", "_code_spans", "reader_prose", "blocks")
 
+    def text_value(self, key: str) -> str | None:
+        """A front-matter string as search results show it (runs of white space as one space);
+        None when the key is unset, blank or not a string."""
+        value = self.data.get(key)
+        return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
     def forget_parsed_body(self) -> None:
         """Free the body's parse once every rule has run; the front matter stays, since other
         files' rules may still ask the site about it."""

@@ -36,7 +36,7 @@ from postlint.registry import Rule
 from postlint.report.sarif import INTERNAL_ERROR_HELP
 from postlint.report.text import _caret_line
 from postlint.rules.readtime import read_time, read_time_rule
-from postlint.rules.seo import _text_value, description_length, title_length
+from postlint.rules.seo import description_length, title_length
 from postlint.visible import one_line
 
 SEVERITY_ORDER = ("error", "warning", "info")
@@ -76,7 +76,7 @@ def post_stats(targets: Iterable[tuple[Path, Site]], cwd: Path, words_per_minute
         if post.read_error is not None:
             continue
         try:
-            title, description = _text_value(post, "title"), _text_value(post, "description")
+            title, description = post.text_value("title"), post.text_value("description")
             row.title = len(title) if title is not None else None
             row.description = len(description) if description is not None else None
             if post.is_markdown:

@@ -10,11 +10,6 @@ from postlint.options import Option
 from postlint.registry import rule
 
 
-def _text_value(post, key: str) -> str | None:
-    value = post.data.get(key)
-    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
-
-
 @rule("SEO001", "title-length", severity="warning", options=[
     Option("max", "int", 60, "Most characters a title may have (runs of white space count as one).", minimum=1),
 ])
@@ -42,7 +37,7 @@ def title_length(post, ctx) -> Iterator[Problem]:
 
     ## Options
     """
-    title = _text_value(post, "title")
+    title = post.text_value("title")
     if title is not None and len(title) > ctx.options.max:
         yield Problem(*post.field("title").position,
                       f"title is {len(title)} characters; search results show about {ctx.options.max}", fingerprint=title)
@@ -81,7 +76,7 @@ def description_length(post, ctx) -> Iterator[Problem]:
 
     ## Options
     """
-    description = _text_value(post, "description")
+    description = post.text_value("description")
     if description is None:
         if post.kind == "post" and post.front_matter.present and not _described_elsewhere(post, ctx):
             field = post.field("description")
@@ -105,7 +100,7 @@ def _described_elsewhere(post, ctx) -> bool:
     """Does the page get a description without a front-matter `description`: from `defaults`
     in _config.yml, or from an explicit `excerpt` (jekyll-seo-tag's fallback)?"""
     defaults = urls.defaults_for(ctx.site.config, post.rel, "posts")
-    return _text_value(post, "excerpt") is not None or bool(str(defaults.get("description") or "").strip())
+    return post.text_value("excerpt") is not None or bool(str(defaults.get("description") or "").strip())
 
 
 @rule("SEO003", "heading-structure", severity="warning", options=[
