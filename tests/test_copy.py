@@ -175,9 +175,59 @@ def test_link_text_list_is_configurable(tmp_path):
     ("Use `the` the way you like.\n", []),
     ("Use {{ page.title }} the title the way you like.\n", []),
     ("Done. Done is better than perfect.\n", []),
+    ("Read the [changelog][cl cl] first.\n", []),  # a reference label is never shown
+    ("Read [notes][cl].\n{% include links.md %}\n[cl cl]: https://example.com\n", []),  # a definition, not prose
+    ("Compare plan A a second time.\n", []),  # a one-letter label, then the word
+    ("A a new plan.\n", [(4, 3)]),  # at a sentence's start it is a typo
+    ("नया डेटा क्या हिन्दी ठीक है\n", []),  # vowel signs and viramas are part of their word
 ])
 def test_repeated_word_cases(tmp_path, body, found):
     assert [(line, column) for line, column, _ in _lint(tmp_path, body, "repeated-word")] == found
+
+
+def test_repeated_word_says_when_the_first_word_is_a_link_text(tmp_path):
+    found = _lint(tmp_path, "We run [Ubuntu](https://ubuntu.com) Ubuntu 22.04.\n", "repeated-word")
+    assert found == [(4, 37, "'Ubuntu' is repeated: 'Ubuntu Ubuntu' (the first ends a link's text, which readers see too)")]
+
+
+def _lint_language(tmp_path: Path, rel: str, front: str, body: str, config_yml: str = "title: t\n", config: str = ""):
+    (tmp_path / "_config.yml").write_text(config_yml, encoding="utf-8")
+    if config:
+        (tmp_path / ".postlint.yaml").write_text(config, encoding="utf-8")
+    path = tmp_path / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: t\n{front}---\n{body}", encoding="utf-8")
+    result, _ = run([path], select=["repeated-word"])
+    return [f.message for f in result.findings]
+
+
+@pytest.mark.parametrize("front, body, messages", [
+    ("lang: de\n", "Die Teams, die die Zahlen kennen, und das Tool, das das Team mag.\n", []),
+    ("lang: de\n", "Wir lesen den den Bericht.\n", []),  # "den den" is grammatical too
+    ("lang: de\n", "Wir lesen die Zahlen Zahlen jeden Tag.\n", ["'Zahlen' is repeated: 'Zahlen Zahlen'"]),
+    ("lang: fr\n", "Nous nous réunissons et vous vous demandez pourquoi.\n", []),
+    ("lang: fr\n", "Le le rapport est prêt.\n", ["'le' is repeated: 'Le le'"]),
+    ("lang: en\n", "We had had enough of that that report, not the the report.\n", ["'the' is repeated: 'the the'"]),
+    ("lang: vi\n", "Hai nhóm chạy song song mãi mãi.\n", []),  # reduplication: not checked
+    ("lang: id\n", "Anak anak membaca laporan.\n", []),
+    ("lang: it\n", "Cresciamo piano piano.\n", []),
+])
+def test_repeated_word_knows_each_languages_doubles(tmp_path, front, body, messages):
+    assert _lint_language(tmp_path, "_posts/2024-01-01-x.md", front, body) == messages
+
+
+def test_repeated_word_language_from_a_declared_folder(tmp_path):
+    body = "हमारी टीम धीरे धीरे बढ़ रही है।\n"
+    assert _lint_language(tmp_path, "_posts/hi/2024-01-01-x.md", "", body, "languages: [en, hi]\n") == []
+    # without the declaration `hi` is an ordinary folder: the post is English by default
+    assert len(_lint_language(tmp_path, "_posts/hi/2024-01-01-x.md", "", body, "title: t\n")) == 1
+
+
+def test_repeated_word_languages_option_adds_a_language(tmp_path):
+    config = "rules:\n  repeated-word:\n    languages: {vi: [song, mãi]}\n"
+    found = _lint_language(tmp_path, "_posts/2024-01-01-x.md", "lang: vi-VN\n", "Chạy song song, không không.\n",
+                           config=config)
+    assert found == ["'không' is repeated: 'không không'"]
 
 
 def test_duplicate_paragraph_is_a_table_lookup(tmp_path):
@@ -188,6 +238,13 @@ def test_duplicate_paragraph_is_a_table_lookup(tmp_path):
     found = _lint(tmp_path, body, "duplicate-paragraph")
     assert found == [(4 + 2 * 3000, 1, "this paragraph repeats the one on line 18")]
     assert time.perf_counter() - started < 5  # pairwise comparison of 3,000 paragraphs would be far slower
+
+
+def test_duplicate_paragraph_compares_code_spans(tmp_path):
+    sentence = "to fifteen minutes so the CRM export stays fresh for the team.\n\n"
+    assert _lint(tmp_path, f"Set `sync_interval` {sentence}Set `retry_limit` {sentence}", "duplicate-paragraph") == []
+    (tmp_path / "_posts" / "2024-01-01-post.md").unlink()
+    assert len(_lint(tmp_path, f"Set `sync_interval` {sentence}Set `sync_interval` {sentence}", "duplicate-paragraph")) == 1
 
 
 def test_duplicate_paragraph_min_words(tmp_path):

@@ -47,3 +47,14 @@ def test_sentences_keep_abbreviations_and_closing_quotes():
     assert [text[a:b] for a, b in sentences(text)] == [
         "Sales vs. marketing, e.g. budgets.", "It said “done.”", "Then (quietly.)", "the end",
     ]
+
+
+def test_reference_labels_and_definitions_are_not_read(tmp_path):
+    post = _post(tmp_path, (
+        "See the [changelog][cl cl] and [notes][].\n\n"
+        "{% include links.md %}\n"
+        "[cl cl]: https://example.com/changelog\n"
+        "[notes]: https://example.com/notes\n"
+    ))
+    assert reader_prose(post).split() == ["See", "the", "changelog", "and", "notes", "."]
+    assert len(reader_prose(post)) == len(post.text)  # offsets stay exact

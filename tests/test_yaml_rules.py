@@ -88,3 +88,29 @@ def test_bad_user_rule_is_a_load_error(tmp_path, spec, message):
     (tmp_path / "bad.yml").write_text(spec)
     registry = load_registry([tmp_path])
     assert any(message in error for error in registry.errors), registry.errors
+
+
+def test_languages_limit_a_rule_to_posts_in_those_languages(tmp_path):
+    (tmp_path / "_config.yml").write_text("title: t\nlanguages: [en, de]\n")
+    posts = {"_posts/2024-01-01-en.md": "", "_posts/2024-01-02-fr.md": "lang: fr-CA\n",
+             "_posts/de/2024-01-03-folder.md": "", "_posts/2024-01-04-gb.md": "lang: en-GB\n"}
+    for rel, front in posts.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\ntitle: t\n{front}---\nWe stay late in order to finish.\n")
+    result, _ = run([tmp_path], select=["wordiness"])
+    assert sorted(Path(f.path).name for f in result.findings) == ["2024-01-01-en.md", "2024-01-04-gb.md"]
+
+
+@pytest.mark.parametrize("value", ["en", "[]", "[3]", "['']"])
+def test_languages_must_be_a_list_of_codes(tmp_path, value):
+    rule = tmp_path / "rule.yml"
+    rule.write_text(f"code: HSE009\nname: x\nkind: existence\ntokens: [a]\nlanguages: {value}\n"
+                    "examples: {fail: [a], pass: [b]}\n")
+    with pytest.raises(yamlrules.YamlRuleError, match="languages must be"):
+        yamlrules.load_rule(rule)
+
+
+def test_languages_are_in_the_rule_docs():
+    rule = yamlrules.load_rule(REPO / "rules" / "wordiness.yml")
+    assert "Only in posts written in `en`" in rule.doc

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from postlint.parse.prose import WORD, sentences
+from postlint.parse.prose import sentences
+from postlint.parse.words import WORD
 
 SYLLABLE_TABLE = "data/syllables.txt.gz"
 

@@ -10,11 +10,15 @@
     ignorecase: true
     regex: false                 # tokens/swap keys are words unless true
     scope: prose                 # prose (body text), title or description
+    languages: [en]              # only posts in these languages (default: every post)
     tokens: [lorem ipsum, TODO]
     swap: {utilize: use}
     examples: {fail: ["…"], pass: ["…"]}
 
-The test suite runs every rule's examples; `postlint explain` shows them.
+The test suite runs every rule's examples; `postlint explain` shows them. A rule whose words
+belong to one language says so with `languages`: a post's language is Site.language's (front-matter
+`lang`, a declared language folder, `_config.yml`'s `lang`, else English), compared by primary
+subtag (`en-GB` is `en`). "in order to" in an English rule must not flag a German post quoting it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from postlint import patterns
 from postlint.digest import digest
 from postlint.errors import UnreadableFile, YamlRuleError
 from postlint.finding import SEVERITIES, Problem
+from postlint.jekyll.languages import primary_subtag
 from postlint.parse.frontmatter import load_yaml
 from postlint.parse.source import read_bytes
 from postlint.registry import _CODE, _NAME, Rule
@@ -42,7 +47,7 @@ MAX_RULE_FILE = 1 << 20  # bytes; a rule file is a few hundred
 SCOPES = ("prose", "title", "description")
 _WORD_CHARACTER = regex.compile(r"\w")
 _KEYS = {"code", "name", "kind", "severity", "summary", "why", "message", "ignorecase", "regex",
-         "scope", "tokens", "swap", "examples", "enabled"}
+         "scope", "tokens", "swap", "examples", "enabled", "languages"}
 
 
 def builtin_dir() -> Path | None:
@@ -94,6 +99,7 @@ def load_rule(path: Path) -> Rule:
     scope = spec.get("scope", "prose")
     if scope not in SCOPES:
         raise YamlRuleError(f"scope must be one of {', '.join(SCOPES)}")
+    languages = _languages(spec)
     examples = spec.get("examples") or {}
     if not isinstance(examples, dict) or not examples.get("fail") or not examples.get("pass"):
         raise YamlRuleError("examples needs non-empty 'fail' and 'pass' lists")
@@ -128,6 +134,8 @@ def load_rule(path: Path) -> Rule:
     replacements = {key.lower(): value for key, value in swap.items()}
 
     def check(post: Any, ctx: Any) -> Iterator[Problem]:
+        if languages and ctx.site.language(post.data, post.rel) not in languages:
+            return
         # The texts first: parsing the post (its prose, seconds for a 10 MB body when this is the
         # first rule to ask) is not matching and must not spend the pattern's time budget.
         texts = _scope_texts(post, scope)
@@ -146,12 +154,22 @@ def load_rule(path: Path) -> Rule:
         name=name,
         severity=severity,
         check=check,
-        doc=_doc(spec, kind, scope, swap),
+        doc=_doc(spec, kind, scope, swap, languages),
         enabled=bool(spec.get("enabled", True)),
         origin=str(path),
         source=data,
         source_digest=digest(data),
     )
+
+
+def _languages(spec: dict) -> frozenset[str]:
+    """The primary subtags of `languages` (empty: the rule applies to every post)."""
+    value = spec.get("languages")
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and primary_subtag(v) for v in value):
+        raise YamlRuleError("languages must be a non-empty list of language codes such as [en, de]")
+    return frozenset(map(primary_subtag, value))
 
 
 def _scan_sources(words: list[str], is_regex: bool) -> list[str]:
@@ -204,7 +222,7 @@ def _scope_texts(post: Any, scope: str) -> list[tuple[int, str]]:
     return [(post.field(scope).line, value)] if isinstance(value, str) else []
 
 
-def _doc(spec: dict, kind: str, scope: str, swap: dict[str, str]) -> str:
+def _doc(spec: dict, kind: str, scope: str, swap: dict[str, str], languages: frozenset[str]) -> str:
     summary = spec.get("summary") or f"{kind} rule over the post's {scope}"
     fail = "\n".join(spec["examples"]["fail"])
     passing = "\n".join(spec["examples"]["pass"])
@@ -212,6 +230,9 @@ def _doc(spec: dict, kind: str, scope: str, swap: dict[str, str]) -> str:
         what = "Flags: " + ", ".join(f"`{t}`" for t in spec["tokens"]) + f" in the {scope}."
     else:
         what = "Suggests: " + ", ".join(f"`{k}` → `{v}`" for k, v in swap.items()) + f" in the {scope}."
+    if languages:
+        what += (" Only in posts written in " + ", ".join(f"`{code}`" for code in sorted(languages))
+                 + " (the post's `lang`, language folder or `_config.yml` `lang`; English when none says).")
     return (
         f"{summary}\n\n## What it does\n{what}\n\n## Why is this bad?\n{spec.get('why') or summary}\n\n"
         f"## Example\n```markdown\n{fail}\n```\n\n## Use instead\n```markdown\n{passing}\n```\n\n"

@@ -38,6 +38,7 @@ from postlint.jekyll.facts import (
     derived,
     input_key,
 )
+from postlint.jekyll.languages import ENGLISH, language_of
 from postlint.jekyll.signatures import FileMemo
 from postlint.parse.dates import judge_date
 from postlint.parse.frontmatter import FrontMatter, front_matter_extent, load_yaml
@@ -350,16 +351,16 @@ class Site(Recording):
         """Why _config.yml cannot be read (None: fine or absent); the run reports it, cached or not."""
         return self._jekyll_config[1]
 
-    def language(self, data: dict[str, Any]) -> str:
-        """A file's primary language subtag (`en-US` -> `en`): its front-matter `lang`, else
-        _config.yml's; "en" when neither says."""
-        lang = data.get("lang") or self.config.get("lang") or "en"
-        return re.split(r"[-_]", str(lang).strip().casefold(), maxsplit=1)[0] or "en"
+    def language(self, data: dict[str, Any], rel: str = "") -> str:
+        """The primary language subtag (`en-US` -> `en`) of the file at `rel` with front matter
+        `data`: its `lang`, else a folder named after a language `_config.yml` declares in
+        `languages:`, else `_config.yml`'s `lang`, else "en" (see languages.py)."""
+        return language_of(data, rel, self.config)
 
-    def is_english(self, data: dict[str, Any]) -> bool:
-        """Is the file written in English (or in no declared language)? Rules that rely on
-        English word lists apply only then."""
-        return self.language(data) == "en"
+    def is_english(self, data: dict[str, Any], rel: str = "") -> bool:
+        """Is the file at `rel` written in English (or in no declared language)? Rules that rely
+        on English word lists apply only then."""
+        return self.language(data, rel) == ENGLISH
 
     @property
     def baseurl(self) -> str:

@@ -12,22 +12,23 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import regex
+
+from postlint.parse.words import WORD, WORD_CHARACTERS
+
 if TYPE_CHECKING:  # markdown-it loads only when a body is parsed
     from markdown_it.token import Token
 
 
 BlockKind = Literal["paragraph", "heading", "cell"]
 
-# A word: letters or digits, with inner apostrophes ("it's", "don’t"), hyphens ("follow-up") or
-# dots ("e.g", "3.5") joining its parts.
-WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])([\"'”’)\]]*)(?:\s+|$)")
 # Words whose dot does not end a sentence.
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "vs", "etc", "mr", "mrs", "ms", "dr", "st", "no", "inc", "ltd", "co", "jr", "sr",
                             "approx", "fig", "cf", "al", "u.s", "a.m", "p.m"})
 # The word before a sentence's final dot ("e.g", "Dr"), matched backwards on the reversed text: a
 # forward search from the sentence's start tried every position (a tenth of a whole-site run).
-_LAST_WORD_REVERSED = re.compile(r"(?:[^\W_]+\.)*[^\W_]+")
+_LAST_WORD_REVERSED = regex.compile(rf"(?:{WORD_CHARACTERS}+\.)*{WORD_CHARACTERS}+")
 LAST_WORD_REACH = 256  # longer runs of words and dots are no abbreviation
 
 
@@ -62,13 +63,32 @@ def hidden_ranges(post) -> list[tuple[int, int]]:
     return ranges
 
 
+# Link syntax Markdown parsing leaves as text when it cannot see the definitions: a Liquid
+# `{% include links.md %}` line writes them at build time (Liquid runs first), and a definition
+# that follows another line is paragraph text to CommonMark but a definition to kramdown. Neither a
+# reference definition line nor the label of `[text][label]` is ever shown to a reader.
+_REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S[^\n]*", re.MULTILINE)
+_REFERENCE_LABEL = re.compile(r"(?<=\])\[[^\[\]\n]*\]")
+
+
 def reader_prose(post) -> str:
-    """Body.prose without the bodies of comments and diagram tags: the words a reader reads
-    (Post.reader_prose keeps it)."""
+    """Body.prose without the bodies of comments and diagram tags, reference definitions and
+    reference labels: the words a reader reads (Post.reader_prose keeps it)."""
     prose = post.body.prose
     for start, end in hidden_ranges(post):
         prose = prose[:start] + re.sub(r"[^\n]", " ", prose[start:end]) + prose[end:]
-    return prose
+    text = post.text
+    if "[" not in text:
+        return prose
+    # found in the text (Body.prose has the brackets blanked already), blanked in the prose
+    spans = [match.span() for pattern in (_REFERENCE_DEFINITION, _REFERENCE_LABEL)
+             for match in pattern.finditer(text, post.body_offset)]
+    if not spans:
+        return prose
+    chars = list(prose)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def find_blocks(post) -> list[Block]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from postlint.finding import Problem
+from postlint.jekyll.languages import primary_subtag
 from postlint.options import Option
 from postlint.parse.definitions import (
     Definition,
@@ -16,7 +17,8 @@ from postlint.parse.definitions import (
     term_key,
     word_difference,
 )
-from postlint.parse.prose import WORD, sentences
+from postlint.parse.prose import sentences
+from postlint.parse.words import NOT_WORD, WORD
 from postlint.registry import rule
 
 # Bold lead-ins that label a paragraph rather than define a term.
@@ -162,11 +164,10 @@ def conflicting_definition(post, ctx) -> Iterator[Problem]:
 
 
 VAGUE_LINK_TEXTS = ["here", "click here", "read more", "learn more", "this link", "this post", "link", "more"]
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def _plain(text: str) -> str:
-    return _NOT_WORD.sub(" ", text).strip().lower()
+    return NOT_WORD.sub(" ", text).strip().lower()
 
 
 @rule("CPY003", "link-text", severity="warning", options=[
@@ -216,19 +217,42 @@ def link_text(post, ctx) -> Iterator[Problem]:
                       fingerprint=plain)
 
 
-LEGIT_REPEATS = ["had", "that", "is", "do", "does", "very", "so", "no", "bye", "ha", "ho", "haha", "blah", "bla", "la",
-                 "yeah", "yada", "knock", "tsk", "chop", "boo", "choo", "bang", "beep", "tut", "well", "long"]
+# Doubles that are deliberate in any language: interjections and sounds ("ha ha", "blah blah"),
+# and C's `long long`.
+LEGIT_REPEATS = ["ha", "ho", "haha", "blah", "bla", "la", "yada", "tsk", "tut", "beep", "boo", "choo", "bang", "bye",
+                 "knock", "chop", "long"]
+# The languages repeated-word checks, each with the doubles its grammar makes: English "had had",
+# "that that"; German article and relative pronoun ("die die", "das das", "der der"), "dass sie
+# sie"; French reflexive pronouns ("nous nous", "vous vous"). Languages that double words as
+# grammar (reduplication: Vietnamese "song song", Indonesian and Malay, Hindi "धीरे धीरे",
+# Chinese, Japanese, Korean, Thai; Italian "piano piano") are left out, and so is every language
+# whose doubles nobody listed yet: a false alarm on correct text costs more than a missed typo.
+CHECKED_LANGUAGES = {
+    "en": ["had", "that", "is", "do", "does", "very", "so", "no", "yeah", "well"],
+    "de": ["die", "der", "das", "den", "dem", "sie", "so"],
+    "fr": ["nous", "vous"],
+    "es": [],
+    "pt": [],
+    "nl": [],
+    "cs": [],
+}
 # What may stand between two words that a reader still sees side by side: spaces and line breaks
 # (with a quote's `>` continuing it), emphasis, the end of a link (`](url)`, `][ref]`, a kramdown
 # `{:...}`), inline formatting tags.
 _JOINING_GAP = re.compile(
     r"(?:\n[ \t]*(?:>[ \t]?)+|\s|[*_~\[]|\](?:\([^)\n]*\)|\[[^\]\n]*\])?(?:\{:[^}\n]*\})?|</?(?:em|strong|b|i|u|mark|span|a)\b[^>]*>)*")
+_LINK_END = re.compile(r"\]|</a\b", re.IGNORECASE)
+_SENTENCE_BREAK = frozenset(".!?…:")
 
 
 @rule("CPY004", "repeated-word", severity="warning", options=[
     Option("allow", "list[str]", LEGIT_REPEATS,
-           "Words whose doubling is grammatical or deliberate (\"had had\", \"that that\", C's `long long`, "
-           "interjections such as \"ha ha\"), compared ignoring case."),
+           "Words that may repeat in every language (interjections such as \"ha ha\", C's `long long`), compared "
+           "ignoring case."),
+    Option("languages", "dict[str, list[str]]", CHECKED_LANGUAGES,
+           "The languages checked (primary subtags: `en`, `de`), each with the words its grammar may double "
+           "(\"had had\", German \"die die\", French \"nous nous\"). A post in another language is not checked; "
+           "add one with `[]` to check it."),
 ])
 def repeated_word(post, ctx) -> Iterator[Problem]:
     """The same word twice in a row ("the the"), also across a line break or emphasis; not words such as "had had", numbers, code or table cells.
@@ -236,11 +260,27 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
     ## What it does
     Reports a word immediately repeated, ignoring case, also across a line break or emphasis
     (`the\\nthe`, `the **the**`), in paragraphs, list items, headings and table cells. Numbers
-    ("1 1") are not words here; words in `allow` ("had had", "that that") may repeat, and so
-    may a doubled word in quotation marks (agile's "done done") and an all-capitals word next to
-    the ordinary one ("OR and AND"). A run ("the the the") is reported once. Two cells
-    of a table, two list items, words with punctuation, code or Liquid between them are not
-    side by side and are never reported; code and Liquid themselves are not read.
+    ("1 1") are not words here; words the grammar of the post's language doubles ("had had",
+    German "die die", French "nous nous") and words in `allow` ("ha ha") may repeat, and so
+    may a doubled word in quotation marks (agile's "done done"), an all-capitals word next to
+    the ordinary one ("OR and AND") and a one-letter label inside a sentence (Czech "služby A a
+    B": service A and B). A run ("the the the") is reported once. Two cells of a table, two
+    list items, words with punctuation, code or Liquid between them are not side by side and
+    are never reported; code, Liquid, reference labels (`[text][label]`) and reference
+    definitions are not read.
+
+    Words are split on Unicode word boundaries, combining marks included (a Hindi vowel sign is
+    part of its word, not a break). Only posts in a language of `languages` are checked: the
+    post's front-matter `lang`, else a folder named after a language `_config.yml` declares in
+    `languages:` (`_posts/de/…`), else `_config.yml`'s `lang`, else English. Vietnamese,
+    Indonesian, Malay, Hindi, Chinese, Japanese, Korean, Thai and Italian double words as grammar
+    ("song song", "mãi mãi", "धीरे धीरे", "piano piano"), and for other languages postlint knows no
+    list of grammatical doubles, so their posts are not checked rather than flooded with false
+    alarms.
+
+    A link's text is read like any other word: `[Ubuntu](…) Ubuntu 21.04` reads "Ubuntu Ubuntu
+    21.04" and is reported, with a note that the first word ends a link's text (write
+    `[Ubuntu 21.04](…)`). A reference label is never shown, so `[changelog][cl cl]` is not.
 
     ## Why is this bad?
     A doubled word is the typo spell checkers miss and readers stumble over.
@@ -257,7 +297,11 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
 
     ## Options
     """
-    allowed = {word.lower() for word in ctx.options.allow}
+    checked = {primary_subtag(language): words for language, words in ctx.options.languages.items()}
+    language = ctx.site.language(post.data, post.rel)
+    if language not in checked:
+        return
+    allowed = {word.lower() for word in [*ctx.options.allow, *checked[language]]}
     text = post.text
     seen: set[tuple[int, int]] = set()
     for block in post.blocks:
@@ -271,11 +315,14 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
             word = match.group().lower()
             repeat = word == previous_word and previous is not None and word not in allowed \
                 and not any(ch.isdigit() for ch in word) and not _acronym_and_word(previous.group(), match.group()) \
+                and not _label_and_word(block.prose, previous, match) \
                 and _side_by_side(text, block.start + previous.end(), block.start + match.start()) \
                 and not _quoted(text, block.start + previous.start(), block.start + match.end())
             if repeat and not reported:  # "the the the" is one mistake
                 line, column = post.position(block.start + match.start())
-                yield Problem(line, column, f"'{match.group()}' is repeated: '{previous.group()} {match.group()}'",
+                gap = text[block.start + previous.end():block.start + match.start()]
+                link = " (the first ends a link's text, which readers see too)" if _LINK_END.search(gap) else ""
+                yield Problem(line, column, f"'{match.group()}' is repeated: '{previous.group()} {match.group()}'{link}",
                               fingerprint=f"{word} {word}")
             reported = repeat
             previous, previous_word = match, word
@@ -300,6 +347,18 @@ def _acronym_and_word(first: str, second: str) -> bool:
     return (len(first) > 1 and first.isupper()) != (len(second) > 1 and second.isupper())
 
 
+def _label_and_word(prose: str, first, second) -> bool:
+    """`service A a …` (Czech "service A and …"): a one-letter capital inside a sentence is a label
+    (plan A, transaction B), not the word after it; at a sentence's start ("A a new …") it is a typo."""
+    label = first.group()
+    if len(label) != 1 or not label.isupper() or not second.group().islower():
+        return False
+    at = first.start() - 1
+    while at >= 0 and prose[at].isspace():  # a loop, not a slice: a paragraph can be megabytes long
+        at -= 1
+    return at >= 0 and prose[at] not in _SENTENCE_BREAK
+
+
 @rule("CPY005", "duplicate-paragraph", severity="warning", options=[
     Option("min_words", "int", 8, "Paragraphs and sentences with fewer words (\"Let's get started.\") may repeat.",
            minimum=1),
@@ -310,8 +369,9 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
     ## What it does
     Reports a paragraph (or quote) whose words, ignoring case, punctuation and markup, equal an
     earlier one's, and otherwise each sentence that repeats an earlier sentence, when it has at
-    least `min_words` words a reader reads. Inline code and link targets are part of the text
-    (two sentences that differ only in a register name differ). Headings, table cells, list
+    least `min_words` words a reader reads. Inline code and link targets (URLs, reference labels)
+    are part of the text: two sentences that differ only in a register name in backticks, or
+    link to two different pages, differ. Headings, table cells, list
     items, code blocks and Liquid are not compared: lists repeat by design (a reference list at
     the end, the same fact under two parents), and term lists are `duplicate-definition`'s
     business. A paragraph ending in a colon is a lead-in to what follows ("You can see the
