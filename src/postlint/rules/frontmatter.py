@@ -9,11 +9,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from postlint import patterns
 from postlint.errors import SchemaError, UnsafePattern
-from postlint.finding import Problem
+from postlint.finding import Edit, Fix, Problem
 from postlint.options import Option
 from postlint.parse.dates import judge_date
+from postlint.parse.frontmatter import load_yaml
 from postlint.registry import rule
 
 POST_KINDS = ("post", "draft")
@@ -324,4 +327,108 @@ def post_filename(post, ctx) -> Iterator[Problem]:
                       fingerprint=name)
 
 
-RULES = [front_matter_invalid, front_matter_required, front_matter_schema, front_matter_date, post_filename]
+# Typographic quotes an editor or word processor puts where the author typed a straight one, each
+# opener with the closers languages pair it with (English “…” and ‘…’, German „…“ and »…«,
+# Polish „…”, French «…», Swedish ”…”, Swiss ‹…›). CJK corner brackets are left alone: wrapping a
+# title in 「…」 is a typographic choice, not a YAML quote gone wrong.
+TYPOGRAPHIC_QUOTES = {"“": "”", "„": "“”", "«": "»", "»": "«", "‘": "’", "‚": "‘’", "‹": "›", "›": "‹", "”": "”"}
+_APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")  # don’t: an apostrophe inside a word, not a closing quote
+
+
+def _wrapping_quotes(value: str) -> tuple[str, str] | None:
+    """The opening and closing quote when typographic quotes wrap the whole of `value` (one quoted
+    text, not "“A” or “B”"); None otherwise."""
+    text = value.strip()
+    closers = TYPOGRAPHIC_QUOTES.get(text[:1], "")
+    if len(text) < 3 or text[-1] not in closers or not text[1:-1].strip():
+        return None
+    inner = _APOSTROPHE.sub("", text[1:-1])
+    if any(char in inner for char in {text[0], *closers}):
+        return None
+    return text[0], text[-1]
+
+
+# French spacing inside guillemets (« Les ventes », often a no-break space) goes with the quotes.
+_QUOTE_SPACING = " \u00a0\u202f"
+
+
+def _plain_quotes(post, key: str) -> Fix | None:
+    """Replace the two typographic quotes (with any spacing inside them) by YAML quotes, the only
+    bytes that change, when the result reads back as exactly the text between them."""
+    start, end = post.field(key).value_span
+    raw = post.text[start:end]
+    inner_start = len(raw) - len(raw[1:].lstrip(_QUOTE_SPACING))
+    inner_end = len(raw[:-1].rstrip(_QUOTE_SPACING))
+    inner = post.data[key].strip()[1:-1].strip(_QUOTE_SPACING)
+    if '"' not in inner and "\\" not in inner:
+        quote = '"'
+    elif "'" not in inner:
+        quote = "'"
+    else:
+        return None  # would need escapes: not a minimal edit
+    try:  # a value over several lines folds the same way quoted; checked, not assumed
+        if load_yaml(f"value: {quote}{raw[inner_start:inner_end]}{quote}", "front matter") != {"value": inner}:
+            return None
+    except yaml.YAMLError:
+        return None
+    return Fix(f"write {key} in plain YAML quotes",
+               (Edit(start, start + inner_start, quote), Edit(start + inner_end, end, quote)))
+
+
+@rule("FM006", "front-matter-quotes", severity="warning", fixable=True, options=[
+    Option("ignore_keys", "list[str]", [],
+           "Keys whose values are quotations meant to be shown with their quotes (a `testimonial`, say)."),
+])
+def front_matter_quotes(post, ctx) -> Iterator[Problem]:
+    """A front-matter value wrapped in typographic quotes (`description: “Save time…”`) instead of YAML quotes: the quotes become part of the text; `--fix` makes them plain.
+
+    ## What it does
+    Reports a top-level front-matter value written without YAML quotes whose whole text is
+    wrapped in typographic quotes: `“…”`, `‘…’`, `„…“`, `„…”`, `«…»`, `»…«`, `‹…›`, `”…”`.
+    A value that only starts or ends with a quoted phrase (`“Pipeline” is a verb now`), or
+    holds two of them (`“Leads” or “deals”`), is fine, and so is one that already sits in
+    YAML quotes (`excerpt: "“We closed in a week,” she said."`): the author clearly wants
+    those quotes shown. `--fix` replaces the two typographic quotes with `"` (or `'` when
+    the text holds a `"`) and changes no other byte, and only when the value then reads back
+    as exactly the text that was between them.
+
+    ## Why is this bad?
+    YAML quotes a value only with straight `"` or `'`; typographic ones are ordinary
+    characters, so the title, the meta description, the social card and the search snippet
+    all show them. They usually arrive when the front matter was written in an editor that
+    "smartens" quotes.
+
+    ## Example
+    ```yaml
+    description: “Five ways to shorten your sales cycle without discounting.”
+    ```
+
+    ## Use instead
+    ```yaml
+    description: "Five ways to shorten your sales cycle without discounting."
+    ```
+
+    ## Options
+    """
+    fm = post.front_matter
+    if not fm.present or fm.error:
+        return
+    ignored = set(ctx.options.ignore_keys)
+    for key, value in post.data.items():
+        if not isinstance(key, str) or key in ignored or not isinstance(value, str):
+            continue
+        field = post.field(key)
+        span = field.value_span
+        quotes = _wrapping_quotes(value)
+        if span is None or quotes is None or post.text[span[0]:span[0] + 1] != quotes[0] \
+                or post.text[span[1] - 1:span[1]] != quotes[1]:
+            continue  # in YAML quotes, a block scalar, or not wrapped as written
+        yield Problem(*field.value_position,
+                      f"'{key}' is wrapped in typographic quotes ({quotes[0]}…{quotes[1]}): YAML keeps them as part of "
+                      "the value, so the page and search snippets show them; use straight YAML quotes (\"…\") "
+                      f"instead, or, if they are meant to show, wrap the whole value in YAML quotes ('{quotes[0]}…{quotes[1]}')", fix=_plain_quotes(post, key),
+                      fingerprint=key)
+
+
+RULES = [front_matter_invalid, front_matter_required, front_matter_schema, front_matter_date, post_filename,
+         front_matter_quotes]
