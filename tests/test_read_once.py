@@ -89,3 +89,23 @@ def test_warm_run_reads_each_file_once_and_parses_nothing(site, counts):
     run([site], jobs=1, use_cache=True)
     assert opened and [name for name, count in opened.items() if count > 1] == []
     assert [what for what, _ in parsed if what == "body"] == [], "every result came from the cache"
+
+
+def test_warm_run_after_an_edit_reads_only_the_edited_post(site, counts, monkeypatch):
+    """What the site's indexes learned from each other file (its URLs, publication, terms,
+    title) comes from the cache's per-file facts: checking the one edited post reads no other
+    post or page and parses no other front matter."""
+    from postlint.jekyll import signatures
+
+    monkeypatch.setattr(signatures, "RACY_NS", 0)  # the files were written just now
+    opened, parsed = counts
+    run([site], jobs=1, use_cache=True)
+    edited = site / "_posts" / "2024-05-06-link-audit-before-publishing.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence about link audits.\n", encoding="utf-8")
+    opened.clear()
+    parsed.clear()
+    result, _ = run([edited], jobs=1, use_cache=True)
+    assert result.findings, "the post was checked again"
+    texts = {name for name in opened if name.endswith((".md", ".html", ".markdown"))}
+    assert texts == {"_posts/2024-05-06-link-audit-before-publishing.md"}
+    assert [key for key in parsed if key[0] == "front matter"] == [("front matter", edited.read_text(encoding="utf-8")[:200])]

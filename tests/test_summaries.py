@@ -4,13 +4,11 @@ phrase, or were cut short by YAML; and the site's document frequencies behind it
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from helpers import CASES, DEMO_SITE, run
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from postlint.parse.terms import fold, plain, words
-from postlint.rules.summaries import SiteTerms
+from postlint.jekyll.site import Site
+from postlint.rules.summaries import _site_terms
 
 CASE = CASES / "summary-relevance"
 PIPELINE_POST = CASE / "_posts" / "2024-03-01-pass-on-topic.md"
@@ -96,19 +94,17 @@ def test_a_jekyll_made_excerpt_is_not_checked(tmp_path):
     assert _messages(site) == []
 
 
-TEXTS = st.lists(st.text(alphabet="ab sy\u00e9", min_size=0, max_size=30), min_size=1, max_size=8)
-
-
-@settings(max_examples=60, deadline=None)
-@given(texts=TEXTS, queries=st.lists(st.text(alphabet="absy\u00e9", min_size=1, max_size=4), min_size=1, max_size=10))
-def test_scanning_and_indexing_count_the_same_posts(texts, queries):
-    """The pre-commit path (a substring scan per term) and the whole-site path (every post
-    tokenised once) give the same document frequencies."""
-    plain_texts = [plain(text).casefold() for text in texts]
-    scanning = SiteTerms(plain_texts)
-    indexing = SiteTerms(plain_texts)
-    indexing.QUERIES_BEFORE_INDEX = 0
-    for query in queries:
-        term = fold(words(query)[0]) if words(query) else "a"
-        expected = sum(1 for text in plain_texts if term in {fold(w) for w in words(text)})
-        assert scanning.frequency(term) == indexing.frequency(term) == expected
+def test_document_frequencies_count_each_published_english_post_once(tmp_path):
+    """A post counts once for a term however often it uses it, plurals folded; drafts, future
+    and non-English posts do not count."""
+    posts = {"_posts/2024-01-01-a.md": "title: a\n", "_posts/2024-01-02-b.md": "title: b\n",
+             "_posts/2024-01-03-c.md": "title: c\nlang: de\n", "_posts/2099-01-01-d.md": "title: d\n",
+             "_drafts/e.md": "title: e\n"}
+    for rel, front in posts.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"---\n{front}---\nCompanies and a company, the [company](/x) again.\n",
+                                    encoding="utf-8")
+    (tmp_path / "_posts/2024-01-02-b.md").write_text("---\ntitle: b\n---\nNo such word here.\n", encoding="utf-8")
+    site = Site(tmp_path)
+    terms = _site_terms(SimpleNamespace(site=site, config=SimpleNamespace(site={})))
+    assert (terms.posts, terms.frequency("company"), terms.frequency("word"), terms.frequency("x")) == (2, 1, 1, 0)

@@ -17,6 +17,10 @@ A post whose rules never looked beyond it keeps its result whatever else changes
 whether a `post_url` target exists is checked again when that target's front matter, or the set
 of the site's files, changes.
 
+The same file keeps the site model's per-file facts (a post's URLs, whether it is published, its
+terms; jekyll/facts.py), each with the inputs it was computed from: a warm run that checks one
+edited post takes what the site's indexes need from them instead of reading every other post.
+
 The cache is one JSON file replaced atomically: concurrent runs never see a half-written file
 (the last writer wins), and a corrupt or foreign file is ignored and rebuilt.
 
@@ -127,7 +131,7 @@ class ResultCache:
         if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict) \
                 and isinstance(stored.get("groups"), dict):
             self.entries, self.groups = stored["entries"], stored["groups"]
-            site.remember(stored.get("files"))
+            site.remember(stored.get("files"), stored.get("facts"))
 
     def _load(self) -> object:
         """The cache file's contents when this user's postlint wrote it; None otherwise."""
@@ -184,7 +188,7 @@ class ResultCache:
 
     def save(self) -> None:
         files = self.site.memo.export()
-        if not (self.changed or self.site.memo.grew) or self.secret is None:
+        if not (self.changed or self.site.memo.grew or self.site.learned_facts) or self.secret is None:
             return
         temp = None
         try:
@@ -203,7 +207,8 @@ class ResultCache:
             used = {name for entry in self.entries.values() if isinstance(entry, dict)
                     for name in entry.get("groups", ()) if isinstance(name, str)}
             groups = {name: inputs for name, inputs in self.groups.items() if name in used}
-            payload = json.dumps({"key": self.key, "entries": self.entries, "groups": groups, "files": files},
+            payload = json.dumps({"key": self.key, "entries": self.entries, "groups": groups, "files": files,
+                                  "facts": self.site.export_facts()},
                                  separators=(",", ":")).encode("utf-8")
             with os.fdopen(handle, "wb") as out:
                 out.write(_sign(self.secret, payload).encode() + b"\n" + payload)

@@ -9,6 +9,12 @@ index) remember the inputs they read and report them again each time a rule uses
 A cached result is reused only when the file's own bytes are unchanged and every recorded input
 still has the same digest. Nothing is listed by hand: a new question the model learns to answer is
 recorded because it can only read the site through these inputs.
+
+The same rule lets a warm run skip work on the rest of the site. What an index learns from each
+file (a post's URLs, whether it is published, its terms) is a *per-file fact*, kept in the cache
+with the inputs its computation read; the next run reuses a fact whose inputs all have the same
+digest now (for an unchanged file: its signature, without reading it) and computes the others. An
+index built from facts is the same as one built from the files, and it records the same inputs.
 """
 
 from __future__ import annotations
@@ -67,6 +73,12 @@ class Recording:
     def __init__(self) -> None:
         self._recorders: list[Recorder] = []
         self._derived: dict[str, tuple[Any, str, dict[str, str]]] = {}  # name -> (value, group name, inputs)
+        self._stored_facts: dict[str, dict[str, Any]] = {}  # the previous run's facts: name -> rel -> [value, inputs]
+        self._facts: dict[str, dict[str, list]] = {}  # this run's facts, same shape
+
+    def current_digest(self, key: str) -> str:
+        """What the input `key` looks like now, without recording it (see Site)."""
+        raise NotImplementedError
 
     def record(self, kind: str, argument: str, value_digest: str) -> None:
         """Tell every active recorder that `kind:argument` was read and looked like `value_digest`."""
@@ -91,6 +103,50 @@ class Recording:
         for active in self._recorders:
             active.add_group(memo[1], memo[2])
         return memo[0]
+
+    def per_file(self, name: str, rel: str, compute: Callable[[], Any]) -> Any:
+        """The fact `name` about the file `rel`: `compute()`, or the previous run's answer when
+        every input it read is unchanged. Each use reports those inputs to the active recorders.
+
+        `compute` reads only through the recorded accessors and returns a JSON value made of
+        dicts, lists, strings, numbers, booleans and None (the cache stores it as JSON: a tuple
+        would come back a list)."""
+        facts = self._facts.setdefault(name, {})
+        found = facts.get(rel)
+        if found is None:
+            stored = self._stored_facts.get(name, {}).get(rel)
+            if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], dict) and all(
+                    isinstance(value, str) and self.current_digest(key) == value for key, value in stored[1].items()):
+                found = stored
+            else:
+                with self.recording() as recorder:
+                    value = compute()
+                found = [value, recorder.inputs]
+            facts[rel] = found
+        for active in self._recorders:
+            active.direct.update(found[1])
+        return found[0]
+
+    def remember_facts(self, stored: object) -> None:
+        """Take the facts the previous run left in the cache (checked where used)."""
+        if isinstance(stored, dict):
+            self._stored_facts = {name: facts for name, facts in stored.items() if isinstance(facts, dict)}
+
+    def export_facts(self, keep: Callable[[str], bool]) -> dict[str, dict[str, list]]:
+        """What the next run may reuse: this run's facts, and the previous run's facts about the
+        files `keep` accepts that this run did not look at."""
+        exported = {}
+        for name in sorted(self._stored_facts.keys() | self._facts.keys()):
+            merged = {rel: fact for rel, fact in self._stored_facts.get(name, {}).items() if keep(rel)}
+            merged.update(self._facts.get(name, {}))
+            exported[name] = merged
+        return exported
+
+    @property
+    def learned_facts(self) -> bool:
+        """Did this run compute a fact the previous run did not leave?"""
+        return any(rel not in self._stored_facts.get(name, {}) or self._stored_facts[name][rel] is not fact
+                   for name, facts in self._facts.items() for rel, fact in facts.items())
 
     def build_indexes(self) -> None:
         """Compute every derived index now (before a parallel run forks its workers)."""

@@ -249,15 +249,11 @@ def _url_sources(site: Site) -> dict[str, tuple[str, bool]]:
     sources: dict[str, tuple[str, bool]] = {}
     redirects: list[tuple[str, str]] = []
     for rel in sorted(site.files):
-        if rel not in site.posts and (not (site.is_served_as_is(rel) or site.collection_of(rel))
-                                      or site.is_excluded(rel) or not site.has_yaml_header(rel)):
-            continue
-        for url in site.published_urls(rel):  # none for a draft
-            sources.setdefault(urls.url_key(url), (rel, False))
-        redirect_from = site.front_matter(rel).data.get("redirect_from")  # jekyll-redirect-from
-        for redirect in redirect_from if isinstance(redirect_from, list) else [redirect_from]:
-            if isinstance(redirect, str):
-                redirects.append((urls.url_key("/" + redirect.lstrip("/")), rel))
+        for key, _, how in site.served_urls(rel):
+            if how == "page":
+                sources.setdefault(key, (rel, False))
+            elif how == "redirect":
+                redirects.append((key, rel))
     for key, rel in redirects:
         sources.setdefault(key, (rel, True))
     return sources

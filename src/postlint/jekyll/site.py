@@ -198,9 +198,16 @@ class Site(Recording):
         # whole at once rather than answering one question at a time (the answers are the same).
         self.checks_many = False
 
-    def remember(self, files: object) -> None:
-        """Take the file signatures and digests the previous run left in the cache."""
+    def remember(self, files: object, facts: object) -> None:
+        """Take the file signatures and digests, and the per-file facts, the previous run left in
+        the cache."""
         self.memo = FileMemo(self._root_path, files)
+        self.remember_facts(facts)
+
+    def export_facts(self) -> dict[str, dict[str, list]]:  # type: ignore[override]
+        """The facts worth keeping: about files that still exist (as far as this run looked)."""
+        files = self._files
+        return super().export_facts(lambda rel: files is None or rel in files)
 
     # --- reading: every file of the site is read here, once ------------------------------------
 
@@ -399,11 +406,17 @@ class Site(Recording):
         """Posts and drafts by relative path (files in a _posts or _drafts folder)."""
         entries = {}
         for rel in self.files:
-            if ("_posts/" in rel or "_drafts/" in rel) and os.path.splitext(rel)[1].lower() in POST_EXTENSIONS:
-                entry = post_entry(rel)
-                if entry is not None:
-                    entries[rel] = entry
+            entry = self._entry(rel)
+            if entry is not None:
+                entries[rel] = entry
         return entries
+
+    @staticmethod
+    def _entry(rel: str) -> PostEntry | None:
+        """The post or draft a file of the site is, judged by its path alone (None: neither)."""
+        if ("_posts/" in rel or "_drafts/" in rel) and os.path.splitext(rel)[1].lower() in POST_EXTENSIONS:
+            return post_entry(rel)
+        return None
 
     def kind_of(self, rel: str) -> str:
         parts = rel.split("/")
@@ -472,7 +485,12 @@ class Site(Recording):
         Jekyll moves a front-matter time with a UTC offset into the site's `timezone` (the
         build machine's zone when none is set), which can change the day in the URL. With a
         `timezone` the converted day is the answer; without one both days are possible.
+        A per-file fact: kept across runs.
         """
+        days = self.per_file("post-dates", entry.rel, lambda: [day.isoformat() for day in self._post_dates(entry)])
+        return [_dt.date.fromisoformat(day) for day in days]
+
+    def _post_dates(self, entry: PostEntry) -> list[_dt.date]:
         value = self.front_matter(entry.rel).data.get("date")
         if value is None:
             found = filename_date(entry.rel.rsplit("/", 1)[-1])
@@ -526,12 +544,19 @@ class Site(Recording):
         return index
 
     def post_slug(self, entry: PostEntry) -> str:
-        """Jekyll's `data["slug"]`: front-matter `slug` when set, else the file name's."""
-        slug = self.front_matter(entry.rel).data.get("slug")
-        return str(slug) if slug is not None else entry.slug
+        """Jekyll's `data["slug"]`: front-matter `slug` when set, else the file name's. A per-file fact."""
+        def slug() -> str:
+            value = self.front_matter(entry.rel).data.get("slug")
+            return str(value) if value is not None else entry.slug
 
-    def unpublished_reason(self, entry: PostEntry, future: bool, today: _dt.date | None = None) -> str | None:
-        """Why a normal `jekyll build` leaves this post out (None: it is built)."""
+        return self.per_file("post-slug", entry.rel, slug)
+
+    def unpublished_reason(self, entry: PostEntry, future: bool) -> str | None:
+        """Why a normal `jekyll build` leaves this post out (None: it is built). A per-file fact:
+        kept across runs."""
+        return self.per_file(f"unpublished-reason:{future}", entry.rel, lambda: self._unpublished_reason(entry, future))
+
+    def _unpublished_reason(self, entry: PostEntry, future: bool) -> str | None:
         if entry.draft:
             return "is a draft (drafts are only built with --drafts)"
         if self.is_excluded(entry.rel):
@@ -543,7 +568,7 @@ class Site(Recording):
         date = self.post_date(entry)
         if not future and date is not None:
             self.record(TODAY, "", digest(self._today.isoformat()))
-        if not future and date is not None and date > (today or self._today):
+        if not future and date is not None and date > self._today:
             return f"is dated {date.isoformat()}, in the future (not built unless `future: true`)"
         return None
 
@@ -656,16 +681,19 @@ class Site(Recording):
 
     def published_urls(self, rel: str) -> list[str]:
         """Every URL Jekyll may give the file (a post's day can depend on the build's time zone)."""
-        if rel in self.posts:
-            dates = self.post_dates(self.posts[rel]) or [None]
-            return [url for url in dict.fromkeys(self._url(rel, date) for date in dates) if url is not None]
-        url = self._url(rel, None)
+        return self._published_urls(rel, self.posts.get(rel))
+
+    def _published_urls(self, rel: str, entry: PostEntry | None) -> list[str]:
+        """published_urls of a file known to exist, `entry` when it is a post or draft."""
+        if entry is not None:
+            dates = self.post_dates(entry) or [None]
+            return [url for url in dict.fromkeys(self._url(rel, entry, date) for date in dates) if url is not None]
+        url = self._url(rel, None, None)
         return [url] if url is not None else []
 
-    def _url(self, rel: str, post_date: _dt.date | None) -> str | None:
+    def _url(self, rel: str, entry: PostEntry | None, post_date: _dt.date | None) -> str | None:
         data = self.front_matter(rel).data
-        if rel in self.posts:
-            entry = self.posts[rel]
+        if entry is not None:
             if entry.draft:
                 return None
             data = {**urls.defaults_for(self.config, rel, "posts"), **data}
@@ -740,35 +768,45 @@ class Site(Recording):
     def url_index(self) -> dict[str, str]:
         """Every address the built site serves, by urls.url_key: pages, posts, documents, static files.
 
-        Reads the front matter of every page, post and document the first time a rule asks.
+        Built from each file's served_urls: the first run reads the front matter of every page,
+        post and document; a warm run only that of the files that changed.
         """
         index: dict[str, str] = {}
-        for rel in self.files:
-            if self.is_served_as_is(rel):
-                if self._hidden(rel):  # Jekyll's reader never looks at it
-                    continue
-                if not self.has_yaml_header(rel):  # a static file, copied as it is
-                    index.setdefault(urls.url_key("/" + rel), "/" + rel)
-                    if ".." in rel:  # Jekyll writes "a..png" as "a.png"
-                        index.setdefault(urls.url_key("/" + rel.replace("..", ".")), "/" + rel.replace("..", "."))
-                    continue
-            elif not (rel in self.posts or self.collection_of(rel)) or self.is_excluded(rel):
-                continue
-            elif not self.has_yaml_header(rel) and rel not in self.posts:
-                url = self._collection_static_url(rel)
-                if url is not None:
-                    index.setdefault(urls.url_key(url), url)
-                continue
-            for url in self.published_urls(rel):
-                index.setdefault(urls.url_key(url), url)
-            # jekyll-redirect-from writes a page at every `redirect_from` address.
-            redirects = self.front_matter(rel).data.get("redirect_from")
-            for redirect in redirects if isinstance(redirects, list) else [redirects] if isinstance(redirects, str) else []:
-                if isinstance(redirect, str):
-                    index.setdefault(urls.url_key("/" + redirect.lstrip("/")), redirect)
+        for rel in sorted(self.files):
+            for key, url, _ in self.served_urls(rel):
+                index.setdefault(key, url)
         for redirect in self.host_redirects:  # a splat or placeholder is a pattern (generated_patterns)
             index.setdefault(urls.url_key(redirect), redirect)
         return index
+
+    def served_urls(self, rel: str) -> list[list[str]]:
+        """[url_key, url, how] for each address the file `rel` of the site gives the built site;
+        `how` is "static" (copied as it is), "page" (rendered: a post, page or document) or
+        "redirect" (a jekyll-redirect-from page). A per-file fact: kept across runs."""
+        return self.per_file("served-urls", rel, lambda: self._served_urls(rel))
+
+    def _served_urls(self, rel: str) -> list[list[str]]:
+        served: list[list[str]] = []
+        entry = self._entry(rel)
+        if self.is_served_as_is(rel):
+            if self._hidden(rel):  # Jekyll's reader never looks at it
+                return served
+            if not self.has_yaml_header(rel):  # a static file, copied as it is
+                served.append([urls.url_key("/" + rel), "/" + rel, "static"])
+                if ".." in rel:  # Jekyll writes "a..png" as "a.png"
+                    served.append([urls.url_key("/" + rel.replace("..", ".")), "/" + rel.replace("..", "."), "static"])
+                return served
+        elif not (entry or self.collection_of(rel)) or self.is_excluded(rel):
+            return served
+        elif not self.has_yaml_header(rel) and entry is None:
+            url = self._collection_static_url(rel)
+            return [[urls.url_key(url), url, "static"]] if url is not None else served
+        served.extend([urls.url_key(url), url, "page"] for url in self._published_urls(rel, entry))
+        redirects = self.front_matter(rel).data.get("redirect_from")
+        for redirect in redirects if isinstance(redirects, list) else [redirects] if isinstance(redirects, str) else []:
+            if isinstance(redirect, str):
+                served.append([urls.url_key("/" + redirect.lstrip("/")), redirect, "redirect"])
+        return served
 
     @derived
     def generated_patterns(self) -> tuple[re.Pattern, ...]:

@@ -1,7 +1,7 @@
 """Terms of a text for relevance checks: casefolded runs of letters, English plurals folded, with
 English function words set apart.
 
-Words split on Unicode letter boundaries (`[^\\W\\d_]+`), so any alphabet tokenises; the stop
+Words are runs of letters with their combining marks (parse/words.py), so any alphabet tokenises; the stop
 words and the plural folding are English and are only applied to English posts by the rules.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import re
 
-LETTERS = re.compile(r"[^\W\d_]+")
+from postlint.parse.words import LETTERS
+
 # Raw text that is never read as words: Liquid, HTML tags, URLs and Markdown link targets.
 _NOT_WORDS = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|<[^>\n]*>|\]\([^)\n]*\)|https?://\S+", re.S)
 

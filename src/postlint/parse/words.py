@@ -21,6 +21,11 @@ WORD_PART = r"[\p{L}\p{N}][\p{L}\p{N}\p{M}\u200c\u200d]*"
 WORD = regex.compile(rf"{WORD_PART}(?:['’.\-]{WORD_PART})*")
 # A run of word characters, no joining punctuation: parts of a word, for dotted abbreviations.
 WORD_CHARACTERS = r"[\p{L}\p{N}\p{M}\u200c\u200d]"
+# A word's pieces between its inner punctuation ("follow-up": "follow", "up"): for comparing
+# texts that may punctuate the same words differently (titles, key phrases).
+WORD_PIECE = regex.compile(WORD_PART)
+# A run of letters with their marks: a word's letters alone, for term statistics (no digits).
+LETTERS = regex.compile(r"\p{L}[\p{L}\p{M}\u200c\u200d]*")
 # Anything between words: punctuation, spaces, symbols, `_`.
 NOT_WORD = regex.compile(r"[^\p{L}\p{N}\p{M}\u200c\u200d]+")
 

@@ -85,7 +85,7 @@ def _definitions_of(site, rel: str, options, kramdown: bool, settings: str) -> t
         return "", {}
     counted = site.index(f"counted-definitions:{kramdown}:{settings}", dict)  # rel -> counted, filled as asked
     if rel not in counted:
-        counted[rel] = (site.language(other.data), _counted(other, options, kramdown))
+        counted[rel] = (site.language(other.data, rel), _counted(other, options, kramdown))
     return counted[rel]
 
 
@@ -227,7 +227,7 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
     own = _counted(post, ctx.options, kramdown)
     if not own:
         return
-    language = site.language(post.data)
+    language = site.language(post.data, post.rel)
     glossary: dict[str, Entry] = {}
     if ctx.options.glossary and language == site.language({}):
         name = ctx.options.glossary

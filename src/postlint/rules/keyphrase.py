@@ -3,22 +3,21 @@ engines look for it."""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterator
 
 from postlint.errors import ConfigError
 from postlint.finding import Problem
 from postlint.options import Option
+from postlint.parse.words import WORD_PIECE
 from postlint.registry import rule
 
-_WORD = re.compile(r"[^\W_]+")
 _PLURAL_ES = ("ses", "xes", "zes", "ches", "shes")
 
 
 def _words(text: object) -> list[str]:
     """Words split on Unicode word boundaries, NFKC and casefolded."""
-    return _WORD.findall(unicodedata.normalize("NFKC", str(text)).casefold())
+    return WORD_PIECE.findall(unicodedata.normalize("NFKC", str(text)).casefold())
 
 
 def _singular(word: str) -> str:
@@ -158,7 +157,7 @@ def keyphrase(post, ctx) -> Iterator[Problem]:
     raw = _text(field.value)
     if raw is None:
         return
-    phrase = Phrase(raw, ctx.site.is_english(post.data))
+    phrase = Phrase(raw, ctx.site.is_english(post.data, post.rel))
     if not phrase.words:
         return
     quoted = f"the keyphrase '{phrase.text}'"

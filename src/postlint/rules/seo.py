@@ -186,7 +186,8 @@ def readability(post, ctx) -> Iterator[Problem]:
     postlint) and, for words it does not know, from pyphen's hyphenation patterns. Nothing is
     downloaded: textstat's own syllable counter fetches NLTK's copy of the dictionary from the
     internet on first use, which a linter in CI must never do, so postlint counts syllables
-    itself and applies textstat's formulas.
+    itself and applies textstat's formulas. Only English posts are scored (the post's `lang`, a
+    folder named after a language `_config.yml` declares, `_config.yml`'s `lang`).
 
     ## Why is this bad?
     Long sentences full of long words lose readers; a blog post written at a graduate-school
@@ -204,6 +205,8 @@ def readability(post, ctx) -> Iterator[Problem]:
         score,  # the dictionary loads only when this opt-in rule runs
     )
 
+    if not ctx.site.is_english(post.data, post.rel):
+        return  # the Flesch formulas and the CMU dictionary are English
     result = score(post)
     if result is None or result.words < ctx.options.min_words:
         return

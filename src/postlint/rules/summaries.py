@@ -16,65 +16,31 @@ from postlint.registry import rule
 
 # A key YAML made out of a summary's next line: words with spaces between them, or markup.
 _PROSE_KEY = re.compile(r"\S\s+\S|^<")
-_LETTER = re.compile(r"[^\W\d_]")  # one character of a word, as parse.terms.LETTERS has them
 
 
 class SiteTerms:
-    """In how many of the site's published English posts each term occurs (document frequency).
+    """In how many of the site's published English posts each term occurs (document frequency),
+    counted from each post's `english-terms` fact (its distinct terms): a warm run tokenises only
+    the posts that changed."""
 
-    Built once per process from the raw text of every post. A pre-commit run asks for a few
-    dozen terms and pays a substring scan for each; a whole-site run asks for thousands, so it
-    tokenises every post once, at once when the engine says many files are checked (before the
-    workers fork), else after QUERIES_BEFORE_INDEX distinct terms. Both give the same
-    counts: a post counts when one of its words folds to the term.
-    """
-
-    QUERIES_BEFORE_INDEX = 50
-
-    def __init__(self, texts: list[str], index_now: bool = False) -> None:
-        self._texts = texts  # plain, casefolded
-        self._counts: dict[str, int] = {}
-        self._index: Counter[str] | None = self._indexed() if index_now else None
-
-    @property
-    def posts(self) -> int:
-        return len(self._texts)
+    def __init__(self, frequencies: Counter[str], posts: int) -> None:
+        self._frequencies = frequencies
+        self.posts = posts
 
     def frequency(self, term: str) -> int:
-        found = self._counts.get(term)
-        if found is None:
-            if self._index is None and len(self._counts) >= self.QUERIES_BEFORE_INDEX:
-                self._index = self._indexed()
-            found = self._counts[term] = self._index[term] if self._index is not None else self._scan(term)
-        return found
-
-    def _indexed(self) -> Counter[str]:
-        return Counter(term for text in self._texts for term in raw_terms(text))
-
-    def _scan(self, term: str) -> int:
-        # Every word that folds to `term` contains this root ("company" <- "companies").
-        root = term[:-1] if term.endswith("y") and len(term) > 1 else term
-        return sum(1 for text in self._texts if _has_word_folding_to(text, root, term))
+        return self._frequencies[term]
 
     def weight(self, term: str) -> float:
         """Inverse document frequency: a term few posts use says more about the one that does."""
         return math.log((self.posts + 1) / (self.frequency(term) + 1)) + 1
 
 
-def _has_word_folding_to(text: str, root: str, term: str) -> bool:
-    """Does a word of `text` that contains `root` fold to `term`? (Found with str.find: a regex
-    that grows a word around the root backtracks through every letter of a 4 MB site.)"""
-    start = text.find(root)
-    while start != -1:
-        left, right = start, start + len(root)
-        while left and _LETTER.match(text, left - 1):
-            left -= 1
-        while _LETTER.match(text, right):
-            right += 1
-        if fold(text[left:right]) == term:
-            return True
-        start = text.find(root, max(right, start + 1))
-    return False
+def _english_terms(site, rel: str) -> list[str] | None:
+    """The distinct terms of a post's body (None: not readable, or not written in English)."""
+    other = site.whole_post(rel)
+    if other.read_error is not None or not site.is_english(other.data, rel):
+        return None
+    return sorted(raw_terms(plain(other.text[other.body_offset:]).casefold()))
 
 
 def _site_terms(ctx) -> SiteTerms:
@@ -82,12 +48,14 @@ def _site_terms(ctx) -> SiteTerms:
     future = site.future(ctx.config.site.get("future"))
 
     def build() -> SiteTerms:
-        texts = []
+        frequencies: Counter[str] = Counter()
+        posts = 0
         for entry in site.published_posts(future):
-            other = site.whole_post(entry.rel)
-            if other.read_error is None and site.is_english(other.data):
-                texts.append(plain(other.text[other.body_offset:]).casefold())
-        return SiteTerms(texts, index_now=site.checks_many)
+            terms = site.per_file("english-terms", entry.rel, lambda: _english_terms(site, entry.rel))
+            if terms is not None:
+                frequencies.update(terms)
+                posts += 1
+        return SiteTerms(frequencies, posts)
 
     return site.index(f"summary-terms:{future}", build)
 
@@ -185,7 +153,7 @@ def summary_relevance(post, ctx) -> Iterator[Problem]:
 
     ## Options
     """
-    english = ctx.site.is_english(post.data)
+    english = ctx.site.is_english(post.data, post.rel)
     topic: PostTopic | None = None
     for key in ctx.options.keys:
         summary = post.data.get(key)

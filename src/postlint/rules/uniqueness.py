@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from postlint.finding import Problem
 from postlint.options import Option
+from postlint.parse.words import WORD_PIECE
 from postlint.registry import rule
 
-_WORD = re.compile(r"[^\W_]+")
 # An HTML tag; a bare `<` or `>` in a title ("a < b") is not one.
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
@@ -45,7 +45,18 @@ def normalised_words(value: object) -> tuple[str, ...]:
     """The words of a front-matter value: NFKC, casefolded, HTML tags dropped, split on Unicode
     word boundaries, so markup, Liquid braces, punctuation and white space runs do not count."""
     text = unicodedata.normalize("NFKC", str(value))
-    return tuple(_WORD.findall(_HTML_TAG.sub(" ", text).casefold()))
+    return tuple(WORD_PIECE.findall(_HTML_TAG.sub(" ", text).casefold()))
+
+
+def _value_fact(site, rel: str, key: str) -> list | None:
+    """[line, language, words] of a post's value of `key` (None: no value with words): a per-file
+    fact, so a warm run reads the front matter of the posts that changed only."""
+    front_matter = site.front_matter(rel)
+    raw = front_matter.data.get(key)
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        return None
+    words = normalised_words(raw)
+    return [front_matter.line_of(key), site.language(front_matter.data, rel), list(words)] if words else None
 
 
 def _published_values(site, key: str, future: bool) -> dict[str, Value]:
@@ -53,15 +64,11 @@ def _published_values(site, key: str, future: bool) -> dict[str, Value]:
     def build() -> dict[str, Value]:
         found = {}
         for entry in site.published_posts(future):
-            front_matter = site.front_matter(entry.rel)
-            raw = front_matter.data.get(key)
-            if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-                continue
-            words = normalised_words(raw)
-            if words:
+            fact = site.per_file(f"front-matter-words:{key}", entry.rel, lambda: _value_fact(site, entry.rel, key))
+            if fact is not None:
+                line, lang, words = fact
                 date = site.post_date(entry) or _dt.date.min
-                found[entry.rel] = Value(entry.rel, front_matter.line_of(key), (date, entry.rel),
-                                         site.language(front_matter.data), words)
+                found[entry.rel] = Value(entry.rel, line, (date, entry.rel), lang, tuple(words))
         return found
 
     return site.index(f"uniqueness-values:{key}:{future}", build)
