@@ -111,21 +111,32 @@ class Recording:
         `compute` reads only through the recorded accessors and returns a JSON value made of
         dicts, lists, strings, numbers, booleans and None (the cache stores it as JSON: a tuple
         would come back a list)."""
-        facts = self._facts.setdefault(name, {})
-        found = facts.get(rel)
-        if found is None:
+        known, value = self.known_fact(name, rel)
+        if known:
+            return value
+        with self.recording() as recorder:
+            value = compute()
+        fact = self._facts.setdefault(name, {})[rel] = [value, recorder.inputs]
+        self._report(fact)
+        return value
+
+    def known_fact(self, name: str, rel: str) -> tuple[bool, Any]:
+        """(True, the fact) when this run computed it or the previous run left it with every
+        input unchanged (reported to the recorders, as per_file does); (False, None) otherwise:
+        a caller with a cheaper way to tell that the fact does not matter may skip computing it."""
+        fact = self._facts.get(name, {}).get(rel)
+        if fact is None:
             stored = self._stored_facts.get(name, {}).get(rel)
-            if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], dict) and all(
-                    isinstance(value, str) and self.current_digest(key) == value for key, value in stored[1].items()):
-                found = stored
-            else:
-                with self.recording() as recorder:
-                    value = compute()
-                found = [value, recorder.inputs]
-            facts[rel] = found
+            if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], dict) and all(
+                    isinstance(value, str) and self.current_digest(key) == value for key, value in stored[1].items())):
+                return False, None
+            fact = self._facts.setdefault(name, {})[rel] = stored
+        self._report(fact)
+        return True, fact[0]
+
+    def _report(self, fact: list) -> None:
         for active in self._recorders:
-            active.direct.update(found[1])
-        return found[0]
+            active.direct.update(fact[1])
 
     def remember_facts(self, stored: object) -> None:
         """Take the facts the previous run left in the cache (checked where used)."""

@@ -77,50 +77,52 @@ def _counted(post, options, kramdown: bool) -> dict[str, Definition]:
     return first
 
 
-def _definitions_of(site, rel: str, options, kramdown: bool, settings: str) -> tuple[str, dict[str, Definition]]:
-    """(language, counted definitions) of another post (parsed once, kept for its own check;
-    counted once per run, however many terms ask)."""
-    other = site.whole_post(rel)  # recorded each time: the asking term's index depends on it
+def _definitions_in(site, rel: str, options, kramdown: bool) -> list:
+    """[language, {term key: [line, term, definition text]}] of the definitions another post
+    counts: a per-file fact, so a warm run parses no post that did not change."""
+    other = site.whole_post(rel)
     if other.read_error is not None:
-        return "", {}
-    counted = site.index(f"counted-definitions:{kramdown}:{settings}", dict)  # rel -> counted, filled as asked
-    if rel not in counted:
-        counted[rel] = (site.language(other.data, rel), _counted(other, options, kramdown))
-    return counted[rel]
+        return ["", {}]
+    counted = _counted(other, options, kramdown)
+    return [site.language(other.data, rel), {key: [d.line, d.term, " ".join(d.words)] for key, d in counted.items()}]
 
 
-def _posts_that_may_define(site, future: bool) -> list[tuple[str, str]]:
-    """(rel, lower-cased text) of every published post whose text could hold a definition."""
-    def build() -> list[tuple[str, str]]:
-        texts = []
-        for entry in site.published_posts(future):
-            text = site.whole_post(entry.rel).text
-            if MAY_DEFINE.search(text):
-                texts.append((entry.rel, text.lower()))
-        return texts
-    return site.index(f"may-define:{future}", build)
+def _text_that_may_define(site, rel: str) -> str | None:
+    """A post's lower-cased text when it could hold a definition (None: it cannot), kept per run."""
+    text = site.whole_post(rel).text  # recorded each time: the asking term's index depends on it
+    lowered = site.index("may-define-texts", dict)  # rel -> lowered text or None, filled as asked
+    if rel not in lowered:
+        lowered[rel] = text.lower() if MAY_DEFINE.search(text) else None
+    return lowered[rel]
 
 
 def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[str, list[Entry]]:
     """Language -> every published post's definition of the term `key`, earliest post first.
 
-    Only posts whose text holds the term's longest word are parsed: a pre-commit run that
-    checks one post parses the few posts that could define its terms, not the whole site.
+    A post's definitions come from its fact when the cache has it; otherwise only posts whose
+    text holds the term's longest word are parsed: a pre-commit run that checks one post parses
+    the few posts that could define its terms, not the whole site.
     """
     site = ctx.site
     future = site.future(ctx.config.site.get("future"))
     needle = max(key.split(), key=len)
+    fact = f"definitions:{kramdown}:{settings}"
 
     def build() -> dict[str, list[Entry]]:
         dated = []
-        for rel, lowered in _posts_that_may_define(site, future):
-            if needle in lowered:
-                language, found = _definitions_of(site, rel, ctx.options, kramdown, settings)
-                if key in found:
-                    dated.append((site.post_date(site.posts[rel]), rel, language, found[key]))
+        for entry in site.published_posts(future):
+            known, found = site.known_fact(fact, entry.rel)
+            if not known:
+                lowered = _text_that_may_define(site, entry.rel)
+                if lowered is None or needle not in lowered:
+                    continue
+                found = site.per_file(fact, entry.rel, lambda: _definitions_in(site, entry.rel, ctx.options, kramdown))
+            language, defined = found
+            if key in defined:
+                dated.append((site.post_date(entry), entry.rel, language, defined[key]))
         index: dict[str, list[Entry]] = {}
-        for _, rel, language, d in sorted(dated, key=lambda item: (item[0] is None, item[0] or 0, item[1])):
-            index.setdefault(language, []).append(_entry(rel, d.line, d.term, " ".join(d.words)))
+        for _, rel, language, (line, term, text) in sorted(dated, key=lambda item: (item[0] is None, item[0] or 0, item[1])):
+            index.setdefault(language, []).append(_entry(rel, line, term, text))
         return index
     return site.index(f"definitions:{future}:{kramdown}:{settings}:{key}", build)
 
