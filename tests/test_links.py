@@ -257,3 +257,58 @@ def test_posts_jekyll_never_reads_are_not_targets(tmp_path):
     assert resolve_post_url("deep/_inner/2020-01-03-kept", site, future=False).status == "ok"
     excluded = resolve_post_url("old/2020-01-04-excluded", site, future=False)
     assert excluded.status == "not-found" and "exclude" in excluded.reason
+
+
+# --- link-text (CPY003): vague openings, bare numbers, English phrases only in English posts -------
+
+@pytest.mark.parametrize("markup, why", [
+    ("[Click here to view it](/reports/log/)", "starts with 'click here'"),
+    ("[click here for the report](https://example.com/q1)", "starts with 'click here'"),
+    ("[this article](https://example.com/a)", "says nothing out of context"),
+    ("[This page](https://example.com/p)", "says nothing out of context"),
+    ("[1](https://example.com/study)", "is only a number"),
+    ("[[2]](https://example.com/study)", "is only a number"),
+    ('<a href="https://example.com/study">3</a>', "is only a number"),
+    ("[1](#fn1)", None),  # a footnote marker
+    ("[4](#story-4-late-renewal)", None),  # a marker for a section of the page
+    ("<sup>[5](https://example.com/study)</sup>", None),
+    ("[2023](https://example.com/kickoff)", None),  # a year
+    ("[click-through rates by channel](https://example.com/ctr)", None),
+    ("[here and there](https://example.com)", None),
+    ("[`1`](https://example.com)", None),  # inline code: a name
+])
+def test_link_text_openings_and_numbers(tmp_path, markup, why):
+    root = make_site(tmp_path, {"_posts/2024-01-01-x.md": post(body=f"Some words {markup} and more.")})
+    messages = [message for *_, message in findings(root, "link-text")]
+    if why is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and why in messages[0]
+
+
+def test_link_text_phrases_apply_to_english_posts_and_numbers_to_all(tmp_path):
+    body = "Le rapport est [ici](https://example.com/r), [here](https://example.com/r) et [1](https://example.com/s)."
+    root = make_site(tmp_path, {"_posts/2024-01-01-x.md": post(extra="lang: fr\n", body=body)})
+    assert [message for *_, message in findings(root, "link-text")] == [
+        "link text '1' is only a number; say where the link goes"]
+
+
+def test_link_text_starts_are_configurable(tmp_path):
+    files = {".postlint.yaml": "rules:\n  link-text: {starts: [see], texts: []}\n",
+             "_posts/2024-01-01-x.md": post(body="[See the report](https://example.com/r) or [click here now](https://example.com/s).")}
+    root = make_site(tmp_path, files)
+    assert [(line, column) for _, line, column, _, _ in findings(root, "link-text")] == [(4, 1)]
+
+
+@pytest.mark.parametrize("markup", ["[#348](https://example.com/pull/348)", "[^1](https://example.com/note)"])
+def test_link_text_issue_numbers_and_footnote_carets_are_not_bare_numbers(tmp_path, markup):
+    root = make_site(tmp_path, {"_posts/2024-01-01-x.md": post(body=f"Merged in {markup}.")})
+    assert findings(root, "link-text") == []
+
+
+def test_link_text_numbers_can_be_turned_off(tmp_path):
+    files = {".postlint.yaml": "rules:\n  link-text: {numbers: false}\n",
+             "_posts/2024-01-01-x.md": post(body="Sources: [1](https://example.com/a), [here](https://example.com/b).")}
+    root = make_site(tmp_path, files)
+    assert [message for *_, message in findings(root, "link-text")] == [
+        "link text 'here' says nothing out of context; say where the link goes"]

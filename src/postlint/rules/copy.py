@@ -163,58 +163,104 @@ def conflicting_definition(post, ctx) -> Iterator[Problem]:
                           fingerprint=repeat.key)
 
 
-VAGUE_LINK_TEXTS = ["here", "click here", "read more", "learn more", "this link", "this post", "link", "more"]
+VAGUE_LINK_TEXTS = ["here", "click here", "read more", "learn more", "this link", "this post", "this article", "this page",
+                    "link", "more"]
+VAGUE_LINK_STARTS = ["click here", "tap here"]
+# A link text that is only a small number ("1", "[2]", "(3)"); a four-digit one names a year
+# ("2023"), "#348" an issue, and "^1" is a kramdown footnote marker.
+_BARE_NUMBER = re.compile(r"[\[(]?\d{1,3}[\])]?")
 
 
 def _plain(text: str) -> str:
     return NOT_WORD.sub(" ", text).strip().lower()
 
 
+def _footnote_marker(post, link) -> bool:
+    """A number linking within the page (`[1](#fn1)`, `[3](#story-3)`) or set in superscript
+    (`<sup>[1](…)</sup>`): a note marker, which readers know to follow to its note."""
+    before = post.text[max(0, link.start - 8):link.start].lower()
+    return link.href.strip().startswith("#") or before.rstrip().endswith(("<sup>", "<sup >"))
+
+
+def _vague_link(post, link, english: bool, options) -> str | None:
+    """Why this link's text says nothing out of context (None: it does, as far as a linter can tell)."""
+    plain = _plain(link.text)
+    if _BARE_NUMBER.fullmatch(link.text.strip(" \t\n*_")):
+        return "is only a number" if options.numbers and not _footnote_marker(post, link) else None
+    if not english:
+        return None  # the phrases are English
+    if plain in {_plain(text) for text in options.texts}:
+        return "says nothing out of context"
+    starts = [_plain(text) for text in options.starts if _plain(text)]
+    opening = next((start for start in starts if plain.startswith(start + " ")), None)
+    return f"starts with '{opening}', which says nothing out of context" if opening else None
+
+
 @rule("CPY003", "link-text", severity="warning", options=[
     Option("texts", "list[str]", VAGUE_LINK_TEXTS,
-           "Link texts that say nothing out of context, compared after lower-casing and turning punctuation into spaces."),
+           "Link texts that say nothing out of context, compared after lower-casing and turning punctuation into spaces "
+           "(English posts)."),
+    Option("starts", "list[str]", VAGUE_LINK_STARTS,
+           "Phrases that make a link text vague even when more follows (`click here to view it`), compared like "
+           "`texts` (English posts)."),
+    Option("numbers", "bool", True,
+           "Report link texts that are only a number of up to three digits (`[1](https://…)`); off for sites whose "
+           "house style cites sources by number."),
 ])
 def link_text(post, ctx) -> Iterator[Problem]:
-    """A link whose text says nothing out of context ("here", "click here", "read more", "learn more", "this post", …).
+    """A link whose text says nothing out of context ("here", "click here to view it", "read more", "this article", a bare "1", …).
 
     ## What it does
     Reports links (Markdown, reference-style and HTML `<a>`) whose text, ignoring case,
-    punctuation and emphasis, is one of `texts`. Links whose text is only inline code or only an
-    image, and links inside code, are not checked.
+    punctuation and emphasis, is one of `texts` or starts with one of `starts`
+    (`click here for the report`), and links whose text is only a number of up to three digits
+    (`[1](https://…)`, `[[2]](…)`). Links whose text is only inline code or only an image, and
+    links inside code, are not checked.
+
+    The phrases are English: they are looked for only in English posts (a post's `lang`, else
+    `_config.yml`'s, else English). Numbers are looked for in every post, except a number that
+    links within the page (`[1](#fn1)`, a footnote or section marker) or is set in superscript
+    (`<sup>`); kramdown footnotes (`[^1]`) are not links. A four-digit number names a year
+    ("the [2023](…) talks") and is not reported.
 
     This agrees with markdownlint's MD059 (`descriptive-link-text`) on `here`, `click here`,
     `link` and `more`, with the same normalisation (`[click-here!!!!]` counts as "click here").
-    On purpose it also reports `read more`, `learn more`, `this link` and `this post`, which
-    MD059 accepts: out of context (a screen reader's list of links, a search snippet) they say
-    just as little.
+    On purpose it also reports `read more`, `learn more`, `this link`, `this post`,
+    `this article` and `this page`, which MD059 accepts: out of context (a screen reader's list
+    of links, a search snippet) they say just as little.
 
     ## Why is this bad?
     Screen-reader users jump from link to link and hear only the link text; search engines use
-    it to understand the target. "here" tells neither where the link goes.
+    it to understand the target. "here", "click here to view it" or "1" tells neither where the
+    link goes.
 
     ## Example
     ```markdown
     You can read about ramp benchmarks [here]({% post_url 2024-01-15-ramp-time-benchmark %}).
+    [Click here for the report](/reports/q1/). Sources: [1](https://example.com/churn-study).
     ```
 
     ## Use instead
     ```markdown
     Read our [ramp-time benchmarks by segment]({% post_url 2024-01-15-ramp-time-benchmark %}).
+    The [Q1 pipeline report](/reports/q1/). Source: [the churn study](https://example.com/churn-study).
     ```
 
     ## Options
     """
-    vague = {_plain(text) for text in ctx.options.texts}
+    english = ctx.site.is_english(post.data if isinstance(post.data, dict) else {})
     body = post.body
     for link in body.links:
-        plain = _plain(link.text)
-        if not plain or plain not in vague or post.in_code(link.start):
+        if not _plain(link.text) or post.in_code(link.start):
+            continue
+        why = _vague_link(post, link, english, ctx.options)
+        if why is None:
             continue
         if link.kind in ("inline", "reference") and not WORD.search(body.prose, link.start, link.end):
             continue  # the text is inline code or an image: no words a reader reads as the label
         line, column = post.position(link.start)
-        yield Problem(line, column, f"link text '{link.text}' says nothing out of context; say where the link goes",
-                      fingerprint=plain)
+        yield Problem(line, column, f"link text '{link.text}' {why}; say where the link goes",
+                      fingerprint=_plain(link.text))
 
 
 # Doubles that are deliberate in any language: interjections and sounds ("ha ha", "blah blah"),
