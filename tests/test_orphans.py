@@ -42,6 +42,8 @@ def page(body: str) -> str:
     (OTHER, "See [territories](http://www.pipeline.example/blog/2024/territory-planning/)."),
     (OTHER, "See [territories](../territory-planning/)."),
     (OTHER, "See [territories][t].\n\n[t]: /blog/2024/territory-planning/"),
+    # kramdown sees an empty line where the include stood, so the definition below it defines `t`.
+    (OTHER, "See [territories][t].\n{% include links-footer.html %}\n[t]: /blog/2024/territory-planning/"),
     (OTHER, 'See <a href="/blog/2024/territory-planning/">territories</a>.'),
     ("about.md", "See [territories](/blog/2024/territory-planning/)."),
     ("_includes/sidebar.html", '<a href="{{ "/2024/territory-planning/" | relative_url }}">Start here</a>'),
@@ -58,6 +60,10 @@ def test_a_link_in_any_built_file_counts(tmp_path, rel, body):
     ("_posts/2099-01-01-later.md", "See [territories](/blog/2024/territory-planning/)."),
     (OTHER, "```\n[territories]({% post_url 2024-05-06-territory-planning %})\n```"),
     (OTHER, "{% comment %}{% post_url 2024-05-06-territory-planning %}{% endcomment %}"),
+    (OTHER, "{% comment %}\nSee [territories](/blog/2024/territory-planning/).\n{% endcomment %}"),
+    (OTHER, "{% highlight markdown %}\nSee [territories](/blog/2024/territory-planning/).\n{% endhighlight %}"),
+    # A definition no link uses renders nothing.
+    (OTHER, "Quotas.\n{% include links-footer.html %}\n[t]: /blog/2024/territory-planning/"),
     (OTHER, "The territory-planning post is mentioned, not linked: [elsewhere](/blog/2024/other/)."),
     (OTHER, "See [territories](https://another.example/blog/2024/territory-planning/)."),
     ("index.html", "{% for post in site.posts %}<a href=\"{{ post.url }}\">x</a>{% endfor %}"),

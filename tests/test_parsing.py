@@ -104,3 +104,20 @@ def test_html_post_links_and_images():
     post = make_post('---\ntitle: t\n---\n<p><a href="/x">x</a> <img src="/i.png"></p>\n', name="_posts/2024-01-01-x.html")
     assert [l.href for l in post.body.links] == ["/x"]
     assert [(i.src, i.alt, post.position(i.start)) for i in post.body.images] == [("/i.png", None, (4, 23))]
+
+
+def test_reference_definition_below_a_liquid_only_line_is_a_definition():
+    # Jekyll leaves an empty line where `{% include %}` or `{% if %}` stood, so kramdown reads the
+    # definition below it; as filler text the line glued the definition into the paragraph.
+    for tag in ("{% include cta.html %}", "{%- if page.cta -%}"):
+        post = make_post(f"---\ntitle: t\n---\nSee [the pricing guide][p] first.\n{tag}\n[p]: /pricing/\n")
+        assert [(link.text, link.href) for link in post.body.links] == [("the pricing guide", "/pricing/")]
+        assert "/pricing/" not in post.body.prose
+
+
+def test_reference_labels_defined_by_an_include_are_not_prose():
+    text = "---\ntitle: t\n---\nCompare [win rates][wr] by segment.\n\n{% include links.md %}\n"
+    prose = make_post(text).body.prose
+    assert prose.split() == ["Compare", "win", "rates", "by", "segment."]
+    without_include = make_post(text.replace("{% include links.md %}", "")).body.prose
+    assert "wr" in without_include.split()  # no include: the brackets are text the reader sees

@@ -3,6 +3,11 @@
 Jekyll renders Liquid before Markdown, so a tag inside a code fence still runs; only
 ``{% raw %}`` protects text. Tags inside ``{% comment %}`` are parsed but never rendered, which
 matters to rules: a malformed tag there still breaks the build, a missing target does not.
+
+`markdown_view` turns the masked text into what kramdown reads once Liquid has run, so that
+every rule built on the Markdown parse agrees with the page: a ``{% comment %}`` renders to
+nothing, a ``{% highlight %}`` block to code, and a line holding only ``{% … %}`` tags to an
+empty line.
 """
 
 from __future__ import annotations
@@ -106,6 +111,95 @@ def _next_token(text: str, pos: int, exhausted: set[str]) -> tuple[str, int, int
         inner_end = close - 1 if close - 1 >= inner_start and text[close - 1] == "-" else close
         return ("tag" if kind == "{%" else "output"), start, close + 2, inner_start, inner_end
     return None
+
+
+def markdown_view(text: str, masked: str, spans: list[tuple[int, int]]) -> str:
+    """`masked` (Liquid tags already replaced by filler) as kramdown reads it after Liquid ran.
+
+    `spans` holds the tags' spans (as `scan_liquid` found them) among any other spans; only the
+    tags are used. Three things become blank: the whole of each ``{% comment %}`` block (Jekyll
+    renders nothing), the body of each ``{% highlight %}`` block (Jekyll renders a code block:
+    a ``# comment`` in it is no heading, a ``[x](y)`` no link), and every line that holds
+    nothing but ``{% … %}`` tags (Jekyll leaves an empty line where ``{% if %}`` or
+    ``{% include %}`` stood, so the next line starts a new block: a ``[ref]: /url`` below one
+    is a reference definition, not paragraph text). Outputs (``{{ … }}``) and tags inside a
+    line stay filler: they render as text, often inside a link's destination.
+    """
+    tags: list[tuple[int, int]] = []
+    for span in sorted(spans):  # already in order but for a few: timsort keeps this linear
+        if (not tags or span != tags[-1]) and _is_whole_tag(text, *span):
+            tags.append(span)
+    if not tags:
+        return masked
+    blank = _unrendered_blocks(text, tags)
+    blank.extend(_tag_only_lines(text, masked, tags))
+    return mask(masked, blank, fill=" ")
+
+
+def _is_whole_tag(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] exactly one tag or output, as `_next_token` delimits them?"""
+    opener = text[start:start + 2]
+    closer = _CLOSERS.get(opener)
+    return closer is not None and text.find(closer, start + 2, end) == end - 2
+
+
+def tag_name(text: str, start: int) -> str:
+    """The name of the ``{% … %}`` tag at `start` ("" for an output or a nameless tag)."""
+    if not text.startswith("{%", start):
+        return ""
+    inner = start + 3 if text.startswith("-", start + 2) else start + 2
+    found = _TAG_NAME.match(text, inner)
+    return found.group(1) if found else ""
+
+
+def _unrendered_blocks(text: str, tags: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Whole ``{% comment %}`` blocks and ``{% highlight %}`` bodies (closed ones: an unclosed
+    block stops the build, and liquid-syntax reports it)."""
+    found: list[tuple[int, int]] = []
+    comment_start: int | None = None
+    depth = 0  # Liquid parses a comment's body: a comment inside it needs its own endcomment
+    highlight_start: int | None = None
+    for start, end in tags:
+        name = tag_name(text, start)
+        if name == "comment":
+            comment_start = start if depth == 0 else comment_start
+            depth += 1
+        elif name == "endcomment" and depth:
+            depth -= 1
+            if depth == 0 and comment_start is not None:
+                found.append((comment_start, end))
+        elif depth:
+            continue
+        elif name == "highlight":
+            highlight_start = end
+        elif name == "endhighlight" and highlight_start is not None:
+            found.append((highlight_start, start))
+            highlight_start = None
+    return found
+
+
+def _tag_only_lines(text: str, masked: str, tags: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs of whole lines that hold only ``{% … %}`` tags and white space."""
+    found: list[tuple[int, int]] = []
+    index = 0
+    while index < len(tags):
+        line_start = masked.rfind("\n", 0, tags[index][0]) + 1
+        only_tags = True
+        gap_start = line_start
+        # The tags that share these lines (a tag may span lines, a line may hold several). Each
+        # search stops at the next tag: a line of 100,000 tags stays linear.
+        while True:
+            start, end = tags[index]
+            only_tags = only_tags and text.startswith("{%", start) and not masked[gap_start:start].strip()
+            gap_start = end
+            index += 1
+            if index == len(tags) or masked.find("\n", end, tags[index][0]) != -1:
+                break
+        line_end = masked.find("\n", gap_start)
+        line_end = len(masked) if line_end == -1 else line_end
+        if only_tags and not masked[gap_start:line_end].strip():
+            found.append((line_start, line_end))
+    return found
 
 
 def mask(text: str, spans: list[tuple[int, int]], fill: str = "x") -> str:

@@ -21,6 +21,7 @@ from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.token import Token
 
 from postlint.parse.html import HtmlElement, html_elements
+from postlint.parse.liquid import markdown_view, tag_name
 from postlint.parse.source import blanked
 
 IAL = re.compile(r"\{:([^}\n]*)\}")
@@ -443,13 +444,17 @@ def html_image(element: HtmlElement) -> Image:
 def parse_body(text: str, masked: str, line_starts: list[int], not_prose: list[tuple[int, int]]) -> Body:
     """Parse the Markdown in `masked` (see module docs) into a Body.
 
-    `not_prose` are spans (Liquid tags, highlight blocks) that prose rules must never see.
+    `not_prose` are spans (Liquid tags, highlight blocks) that prose rules must never see. The
+    Markdown parsed is `masked` as kramdown reads it once Liquid has run (liquid.markdown_view):
+    comments and highlight bodies blank, lines of Liquid tags empty. Body.masked is that text.
     """
+    masked = markdown_view(text, masked, not_prose)
     env: dict = {}
     tokens = markdown_parser().parse(masked, env)
     body = Body(masked=masked, tokens=tokens)
     builder = _BodyBuilder(text, masked, line_starts, env)
     builder.blank_ranges.extend(not_prose)
+    builder.blank_ranges.extend(_included_reference_labels(masked, not_prose, text, builder.references))
     heading: Token | None = None
     for token in tokens:
         if token.type == "heading_open":
@@ -475,6 +480,22 @@ def parse_body(text: str, masked: str, line_starts: list[int], not_prose: list[t
     body.code_ranges.sort()
     body.prose = _prose(text, builder.prose_ranges, builder.blank_ranges)
     return body
+
+
+INCLUDE_TAGS = ("include", "include_relative")
+# `[text][label]`: a full reference link as written (the label is what its definition is looked up by).
+_FULL_REFERENCE = re.compile(r"\[[^\[\]\n]*\](\[[^\[\]\n]+\])")
+
+
+def _included_reference_labels(masked: str, not_prose: list[tuple[int, int]], text: str,
+                               references: dict) -> list[tuple[int, int]]:
+    """The `[label]` of each `[text][label]` whose label the post does not define, in a post that
+    has an `{% include %}`: the definitions come from the include (a `links.md` of the site's
+    usual URLs), so Jekyll renders a link and the reader sees only its text, not the label."""
+    if "][" not in masked or not any(tag_name(text, start) in INCLUDE_TAGS for start, _ in not_prose):
+        return []
+    return [match.span(1) for match in _FULL_REFERENCE.finditer(masked)
+            if normalizeReference(match.group(1)[1:-1]) not in references]
 
 
 def _prose(text: str, keep: list[tuple[int, int]], blank: list[tuple[int, int]]) -> str:

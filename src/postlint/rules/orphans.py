@@ -25,10 +25,6 @@ _PIECE = re.compile(r"[^\s/?#\"'()<>\[\]{}|`\\*=&,;]+")
 _DATE_PREFIX = re.compile(r"^\d+-\d+-\d+-")
 # A URL written as data (a front-matter value, a `_data` file): root-relative or absolute.
 _DATA_URL = re.compile(r"(?:https?:)?//[^\s\"'<>()\[\]{}|`,]+|(?<![\w.~/-])/[^\s\"'<>()\[\]{}|`,]*")
-# A link reference definition as kramdown reads it. CommonMark (markdown-it) does not let one
-# interrupt a paragraph, so definitions right below `{% include %}` lines, which render to
-# nothing in Jekyll, are missing from the parsed body's links: read them from the text too.
-_REFERENCE = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)", re.MULTILINE)
 DATA_EXTENSIONS = (".yml", ".yaml", ".json", ".csv", ".tsv")
 
 
@@ -203,9 +199,6 @@ def _targets(site, linker, future: bool) -> Iterator[str]:
             if literal is not None:
                 hrefs.append(site.baseurl + "/" + literal[0].lstrip("/"))
     hrefs.extend(link.href for link in linker.body.links)
-    if linker.is_markdown:
-        hrefs.extend(m.group(1) for m in _REFERENCE.finditer(linker.text, linker.body_offset)
-                     if not linker.in_code(m.start(1)))
     own_url = None if linker.rel.startswith(_template_folders(site)) else site.published_url(linker.rel)
     site_url = str(site.config.get("url") or "")
     for href in hrefs:
