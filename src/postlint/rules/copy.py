@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import itertools
+import operator
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -354,6 +356,8 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
         if (block.start, block.end) in seen:
             continue  # the cells of one table row share their line
         seen.add((block.start, block.end))
+        if not _has_adjacent_twins(block.prose):
+            continue  # most blocks: no word follows itself, whatever the gap
         previous = None
         previous_word = ""
         reported = False
@@ -372,6 +376,13 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
                               fingerprint=f"{word} {word}")
             reported = repeat
             previous, previous_word = match, word
+
+
+def _has_adjacent_twins(prose: str) -> bool:
+    """Is any word of `prose` followed by the same word, case aside? (A quick test on the whole
+    block, before the careful one on each pair.)"""
+    words = [word.lower() for word in WORD.findall(prose)]
+    return any(map(operator.eq, words, itertools.islice(words, 1, None)))
 
 
 def _side_by_side(text: str, start: int, end: int) -> bool:

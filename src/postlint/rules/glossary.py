@@ -13,6 +13,7 @@ import yaml
 from postlint.digest import digest
 from postlint.errors import ConfigError
 from postlint.finding import Problem
+from postlint.jekyll.site import PostEntry
 from postlint.options import Option
 from postlint.parse.definitions import Definition, term_key, word_difference
 from postlint.parse.frontmatter import load_yaml
@@ -87,21 +88,31 @@ def _definitions_in(site, rel: str, options, kramdown: bool) -> list:
     return [site.language(other.data, rel), {key: [d.line, d.term, " ".join(d.words)] for key, d in counted.items()}]
 
 
-def _text_that_may_define(site, rel: str) -> str | None:
-    """A post's lower-cased text when it could hold a definition (None: it cannot), kept per run."""
-    text = site.whole_post(rel).text  # recorded each time: the asking term's index depends on it
-    lowered = site.index("may-define-texts", dict)  # rel -> lowered text or None, filled as asked
-    if rel not in lowered:
-        lowered[rel] = text.lower() if MAY_DEFINE.search(text) else None
-    return lowered[rel]
+def _defining_posts(site, future: bool, fact: str) -> list[tuple[PostEntry, str | None]]:
+    """The published posts that define a term, or may: (entry, None) when the post's definitions
+    are already known (the cache's fact), (entry, its lower-cased text) when the text could hold
+    a definition that is not parsed yet."""
+    def build() -> list[tuple[PostEntry, str | None]]:
+        found: list[tuple[PostEntry, str | None]] = []
+        for entry in site.published_posts(future):
+            known, defined = site.known_fact(fact, entry.rel)
+            if known:
+                if defined[1]:
+                    found.append((entry, None))
+                continue
+            text = site.whole_post(entry.rel).text
+            if MAY_DEFINE.search(text):
+                found.append((entry, text.lower()))
+        return found
+    return site.index(f"may-define:{future}:{fact}", build)
 
 
 def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[str, list[Entry]]:
     """Language -> every published post's definition of the term `key`, earliest post first.
 
-    A post's definitions come from its fact when the cache has it; otherwise only posts whose
-    text holds the term's longest word are parsed: a pre-commit run that checks one post parses
-    the few posts that could define its terms, not the whole site.
+    A post is parsed only when the cache does not know its definitions and its text holds the
+    term's longest word: a pre-commit run that checks one post parses at most the few posts
+    that could define its terms, not the whole site.
     """
     site = ctx.site
     future = site.future(ctx.config.site.get("future"))
@@ -110,14 +121,10 @@ def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[s
 
     def build() -> dict[str, list[Entry]]:
         dated = []
-        for entry in site.published_posts(future):
-            known, found = site.known_fact(fact, entry.rel)
-            if not known:
-                lowered = _text_that_may_define(site, entry.rel)
-                if lowered is None or needle not in lowered:
-                    continue
-                found = site.per_file(fact, entry.rel, lambda: _definitions_in(site, entry.rel, ctx.options, kramdown))
-            language, defined = found
+        for entry, lowered in _defining_posts(site, future, fact):
+            if lowered is not None and needle not in lowered:
+                continue
+            language, defined = site.per_file(fact, entry.rel, lambda: _definitions_in(site, entry.rel, ctx.options, kramdown))
             if key in defined:
                 dated.append((site.post_date(entry), entry.rel, language, defined[key]))
         index: dict[str, list[Entry]] = {}

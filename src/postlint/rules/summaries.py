@@ -201,9 +201,9 @@ class PostTopic:
             self.counts[term] += count
             if is_content(word):
                 self._content[term] += count
-        self.counts.update(fold(word) for word in words(plain(title)))
+        self.counts.update(map(fold, words(plain(title))))
         # Each word between spaces of its own, so that str.count finds a phrase right after itself.
-        folded = " " + "  ".join(fold(word) for word in body) + " "
+        folded = " " + "  ".join(map(fold, body)) + " "
         self.acronyms = {word.casefold() for word in re.findall(r"\b[A-Z]{2,6}\b", plain(title))}
         self.phrases = []  # (phrase as written, count in the body, folded, its most specific word)
         for written in _phrases(title):
