@@ -88,7 +88,7 @@ def test_image_alt_options(tmp_path):
     got = [(name, line, message) for name, line, _, _, message in findings(root, "image-alt")]
     assert got == [
         ("2024-01-01-a.md", 4, "front-matter 'image_alt': alt text 'chart' is a placeholder, not a description"),
-        ("2024-01-02-b.md", 3, "front-matter image 'webps' has no alt text ('image_alt')"),
+        ("2024-01-02-b.md", 3, "front-matter image 'webps' has no alt text (set 'image_alt', as other posts do)"),
     ]
 
 
@@ -187,6 +187,9 @@ def test_demo_site_link_and_image_findings():
     ("Screenshot 2024-01-15 at 10.32.11", "is a file name"),
     ("team-offsite.JPG", "is a file name"),
     ("ramp-chart", "repeats the file name"),
+    ("Ramp-Chart", "repeats the file name"),
+    ("img/blog/ramp-chart.png", "is a file path"),
+    ("assets\\ramp-chart.drawio.svg", "is a file path"),
     ("  Picture. ", "is a placeholder"),
     ("Image 3 of the dashboard", None),
     ("Photo of the 1920s street", None),
@@ -197,3 +200,50 @@ def test_alt_text_judgement(alt, verdict):
 
     found = alt_problem(alt, "/img/ramp-chart.png", DEFAULT_PLACEHOLDERS)
     assert (found is None) if verdict is None else (verdict in found)
+
+
+@pytest.mark.parametrize("alt, src, verdict", [
+    ("gdb_host", "/img/installing-gdb/gdb_host.drawio.svg", "repeats the file name"),
+    ("gdb_host.drawio", "/img/installing-gdb/gdb_host.drawio.svg", "repeats the file name"),
+    ("img/installing-gdb/gdb_host_target.drawio.svg", "/img/installing-gdb/gdb_host_target.drawio.svg",
+     "is a file path"),
+    ("funnel_q3", "{% img_url charts/funnel_q3.png %}", "repeats the file name"),
+    ("funnel_q3", "{{ 'charts/funnel_q3.png' | relative_url }}", "repeats the file name"),
+    ("Q3 funnel", "/img/funnel_q3.png", None),
+    ("gdb", "/img/gdb.png", None),  # one plain word can be a fine description of a logo
+    ("TCP/IP stack diagram", "/img/stack.png", None),
+])
+def test_alt_text_that_names_the_file(alt, src, verdict):
+    from postlint.rules.images import DEFAULT_PLACEHOLDERS, alt_problem
+
+    found = alt_problem(alt, src, DEFAULT_PLACEHOLDERS)
+    assert (found is None) if verdict is None else (verdict in found)
+
+
+def test_front_matter_image_follows_the_sites_convention(tmp_path):
+    files = {
+        ".postlint.yaml": "rules:\n  image-alt: {alt_key: image_alt}\n",
+        "_posts/2024-01-01-a.md": post(extra="image: /img/a.png\nimage_alt: Funnel by stage\n"),
+        "_posts/2024-01-02-b.md": post(extra="image: /img/b.png\n"),
+        "_posts/2024-01-03-c.md": post(extra="image: /img/c.png\nhero: false\n"),  # not shown: no alt needed
+    }
+    root = make_site(tmp_path, files)
+    assert [(name, message) for name, _, _, _, message in findings(root, "image-alt")] == [
+        ("2024-01-02-b.md", "front-matter image 'image' has no alt text (set 'image_alt', as other posts do)")]
+
+
+def test_a_key_no_post_uses_is_never_named(tmp_path):
+    root = make_site(tmp_path, {"_posts/2024-01-01-a.md": post(extra="image: /img/a.png\n")})
+    (message,) = [message for *_, message in findings(root, "image-alt")]
+    assert "'alt'" not in message and "alt_key" in message and "postlint init" in message
+
+
+def test_shown_key_is_configurable(tmp_path):
+    files = {
+        ".postlint.yaml": "rules:\n  image-alt: {shown_key: show_image}\n",
+        "_posts/2024-01-01-a.md": post(extra="image: /img/a.png\nshow_image: false\n"),
+        "_posts/2024-01-02-b.md": post(extra="image: /img/b.png\nhero: false\nalt: ''\n"),
+    }
+    root = make_site(tmp_path, files)
+    assert [(name, message) for name, _, _, _, message in findings(root, "image-alt")] == [
+        ("2024-01-02-b.md", "front-matter 'alt': empty alt text")]

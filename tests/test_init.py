@@ -98,3 +98,36 @@ def test_init_on_a_site_without_posts_writes_a_loadable_config(tmp_path, monkeyp
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0 and "from 0 posts" in result.stdout
     load_config(tmp_path / ".postlint.yaml")
+
+
+def _post(day: int, front: str) -> str:
+    return f"---\ntitle: Post {day}\ndate: 2024-01-{day:02d}\n{front}---\nText.\n"
+
+
+def test_init_infers_the_alt_key_most_posts_set_next_to_their_image(tmp_path, monkeypatch):
+    site = tmp_path / "blog"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Blog\n", encoding="utf-8")
+    fronts = ["cover: /img/a.png\ncover_alt: Funnel by stage\n", "cover: /img/b.png\ncover_alt: Win rates by rep\n",
+              "cover: /img/c.png\nalt: Old key on one post\n", "cover: /img/d.png\nhero: false\n",
+              "salt: not an alt key\n"]
+    for day, front in enumerate(fronts, start=1):
+        (site / "_posts" / f"2024-01-{day:02d}-post-{day}.md").write_text(_post(day, front), encoding="utf-8")
+    monkeypatch.chdir(site)
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    raw = yaml.safe_load((site / ".postlint.yaml").read_text(encoding="utf-8"))
+    assert raw["rules"]["image-alt"] == {"image_keys": ["cover"], "alt_key": "cover_alt"}
+    assert "front-matter image key: 'cover', alt text in 'cover_alt'" in result.stdout
+
+
+def test_init_writes_no_alt_key_when_no_post_names_one(tmp_path, monkeypatch):
+    site = tmp_path / "blog"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Blog\n", encoding="utf-8")
+    for day in (1, 2):
+        (site / "_posts" / f"2024-01-0{day}-p.md").write_text(_post(day, f"image: /img/{day}.png\n"), encoding="utf-8")
+    monkeypatch.chdir(site)
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    raw = yaml.safe_load((site / ".postlint.yaml").read_text(encoding="utf-8"))
+    assert "image-alt" not in raw.get("rules", {})

@@ -7,7 +7,10 @@ What it infers, from published posts whose front matter parses:
   folder of the site and that posts with images set together, with each key's pixel width when
   every file of that key has the same width (read from the image header with Pillow), else null;
 - the read-time key and its format: the key whose values read like `5 min`, and the pattern most
-  of them follow (`\\d+ min`, `\\d+ min read`, ...).
+  of them follow (`\\d+ min`, `\\d+ min read`, ...);
+- the front-matter image and its alt-text key: the key whose values are image file names (most
+  set first) and, among keys named like `alt` (`alt`, `image_alt`, `heroAlt`), the one most
+  posts with an image set, so image-alt asks for the key the site's layout reads.
 
 Options are only written for rules and options the registry knows, and the result is loaded and
 resolved like any config before it is written, so `init` never writes a config `check` rejects.
@@ -36,6 +39,8 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 # A read time as people write it: "5 min", "5 min read", "5 minutes", "5-minute read", "5m".
 _READ_TIME = re.compile(r"\s*\d+(\s*|-)(m|mins?|minutes?)\b.*", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
+# A key that holds alt text: `alt`, `image_alt`, `hero-alt`, `imageAlt`.
+_ALT_KEY = re.compile(r"(?:^|[_-])(?:alt|Alt|ALT)(?:$|[_-])|[a-z0-9]Alt(?:$|[A-Z_-])")
 
 
 @dataclass
@@ -47,6 +52,8 @@ class Inferred:
     image_widths: dict[str, int | None] = field(default_factory=dict)  # variant key -> width
     read_time_key: str | None = None
     read_time_pattern: str | None = None
+    image_key: str | None = None  # the front-matter key most posts name their image with
+    alt_key: str | None = None  # the key most posts with that image give its alt text in
 
 
 def _filled(value: Any) -> bool:
@@ -132,6 +139,30 @@ def _images(data: list[dict], site: Site, inferred: Inferred) -> None:
         inferred.image_widths = widths
 
 
+def _is_image_name(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower().split("?")[0].endswith(IMAGE_EXTENSIONS)
+
+
+def _alt_text(data: list[dict], inferred: Inferred) -> None:
+    """The image key (values mostly image file names, the one most posts set) and the alt key
+    next to it (named like `alt`, a string in the most posts that set the image)."""
+    image_keys: Counter[str] = Counter()
+    for key in {str(k) for fm in data for k in fm}:
+        values = [fm.get(key) for fm in data if _filled(fm.get(key))]
+        images = sum(_is_image_name(value) for value in values)
+        if values and images >= REQUIRED_SHARE * len(values):
+            image_keys[key] = images
+    if not image_keys:
+        return
+    image_key = max(sorted(image_keys), key=lambda key: image_keys[key])
+    with_image = [fm for fm in data if _filled(fm.get(image_key))]
+    alt_keys = Counter(str(key) for fm in with_image for key, value in fm.items()
+                       if _ALT_KEY.search(str(key)) and isinstance(value, str) and value.strip())
+    inferred.image_key = image_key
+    if alt_keys:
+        inferred.alt_key = max(sorted(alt_keys), key=lambda key: alt_keys[key])
+
+
 def _format_of(value: str) -> str:
     """`7 min read` -> `\\d+ min read`: the digits generalised, the rest literal."""
     pieces = _DIGITS.split(value.strip())
@@ -166,6 +197,7 @@ def infer(site: Site) -> Inferred:
     _required(data, inferred)
     _images(data, site, inferred)
     _read_time(data, inferred)
+    _alt_text(data, inferred)
     return inferred
 
 
@@ -187,6 +219,13 @@ def build_config(inferred: Inferred, registry: Registry) -> dict:
         rules["read-time"] = {"key": inferred.read_time_key}
     if inferred.image_widths and _option(registry, "image-variants", "variants"):
         rules["image-variants"] = {"variants": dict(inferred.image_widths)}
+    image_alt: dict[str, Any] = {}
+    if inferred.image_key and inferred.image_key != "image" and _option(registry, "image-alt", "image_keys"):
+        image_alt["image_keys"] = [inferred.image_key]
+    if inferred.alt_key and _option(registry, "image-alt", "alt_key"):
+        image_alt["alt_key"] = inferred.alt_key
+    if image_alt:
+        rules["image-alt"] = image_alt
     if rules:
         config["rules"] = rules
     return config
@@ -215,6 +254,9 @@ def summary(inferred: Inferred) -> list[str]:
         lines.append(f"image key '{key}': " + (f"{width} px wide" if width else "widths vary"))
     if inferred.read_time_key:
         lines.append(f"read-time key: '{inferred.read_time_key}' like /{inferred.read_time_pattern}/")
+    if inferred.image_key:
+        alt = f"alt text in '{inferred.alt_key}'" if inferred.alt_key else "no post gives its alt text in a key named like 'alt'"
+        lines.append(f"front-matter image key: '{inferred.image_key}', {alt}")
     return lines
 
 

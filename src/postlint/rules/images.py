@@ -35,15 +35,33 @@ def _variant_keys(ctx) -> list[str]:
     return []
 
 
+_IMAGE_EXTENSION = r"\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)"
+# A path to an image written as the alt text: `img/installing-gdb/gdb_host_target.drawio.svg`.
+IMAGE_PATH = re.compile(rf"^[^\s]*[/\\][^\s]*{_IMAGE_EXTENSION}$", re.I)
+# The image file a source names, Liquid around it or not (`{% img_url charts/funnel.png %}`).
+_SOURCE_FILE = re.compile(rf"[^\s/\\'\"{{}}%|()]+{_IMAGE_EXTENSION}", re.I)
+
+
+def file_stems(src: str) -> set[str]:
+    """The names the image's file goes by without its extension: `gdb_host.drawio.svg` is both
+    `gdb_host.drawio` and `gdb_host`."""
+    found = _SOURCE_FILE.findall(unquote(src.split("?")[0].split("#")[0]))
+    if not found:
+        return set()
+    name = found[-1]
+    return {posixpath.splitext(name)[0], name.split(".", 1)[0]} - {""}
+
+
 def alt_problem(alt: str, src: str, placeholders: list[str]) -> str | None:
     """Why `alt` does not describe the image (None: it is meaningful as far as a linter can tell)."""
     text = alt.strip()
     if not text:
         return "empty alt text"
+    if IMAGE_PATH.match(text):
+        return f"alt text '{text}' is a file path"
     if IMAGE_FILE.match(text) or CAMERA_NAME.match(text):
         return f"alt text '{text}' is a file name"
-    stem = posixpath.splitext(posixpath.basename(unquote(src.split("?")[0].split("#")[0])))[0]
-    if stem and text == stem and " " not in text and re.search(r"[-_.\d]", text):
+    if " " not in text and re.search(r"[-_.\d]", text) and text.lower() in {stem.lower() for stem in file_stems(src)}:
         return f"alt text '{text}' repeats the file name"
     if text.lower().strip(" .:!-") in {p.lower() for p in placeholders}:
         return f"alt text '{text}' is a placeholder, not a description"
@@ -71,7 +89,11 @@ def is_decorative(attrs: dict[str, str], marker: str) -> bool:
 
 
 @rule("IMG001", "image-alt", severity="error", options=[
-    Option("alt_key", "str", "alt", "Front-matter key holding the alt text of the post's front-matter image."),
+    Option("alt_key", "str", "alt", "Front-matter key holding the alt text of the post's front-matter image "
+           "(18F's is `image_alt`; `postlint init` writes the key most of the site's posts set next to their image)."),
+    Option("shown_key", "str", "hero",
+           "Front-matter key that, set to `false`, says the layout does not show the post's front-matter image "
+           "(18F's `hero: false`), so it needs no alt text. Empty: every front-matter image is shown."),
     Option("image_keys", "list[str]", ["image"], "Front-matter keys that name the post's image (image-variants keys count too)."),
     Option("placeholders", "list[str]", DEFAULT_PLACEHOLDERS, "Alt texts that describe nothing (compared without case)."),
     Option("decorative_class", "str", "decorative", "A class that marks an image as decorative, so its alt text may be empty."),
@@ -84,8 +106,16 @@ def image_alt(post, ctx) -> Iterator[Problem]:
     and, when the front matter names an image (a key of `image_keys`, or of
     `image-variants`' `variants`), the front-matter alt text (`alt_key`, or `alt` inside an
     `image:` mapping as jekyll-seo-tag writes it). Alt text must be present, not empty or
-    whitespace, not a file name (`IMG_0042.jpg`, `DSC-1234`, the image's own file name) and not
-    a placeholder word from `placeholders`. Alt text that comes from Liquid is not judged.
+    whitespace, not a file name or path (`IMG_0042.jpg`, `DSC-1234`,
+    `img/installing-gdb/gdb_host_target.drawio.svg`, the image's own file name with or without
+    its extensions: `gdb_host` for `gdb_host.drawio.svg`) and not a placeholder word from
+    `placeholders`. Alt text that comes from Liquid is not judged.
+
+    Front-matter images follow the site's own convention: `alt_key` names the key the layout
+    reads (`postlint init` writes the one most posts set next to their image), and a post whose
+    `shown_key` is `false` (18F's `hero: false`) does not show its image, so it needs no alt
+    text. A message never names a key no post of the site uses: when no post sets `alt_key`,
+    it asks for the option to be set instead.
 
     A decorative image is fine when it says so explicitly: `role="presentation"` or
     `role="none"`, `aria-hidden="true"`, or the `decorative_class` class, in HTML or in a
@@ -116,23 +146,7 @@ def image_alt(post, ctx) -> Iterator[Problem]:
     """
     options = ctx.options
     data = post.data if isinstance(post.data, dict) else {}
-    image_keys = [k for k in [*options.image_keys, *_variant_keys(ctx)] if data.get(k) not in (None, "", [], {})]
-    if image_keys:
-        first = image_keys[0]
-        value: Any = data[first]
-        if isinstance(value, dict) and "alt" in value:
-            alt, where = value.get("alt"), first
-        else:
-            alt, where = data.get(options.alt_key), options.alt_key if post.field(options.alt_key).present else first
-        src = value.get("path", "") if isinstance(value, dict) else str(value)
-        if alt is None or not isinstance(alt, (str, int, float)):
-            problem = f"front-matter image '{first}' has no alt text ('{options.alt_key}')"
-        else:
-            found = alt_problem(str(alt), str(src), options.placeholders)
-            problem = f"front-matter '{where}': {found}" if found else None
-        if problem:
-            yield Problem(_nested_alt_line(post, where) if where == first and isinstance(value, dict) else post.field(where).line,
-                          1, problem, fingerprint=f"front-matter {where}")
+    yield from _front_matter_alt(post, ctx, data)
     liquid_starts = [tag.start for tag in post.liquid.tags]
     for image in post.body.images:
         if is_decorative(image.attrs, options.decorative_class):
@@ -151,6 +165,49 @@ def image_alt(post, ctx) -> Iterator[Problem]:
                 found += f" (describe the image, or mark it decorative with role=\"presentation\" or class "\
                          f"'{options.decorative_class}')"
             yield Problem(line, column, f"image '{image.src}': {found}", fingerprint=f"alt {image.src}")
+
+
+def _keys_set_by_posts(site) -> frozenset[str]:
+    """Every front-matter key some post or draft of the site sets to a value."""
+    def build() -> frozenset[str]:
+        keys: set[str] = set()
+        for rel in site.posts:
+            data = site.front_matter(rel).data
+            if isinstance(data, dict):
+                keys.update(str(key) for key, value in data.items() if value not in (None, "", [], {}))
+        return frozenset(keys)
+
+    return site.index("front-matter-keys-set", build)
+
+
+def _front_matter_alt(post, ctx, data: dict) -> Iterator[Problem]:
+    """The alt text of the image the front matter names (see image_alt's docs)."""
+    options = ctx.options
+    image_keys = [k for k in [*options.image_keys, *_variant_keys(ctx)] if data.get(k) not in (None, "", [], {})]
+    if not image_keys or (options.shown_key and data.get(options.shown_key) is False):
+        return  # no front-matter image, or one the layout does not show
+    first = image_keys[0]
+    value: Any = data[first]
+    nested = isinstance(value, dict) and "alt" in value
+    if nested:
+        alt, where = value.get("alt"), first
+    else:
+        alt, where = data.get(options.alt_key), options.alt_key if post.field(options.alt_key).present else first
+    src = value.get("path", "") if isinstance(value, dict) else str(value)
+    if alt is None or not isinstance(alt, (str, int, float)):
+        if isinstance(value, dict):
+            problem = f"front-matter image '{first}' has no alt text (add `alt:` inside '{first}')"
+        elif options.alt_key in _keys_set_by_posts(ctx.site):
+            problem = f"front-matter image '{first}' has no alt text (set '{options.alt_key}', as other posts do)"
+        else:  # name no key the site does not use: the layout may read another one
+            problem = (f"front-matter image '{first}' has no alt text, and no post of this site sets "
+                       f"image-alt's `alt_key`; set it to the key your layout reads (`postlint init` infers it)")
+    else:
+        found = alt_problem(str(alt), str(src), options.placeholders)
+        problem = f"front-matter '{where}': {found}" if found else None
+    if problem:
+        yield Problem(_nested_alt_line(post, where) if nested else post.field(where).line,
+                      1, problem, fingerprint=f"front-matter {where}")
 
 
 @rule("IMG002", "image-missing", severity="error")
