@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from postlint.jekyll.languages import declared_languages, folder_language, language_of, primary_subtag
+from postlint.jekyll.languages import (
+    declared_languages,
+    folder_language,
+    language_of,
+    primary_subtag,
+)
 from postlint.jekyll.site import Site
 
 POLYGLOT = {"languages": [{"code": "de", "name": "German"}, {"code": "hi"}, "pt-BR"], "lang": "en-US"}

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from helpers import CASES, DEMO_SITE, run
+
 from postlint.jekyll.site import Site
 from postlint.rules.summaries import _site_terms
 
