@@ -312,3 +312,12 @@ def test_link_text_numbers_can_be_turned_off(tmp_path):
     root = make_site(tmp_path, files)
     assert [message for *_, message in findings(root, "link-text")] == [
         "link text 'here' says nothing out of context; say where the link goes"]
+
+
+def test_a_missing_image_inside_a_link_to_it_is_reported_once(tmp_path):
+    body = ('<a href="{{ site.baseurl }}/img/wall.png">\n  <img src="{{ site.baseurl }}/img/wall.png" alt="Notes wall">\n</a>\n\n'
+            "[![Funnel](/img/funnel.png)](/img/funnel.png)\n\n"
+            '<a href="/img/other.png"><img src="/img/wall.png" alt="Notes wall"></a>\n')
+    root = make_site(tmp_path, {"_posts/2024-01-01-x.md": post(body=body)})
+    got = [(line, code) for _, line, _, code, _ in findings(root, "image-missing", "relative-url-target")]
+    assert sorted(got) == [(5, "IMG002"), (8, "IMG002"), (10, "IMG002"), (10, "LNK003")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 
+import pytest
+
 from postlint import suggest
 
 
@@ -20,12 +22,39 @@ def test_typos_are_found_in_a_long_list(monkeypatch):
     target = "/blog/2013/coaching-plan-182/"
     assert target in names and len(names) > suggest.SCAN_ALL_BELOW
     scored = []
-    real = difflib.get_close_matches
+    real = suggest.distinct_parts
 
-    def counting(word, pool, n, cutoff):
-        scored.append(len(pool))
-        return real(word, pool, n=n, cutoff=cutoff)
+    def counting(word, name):
+        scored.append(name)
+        return real(word, name)
 
-    monkeypatch.setattr(suggest.difflib, "get_close_matches", counting)
+    monkeypatch.setattr(suggest, "distinct_parts", counting)
     assert suggest.closest("/blog/2013/coachnig-plan-182/", names, cutoff=0.75) == target
-    assert scored == [suggest.SHORTLIST] or scored[0] <= suggest.SHORTLIST
+    assert 0 < len(scored) <= suggest.SHORTLIST
+
+
+@pytest.mark.parametrize("word, candidate, close", [
+    ("assets/blog/launch/swot-exercise.png", "assets/blog/launch/interfaces.png", False),
+    ("assets/blog/launch/testing-proto.png", "assets/blog/launch/image5.png", False),
+    ("assets/blog/nrrd/nrrd-workshop.png", "assets/blog/nrrd/nrrd-home.png", False),
+    ("img/fwup/MessgaeCTR.jpg", "img/fwup/MessageCTR.jpg", True),
+    ("img/fwup/ExampleArquitecture.png", "img/fwup/ExampleArchitecture.png", True),
+    ("/blog/2013/coachnig-plan-182/", "/blog/2013/coaching-plan-182/", True),
+    ("/img/charts/funnel.png", "/img/chart/funnel.png", True),  # a typo in the folder
+])
+def test_shared_folders_do_not_make_names_close(word, candidate, close):
+    assert (suggest.closest(word, [candidate], cutoff=0.8) == candidate) is close
+
+
+def test_distinct_parts_leave_out_shared_folders_and_extensions():
+    assert suggest.distinct_parts("a/b/swot.png", "a/b/interfaces.png") == ("swot", "interfaces")
+    assert suggest.distinct_parts("/x/y/", "/x/z/") == ("y", "z")
+    assert suggest.distinct_parts("a/b.webp", "c/b.png") == ("a/b", "c/b")
+
+
+@pytest.mark.parametrize("word, candidate", [
+    ("assets/images/cover.webp", "assets/images/cover.png"),  # the same name, another format
+    ("assets/images/team.png", "assets/images/team photo.png"),  # every word of one in the other
+])
+def test_names_that_differ_only_in_extension_or_extra_words_are_close(word, candidate):
+    assert suggest.closest(word, [candidate], cutoff=0.8) == candidate
