@@ -41,15 +41,36 @@ def test_typos_are_found_in_a_long_list(monkeypatch):
     ("img/fwup/ExampleArquitecture.png", "img/fwup/ExampleArchitecture.png", True),
     ("/blog/2013/coachnig-plan-182/", "/blog/2013/coaching-plan-182/", True),
     ("/img/charts/funnel.png", "/img/chart/funnel.png", True),  # a typo in the folder
+    ("/sales/2024/01/16/ramp-time/", "/sales/2024/01/15/ramp-time/", True),  # a typo in the date
+    ("img/b.png", "img/a.png", False),  # two one-letter names, not a typo
+    ("/en/news/2019/11/27/", "/es/news/2019/11/27/", False),  # two languages
+    ("/hub/", "/assets/blog/products/hub.png", False),  # a page is not an image of that name
+    ("/our-work/agile-bpa/", "/our-work/", False),
+    ("/en/payment-batching/", "/en/topics/payment-batching/", True),  # the page moved into a folder
+    ("/en/topics/", "/en/topics/hwi/", False),  # a parent is not its child
+    ("/authors/tyler/", "/img/author/tyler.jpg", False),  # a page is not a file
+
+    ("/en/news/2019/03/05/", "/ja/news/2021/03/10/", False),  # another language, another day
+    ("/en/news/2021/11/10/", "/ja/news/2021/11/10/", False),  # another language's page
 ])
 def test_shared_folders_do_not_make_names_close(word, candidate, close):
     assert (suggest.closest(word, [candidate], cutoff=0.8) == candidate) is close
 
 
-def test_distinct_parts_leave_out_shared_folders_and_extensions():
+def test_distinct_parts_leave_out_shared_segments_and_extensions():
     assert suggest.distinct_parts("a/b/swot.png", "a/b/interfaces.png") == ("swot", "interfaces")
     assert suggest.distinct_parts("/x/y/", "/x/z/") == ("y", "z")
-    assert suggest.distinct_parts("a/b.webp", "c/b.png") == ("a/b", "c/b")
+    assert suggest.distinct_parts("a/b.webp", "c/b.png") == ("a", "c")
+    assert suggest.distinct_parts("/en/news/2019/", "/ja/news/2021/") == ("en/2019", "ja/2021")
+    assert suggest.distinct_parts("a/b/c.png", "a/d.png") == ("b/c", "d")
+
+
+@pytest.mark.parametrize("one, other, apart", [
+    ("MessgaeCTR", "MessageCTR", True), ("16", "15", True), ("plan", "plans", True), ("plan", "pan", True),
+    ("en", "ja", False), ("en", "es", False), ("b", "a", False), ("7", "8", True), ("abc", "abc", False), ("abcd", "ab", False), ("abc", "bac", True), ("abc", "bca", False),
+])
+def test_one_edit_apart(one, other, apart):
+    assert suggest._one_edit_apart(one, other) is apart
 
 
 @pytest.mark.parametrize("word, candidate", [

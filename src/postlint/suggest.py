@@ -5,11 +5,11 @@ a large site, that is quadratic in the site's size. Long candidate lists are fir
 a character-trigram index (built once per list and kept) to the names sharing the most trigrams
 with the query, typos included; difflib then picks among those few.
 
-Names are compared by the part in which they differ: the folders they share and their
+Names are compared by the part in which they differ: the path segments they share and their
 extensions are left out, so `assets/blog/launch/swot-exercise.png` is not "close" to
 `assets/blog/launch/interfaces.png` just because most of both paths is the same folder, while
-`cover.webp` is close to `cover.png`. A name whose words all appear in the other (`team.png`,
-`team photo.png`) counts as close too.
+`cover.webp` is close to `cover.png`. A single typo (`2024/01/16` for `2024/01/15`) and a name
+whose words all appear in the other (`team.png`, `team photo.png`) count as close too.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from functools import lru_cache
 
 SCAN_ALL_BELOW = 1000  # short lists are scored whole: exactly difflib's answer
 SHORTLIST = 200
-_ENDING = re.compile(r"(?:\.[^./]+|/)$")  # an extension or the final slash of a URL
+_EXTENSION = re.compile(r"(?<=[^/])\.[^./]+$")
 _WORDS = re.compile(r"[^\W_]+")
 
 
@@ -56,31 +56,55 @@ def _index(names: tuple[str, ...]) -> _TrigramIndex:
 
 
 def distinct_parts(word: str, name: str) -> tuple[str, str]:
-    """`word` and `name` without the leading folders they share, their extensions and a final `/`."""
-    shared = 0
-    while True:
-        cut = word.find("/", shared)
-        if cut == -1 or name[:cut + 1] != word[:cut + 1]:
-            break
-        shared = cut + 1
-    return _without_ending(word[shared:]), _without_ending(name[shared:])
+    """`word` and `name` reduced to where they differ, without a final `/` and without their
+    extensions when both have one: with as many path segments, the segments that differ
+    (`/en/news/2019/03/05/` and `/ja/news/2021/03/10/` differ in `en/2019/05` and `ja/2021/10`);
+    else what follows the leading segments they share."""
+    word, name = word.rstrip("/") or word, name.rstrip("/") or name
+    if _EXTENSION.search(word) and _EXTENSION.search(name):
+        word, name = _EXTENSION.sub("", word), _EXTENSION.sub("", name)
+    word_segments, name_segments = word.split("/"), name.split("/")
+    if len(word_segments) == len(name_segments):
+        differing = [(one, other) for one, other in zip(word_segments, name_segments) if one != other]
+        return "/".join(one for one, _ in differing), "/".join(other for _, other in differing)
+    shared, limit = 0, min(len(word_segments), len(name_segments))
+    while shared < limit and word_segments[shared] == name_segments[shared]:
+        shared += 1
+    return "/".join(word_segments[shared:]), "/".join(name_segments[shared:])
 
 
-def _without_ending(part: str) -> str:
-    ending = _ENDING.search(part)
-    return part[:ending.start()] if ending and ending.start() > 0 else part
+def _one_edit_apart(one: str, other: str) -> bool:
+    """Is `other` `one` with one character added, removed, replaced, or two neighbours swapped?
+    Not for two letters or fewer: `en` and `es` are two languages, `b` and `a` two names (a
+    number stays a number: `16` for `15` is a typo)."""
+    if abs(len(one) - len(other)) > 1 or one == other:
+        return False
+    if max(len(one), len(other)) < 3 and not (one.isdigit() and other.isdigit()):
+        return False
+    start = 0
+    while start < min(len(one), len(other)) and one[start] == other[start]:
+        start += 1
+    if len(one) == len(other):
+        swapped = one[start + 1:start + 2] + one[start:start + 1]
+        return one[start + 1:] == other[start + 1:] or (swapped == other[start:start + 2]
+                                                         and one[start + 2:] == other[start + 2:])
+    longer, shorter = (one, other) if len(one) > len(other) else (other, one)
+    return longer[start + 1:] == shorter[start:]
 
 
 def _words_within(one: str, other: str) -> bool:
-    """Are all the words of the shorter part words of the longer one (`team` in `team photo`)?"""
+    """Are all the words of the shorter part words of the longer one (`team` in `team photo`)?
+    Only for two names of one folder: `/hub/` is not close to `/assets/hub.png`."""
+    if "/" in one or "/" in other:
+        return False
     shorter, longer = sorted((set(_WORDS.findall(one.lower())), set(_WORDS.findall(other.lower()))), key=len)
     return bool(shorter) and shorter < longer
 
 
 def closest(word: str, candidates: Iterable[str], cutoff: float) -> str | None:
     """The candidate most like `word` (difflib's ratio over the parts in which they differ at
-    least `cutoff`, or all the words of one in the other; of equals, the one that sorts last, as
-    difflib.get_close_matches picks), or None."""
+    least `cutoff`, one typo apart, or all the words of one in the other; of equals, the one that
+    sorts last, as difflib.get_close_matches picks), or None."""
     names = tuple(candidates)
     pool = names if len(names) < SCAN_ALL_BELOW else _index(names).shortlist(word)
     best: tuple[float, str] | None = None
@@ -89,8 +113,8 @@ def closest(word: str, candidates: Iterable[str], cutoff: float) -> str | None:
         matcher = difflib.SequenceMatcher(None, *parts)
         floor = cutoff if best is None else best[0]
         score = matcher.ratio() if matcher.real_quick_ratio() >= floor and matcher.quick_ratio() >= floor else 0.0
-        if score < cutoff and _words_within(*parts):
-            score = cutoff
+        if score < cutoff and (_one_edit_apart(*parts) or _words_within(*parts)):
+            score = cutoff  # a single typo (`15` for `16`), or a word more or less: close, at the bottom
         if score >= cutoff and (best is None or (score, name) > best):
             best = (score, name)
     return best[1] if best else None
