@@ -97,8 +97,8 @@ def test_every_rule_accepts_severity_and_off():
 
 
 @pytest.mark.parametrize("selector, expected", [
-    ("FM", {"FM001", "FM002", "FM003", "FM004", "FM005"}),
-    ("FM00", {"FM001", "FM002", "FM003", "FM004", "FM005"}),
+    ("FM", {"FM001", "FM002", "FM003", "FM004", "FM005", "FM006"}),
+    ("FM00", {"FM001", "FM002", "FM003", "FM004", "FM005", "FM006"}),
     ("front-matter-date", {"FM004"}),
     ("FM002", {"FM002"}),
 ])

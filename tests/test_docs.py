@@ -52,7 +52,7 @@ def test_rules_table_rows_come_from_metadata():
     assert by_code["SEO004"] == f"| SEO004 | readability | info, off | {readability.summary} |"
     fm002 = REGISTRY.get("FM002")
     assert by_code["FM002"] == f"| FM002 | front-matter-required | error | {fm002.summary} |"
-    assert by_code["STY001"].endswith(" (YAML rule). |")
+    assert by_code["STY002"].endswith(" (YAML rule). |")
 
 
 def test_rules_table_escapes_pipes():
@@ -104,7 +104,7 @@ def test_a_rule_without_options_says_none():
     assert options_of(rule_doc(REGISTRY.get("post-url-target"))) == (
         "None. Whether future-dated posts count as built comes from `site.future` in `.postlint.yaml`,\n"
         "else `future` in `_config.yml`.")
-    yaml_rule = options_of(rule_doc(REGISTRY.get("placeholder-text")))
+    yaml_rule = options_of(rule_doc(REGISTRY.get("wordiness")))
     assert yaml_rule == "None. A YAML rule takes `severity` and `off` only; edit the rule file to change its words."
 
 

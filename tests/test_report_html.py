@@ -192,7 +192,7 @@ def test_untrusted_text_is_escaped(tmp_path):
         "title: \"<script>alert('title')</script> and a title long enough to go past sixty characters\"\n"
         "description: '\"><svg onload=alert(1)>'\n"
         "---\n"
-        "TODO <script>alert('body')</script> \u202egnp.exe\n\n"
+        "TODO: <script>alert('body')</script> \u202egnp.exe\n\n"
         "See {% post_url <b>x</b> %} and [here](/a\"onmouseover=alert(1)).\n",
         encoding="utf-8")
     text, outcome = report_of(site)

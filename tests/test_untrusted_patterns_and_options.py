@@ -226,7 +226,7 @@ def test_shipped_rules_finish_well_within_their_budget_on_a_10_mb_post(tmp_path,
     assert not [f.message for f in result.findings if f.internal]  # a timeout would be one (PL001)
     codes = [f.code for f in result.findings]
     assert codes.count("STY001") > 10_000 and codes.count("STY002") > 10_000
-    assert len(matching) == 2 and all(seconds < patterns.MATCH_SECONDS / 2 for seconds in matching.values()), matching
+    assert len(matching) == 1 and all(seconds < patterns.MATCH_SECONDS / 2 for seconds in matching.values()), matching
     assert elapsed < 60, f"{elapsed:.1f}s for a 10 MB post"
 
 
@@ -236,7 +236,7 @@ def test_parsing_the_post_is_not_charged_to_the_match_budget(tmp_path, monkeypat
     (tmp_path / "_config.yml").write_text("title: t\n")
     post = tmp_path / "_posts" / "2024-01-01-post.md"
     post.parent.mkdir()
-    post.write_text("---\ntitle: A post\ndate: 2024-01-01\n---\nThe price is TBD.\n")
+    post.write_text("---\ntitle: A post\ndate: 2024-01-01\n---\nWe utilize dashboards.\n")
     real = yamlrules._scope_texts
 
     def slow_texts(post, scope):
@@ -246,16 +246,36 @@ def test_parsing_the_post_is_not_charged_to_the_match_budget(tmp_path, monkeypat
 
     monkeypatch.setattr(yamlrules, "_scope_texts", slow_texts)
     monkeypatch.setattr(patterns, "MATCH_SECONDS", 0.25)
-    result, _ = run([post], select=["STY001"])
-    assert [(f.code, f.message) for f in result.findings] == [("STY001", "Placeholder text 'TBD' left in the post")]
+    result, _ = run([post], select=["STY002"])
+    assert [(f.code, f.message) for f in result.findings] == [("STY002", "Use 'use' instead of 'utilize'")]
+
+
+PLACEHOLDER_RULE = """code: HSE001
+name: placeholder-words
+kind: existence
+severity: warning
+summary: Placeholder words (the YAML rule placeholder-text was before it became Python).
+why: Unfinished text.
+message: "Placeholder text '{match}' left in the post"
+ignorecase: false
+tokens: [lorem ipsum, Lorem ipsum, Lorem Ipsum, TODO, TBD, FIXME, XXX, "[citation needed]", "INSERT LINK"]
+examples: {fail: ["Our pricing starts at TBD per seat."], pass: ["Keep a todo list for the launch."]}
+"""
+
+
+def placeholder_rule(folder: Path) -> Path:
+    """A YAML rule with word and bracketed tokens: the split scan's worst cases."""
+    path = folder / "placeholder-words.yml"
+    path.write_text(PLACEHOLDER_RULE, encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize("text", ["[[[[", "[citation neede", "[x] ["])
-def test_text_of_one_repeated_piece_is_cheap(text):
+def test_text_of_one_repeated_piece_is_cheap(text, tmp_path):
     """10 MB of one short piece: the single alternation took 3 s on `[[[[` (over the budget);
     the split patterns skip to word starts and search `[citation needed]` as a string."""
     body = text * (10_000_000 // len(text))
-    rule = yamlrules.load_rule(REPO / "rules" / "placeholder-text.yml")
+    rule = yamlrules.load_rule(placeholder_rule(tmp_path))
     scans = next(c.cell_contents for c in rule.check.__closure__ if isinstance(c.cell_contents, list))
     started = time.perf_counter()
     found = sum(1 for _ in yamlrules._matches(scans, body, time.perf_counter() + 30))
@@ -264,12 +284,12 @@ def test_text_of_one_repeated_piece_is_cheap(text):
 
 
 @pytest.mark.parametrize("text", ["XXXX", "TBDx", "Lorem Ipsu", "in order t", "utilize_", "a a a "])
-def test_degenerate_text_stays_linear(text):
+def test_degenerate_text_stays_linear(text, tmp_path):
     """4 MB of one short piece that starts a token at every word or position: linear, under the
     budget (a 10 MB post of it is the worst case, about 1 to 2 s here)."""
     body = text * (4_000_000 // len(text))
-    for name in ("placeholder-text", "wordiness"):
-        rule = yamlrules.load_rule(REPO / "rules" / f"{name}.yml")
+    for name, path in (("placeholder", placeholder_rule(tmp_path)), ("wordiness", REPO / "rules" / "wordiness.yml")):
+        rule = yamlrules.load_rule(path)
         scans = next(c.cell_contents for c in rule.check.__closure__ if isinstance(c.cell_contents, list))
         started = time.perf_counter()
         found = list(yamlrules._matches(scans, body, time.perf_counter() + 30))

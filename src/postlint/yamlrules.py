@@ -1,12 +1,12 @@
 """Declarative rules written in YAML (Vale-style), one rule per file.
 
-    code: STY001                 # stable code: 1-4 capitals and 3 digits
-    name: placeholder-text       # kebab-case name
+    code: HSE001                 # stable code: 1-4 capitals and 3 digits
+    name: internal-jargon        # kebab-case name
     kind: existence              # existence: flag `tokens`; substitution: `swap` X for Y
     severity: warning
     summary: One line for `postlint rules`.
     why: Why readers or search engines care.
-    message: "Placeholder text '{match}' left in the post"   # {match}, {replacement}
+    message: "'{match}' is internal jargon"   # {match}, {replacement}
     ignorecase: true
     regex: false                 # tokens/swap keys are words unless true
     scope: prose                 # prose (body text), title or description
