@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import itertools
 import operator
@@ -464,14 +465,18 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
         if block.prose.rstrip().endswith(":"):
             continue  # a lead-in ("The output is:") introduces what follows; repeating it is no copy-paste
         key = _as_written(text, block.start, block.end)
-        if len(WORD.findall(block.prose)) >= minimum and key in seen_blocks:
+        word_starts = [match.start() for match in WORD.finditer(block.prose)]
+        if len(word_starts) >= minimum and key in seen_blocks:
             start = block.start + len(block.prose) - len(block.prose.lstrip())
             line, column = post.position(start)
             yield Problem(line, column, f"this paragraph repeats the one on line {seen_blocks[key]}", fingerprint=key)
             continue
         seen_blocks.setdefault(key, block.line)
+        if len(word_starts) < minimum:
+            continue  # no sentence of it is long enough either
         for start, end in sentences(block.prose, block.start):
-            if len(WORD.findall(block.prose, start - block.start, end - block.start)) < minimum:
+            words = bisect.bisect_left(word_starts, end - block.start) - bisect.bisect_left(word_starts, start - block.start)
+            if words < minimum:
                 continue
             skey = _as_written(text, start, end)
             line, column = post.position(start)
