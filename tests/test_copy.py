@@ -186,8 +186,14 @@ def test_repeated_word_cases(tmp_path, body, found):
 
 
 def test_repeated_word_says_when_the_first_word_is_a_link_text(tmp_path):
-    found = _lint(tmp_path, "We run [Ubuntu](https://ubuntu.com) Ubuntu 22.04.\n", "repeated-word")
-    assert found == [(4, 37, "'Ubuntu' is repeated: 'Ubuntu Ubuntu' (the first ends a link's text, which readers see too)")]
+    found = _lint(tmp_path, "We read [the](https://example.com) the checklist.\n", "repeated-word")
+    assert found == [(4, 36, "'the' is repeated: 'the the' (the first ends a link's text, which readers see too)")]
+
+
+@pytest.mark.parametrize("body", ["We run [Ubuntu](https://ubuntu.com) Ubuntu 22.04.\n",
+                                  "We run <a href=\"https://ubuntu.com\">Ubuntu</a> Ubuntu 22.04.\n"])
+def test_a_named_link_before_the_same_name_is_a_label(tmp_path, body):
+    assert _lint(tmp_path, body, "repeated-word") == []
 
 
 def _lint_language(tmp_path: Path, rel: str, front: str, body: str, config_yml: str = "title: t\n", config: str = ""):

@@ -54,3 +54,20 @@ def test_site_reads_declared_languages_from_config_yml(tmp_path):
     assert not site.is_english({}, "_posts/vi/2024-01-01-x.md")
     assert site.is_english({}, "_posts/go/2024-01-01-x.md")
     assert site.language({"lang": "de-AT"}) == "de"
+
+
+def test_postlint_yaml_names_the_language_folders(tmp_path):
+    """`site.languages` in .postlint.yaml declares the folders when _config.yml does not (or
+    overrides it): a German post in `_posts/de/` is judged as German."""
+    from helpers import run
+
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (tmp_path / "_posts" / "de").mkdir(parents=True)
+    (tmp_path / "_posts" / "de" / "2024-01-01-bericht.md").write_text(
+        "---\ntitle: Bericht\n---\nWir haben die die Zahlen des Quartals geprüft.\n", encoding="utf-8")
+    english, _ = run([tmp_path], select=["repeated-word"])
+    assert [f.message for f in english.findings] == ["'die' is repeated: 'die die'"]
+    (tmp_path / ".postlint.yaml").write_text("site:\n  languages: [de]\n", encoding="utf-8")
+    german, _ = run([tmp_path], select=["repeated-word"])
+    assert german.findings == []
+    assert language_of({}, "_posts/de/x.md", {"languages": ["de"]}, []) == "en", "[] reads no language from folders"

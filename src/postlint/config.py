@@ -28,10 +28,13 @@ SITE_OPTIONS = {
     for option in (
         Option("images_dir", "str", "assets/images", "Folder (from the site root) holding the images that front matter names."),
         Option("future", "bool|null", None, "Count future-dated posts as published (default: _config.yml's `future`)."),
+        Option("languages", "list[str]|null", None,
+               "The languages of the site's language folders (`[de, pt-br]`: a post under `de/` or `_posts/de/` is "
+               "German). Default: _config.yml's `languages:` (jekyll-polyglot); `[]` reads no language from folders."),
     )
 }
 TOP_LEVEL = {
-    "site": "site settings (images_dir, future)",
+    "site": "site settings (images_dir, future, languages)",
     "rules": "rule settings by name or code",
     "yaml_rules": "folders of your own YAML rules",
     "exclude": "glob patterns of files not to lint",

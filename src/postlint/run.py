@@ -92,7 +92,8 @@ def collect_targets(paths: list[Path], config: Config, rules: Iterable[Rule] = (
         resolved = resolve_given(given)
         root = find_site_root(resolved)
         site = sites.setdefault(root, Site(root, config.max_file_size, already_read=already_read,
-                                           config_folder=config.path.parent if config.path else None))
+                                           config_folder=config.path.parent if config.path else None,
+                                           languages=config.site.get("languages")))
         files = site.lint_targets(resolved) if resolved.is_dir() else [resolved]
         for path in files:
             rel = display_path(path, site.root)

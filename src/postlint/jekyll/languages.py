@@ -2,8 +2,9 @@
 
 In order: the post's front-matter `lang`; else a folder of its path named after one of the
 languages the site declares (`de/news/_posts/…`, `_posts/hi/…`); else `_config.yml`'s `lang`; else
-English (`default_lang`, jekyll-polyglot's, counts as `lang`). A folder counts only when the site declares its languages in `_config.yml`'s
-`languages:` list (jekyll-polyglot's key: codes, or mappings with a `code`): folders such as
+English (`default_lang`, jekyll-polyglot's, counts as `lang`). A folder counts only when the site
+declares its languages: `.postlint.yaml`'s `site.languages`, else `_config.yml`'s `languages:`
+list (jekyll-polyglot's key: codes, or mappings with a `code`): folders such as
 `it/`, `id/` or `go/` are ordinary folder names on a site that does not, and a site that declares
 `languages: []` or none infers nothing from folders. Languages are compared by their primary
 subtag (`en-US`, `pt_BR` → `en`, `pt`).
@@ -41,11 +42,14 @@ def folder_language(rel: str, languages: frozenset[str]) -> str:
     return next((primary_subtag(folder) for folder in rel.split("/")[:-1] if folder.casefold() in languages), "")
 
 
-def language_of(data: dict[str, Any], rel: str, config: dict[str, Any]) -> str:
+def language_of(data: dict[str, Any], rel: str, config: dict[str, Any], languages: list[str] | None = None) -> str:
     """The primary language subtag of a file with front matter `data` at site path `rel`
-    (jekyll-polyglot's `default_lang` counts as `lang`)."""
+    (jekyll-polyglot's `default_lang` counts as `lang`); `languages`, when given, are the
+    folder languages instead of `_config.yml`'s."""
+    folders = declared_languages(config) if languages is None else frozenset(
+        code.strip().casefold() for code in languages if isinstance(code, str) and code.strip())
     return (primary_subtag(data.get("lang"))
-            or folder_language(rel, declared_languages(config))
+            or folder_language(rel, folders)
             or primary_subtag(config.get("lang"))
             or primary_subtag(config.get("default_lang"))
             or ENGLISH)

@@ -169,15 +169,19 @@ def post_entry(rel: str) -> PostEntry | None:
 
 class Site(Recording):
     def __init__(self, root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, today: _dt.date | None = None,
-                 already_read: dict[Path, bytes] | None = None, config_folder: Path | None = None) -> None:
+                 already_read: dict[Path, bytes] | None = None, config_folder: Path | None = None,
+                 languages: list[str] | None = None) -> None:
         """`already_read`: files the run read before the site existed (the config, YAML rules),
         so that the site does not read them again. Files are read from inside the site, or from
-        `config_folder` (a schema next to `.postlint.yaml`), never elsewhere."""
+        `config_folder` (a schema next to `.postlint.yaml`), never elsewhere. `languages`: the
+        languages of the site's language folders as `.postlint.yaml` names them (None: as
+        _config.yml declares them)."""
         super().__init__()
         self.root = root.resolve()
         self._root_path = str(self.root)
         self._trusted = [self._root_path] + ([os.path.realpath(config_folder)] if config_folder else [])
         self.max_file_size = max_file_size
+        self._languages = languages
         self._today = today or _dt.date.today()  # one run judges "future" against one day
         self._files: frozenset[str] | None = None
         self._inventory_digest = ""
@@ -360,9 +364,9 @@ class Site(Recording):
 
     def language(self, data: dict[str, Any], rel: str = "") -> str:
         """The primary language subtag (`en-US` -> `en`) of the file at `rel` with front matter
-        `data`: its `lang`, else a folder named after a language `_config.yml` declares in
-        `languages:`, else `_config.yml`'s `lang`, else "en" (see languages.py)."""
-        return language_of(data, rel, self.config)
+        `data`: its `lang`, else a folder named after a language the site declares (`.postlint.yaml`'s
+        `site.languages`, else `_config.yml`'s `languages:`), else `_config.yml`'s `lang`, else "en" (see languages.py)."""
+        return language_of(data, rel, self.config, self._languages)
 
     def is_english(self, data: dict[str, Any], rel: str = "") -> bool:
         """Is the file at `rel` written in English (or in no declared language)? Rules that rely

@@ -327,9 +327,11 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
     list of grammatical doubles, so their posts are not checked rather than flooded with false
     alarms.
 
-    A link's text is read like any other word: `[Ubuntu](…) Ubuntu 21.04` reads "Ubuntu Ubuntu
-    21.04" and is reported, with a note that the first word ends a link's text (write
-    `[Ubuntu 21.04](…)`). A reference label is never shown, so `[changelog][cl cl]` is not.
+    A link's text is read like any other word, with two exceptions: a link whose whole text is a
+    capitalised name followed by the same name (`[Ubuntu](…) Ubuntu 21.04`: the name links to the
+    product, the version follows) is a label, and a reference label is never shown
+    (`[changelog][cl cl]`). `Read [the](…) the checklist` is reported, with a note that the first
+    word ends a link's text.
 
     ## Why is this bad?
     A doubled word is the typo spell checkers miss and readers stumble over.
@@ -368,7 +370,9 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
                 and not any(ch.isdigit() for ch in word) and not _acronym_and_word(previous.group(), match.group()) \
                 and not _label_and_word(block.prose, previous, match) \
                 and _side_by_side(text, block.start + previous.end(), block.start + match.start()) \
-                and not _quoted(text, block.start + previous.start(), block.start + match.end())
+                and not _quoted(text, block.start + previous.start(), block.start + match.end()) \
+                and not _named_link_then_name(text, block.start + previous.start(), block.start + previous.end(),
+                                              block.start + match.start())
             if repeat and not reported:  # "the the the" is one mistake
                 line, column = post.position(block.start + match.start())
                 gap = text[block.start + previous.end():block.start + match.start()]
@@ -391,6 +395,14 @@ def _side_by_side(text: str, start: int, end: int) -> bool:
     gap = text[start:end]
     # white space is required: `_` or `*` between letters is part of one identifier (snake_case)
     return any(ch.isspace() for ch in gap) and _JOINING_GAP.fullmatch(gap) is not None
+
+
+def _named_link_then_name(text: str, start: int, end: int, next_start: int) -> bool:
+    """`[Ubuntu](…) Ubuntu 22.04`: a link whose whole text is a capitalised name, followed by the
+    same name with more to it (a version, a product line), is a label, not a slip; a lower-case
+    word (`[the](…) the`) still is one."""
+    return text[start - 1:start] in ("[", ">") and text[start:start + 1].isupper() \
+        and _LINK_END.search(text, end, next_start) is not None
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
