@@ -8,11 +8,8 @@ single-process run. Where fork is unavailable the run stays in one process.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -49,7 +46,15 @@ def parallel_map(task: Callable[[T], R], items: list[T], jobs: int,
     """
     global _task, _items
     workers = min(jobs, len(items) // MIN_FILES_PER_WORKER)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1:
+        yield from map(task, items)
+        return
+    # Imported here: a pre-commit run of a few files never pays for them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         yield from map(task, items)
         return
     _task, _items = task, items

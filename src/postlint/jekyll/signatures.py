@@ -54,6 +54,7 @@ class FileMemo:
         self._now: dict[str, Signature | None] = {}  # signatures looked at in this run
         self._read: dict[str, Signature | None] = {}  # signature taken before this run read the file
         self._digests: dict[str, dict[str, str]] = {}  # digests computed in this run, by file
+        self._checked: dict[str, tuple[Signature, dict[str, str]] | None] = {}  # _known, once per file
         self.grew = False
 
     def _signature_now(self, rel: str) -> Signature | None:
@@ -62,10 +63,11 @@ class FileMemo:
         return self._now[rel]
 
     def _known(self, rel: str) -> tuple[Signature, dict[str, str]] | None:
-        item = self._remembered.get(rel)
-        if isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], dict):
-            return tuple(item[0]), item[1]
-        return None  # none, or not of this shape: read the file
+        if rel not in self._checked:
+            item = self._remembered.get(rel)
+            ok = isinstance(item, list) and len(item) == 2 and isinstance(item[0], list) and isinstance(item[1], dict)
+            self._checked[rel] = (tuple(item[0]), item[1]) if ok else None  # else not of this shape: read the file
+        return self._checked[rel]
 
     def recall(self, rel: str, key: str) -> str | None:
         """The digest of `key` remembered for `rel` when the file's signature is the same now."""

@@ -197,6 +197,7 @@ class Site(Recording):
         self._current: dict[str, str] = {}  # input key -> its digest in this run
         self._front_matter_digests: dict[str, str] = {}
         self._real_folders: dict[str, str] = {}  # folder -> its real path, for _outside
+        self._leads_outside: dict[str, bool] = {}  # name -> _folder_leads_outside(name)
         self.memo = FileMemo(self._root_path)  # digests of unchanged files, from the cache (signatures.py)
         # Set by the engine when a run checks many files: a site-wide index is then worth building
         # whole at once rather than answering one question at a time (the answers are the same).
@@ -225,6 +226,12 @@ class Site(Recording):
 
     def _folder_leads_outside(self, name: str) -> bool:
         """_outside for a file that is not a symbolic link itself: only its folder can lead away."""
+        found = self._leads_outside.get(name)
+        if found is None:
+            found = self._leads_outside[name] = self._resolve_folder_leads_outside(name)
+        return found
+
+    def _resolve_folder_leads_outside(self, name: str) -> bool:
         full = os.path.join(self._root_path, name)
         folder, base = os.path.split(full)
         if base in ("", ".", ".."):
