@@ -194,13 +194,15 @@ class PostTopic:
         self.words = len(body)
         title = post.data.get("title")
         title = title if isinstance(title, str) else ""
-        self.counts: Counter[str] = Counter()
-        self._content: Counter[str] = Counter()
-        for word, count in Counter(body).items():
+        counts: dict[str, int] = {}
+        content: dict[str, int] = {}
+        for word, count in Counter(body).items():  # dict.get, not Counter's += (a Python call per new key)
             term = fold(word)
-            self.counts[term] += count
+            counts[term] = counts.get(term, 0) + count
             if is_content(word):
-                self._content[term] += count
+                content[term] = content.get(term, 0) + count
+        self.counts: Counter[str] = Counter(counts)
+        self._content: Counter[str] = Counter(content)
         self.counts.update(map(fold, words(plain(title))))
         # Each word between spaces of its own, so that str.count finds a phrase right after itself.
         folded = " " + "  ".join(map(fold, body)) + " "
