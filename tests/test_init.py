@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -131,3 +132,13 @@ def test_init_writes_no_alt_key_when_no_post_names_one(tmp_path, monkeypatch):
     assert runner.invoke(app, ["init"]).exit_code == 0
     raw = yaml.safe_load((site / ".postlint.yaml").read_text(encoding="utf-8"))
     assert "image-alt" not in raw.get("rules", {})
+
+
+def test_init_points_editors_at_the_config_schema(demo):
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    first = (demo / ".postlint.yaml").read_text(encoding="utf-8").splitlines()[0]
+    prefix = "# yaml-language-server: $schema="
+    assert first.startswith(prefix)
+    url = first.removeprefix(prefix)
+    # Without a repository URL in the package metadata: the installed schema file, which exists.
+    assert url.startswith("https://raw.githubusercontent.com/") or Path(url.removeprefix("file://")).is_file()

@@ -18,7 +18,7 @@ from postlint.errors import ConfigError
 from postlint.finding import SEVERITIES
 from postlint.options import Option
 from postlint.parse.frontmatter import load_yaml
-from postlint.registry import Registry, Rule
+from postlint.registry import Registry, Rule, load_registry
 
 CONFIG_NAME = ".postlint.yaml"
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -129,7 +129,24 @@ def load_config(path: Path | None) -> Config:
     if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
         raise ConfigError(f"{where}: 'max_file_size' must be a positive number of bytes")
     config.max_file_size = size
+    _check_schema(raw, config, where)
     return config
+
+
+def _check_schema(raw: dict, config: Config, where: str) -> None:
+    """The config against the shipped JSON Schema, which editors check too. The checks above (and
+    resolve_rules' for rule settings, which know plugin and YAML rules) say what is wrong in the
+    user's words; the schema catches what they let through."""
+    # Imported here: the schema module is built from this module's settings.
+    from postlint.schema import first_error
+
+    found = first_error(raw)
+    if found is None:
+        return
+    path, problem = found
+    if path[:1] == ["rules"]:
+        resolve_rules(config, load_registry(config.yaml_rule_dirs))  # raises with the rule's own words
+    raise ConfigError(f"{where}: {'.'.join(path)}: {problem}")
 
 
 def _string_list(raw: dict, key: str, where: str) -> list[str]:

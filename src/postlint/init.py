@@ -12,6 +12,7 @@ What it infers, from published posts whose front matter parses:
   set first) and, among keys named like `alt` (`alt`, `image_alt`, `heroAlt`), the one most
   posts with an image set, so image-alt asks for the key the site's layout reads.
 
+The first line points YAML editors at the config's JSON Schema (postlint.schema.modeline).
 Options are only written for rules and options the registry knows, and the result is loaded and
 resolved like any config before it is written, so `init` never writes a config `check` rejects.
 """
@@ -33,6 +34,7 @@ from postlint.errors import ConfigError
 from postlint.jekyll.site import Site, find_site_root
 from postlint.parse.source import open_regular
 from postlint.registry import Registry, load_registry
+from postlint.schema import modeline
 
 REQUIRED_SHARE = 0.9  # "nearly every post"
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
@@ -233,6 +235,7 @@ def build_config(inferred: Inferred, registry: Registry) -> dict:
 
 def render(config: dict, inferred: Inferred) -> str:
     header = [
+        modeline(),  # editors that read it complete and check the keys below
         f"# postlint configuration, written by `postlint init` on {_dt.date.today().isoformat()}",
         f"# from the front matter of {inferred.posts} post{'s' if inferred.posts != 1 else ''}. Review it: "
         "`postlint rules` lists every rule,",

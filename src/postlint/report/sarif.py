@@ -4,7 +4,12 @@
 each result points at its rule by id and index. Locations are relative to `%SRCROOT%`, the
 folder postlint ran in (`originalUriBaseIds` gives it as an absolute URI).
 `partialFingerprints["postlint/v1"]` hashes the file, the rule and the offending text, not the
-line, so a finding keeps its identity when lines move.
+line, so a finding keeps its identity when lines move. The same text can be at fault more than
+once in a file (a phrase repeated, a link broken twice): the second and later occurrences, in
+the order they stand in the file, add their occurrence number to the hash, so code scanning keeps
+one alert per occurrence instead of merging them, and moving unrelated lines changes nothing.
+A rule whose distribution names a documentation URL (`[project.urls] Documentation` in its
+pyproject.toml) gets it as `helpUri`; every rule's full docs are in `help` either way.
 """
 
 from __future__ import annotations
@@ -12,14 +17,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import quote
 
 from postlint import __version__
-from postlint.docs import rule_doc
+from postlint.docs import is_yaml_rule, rule_doc
 from postlint.engine.check import INTERNAL_ERROR, RunResult
 from postlint.finding import Finding
 from postlint.registry import Rule
+from postlint.schema import is_builtin
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -34,10 +43,42 @@ def _what_it_does(doc: str) -> str:
     return " ".join(match.group(1).split()) if match else ""
 
 
+@cache
+def _distributions() -> dict[str, list[str]]:
+    return metadata.packages_distributions()
+
+
+@cache
+def _documentation_url(package: str) -> str | None:
+    """The documentation URL the distribution of a top-level package declares (Project-URL
+    `Documentation`, else `Homepage`)."""
+    for name in _distributions().get(package, []):
+        declared = dict(_project_url(entry) for entry in metadata.metadata(name).get_all("Project-URL") or [])
+        if url := declared.get("documentation") or declared.get("homepage"):
+            return url
+    return None
+
+
+def _project_url(entry: str) -> tuple[str, str]:
+    """`"Documentation, https://…"` -> ("documentation", "https://…")."""
+    label, _, url = entry.partition(",")
+    return label.strip().lower(), url.strip()
+
+
+def help_uri(rule: Rule) -> str | None:
+    """The documentation URL of the distribution that ships the rule, if it declares one. A YAML
+    rule from the user's own folder has none (its docs are in `help`)."""
+    if is_builtin(rule):
+        return _documentation_url("postlint")
+    if is_yaml_rule(rule):
+        return None
+    return _documentation_url(rule.origin.partition(".")[0])
+
+
 def _descriptor(rule: Rule) -> dict:
     summary = rule.summary or rule.name
     doc = rule_doc(rule) if rule.doc.strip() or rule.options else summary  # Options generated from metadata
-    return {
+    descriptor = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": summary},
@@ -45,6 +86,9 @@ def _descriptor(rule: Rule) -> dict:
         "help": {"text": doc, "markdown": doc},
         "defaultConfiguration": {"level": LEVEL[rule.severity], "enabled": rule.enabled},
     }
+    if (uri := help_uri(rule)) is not None:
+        descriptor["helpUri"] = uri
+    return descriptor
 
 
 def _pseudo_descriptor(finding: Finding) -> dict:
@@ -59,16 +103,34 @@ def _pseudo_descriptor(finding: Finding) -> dict:
     }
 
 
-def fingerprint(finding: Finding) -> str:
-    key = "\0".join((finding.path, finding.code, finding.fingerprint or finding.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+def _identity(finding: Finding) -> tuple[str, str, str]:
+    return finding.path, finding.code, finding.fingerprint or finding.message
+
+
+def fingerprint(finding: Finding, occurrence: int = 0) -> str:
+    """The file, rule and offending text hashed; `occurrence` counts earlier findings with the same
+    three in the file. The first occurrence hashes as it always has, so existing alerts keep theirs."""
+    parts = _identity(finding) + ((str(occurrence),) if occurrence else ())
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def fingerprints(findings: list[Finding]) -> list[str]:
+    """Each finding's fingerprint, occurrences numbered in file order (line, then column)."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    by_place = sorted(range(len(findings)), key=lambda i: (findings[i].path, findings[i].line, findings[i].column))
+    found = [""] * len(findings)
+    for i in by_place:
+        identity = _identity(findings[i])
+        found[i] = fingerprint(findings[i], seen[identity])
+        seen[identity] += 1
+    return found
 
 
 def render(result: RunResult, rules: list[Rule], cwd: Path) -> str:
     descriptors = [_descriptor(rule) for rule in sorted(rules, key=lambda r: r.code)]
     index = {descriptor["id"]: position for position, descriptor in enumerate(descriptors)}
     results = []
-    for finding in result.findings:
+    for finding, print_ in zip(result.findings, fingerprints(result.findings)):
         if finding.code not in index:
             index[finding.code] = len(descriptors)
             descriptors.append(_pseudo_descriptor(finding))
@@ -83,7 +145,7 @@ def render(result: RunResult, rules: list[Rule], cwd: Path) -> str:
                     "region": {"startLine": finding.line, "startColumn": finding.column},
                 },
             }],
-            "partialFingerprints": {"postlint/v1": fingerprint(finding)},
+            "partialFingerprints": {"postlint/v1": print_},
         })
     failed = bool(result.errors) or any(f.internal for f in result.findings)
     log = {
