@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from helpers import CASES, DEMO_SITE, REPO
@@ -125,3 +128,175 @@ def test_explain_unknown_rule():
 def test_console_script_runs_as_a_process():
     completed = subprocess.run([sys.executable, "-m", "postlint", "--version"], capture_output=True, text=True, cwd=REPO)
     assert completed.returncode == 0 and __version__ in completed.stdout
+
+
+# --- help and shell completion ---------------------------------------------------------------
+
+def test_top_level_help_lists_the_options_of_check_whole():
+    result = invoke("--help", terminal_width=200)
+    assert result.exit_code == 0
+    for option in ("--select", "--format", "--output-format", "--fail-on", "--fix", "--diff", "--quiet", "--statistics",
+                   "--color", "--changed-since", "--baseline", "--install-completion", "explain"):
+        assert option in result.stdout, option
+    flat = " ".join(result.stdout.split())
+    assert "Lowest severity that makes the exit code 1 (default: error, or the config's fail_on)." in flat  # no markup eaten
+    assert "<bool>" not in result.stdout and "…" not in result.stdout.replace("[PATH…]", "")  # nothing cut off
+    assert "╭" not in result.stdout  # plain text, not boxes that truncate at 80 columns
+
+
+@pytest.mark.parametrize(("columns", "widest"), [("200", 120), ("100", 100)])
+def test_help_wraps_at_the_terminal_width_up_to_120_columns(columns, widest):
+    done = subprocess.run([sys.executable, "-m", "postlint", "--help"], env={**os.environ, "COLUMNS": columns},
+                          capture_output=True, text=True, cwd=REPO, check=False)
+    assert widest - 10 < max(map(len, done.stdout.splitlines())) <= widest
+
+
+def _complete(words: str) -> list[str]:
+    env = {**os.environ, "_POSTLINT_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1))}
+    done = subprocess.run([str(Path(sys.executable).parent / "postlint")], env=env, capture_output=True, text=True, cwd=REPO,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_shell_completion_is_on():
+    assert "--install-completion" in invoke("--help").stdout
+    assert _complete("postlint check --col") == ["--color"]
+    assert _complete("postlint --col") == ["--color"]  # `postlint --opt` is `postlint check --opt`
+    assert _complete("postlint ex") == ["explain"]
+    assert _complete("postlint check --color ") == ["auto", "always", "never"]
+
+
+# --- colour ------------------------------------------------------------------------------------
+
+ESCAPE = "\x1b"
+
+
+@pytest.mark.parametrize(("env", "args", "coloured"), [
+    ({"NO_COLOR": "1", "FORCE_COLOR": "1"}, [], False),  # NO_COLOR: no escape at all, bold and dim included
+    ({"FORCE_COLOR": "1"}, [], True),
+    ({}, [], False),  # not a terminal
+    ({}, ["--color", "always"], True),
+    ({"NO_COLOR": "1"}, ["--color", "always"], True),  # asked for on the command line: it wins
+    ({"FORCE_COLOR": "1"}, ["--color", "never"], False),
+])
+def test_colour_follows_color_no_color_and_force_color(monkeypatch, env, args, coloured):
+    monkeypatch.chdir(REPO)
+    for name in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    result = runner.invoke(app, ["fixtures/demo-site", *args], env=env)
+    assert result.exit_code == 1
+    assert (ESCAPE in result.stdout) is coloured
+    explained = runner.invoke(app, ["explain", "IMG001", *args], env=env)
+    assert (ESCAPE in explained.stdout) is coloured
+
+
+# --- explain -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["PL001", "pl001", "internal-error"])
+def test_explain_documents_the_internal_error_report(key):
+    result = invoke("explain", key)
+    assert result.exit_code == 0
+    assert "PL001 internal-error" in result.stdout and "--debug" in result.stdout
+
+
+@pytest.mark.parametrize(("word", "hint"), [
+    ("front-matter-requird", "did you mean FM002 (front-matter-required)?"),
+    ("FM02", "did you mean FM002"),
+    ("img01", "did you mean IMG001 (image-alt)?"),
+    ("FM", "'FM' is a family of"),
+    ("interal-error", "did you mean PL001 (internal-error)?"),
+    ("zzzz", "`postlint rules` lists them all"),
+])
+def test_explain_unknown_rule_suggests_one(word, hint):
+    result = runner.invoke(app, ["explain", word])
+    assert result.exit_code == 2
+    assert f"unknown rule '{word}'" in result.stderr and hint in result.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["--color", "always"]])
+def test_explain_pads_no_line_with_trailing_blanks(args):
+    for key in ("IMG001", "FM002", "PL001", "wordiness"):
+        output = invoke("explain", key, *args, terminal_width=100).stdout
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", output)
+        assert [line for line in plain.splitlines() if line != line.rstrip()] == [], key
+
+
+def test_image_alt_advice_is_in_explain_not_in_every_message(monkeypatch):
+    monkeypatch.chdir(REPO)
+    assert "decorative" in invoke("explain", "IMG001").stdout
+    findings = json.loads(invoke("fixtures/cases/image-alt", "--select", "IMG001", "--format", "json").stdout)
+    empty = [f["message"] for f in findings if "empty alt text" in f["message"]]
+    assert empty and all(message.endswith("empty alt text") for message in empty)
+
+
+# --- quiet, statistics, progress -------------------------------------------------------------------
+
+def test_quiet_prints_only_the_findings(monkeypatch):
+    monkeypatch.chdir(REPO)
+    full = invoke("fixtures/demo-site").stdout
+    quiet = invoke("fixtures/demo-site", "-q")
+    assert quiet.exit_code == 1
+    assert "Found" not in quiet.stdout and quiet.stdout == full[:full.index("Found")]
+    assert invoke("fixtures/demo-site", "--quiet", "--format", "json").stdout == invoke("fixtures/demo-site", "--format", "json").stdout
+
+
+def test_statistics_prints_only_the_counts_of_each_rule(monkeypatch):
+    monkeypatch.chdir(REPO)
+    result = invoke("fixtures/demo-site", "--statistics")
+    assert result.exit_code == 1
+    counts = json.loads(invoke("fixtures/demo-site", "--format", "json").stdout)
+    expected = {}
+    for finding in counts:
+        key = f"{finding['code']} {finding['rule']}"
+        expected[key] = expected.get(key, 0) + 1
+    lines = result.stdout.splitlines()
+    assert {line.split(None, 1)[1]: int(line.split()[0]) for line in lines} == expected
+    assert runner.invoke(app, ["fixtures/demo-site", "--statistics", "--format", "json"]).exit_code == 2
+
+
+def test_progress_is_reported_once_per_file(tmp_path):
+    from helpers import copy_site
+
+    from postlint.run import RunRequest, run_request
+
+    site = copy_site(CASES / "image-alt", tmp_path / "site")
+    calls = []
+    outcome = run_request(RunRequest(paths=[site], progress=lambda done, total: calls.append((done, total))))
+    total = len(outcome.checked)
+    assert total > 1 and calls == [(done, total) for done in range(1, total + 1)]
+
+
+def test_progress_bar_draws_on_an_interactive_terminal_and_goes():
+    import io
+
+    from rich.console import Console
+
+    from postlint.report.text import ProgressBar
+
+    stream = io.StringIO()
+    bar = ProgressBar(Console(file=stream, force_terminal=True, force_interactive=True, width=80), delay=0)
+    for done in range(1, 4):
+        bar(done, 3)
+    drawn = stream.getvalue()
+    assert "Checking" in drawn and "1/3" in drawn
+    assert bar.bar is None  # done: stopped before the report is printed
+
+
+def test_progress_bar_only_for_a_person_watching_a_text_report(monkeypatch):
+    from postlint.report import text
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(text, "PROGRESS_DELAY", 0)
+    watched = runner.invoke(app, ["fixtures/demo-site", "--no-cache"], env={"TTY_INTERACTIVE": "1"})
+    assert "Checking" in watched.stderr and "\x1b[2K" in watched.stderr  # drawn, then erased
+    assert "Found" in watched.stdout
+    for args, env in (([], {"TTY_INTERACTIVE": None}),  # a pipe
+                      (["--format", "json"], {"TTY_INTERACTIVE": "1"}),
+                      (["--format", "sarif"], {"TTY_INTERACTIVE": "1"}),
+                      (["-q"], {"TTY_INTERACTIVE": "1"}),
+                      ([], {"TTY_INTERACTIVE": "0", "FORCE_COLOR": "1"})):  # a CI log that wants colour
+        result = runner.invoke(app, ["fixtures/demo-site", "--no-cache", *args], env=env)
+        assert result.exit_code == 1
+        assert result.stderr == "", (args, env)

@@ -190,3 +190,57 @@ def test_exit_policy_is_the_same_in_every_format(output_format):
 def test_machine_formats_keep_stdout_parseable_and_errors_on_stderr():
     result = runner.invoke(app, [str(DEMO_SITE / "_posts"), "--format", "sarif", "--select", "no-such-rule"])
     assert result.exit_code == 2 and result.stdout == "" and "unknown rule" in result.stderr
+
+
+# --- the text report ---------------------------------------------------------------------------
+
+def test_full_layout_starts_every_finding_with_its_path_for_editors():
+    output = invoke(PIPELINE).stdout
+    findings = [line for line in output.splitlines() if line.startswith(PIPELINE)]
+    assert len(findings) == 4 and all(re.match(rf"{re.escape(PIPELINE)}:\d+:\d+: (error|warning) FM00\d ", line)
+                                      for line in findings)
+    assert f"{PIPELINE}:7:1: error FM003 front-matter-schema" in output
+    assert "     7 | time_read: five minutes" in output  # the source line, by default in this layout
+    assert output.split("Found")[0] == invoke(PIPELINE, "--output-format", "full").stdout.split("Found")[0]
+
+
+def test_concise_layout_names_each_file_once():
+    output = invoke("fixtures/demo-site", "--output-format", "concise").stdout
+    lines = output.splitlines()
+    assert lines.count(PIPELINE) == 1 and PIPELINE not in output.replace(PIPELINE + "\n", "")
+    start = lines.index(PIPELINE)
+    assert lines[start + 1:start + 5] == [
+        "  1:1  error    FM002 front-matter-required  missing required front-matter key 'description'",
+        "  4:1  error    FM003 front-matter-schema    'categories' must be a list of strings or one string, not a number (2024)",
+        ("  7:1  error    FM003 front-matter-schema    'time_read' is 'five minutes', which does not match the expected "
+         "format /\\d+ min/"),
+        ("  8:1  warning  FM004 front-matter-date      front-matter date 2024-03-22 differs from the file name's "
+         "2024-03-20; Jekyll publishes on the front-matter date"),
+    ]
+    assert " | " not in output  # no source lines unless asked for
+    assert "     7 | time_read: five minutes" in invoke(PIPELINE, "--output-format", "concise", "--show-source").stdout
+
+
+def test_text_report_file_follows_the_layout(tmp_path):
+    target = tmp_path / "report.txt"
+    invoke(PIPELINE, "--output-format", "concise", "--output", str(target))
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith(PIPELINE + "\n  1:1  error") and "Found 4 findings" in written
+
+
+def test_summary_is_never_wrapped_off_a_terminal():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from postlint.report import text
+
+    findings = [Finding(f"_posts/post-{n}.md", 1, 1, "FM002", "front-matter-required", severity, "m")
+                for n, severity in enumerate(["error"] * 1200 + ["warning"] * 300 + ["info"] * 34)]
+    result = RunResult(findings=findings, files_checked=5050, seconds=62.0, errors=["a run-level error " * 8])
+    for console in (Console(file=StringIO(), width=80), Console(file=StringIO(), width=80, force_terminal=True)):
+        text.write_summary(console, result)
+        lines = console.file.getvalue().splitlines()
+        assert re.sub(r"\x1b\[[0-9;]*m", "", lines[0]) == (
+            "Found 1534 findings (1200 errors, 300 warnings, 34 infos) in 1534 of 5050 files checked in 62.00s.")
+        assert re.sub(r"\x1b\[[0-9;]*m", "", lines[-1]) == "error: " + "a run-level error " * 8

@@ -282,3 +282,60 @@ def test_unreadable_and_bad_files_are_never_fixed(tmp_path, fix_rules):
     before = latin1.read_bytes()
     fix(site)
     assert latin1.read_bytes() == before
+
+
+# --- listing the fixes, --diff ---------------------------------------------------------------------
+
+def test_fix_lists_each_fix(tmp_path, fix_rules, monkeypatch):
+    site = make_site(tmp_path)
+    monkeypatch.chdir(site)
+    result = runner.invoke(app, ["check", "--fix", "--select", "ZZZ901,ZZZ902"])
+    assert result.exit_code == 0
+    lines = result.stdout[result.stdout.index("Fixed 18 findings:"):].splitlines()
+    assert "  _posts/2024-01-01-lf.md:5:5: ZZZ901 colour-spelling  spell it color" in lines
+    assert "  _posts/2024-01-01-lf.md:6:1: ZZZ902 split-marker  split" in lines
+    assert "  _posts/2024-01-01-lf.md:7:9: ZZZ901 colour-spelling  spell it color" in lines
+    assert len(lines) == 19
+    # a machine format keeps its stdout: the list goes to stderr
+    (site / "_posts" / "2024-01-01-lf.md").write_text(BODY)
+    machine = runner.invoke(app, ["check", "--fix", "--select", "ZZZ901", "--format", "json"])
+    assert json.loads(machine.stdout) == [] and "Fixed 2 findings:" in machine.stderr
+    assert runner.invoke(app, ["check", "--fix", "--select", "ZZZ901", "-q"]).stdout == ""
+
+
+def test_diff_shows_the_fixes_and_writes_nothing(tmp_path, fix_rules, monkeypatch):
+    site = make_site(tmp_path)
+    (site / "_posts" / "2024-02-01-no-final-newline.md").write_text(BODY.rstrip("\n").replace("SPLIT-HERE\n", ""))
+    monkeypatch.chdir(site)
+    before = snapshot(site)
+    with pytest.MonkeyPatch.context() as spying:
+        attempts = spy_on_writes(spying, site)
+        result = runner.invoke(app, ["check", "--diff", "--select", "ZZZ901,ZZZ902"])
+    assert result.exit_code == 1  # there is something to fix
+    assert attempts == [] and snapshot(site) == before
+    assert "Would fix 20 findings:" in result.stderr and "  _posts/2024-01-01-lf.md:6:1: ZZZ902 split-marker" in result.stderr
+    assert "--- _posts/2024-01-01-lf.md\n+++ _posts/2024-01-01-lf.md\n" in result.stdout
+    assert "-SPLIT-HERE\n-Another colour line.\n+The color of the sky.  \n+first half\n+second half\n" in result.stdout
+    assert "+Another color line.\n\\ No newline at end of file\n" in result.stdout
+    if shutil.which("patch"):  # the diff applies, and gives what --fix writes (UTF-8 files with LF line breaks)
+        names = ["_posts/2024-01-01-lf.md", "_posts/2024-02-01-no-final-newline.md"]
+        diff = runner.invoke(app, ["check", "--diff", "--select", "ZZZ901,ZZZ902", *names]).stdout
+        patched = tmp_path / "patched"
+        shutil.copytree(site, patched)
+        applied = subprocess.run(["patch", "-p0"], input=diff.encode("utf-8"), cwd=patched, capture_output=True,
+                                 check=False)
+        assert applied.returncode == 0 and applied.stdout.count(b"patching file") == 2, applied.stdout
+        assert runner.invoke(app, ["check", "--fix", "--select", "ZZZ901,ZZZ902", *names]).exit_code == 0
+        for name in names:
+            assert (patched / name).read_bytes() == (site / name).read_bytes(), name
+
+
+def test_diff_with_nothing_to_fix_exits_0(tmp_path, fix_rules, monkeypatch):
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: fixes\n")
+    (site / "_posts" / "2024-01-01-clean.md").write_text("---\ntitle: Clean\ndate: 2024-01-01\n---\nNothing here.\n")
+    monkeypatch.chdir(site)
+    result = runner.invoke(app, ["check", "--diff", "--select", "ZZZ9"])
+    assert result.exit_code == 0 and result.stdout == "" and "Nothing to fix." in result.stderr
+    assert runner.invoke(app, ["check", "--diff", "--format", "json"]).exit_code == 2

@@ -27,6 +27,38 @@ _KIND_WORDS = {"int": "integer", "number": "number", "str": "string", "bool": "b
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
+# What the engine reports that is no rule's finding; `postlint explain` documents these too.
+ENGINE_REPORTS = {
+    "PL001": ("internal-error", """Severity: **error**, always: the run exits 2.
+
+Not a rule but a report: postlint could not finish its work on a file, and says so on that file
+instead of stopping the run. The message says what happened:
+
+- a rule crashed on the file (the message names the rule and the exception; `--debug` shows the
+  traceback);
+- a plugin's rule ran over its time budget on the file (2 s of its own code per file; postlint's
+  parsing is not counted);
+- the process checking the file died (killed for memory, or a crash in C code);
+- `--fix` did not write the file: it changed on disk while postlint checked it, the disk is full,
+  or the post is a symbolic link to a file outside the site.
+
+The other files are still checked. A baseline never records or hides this report: a crash is not a
+finding to accept.
+
+## What to do
+Run again with `--debug` and report the traceback to the rule's authors (postlint's own rules or
+the plugin the message names). For a file changed during `--fix`, run `--fix` again."""),
+}
+
+
+def engine_report_doc(key: str) -> str | None:
+    """The documentation of the engine report with this code or name (None: there is none)."""
+    for code, (name, doc) in ENGINE_REPORTS.items():
+        if key.upper() == code or key.lower() == name:
+            return f"# {code} {name}\n\n{doc}"
+    return None
+
+
 def kind_text(kind: str, plural: bool = False) -> str:
     """An option kind in words: `list[str]` is "list of strings", `str|null` "string or null"."""
     kind = kind.strip()

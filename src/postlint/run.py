@@ -7,9 +7,10 @@ import fnmatch
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from postlint.baseline import (
     BaselineMatch,
@@ -26,6 +27,9 @@ from postlint.finding import SEVERITY_RANK
 from postlint.jekyll.site import Site, find_site_root
 from postlint.registry import Registry, Rule, load_registry
 from postlint.visible import one_line
+
+if TYPE_CHECKING:
+    from postlint.report.text import TextView
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -44,6 +48,8 @@ class RunRequest:
     write_baseline: Path | None = None  # record today's findings in this file
     jobs: int | None = None  # processes for a whole-site run (default: one per CPU)
     use_cache: bool = False  # reuse results from .postlint_cache/ (the CLI turns it on)
+    diff: bool = False  # write nothing: collect the diff of the fixes rules offer (--diff)
+    progress: Callable[[int, int], None] | None = None  # told (files done, files in all) as files are done
 
 
 @dataclass
@@ -129,8 +135,8 @@ def run_request(request: RunRequest) -> RunOutcome:
         before = file_at_base(changes, request.baseline)
         at_merge_base = parse_baseline(before, f"{request.baseline} at the merge base") if before is not None else Counter()
     cwd = Path.cwd()
-    result = lint(targets, settings, config, fix=request.fix, debug=request.debug, cwd=cwd,
-                  jobs=request.jobs, use_cache=request.use_cache)
+    result = lint(targets, settings, config, fix=request.fix, diff=request.diff, debug=request.debug, cwd=cwd,
+                  jobs=request.jobs, use_cache=request.use_cache, progress=request.progress)
     result.errors.add_all(registry.errors)
     result.errors.add_all(sorted({site.config_error for _, site in targets if site.config_error}))
     outcome = RunOutcome(result, request.fail_on or config.fail_on or "error", settings,
@@ -178,17 +184,19 @@ def _baseline_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
     return notes
 
 
-def execute(request: RunRequest, output_format: str, show_source: bool = True, output_file: Path | None = None) -> int:
+def execute(request: RunRequest, output_format: str, output_file: Path | None = None,
+            view: TextView | None = None) -> int:
     """Run and report; returns the exit code.
 
     The report goes to stdout, or to `output_file` while the terminal gets the text summary.
-    Machine formats on stdout keep stdout parseable: notes and errors then go to stderr.
+    Machine formats on stdout keep stdout parseable: notes and errors then go to stderr. `view`
+    shapes the text report (layout, colour, --quiet, --statistics). With `request.diff`, stdout
+    gets the diff of the fixes instead, and the exit code is 1 when there is something to fix.
     """
-    from rich.console import Console
-
     from postlint import report
     from postlint.report import text
 
+    view = view or text.TextView()
     try:
         outcome = run_request(request)
     except (ConfigError, ChangesError) as exc:
@@ -202,10 +210,16 @@ def execute(request: RunRequest, output_format: str, show_source: bool = True, o
         for error in result.errors:
             print(f"postlint: error: {error}", file=sys.stderr)
         return EXIT_ERROR if exit_code(result, "error") == EXIT_ERROR else EXIT_OK
+    if request.diff:
+        try:
+            text.write_diff_report(result, view)
+        except OSError as exc:
+            return _report_lost(exc)
+        return EXIT_ERROR if exit_code(result, "error") == EXIT_ERROR else EXIT_FINDINGS if result.fixes else EXIT_OK
     rendered = None
     if output_format != "text" or output_file is not None:
         if output_format == "text":
-            rendered = report.render_text(result, show_source)
+            rendered = text.render(result, view)
         else:
             rendered = report.render(output_format, result, rules=[s.rule for s in outcome.settings],
                                      checked=outcome.checked, cwd=Path.cwd(), settings=outcome.settings,
@@ -218,18 +232,20 @@ def execute(request: RunRequest, output_format: str, show_source: bool = True, o
             return EXIT_ERROR
     try:
         if output_format == "text" or output_file is not None:
-            console = Console(highlight=False)
+            console = text.make_console(view.color)
             if output_file is None:
-                text.write_findings(console, result, show_source)
-            text.write_summary(console, result)
-            for line in notes:
+                text.write_findings(console, result, view)
+            text.write_summary(console, result, view)
+            for line in [] if view.quiet else notes:
                 console.print(line, highlight=False, markup=False, soft_wrap=True)
-            if output_file is not None:
+            if output_file is not None and not view.quiet:
                 console.print(f"Wrote the {output_format} report to {output_file}.", highlight=False, markup=False,
                               soft_wrap=True)
         else:
             sys.stdout.write(rendered)
-            for line in notes:
+            if result.fixes and not view.quiet:
+                text.write_fixes(text.make_console(view.color, stderr=True), result, "Fixed")
+            for line in [] if view.quiet else notes:
                 print(line, file=sys.stderr)
             for error in result.errors:
                 print(f"postlint: error: {error}", file=sys.stderr)

@@ -8,6 +8,7 @@ internal error like any exception, and a plugin rule that runs over its time bud
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import os
 import re
@@ -17,7 +18,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,9 +54,14 @@ class RuleContext:
 class RunResult:
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
-    fixed: int = 0
+    fixes: list[Finding] = field(default_factory=list)  # the findings whose fixes were made (or, with diff, would be)
+    diffs: list[str] = field(default_factory=list)  # with diff: each fixable file's unified diff
     errors: RunErrors = field(default_factory=RunErrors)  # run-level problems (plugins, _config.yml)
     seconds: float = 0.0
+
+    @property
+    def fixed(self) -> int:
+        return len(self.fixes)
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -300,13 +306,12 @@ def crash_finding(path: str, what: str, exc: BaseException, debug: bool) -> Find
     return Finding(path, 1, 1, *INTERNAL_ERROR, "error", f"{what}: {detail}".rstrip(), internal=True)
 
 
-def apply_fixes(post: Post, findings: list[Finding], root: Path | None = None) -> tuple[list[Finding], int]:
-    """Apply non-overlapping fixes atomically; returns the findings left and how many were fixed.
+def fixed_text(post: Post, findings: list[Finding]) -> tuple[str, list[Finding]]:
+    """The post's decoded text with the fixes of `findings` made, and the findings fixed: fixes
+    that overlap an earlier one wait for the next run.
 
-    The file keeps its encoding, byte-order mark and line endings: edits are made on the decoded
-    original, a replacement's line breaks are written in the file's own style, and an edit never
-    splits a CRLF pair. Raises FixRefused when the file changed on disk since it was read: checked
-    before the new bytes are made, and again just before they replace the old (write_atomically).
+    The text keeps the file's line endings: a replacement's line breaks are written in the file's
+    own style, and an edit never splits a CRLF pair.
     """
     edits: list[Edit] = []
     fixed: list[Finding] = []
@@ -320,7 +325,7 @@ def apply_fixes(post: Post, findings: list[Finding], root: Path | None = None) -
         edits.extend(candidate)
         fixed.append(finding)
     if not edits:
-        return findings, 0
+        return original, []
     newline = _newline_style(original)
     parts: list[str] = []
     last = 0
@@ -330,8 +335,21 @@ def apply_fixes(post: Post, findings: list[Finding], root: Path | None = None) -
         last = edit.end
     parts.append(original[last:])
     text = "".join(parts)
-    if text == original:
-        return findings, 0
+    return text, fixed if text != original else []
+
+
+def apply_fixes(post: Post, findings: list[Finding], root: Path | None = None) -> tuple[list[Finding], list[Finding]]:
+    """Make the fixes of `findings` (see fixed_text) atomically; returns the findings left and
+    those fixed.
+
+    The file keeps its encoding and byte-order mark. Raises FixRefused when the file changed on
+    disk since it was read: checked before the new bytes are made, and again just before they
+    replace the old (write_atomically).
+    """
+    text, fixed = fixed_text(post, findings)
+    if not fixed:
+        return findings, []
+    original = post.source.original
     target = Path(os.path.realpath(post.path))  # a symlinked post: rewrite its target, keep the link
     if root is not None and not target.is_relative_to(Path(os.path.realpath(root))):
         raise FixRefused(f"the post is a symbolic link to {target}, outside the site; postlint does not write there")
@@ -343,7 +361,23 @@ def apply_fixes(post: Post, findings: list[Finding], root: Path | None = None) -
     if current != original:
         raise FixRefused(CHANGED_ON_DISK)
     write_atomically(target, post.source.bom + text.encode(post.source.encoding), expected=as_read)
-    return [f for f in findings if f not in fixed], len(fixed)
+    return [f for f in findings if f not in fixed], fixed
+
+
+def unified_diff(before: str, after: str, path: str) -> str:
+    """The change from `before` to `after` as a unified diff of the file at `path` (relative to
+    the current folder, so that `patch -p0` applies it); a last line without a line break is
+    marked as diff and git mark it."""
+    lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=path, tofile=path)
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _lines(text: str) -> list[str]:
+    """`text` cut after each LF, as diff and patch see lines (str.splitlines also cuts at U+2028,
+    form feeds and lone CRs, which would make a patch that does not apply)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def _newline_style(text: str) -> str:
@@ -483,10 +517,14 @@ def _sync_folder(folder: Path) -> None:
 
 
 def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: Config, *,
-         fix: bool = False, debug: bool = False, cwd: Path | None = None, jobs: int | None = None,
-         use_cache: bool = False) -> RunResult:
+         fix: bool = False, diff: bool = False, debug: bool = False, cwd: Path | None = None, jobs: int | None = None,
+         use_cache: bool = False, progress: Callable[[int, int], None] | None = None) -> RunResult:
     """Lint every target, on `jobs` processes, reusing cached results where nothing they depend
-    on changed. The findings are the same whatever the jobs and the cache."""
+    on changed. The findings are the same whatever the jobs and the cache.
+
+    `fix` makes the fixes rules offer; `diff` writes nothing and collects each fixable file's
+    unified diff instead. `progress(files done, files in all)` is called as each file is done
+    (files whose results come from the cache are done at once, in one call)."""
     from postlint.engine.cache import ResultCache, run_key, secret_key
     from postlint.engine.parallel import default_jobs, parallel_map
 
@@ -495,7 +533,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     result = RunResult()
     caches: dict[Path, ResultCache] = {}
     work: list[tuple[Path, Site, str | None]] = []
-    secret = secret_key() if use_cache and not fix else None  # a fix changes the file: no result worth keeping
+    # A fix changes the file: no result worth keeping; a diff needs the fixes, which are not cached.
+    secret = secret_key() if use_cache and not fix and not diff else None
     if secret is not None:
         for path, site in targets:
             cache = caches.get(site.root) or caches.setdefault(site.root, ResultCache(site, run_key(settings, config, site),
@@ -509,6 +548,9 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
                 result.findings.extend(cached)
     else:
         work = [(path, site, None) for path, site in targets]
+    done = len(targets) - len(work)
+    if progress is not None and done:
+        progress(done, len(targets))
     jobs = jobs or default_jobs()
     parallel = jobs > 1 and len(work) > 1
     for site in {id(site): site for _, site, _ in work}.values():
@@ -517,25 +559,25 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         for site in {id(site): site for _, site, _ in work}.values():
             site.build_indexes()  # once, before the workers fork
 
-    # findings, fixed, inputs read, index groups by name (with their inputs the first time)
-    Checked = tuple[list[Finding], int, dict[str, str], dict[str, dict[str, str] | None]]
+    # findings, outcome (fixes and diffs), inputs read, index groups by name (with their inputs the first time)
+    Checked = tuple[list[Finding], RunResult, dict[str, str], dict[str, dict[str, str] | None]]
     sent: set[str] = set()  # groups whose inputs this process already sent (each worker has its own)
 
     def check(item: tuple[Path, Site, str | None]) -> Checked:
         path, site, _ = item
         outcome = RunResult()
         with site.recording() as recorder:
-            findings = lint_file(path, site, settings, config, outcome, fix=fix, debug=debug, cwd=cwd)
+            findings = lint_file(path, site, settings, config, outcome, fix=fix, diff=diff, debug=debug, cwd=cwd)
         # The inputs of an index group travel back from a worker once: the parent knows those it
         # built before forking, and a rule's own index (Site.index) is built in the worker.
         groups = {name: None if name in sent else inputs for name, inputs in recorder.groups.items()}
         sent.update(groups)
-        return findings, outcome.fixed, recorder.direct, groups
+        return findings, outcome, recorder.direct, groups
 
     def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
         how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
         message = f"the process checking this file died ({how}); the other files were still checked"
-        return [internal_finding(printable(display_path(item[0], cwd)), message)], 0, {}, {}
+        return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}
 
     with stdout_to_stderr():  # workers fork inside: they inherit it
         received: dict[str, dict[str, str]] = {}
@@ -544,9 +586,13 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         # instead of built again in each.
         first = [check(work[0])] if parallel else []
         outcomes = itertools.chain(first, parallel_map(check, work[len(first):], jobs, lost))
-        for (path, site, content), (findings, fixed, inputs, names) in zip(work, outcomes):
+        for (path, site, content), (findings, outcome, inputs, names) in zip(work, outcomes):
             result.findings.extend(findings)
-            result.fixed += fixed
+            result.fixes.extend(outcome.fixes)
+            result.diffs.extend(outcome.diffs)
+            done += 1
+            if progress is not None:
+                progress(done, len(targets))
             received.update((name, group) for name, group in names.items() if group is not None)
             if content is None:
                 continue  # not cached: no need to look up what it depended on
@@ -562,18 +608,24 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 
 
 def lint_file(path: Path, site: Site, settings: list[RuleSetting], config: Config, result: RunResult, *,
-              fix: bool, debug: bool, cwd: Path) -> list[Finding]:
-    """Read, check and (with `fix`) fix one file; whatever goes wrong stays this file's finding."""
+              fix: bool, diff: bool, debug: bool, cwd: Path) -> list[Finding]:
+    """Read, check and (with `fix`) fix one file, or (with `diff`) add the diff of its fixes to
+    `result`; whatever goes wrong stays this file's finding."""
     try:
         post = read_post(path, site, cwd)
     except Exception as exc:  # a parser bug on one file must not lose the run
         return [crash_finding(printable(display_path(path, cwd)), "postlint failed to read and parse this file", exc, debug)]
     findings = check_post(post, settings, site, config, debug)
     post.forget_parsed_body()
-    if fix and post.read_error is None and any(f.fix for f in findings):
+    if diff and post.read_error is None and any(f.fix for f in findings):
+        text, fixed = fixed_text(post, findings)
+        if fixed:
+            result.fixes.extend(fixed)
+            result.diffs.append(unified_diff(post.source.original, text, post.display))
+    elif fix and post.read_error is None and any(f.fix for f in findings):
         try:
-            findings, count = apply_fixes(post, findings, site.root)
-            result.fixed += count
+            findings, fixed = apply_fixes(post, findings, site.root)
+            result.fixes.extend(fixed)
         except (FixRefused, UnreadableFile) as exc:
             findings.append(internal_finding(post.display, f"fixes not written: {exc}"))
         except OSError as exc:
