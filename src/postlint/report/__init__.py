@@ -44,17 +44,3 @@ def render(output_format: str, result: RunResult, *, rules: list[Rule], checked:
         return html.render(result, list(settings), list(targets), cwd)
     raise ValueError(f"no renderer for format {output_format!r}")
 
-
-def render_text(result: RunResult, show_source: bool = True) -> str:
-    """The terminal report as plain text (for `--format text --output FILE`)."""
-    from io import StringIO
-
-    from rich.console import Console
-
-    from postlint.report import text
-
-    buffer = StringIO()
-    console = Console(file=buffer, highlight=False, color_system=None, width=200, soft_wrap=True)
-    text.write_findings(console, result, show_source)
-    text.write_summary(console, result)
-    return buffer.getvalue()
