@@ -116,3 +116,133 @@ def test_outside_a_git_repository_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.chdir(site)
     result = runner.invoke(app, [".", "--changed-since", "main"])
     assert result.exit_code == 2 and "needs a git repository" in result.stderr
+
+
+# --- what a change moves: unpublished and re-permalinked posts ------------------------------
+
+HUB = ("---\nlayout: post\n---\n"  # no title: an old finding of its own (FM002)
+       "Start with [the funnel guide]({% post_url 2024-02-01-funnel-guide %}),\n"  # line 4
+       "then [the pricing page](/pricing/)\n"  # line 5
+       "and [churn basics]({{ '/2024/02/03/churn-basics.html' | relative_url }}).\n"  # line 6
+       "An old broken one: [lost]({% post_url 2023-12-31-never-written %}).\n")  # line 7
+
+
+@pytest.fixture
+def linked_site(tmp_path, monkeypatch):
+    """A committed site whose hub post links to three posts and a page, on a branch `feature`."""
+    for name, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "test@example.com"),
+                        ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "test@example.com"),
+                        ("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig")), ("GIT_CONFIG_NOSYSTEM", "1")):
+        monkeypatch.setenv(name, value)
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    files = {
+        "_config.yml": "title: Funnel notes\npermalink: /:year/:month/:day/:title.html\n",
+        "pricing.md": "---\ntitle: Pricing\npermalink: /pricing/\n---\nPlans.\n",
+        "_posts/2024-01-31-hub.md": HUB,
+        "_posts/2024-02-01-funnel-guide.md": post("Funnel guide"),
+        "_posts/2024-02-03-churn-basics.md": post("Churn basics"),
+        "_posts/2024-02-04-unrelated.md": post("Unrelated"),
+    }
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "site")
+    git(root, "checkout", "-q", "-b", "feature")
+    monkeypatch.chdir(root)
+    return root
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+def in_hub(outcome) -> set[tuple[int, str]]:
+    """(line, code) of the findings reported in the hub post, which the change never touches."""
+    return {(f.line, f.code) for f in outcome.result.findings if f.path.endswith("2024-01-31-hub.md")}
+
+
+def test_a_post_unpublished_on_the_branch_breaks_its_referrers_links(linked_site):
+    edit(linked_site, "_posts/2024-02-01-funnel-guide.md", "title:", "published: false\ntitle:")
+    outcome = run_request(RunRequest(paths=[Path(".")], changed_since="main"))
+    assert {Path(p).name for p in outcome.checked} == {"2024-02-01-funnel-guide.md", "2024-01-31-hub.md"}
+    assert outcome.referrers == ["_posts/2024-01-31-hub.md"]
+    # The hub's broken link to the unpublished post; not its old broken link, not its missing title.
+    assert in_hub(outcome) == {(4, "LNK001")}
+    [finding] = [f for f in outcome.result.findings if f.code == "LNK001"]
+    assert "published: false" in finding.message
+
+
+def test_a_post_dated_into_the_future_breaks_its_referrers_links(linked_site):
+    edit(linked_site, "_posts/2024-02-03-churn-basics.md", "title:", "date: 2999-01-01\ntitle:")
+    outcome = run_request(RunRequest(paths=[Path(".")], changed_since="main"))
+    # Its address moved (the date is in the URL) and it is not built: the relative_url link breaks.
+    assert in_hub(outcome) == {(6, "LNK003")}
+
+
+def test_a_new_permalink_breaks_links_to_the_old_address(linked_site):
+    edit(linked_site, "pricing.md", "permalink: /pricing/", "permalink: /plans/")
+    outcome = run_request(RunRequest(paths=[Path("."), Path("pricing.md")], changed_since="main"))
+    assert outcome.referrers == ["_posts/2024-01-31-hub.md"]
+    assert in_hub(outcome) == {(5, "LNK003")}
+    assert any("'/pricing/'" in f.message for f in outcome.result.findings)
+
+
+def test_an_edit_that_keeps_the_address_checks_no_referrer(linked_site):
+    edit(linked_site, "_posts/2024-02-01-funnel-guide.md", "Plain text.", "Plain text, reworded.")
+    edit(linked_site, "pricing.md", "Plans.", "Plans and prices.")
+    outcome = run_request(RunRequest(paths=[Path(".")], changed_since="main"))
+    assert outcome.referrers == [] and {Path(p).name for p in outcome.checked} == {"2024-02-01-funnel-guide.md"}
+
+
+def test_a_post_unpublished_before_the_branch_is_not_the_branchs_fault(linked_site):
+    edit(linked_site, "_posts/2024-02-01-funnel-guide.md", "title:", "published: false\ntitle:")
+    git(linked_site, "commit", "-q", "-am", "unpublish on main's side")
+    git(linked_site, "branch", "-f", "main")
+    git(linked_site, "mv", "_posts/2024-02-01-funnel-guide.md", "_posts/2024-02-01-funnel-guide-draft.md")
+    outcome = run_request(RunRequest(paths=[Path(".")], changed_since="main"))
+    assert outcome.referrers == []  # the link was already broken at the merge base
+
+
+# --- --staged: what the pre-commit hook runs -------------------------------------------------
+
+def staged(*paths: str):
+    return run_request(RunRequest(paths=[Path(p) for p in paths], staged=True, force_exclude=True))
+
+
+def test_staged_rename_reports_the_referrers_broken_link_only(linked_site):
+    git(linked_site, "mv", "_posts/2024-02-01-funnel-guide.md", "_posts/2024-02-01-funnel-playbook.md")
+    outcome = staged("_posts/2024-02-01-funnel-playbook.md")
+    assert {Path(p).name for p in outcome.checked} == {"2024-02-01-funnel-playbook.md", "2024-01-31-hub.md"}
+    assert in_hub(outcome) == {(4, "LNK001")}
+
+
+def test_staged_delete_with_no_file_given_lints_only_the_referrers(linked_site):
+    git(linked_site, "rm", "-q", "_posts/2024-02-03-churn-basics.md")
+    outcome = staged()
+    assert outcome.checked == ["_posts/2024-01-31-hub.md"]
+    assert in_hub(outcome) == {(6, "LNK003")}
+
+
+def test_staged_reads_the_index_not_the_branch(linked_site):
+    git(linked_site, "rm", "-q", "_posts/2024-02-03-churn-basics.md")
+    git(linked_site, "commit", "-q", "-m", "deleted in an earlier commit")
+    assert staged().checked == []  # nothing staged: an earlier commit's breakage was its own hook's to catch
+
+
+def test_staged_in_a_repository_without_commits(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig"))
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_config.yml").write_text("title: x\n", encoding="utf-8")
+    (tmp_path / "_posts" / "2024-01-01-first.md").write_text(post("First"), encoding="utf-8")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    monkeypatch.chdir(tmp_path)
+    assert staged("_posts/2024-01-01-first.md").checked == ["_posts/2024-01-01-first.md"]
+
+
+def test_staged_and_changed_since_cannot_be_combined(linked_site):
+    result = runner.invoke(app, ["--staged", "--changed-since", "main"])
+    assert result.exit_code == 2 and "use one of them" in result.stderr

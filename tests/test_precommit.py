@@ -39,9 +39,10 @@ def test_hook_manifest_is_valid_for_pre_commit():
     assert completed.returncode == 0, completed.stdout + completed.stderr
     [hook] = yaml.safe_load(manifest.read_text(encoding="utf-8"))
     assert hook["id"] == "postlint" and hook["language"] == "python"
-    assert hook["entry"].split() == ["postlint", "check"]
+    assert hook["entry"].split() == ["postlint", "check", "--staged", "--force-exclude"]
     assert set(hook["types_or"]) == {"markdown", "html"}
     assert hook["require_serial"] is True  # one process sees the whole site
+    assert hook["always_run"] is True  # a commit that only deletes a post passes no Markdown file
 
 
 # --- an offline wheelhouse from the installed distributions ----------------------------------
@@ -125,6 +126,18 @@ SITE = {
     # Names a post that does not exist.
     "_posts/2024-01-03-broken-link.md": "---\ntitle: C\n---\nSee [gone]({% post_url 2023-12-31-gone %}).\n",
     "notes.txt": "not a post: pre-commit filters it out by type\n",
+    # The posts the commit tests rename, delete, unpublish or move, and a hub that links to each;
+    # the hub has old findings of its own (no title, a long-broken post_url) that no commit caused.
+    "_posts/2024-02-01-rename-me.md": "---\ntitle: Attribution windows\n---\nWhich touch gets the credit.\n",
+    "_posts/2024-02-02-delete-me.md": "---\ntitle: Lead scoring\n---\nPoints for every demo request.\n",
+    "_posts/2024-02-03-unpublish-me.md": "---\ntitle: Quota planning\n---\nTargets per territory.\n",
+    "_posts/2024-02-04-move-me.md": "---\ntitle: Win rates\npermalink: /guides/win-rates/\n---\nClosed won over closed.\n",
+    "_posts/2024-02-05-hub.md": "---\nlayout: post\n---\n"
+                                "[Attribution]({% post_url 2024-02-01-rename-me %})\n"  # line 4
+                                "[Scoring]({% post_url 2024-02-02-delete-me %})\n"  # line 5
+                                "[Quotas]({% post_url 2024-02-03-unpublish-me %})\n"  # line 6
+                                "[Win rates](/guides/win-rates/)\n"  # line 7
+                                "[Forecasts]({% post_url 2023-11-30-never-written %})\n",  # line 8
 }
 
 
@@ -200,4 +213,80 @@ def test_real_pre_commit_all_files(hook_env):
     everything = pre_commit_run(hook_env, "--all-files")
     output = everything.stdout + everything.stderr
     assert everything.returncode == 1, output
-    assert "3 files checked" in output and "2024-01-02-b.md:1:1" in output
+    assert "8 files checked" in output and "2024-01-02-b.md:1:1" in output
+
+
+# --- commits that break links in posts they never touch ----------------------------------------
+
+@pytest.fixture
+def committing(hook_env):
+    """The site with postlint installed as its git pre-commit hook; whatever a test stages or
+    commits is undone afterwards."""
+    site, env = hook_env
+    subprocess.run([*PRE_COMMIT, "install"], cwd=site, env=env, check=True, capture_output=True)
+    head = git(site, env, "rev-parse", "HEAD").strip()
+    yield site, env
+    git(site, env, "reset", "-q", "--hard", head)
+
+
+def commit(site: Path, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "commit", "-m", "change"], cwd=site, env=env, capture_output=True, text=True, timeout=600)
+
+
+def assert_only_the_broken_link_in_the_hub(output: str, code: str, target: str) -> None:
+    """The hub's link to `target` is reported, by rule `code`; its old findings are not."""
+    assert "_posts/2024-02-05-hub.md" in output and code in output and target in output, output
+    assert "2023-11-30-never-written" not in output and "FM002" not in output, output
+
+
+def assert_refused_for(site: Path, env: dict, head: str, target: str) -> None:
+    committed = commit(site, env)
+    output = committed.stdout + committed.stderr
+    assert committed.returncode != 0, output
+    assert git(site, env, "rev-parse", "HEAD").strip() == head  # the hook stopped the commit
+    assert_only_the_broken_link_in_the_hub(output, "LNK001", target)
+
+
+def test_a_rename_only_commit_is_stopped_for_the_links_it_breaks(committing):
+    site, env = committing
+    head = git(site, env, "rev-parse", "HEAD").strip()
+    git(site, env, "mv", "_posts/2024-02-01-rename-me.md", "_posts/2024-02-01-attribution-windows.md")
+    assert_refused_for(site, env, head, "post_url '2024-02-01-rename-me'")
+
+
+def test_a_delete_only_commit_is_checked_not_skipped(committing):
+    site, env = committing
+    head = git(site, env, "rev-parse", "HEAD").strip()
+    git(site, env, "rm", "-q", "_posts/2024-02-02-delete-me.md")
+    assert_refused_for(site, env, head, "post_url '2024-02-02-delete-me'")
+
+
+def test_an_unpublish_only_commit_is_stopped_for_the_links_it_breaks(committing):
+    site, env = committing
+    head = git(site, env, "rev-parse", "HEAD").strip()
+    path = site / "_posts/2024-02-03-unpublish-me.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title:", "published: false\ntitle:"), encoding="utf-8")
+    git(site, env, "add", "_posts/2024-02-03-unpublish-me.md")
+    assert_refused_for(site, env, head, "post_url '2024-02-03-unpublish-me'")
+
+
+def test_a_new_permalink_reports_the_links_to_the_old_address(committing):
+    site, env = committing
+    path = site / "_posts/2024-02-04-move-me.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("/guides/win-rates/", "/guides/win-rate/"), encoding="utf-8")
+    git(site, env, "add", "_posts/2024-02-04-move-me.md")
+    ran = pre_commit_run(committing)  # what the commit runs; a warning does not stop it, so look with --verbose
+    output = ran.stdout + ran.stderr
+    assert ran.returncode == 0, output
+    assert_only_the_broken_link_in_the_hub(output, "LNK003", "'/guides/win-rates/'")
+    assert "2 files checked" in output
+
+
+def test_deleting_a_post_no_one_links_to_passes(committing):
+    site, env = committing
+    head = git(site, env, "rev-parse", "HEAD").strip()
+    git(site, env, "rm", "-q", "_posts/2024-01-03-broken-link.md")
+    committed = commit(site, env)
+    output = committed.stdout + committed.stderr
+    assert committed.returncode == 0, output
+    assert git(site, env, "rev-parse", "HEAD").strip() != head and "postlint" in output and "Passed" in output

@@ -1,12 +1,22 @@
-"""`--changed-since REF`: which posts a pull request touched, from git.
+"""What a change to a site breaks, from git: for `--changed-since REF` and for the pre-commit hook.
 
-The changed files are those that differ between the merge base of REF and HEAD and the working
-tree — commits on this branch, staged and unstaged edits — plus untracked files git does not
-ignore: exactly what a pull request against REF would contain, with your uncommitted work on top.
-(`git diff --name-status -M $(git merge-base REF HEAD)` and `git ls-files --others --exclude-standard`.)
+A change is a set of files changed (added, modified, renamed to) and removed (deleted, renamed
+from) between a base commit and the files on disk:
 
-A post can break without being touched: when the post its `{% post_url %}` names, or the file its
-`{% link %}` names, was renamed or deleted. Such posts are linted too.
+- `--changed-since REF`: the merge base of REF and HEAD against the working tree — commits on
+  this branch, staged and unstaged edits — plus untracked files git does not ignore: exactly what
+  a pull request against REF would contain, with your uncommitted work on top
+  (`git diff --name-status -M $(git merge-base REF HEAD)`, `git ls-files --others --exclude-standard`).
+- `--staged` (the pre-commit hook): HEAD against the index (`git diff --cached --name-status -M HEAD`).
+  pre-commit stashes unstaged edits before it runs a hook, so the files on disk are the index.
+
+A post can break without being touched: when the post, page or file one of its links names is
+renamed, deleted, unpublished (`published: false`, a future date) or given another address (a new
+`permalink`, date or slug). Such posts are its *referrers*. What a link could name to reach a file
+while it is built (its `post_url` name, its `link` path, its addresses) is worked out for each
+touched file as it was at the base and as it is now; what the base had and now is gone are the
+*moved targets*. A referrer is then linted with the link rules only, and only its findings at a
+reference to a moved target are the change's: its other findings were there before.
 """
 
 from __future__ import annotations
@@ -14,16 +24,21 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from postlint.config import DEFAULT_MAX_FILE_SIZE
+from postlint.config import DEFAULT_MAX_FILE_SIZE, Config
 from postlint.errors import ChangesError, UnreadableFile
-from postlint.jekyll.site import Site, post_entry
-from postlint.parse.liquid import scan_liquid
-from postlint.parse.source import decode, normalize_newlines, read_bytes
+from postlint.jekyll import urls
+from postlint.jekyll.links import liquid_free_href, literal_url_filter, site_path
+from postlint.jekyll.site import SITE_MARKERS, Site, find_site_root
+from postlint.parse.liquid import LiquidTag
+from postlint.parse.post import POST_EXTENSIONS, Post
+from postlint.parse.source import decode, read_bytes
 
-REFERENCE_TAGS = ("post_url", "link")
+LINK_FAMILY = "LNK"  # the rules that judge references to other files; the only ones run on referrers
 # The date and slug a post_url names. Jekyll also resolves a name without its subfolder, with a
 # leading slash or with unpadded dates (with a deprecation warning), so compare on these alone.
 _POST_NAME = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-(.+)$")
@@ -32,42 +47,66 @@ _POST_NAME = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-(.+)$")
 @dataclass
 class Changes:
     top: Path  # the repository's top folder, resolved
-    base: str = ""  # the merge base of REF and HEAD: where the branch started
+    base: str = ""  # the commit the change is measured from ("" when there is none: a first commit)
     changed: set[Path] = field(default_factory=set)  # files added, modified or renamed to (absolute)
     removed: set[Path] = field(default_factory=set)  # files deleted or renamed from (absolute)
+    modified: set[Path] = field(default_factory=set)  # files changed in place: they existed at the base
+
+    def touched_sites(self) -> list[Path]:
+        """The roots of the sites (folders with _config.yml or .postlint.yaml) holding a touched file, sorted."""
+        roots = set()
+        for path in self.changed | self.removed:
+            folder = path.parent
+            while not folder.is_dir() and folder != self.top:  # a removed file's folder may be gone too
+                folder = folder.parent
+            root = find_site_root(folder)
+            if any((root / marker).is_file() for marker in SITE_MARKERS):
+                roots.add(root)
+        return sorted(roots)
 
 
-def _git(cwd: Path, *args: str) -> str:
+@dataclass(frozen=True)
+class MovedTargets:
+    """What links named to reach files of a site before a change, and no longer do."""
+
+    post_names: frozenset[str] = frozenset()  # post_url names (`guides/2024-01-02-x`)
+    paths: frozenset[str] = frozenset()  # link paths, from the site root
+    url_keys: frozenset[str] = frozenset()  # addresses, as urls.url_key gives them
+
+    def __bool__(self) -> bool:
+        return bool(self.post_names or self.paths or self.url_keys)
+
+    def needles(self) -> set[str]:
+        """Strings one of which a file must contain to name a moved target (a cheap prefilter)."""
+        found = {_post_key(name)[3] for name in self.post_names if _post_key(name)} | set(self.paths)
+        found |= {key.rstrip("/").rsplit("/", 1)[-1] or "/" for key in self.url_keys}
+        return found
+
+
+def _git(cwd: Path, flag: str, *args: str) -> str:
     try:
         completed = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
                                    encoding="utf-8", errors="surrogateescape")
     except FileNotFoundError:
-        raise ChangesError("--changed-since needs git, which is not installed") from None
+        raise ChangesError(f"{flag} needs git, which is not installed") from None
     if completed.returncode != 0:
         raise ChangesError(completed.stderr.strip() or f"git {' '.join(args)} failed")
     return completed.stdout
 
 
-def git_changes(ref: str, start: Path) -> Changes:
-    """What changed since REF, as seen from the repository holding `start`. Raises ChangesError."""
+def _toplevel(start: Path, flag: str) -> Path:
     folder = start if start.is_dir() else start.parent
     try:
-        top = Path(_git(folder, "rev-parse", "--show-toplevel").strip()).resolve()
+        return Path(_git(folder, flag, "rev-parse", "--show-toplevel").strip()).resolve()
     except ChangesError:
-        raise ChangesError(f"--changed-since needs a git repository, and {folder} is not inside one") from None
-    try:
-        _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
-    except ChangesError:
-        raise ChangesError(f"--changed-since: unknown git ref '{ref}' (in CI, fetch it first, "
-                           "e.g. actions/checkout with fetch-depth: 0)") from None
-    try:
-        base = _git(top, "merge-base", ref, "HEAD").strip()
-    except ChangesError:
-        raise ChangesError(f"--changed-since: '{ref}' and HEAD have no common history here "
-                           "(a shallow clone? fetch full history, e.g. fetch-depth: 0)") from None
-    changes = Changes(top, base)
-    fields = _git(top, "-c", "core.quotepath=off", "diff", "--name-status", "-z", "-M", base, "--").split("\0")
+        raise ChangesError(f"{flag} needs a git repository, and {folder} is not inside one") from None
+
+
+def _read_name_status(changes: Changes, output: str) -> None:
+    """Fill `changes` from `git diff --name-status -z -M` output."""
+    fields = output.split("\0")
     position = 0
+    top = changes.top
     while position < len(fields) and fields[position]:
         status = fields[position]
         if status[0] in "RC":
@@ -79,35 +118,85 @@ def git_changes(ref: str, start: Path) -> Changes:
             continue
         path = top / fields[position + 1]
         position += 2
-        (changes.removed if status[0] == "D" else changes.changed).add(path)
-    for name in _git(top, "ls-files", "--others", "--exclude-standard", "-z").split("\0"):
+        if status[0] == "D":
+            changes.removed.add(path)
+        else:
+            changes.changed.add(path)
+            if status[0] in "MT":
+                changes.modified.add(path)
+
+
+def git_changes(ref: str, start: Path) -> Changes:
+    """What changed since REF, as seen from the repository holding `start`. Raises ChangesError."""
+    flag = "--changed-since"
+    top = _toplevel(start, flag)
+    try:
+        _git(top, flag, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    except ChangesError:
+        raise ChangesError(f"--changed-since: unknown git ref '{ref}' (in CI, fetch it first, "
+                           "e.g. actions/checkout with fetch-depth: 0)") from None
+    try:
+        base = _git(top, flag, "merge-base", ref, "HEAD").strip()
+    except ChangesError:
+        raise ChangesError(f"--changed-since: '{ref}' and HEAD have no common history here "
+                           "(a shallow clone? fetch full history, e.g. fetch-depth: 0)") from None
+    changes = Changes(top, base)
+    _read_name_status(changes, _git(top, flag, "-c", "core.quotepath=off", "diff", "--name-status", "-z", "-M", base, "--"))
+    for name in _git(top, flag, "ls-files", "--others", "--exclude-standard", "-z").split("\0"):
         if name:
             changes.changed.add(top / name)
     return changes
 
 
+def staged_changes(start: Path) -> Changes:
+    """What the commit being made changes: the index against HEAD. Raises ChangesError."""
+    flag = "--staged"
+    top = _toplevel(start, flag)
+    try:
+        base = _git(top, flag, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip()
+    except ChangesError:
+        return Changes(top)  # the first commit: nothing existed that a link could have named
+    changes = Changes(top, base)
+    _read_name_status(changes, _git(top, flag, "-c", "core.quotepath=off", "diff", "--cached", "--name-status",
+                                    "-z", "-M", base, "--"))
+    return changes
+
+
 def file_at_base(changes: Changes, path: Path) -> bytes | None:
-    """`path` as it was at the merge base (None: it did not exist there)."""
-    try:
-        rel = path.resolve().relative_to(changes.top).as_posix()
-    except ValueError:
-        return None  # outside the repository: it has no history
-    completed = subprocess.run(["git", "show", f"{changes.base}:{rel}"], cwd=changes.top, capture_output=True)
-    return completed.stdout if completed.returncode == 0 else None
+    """`path` as it was at the base commit (None: it did not exist there)."""
+    found = files_at_base(changes, [path])
+    return found.get(path)
 
 
-def _site_rel(path: Path, site: Site) -> str | None:
-    try:
-        return path.relative_to(site.root).as_posix()
-    except ValueError:
-        return None
+def files_at_base(changes: Changes, paths: Iterable[Path]) -> dict[Path, bytes]:
+    """The files of `paths` that existed at the base commit, with their bytes then (one git process)."""
+    wanted: list[tuple[Path, str]] = []
+    for path in paths:
+        try:
+            wanted.append((path, Path(os.path.realpath(path.parent), path.name).relative_to(changes.top).as_posix()))
+        except ValueError:
+            continue  # outside the repository: it has no history
+    if not changes.base or not wanted:
+        return {}
+    request = "".join(f"{changes.base}:{rel}\n" for _, rel in wanted).encode("utf-8", "surrogateescape")
+    completed = subprocess.run(["git", "cat-file", "--batch"], cwd=changes.top, input=request, capture_output=True)
+    if completed.returncode != 0:
+        return {}
+    output, position, found = completed.stdout, 0, {}
+    for path, _ in wanted:  # each answer: "<sha> <type> <size>\n<bytes>\n", or "<name> missing\n"
+        header_end = output.index(b"\n", position)
+        header = output[position:header_end].split()
+        position = header_end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            found[path] = output[position:position + size]
+            position += size + 1
+        elif len(header) == 3:  # a tree or a submodule: nothing to read
+            position += int(header[2]) + 1
+    return found
 
 
-def _argument(markup: str) -> str:
-    """The first argument of a tag's markup, without quotes: `post_url guides/x` -> guides/x."""
-    parts = markup.split()
-    return parts[0].strip("'\"") if parts else ""
-
+# --- what links named before the change ------------------------------------------------------
 
 def _post_key(name: str) -> tuple | None:
     match = _POST_NAME.match(name.rsplit("/", 1)[-1])
@@ -117,45 +206,151 @@ def _post_key(name: str) -> tuple | None:
     return int(year), int(month), int(day), slug
 
 
-def referrers(site: Site, removed: set[Path]) -> set[Path]:
-    """Posts of `site` whose post_url or link tags name a file that `removed` took away."""
-    old_names: set[str] = set()  # the date-slug part of what {% post_url %} took for removed posts
-    old_paths: set[str] = set()  # what {% link %} took: paths from the site root
-    for path in removed:
-        rel = _site_rel(path, site)
-        if rel is None or rel in site.files:  # renamed away and back: still there
-            continue
-        old_paths.add(rel)
-        entry = post_entry(rel)  # the file is gone, so Site.posts cannot name it: derive the name as it does
-        if entry is not None and not entry.draft:
-            old_names.add(f"{entry.date}-{entry.slug}")
-    if not old_names and not old_paths:
-        return set()
-    old_keys = {_post_key(name) for name in old_names} - {None}
-    needles = tuple({key[3] for key in old_keys} | old_paths)
-    found: set[Path] = set()
-    for rel in site.posts:
-        path = site.root / rel
+def _targets(site: Site, rel: str, future: bool) -> tuple[set[str], set[str], set[str]]:
+    """(post_url names, link paths, address keys) by which a link reaches the file `rel` of `site`;
+    nothing when it is absent or not built (a draft, `published: false`, future-dated, excluded)."""
+    if rel not in site.files or site.is_excluded(rel):
+        return set(), set(), set()
+    entry = site.posts.get(rel)
+    if entry is not None and site.unpublished_reason(entry, future) is not None:
+        return set(), set(), set()
+    names = {entry.name} if entry is not None else set()
+    return names, {rel}, {key for key, _, _ in site.served_urls(rel)}
+
+
+def _site_rel(path: Path, root: Path) -> str | None:
+    try:
+        return Path(os.path.realpath(path.parent), path.name).relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def _renders(rel: str) -> bool:
+    """Is `rel` a kind of file whose address and publication its front matter decides?"""
+    return os.path.splitext(rel)[1].lower() in POST_EXTENSIONS
+
+
+def moved_targets(site: Site, changes: Changes, config: Config) -> MovedTargets:
+    """What links named to reach the files of `site` the change removed or modified, at the base,
+    that they no longer name now.
+
+    The base's view is a small site of its own: the base's `_config.yml` and the base's version of
+    each touched file, at its old path. A file's addresses, publication and post_url name depend
+    on nothing else (its path, its front matter, the config's permalinks, defaults and exclude).
+    """
+    root = site.root
+    old_rels = {rel: path for path in changes.removed | changes.modified
+                if (rel := _site_rel(path, root)) is not None and (path in changes.removed or _renders(rel))}
+    if not old_rels or not changes.base:
+        return MovedTargets()
+    old_files = files_at_base(changes, [*old_rels.values(), root / "_config.yml"])
+    before: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+    with tempfile.TemporaryDirectory(prefix="postlint-base-") as folder:
+        base_root = Path(folder)
+        for rel, path in [*old_rels.items(), ("_config.yml", root / "_config.yml")]:
+            if path in old_files:
+                (base_root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (base_root / rel).write_bytes(old_files[path])
+        base_site = Site(base_root, config.max_file_size, config_folder=None)
+        future = base_site.future(config.site.get("future"))
+        for rel in old_rels:
+            for gathered, found in zip(before, _targets(base_site, rel, future)):
+                gathered.update(found)
+    future = site.future(config.site.get("future"))
+    now: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+    new_rels = {rel for path in changes.changed if (rel := _site_rel(path, root)) is not None and _renders(rel)}
+    for rel in old_rels.keys() | new_rels:  # a renamed post may keep its address (a front-matter permalink)
+        for gathered, found in zip(now, _targets(site, rel, future)):
+            gathered.update(found)
+    names, paths, keys = (frozenset(old - new) for old, new in zip(before, now))
+    return MovedTargets(names, paths, keys)
+
+
+# --- the posts that name them ----------------------------------------------------------------
+
+def _argument(markup: str) -> str:
+    """The first argument of a tag's markup, without quotes: `post_url guides/x` -> guides/x."""
+    parts = markup.split()
+    return parts[0].strip("'\"") if parts else ""
+
+
+def reference_positions(post: Post, site: Site, moved: MovedTargets) -> set[tuple[int, int]]:
+    """(line, column) of each reference in `post` to a moved target: where a link rule reports it."""
+    keys = {key for name in moved.post_names if (key := _post_key(name)) is not None}
+    offsets = [tag.markup_start for tag in post.liquid.tags if _tag_names_moved(tag, site, moved, keys)]
+    if moved.url_keys:
+        for link in post.body.links:
+            href = liquid_free_href(link.href, site.baseurl)
+            if href is not None and _names_address(href, site, moved):
+                offsets.append(link.href_start)
+    return {post.position(offset) for offset in offsets}
+
+
+def _tag_names_moved(tag: LiquidTag, site: Site, moved: MovedTargets, post_keys: set[tuple]) -> bool:
+    """Does a post_url, link or `'path' | relative_url` tag name a moved target?"""
+    if tag.kind == "tag" and tag.name == "post_url":
+        return _post_key(_argument(tag.markup)) in post_keys
+    if tag.kind == "tag" and tag.name == "link":
+        return _argument(tag.markup).lstrip("/") in moved.paths
+    literal = literal_url_filter(tag.markup) if tag.kind == "output" else None
+    return literal is not None and _names_address(site.baseurl + "/" + literal[0].lstrip("/"), site, moved)
+
+
+def _names_address(url: str, site: Site, moved: MovedTargets) -> bool:
+    path = site_path(url, site)
+    return path is not None and urls.url_key(path) in moved.url_keys
+
+
+def referrers(site: Site, moved: MovedTargets, candidates: Iterable[Path]) -> dict[Path, set[tuple[int, int]]]:
+    """The files of `candidates` (files of `site`) that reference a moved target, with where."""
+    if not moved:
+        return {}
+    needles = tuple(moved.needles())
+    found: dict[Path, set[tuple[int, int]]] = {}
+    for path in candidates:
         try:
             text, _, _ = decode(read_bytes(path, DEFAULT_MAX_FILE_SIZE))  # never blocks on a FIFO
         except (OSError, UnreadableFile):
             continue
-        if not any(needle in text for needle in needles):  # cheap prefilter; the scan below decides
+        if not any(needle in text for needle in needles):  # cheap prefilter; the parse below decides
             continue
-        for tag in scan_liquid(normalize_newlines(text)).tags:
-            if tag.kind != "tag" or tag.in_comment or tag.name not in REFERENCE_TAGS:
-                continue
-            argument = _argument(tag.markup)
-            if (tag.name == "post_url" and _post_key(argument) in old_keys) or (tag.name == "link" and argument in old_paths):
-                found.add(path)
-                break
+        rel = _site_rel(path, site.root)
+        if rel is None:
+            continue
+        post = site.post(rel)
+        if post.read_error is None and (positions := reference_positions(post, site, moved)):
+            found[path] = positions
     return found
 
 
-def select_changed(targets: list[tuple[Path, Site]], changes: Changes) -> list[tuple[Path, Site]]:
-    """The targets that changed, plus those whose post_url/link targets were removed."""
-    affected = {os.path.realpath(path) for path in changes.changed}
-    sites = {site.root: site for _, site in targets}
-    for site in sites.values():
-        affected |= {os.path.realpath(path) for path in referrers(site, changes.removed)}
-    return [(path, site) for path, site in targets if os.path.realpath(path) in affected]
+@dataclass
+class Selection:
+    """The files a change makes worth linting."""
+
+    changed: list[tuple[Path, Site]]  # linted with every rule
+    referrers: list[tuple[Path, Site]]  # linted with the link rules; only the findings at `positions` kept
+    positions: dict[Path, set[tuple[int, int]]] = field(default_factory=dict)
+
+
+def select_changed(targets: list[tuple[Path, Site]], changes: Changes, config: Config,
+                   universe: list[tuple[Path, Site]] | None = None) -> Selection:
+    """Of `targets`, those the change touched (all of them with `universe` given: the hook names
+    its files itself); plus the files of `universe` (default: `targets`) that reference a target
+    the change moved."""
+    if universe is None:
+        touched = {os.path.realpath(path) for path in changes.changed}
+        changed = [(path, site) for path, site in targets if os.path.realpath(path) in touched]
+        universe = targets
+    else:
+        changed = list(targets)
+    linted = {os.path.realpath(path) for path, _ in changed}
+    by_site: dict[Path, tuple[Site, list[Path]]] = {}
+    for path, site in universe:
+        if os.path.realpath(path) not in linted:
+            by_site.setdefault(site.root, (site, []))[1].append(path)
+    selection = Selection(changed, [])
+    for site, candidates in by_site.values():
+        found = referrers(site, moved_targets(site, changes, config), candidates)
+        selection.referrers.extend((path, site) for path in candidates if path in found)
+        selection.positions.update(found)
+    return selection

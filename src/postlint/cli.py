@@ -137,6 +137,8 @@ def check(
     text_layout: Annotated[OutputFormat, typer.Option("--output-format", help="Text report layout: full (every finding starts with path:line:col:, which editors jump to, and shows its source line) or concise (findings listed under their file, one line each).")] = OutputFormat.full,
     output_file: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE; the terminal still gets the text summary.")] = None,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF", help="Lint only posts changed since git REF, and the links it broke in other posts (to a post renamed, deleted, unpublished or moved).")] = None,
+    staged: Annotated[bool, typer.Option("--staged", help="For the pre-commit hook: lint the files given (none: none) and the links the staged change breaks in other posts.")] = False,
+    force_exclude: Annotated[bool, typer.Option("--force-exclude/--no-force-exclude", help="Apply `exclude` to files named on the command line too (the pre-commit hook does).")] = False,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", metavar="FILE", help="Hide the findings recorded in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", metavar="FILE", help="Record today's findings in FILE (exit 0) for later --baseline runs.")] = None,
     fail_on: Annotated[Optional[Severity], typer.Option(help="Lowest severity that makes the exit code 1 (default: error, or the config's fail_on).", show_default=False)] = None,
@@ -162,7 +164,7 @@ def check(
         raise _fail(f"--statistics counts the findings of each rule in the text report, not in --format {output_format.value}")
     progress = _progress_bar(output_format, quiet, diff, color)
     request = RunRequest(
-        paths=paths or [Path(".")],
+        paths=paths or ([] if staged else [Path(".")]),
         config_file=config_file,
         select=_split(select),
         ignore=_split(ignore),
@@ -170,6 +172,8 @@ def check(
         fix=fix,
         debug=debug,
         changed_since=changed_since,
+        staged=staged,
+        force_exclude=force_exclude,
         baseline=baseline,
         write_baseline=write_baseline,
         jobs=jobs,

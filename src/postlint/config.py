@@ -37,7 +37,7 @@ TOP_LEVEL = {
     "site": "site settings (images_dir, future, languages)",
     "rules": "rule settings by name or code",
     "yaml_rules": "folders of your own YAML rules",
-    "exclude": "glob patterns of files not to lint",
+    "exclude": "files not to lint: .gitignore patterns from the site root",
     "fail_on": "lowest severity that fails the run: error, warning or info",
     "max_file_size": "bytes; larger files are reported and skipped",
 }
@@ -54,6 +54,11 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     source: bytes = b""  # the config file as read (the site model reuses it)
     source_digest: str = ""  # of those bytes: part of every cache key
+    exclude_spec: Any = None  # `exclude` compiled (a pathspec.GitIgnoreSpec); None when empty
+
+    def is_excluded(self, rel: str) -> bool:
+        """Does `exclude` leave out the file at `rel` (from the site root, "/" separators)?"""
+        return self.exclude_spec is not None and self.exclude_spec.match_file(rel)
 
 
 @dataclass
@@ -121,6 +126,7 @@ def load_config(path: Path | None) -> Config:
         if not folder.is_dir():
             raise ConfigError(f"{where}: yaml_rules folder '{folder}' does not exist")
     config.exclude = _string_list(raw, "exclude", where)
+    config.exclude_spec = _exclude_spec(config.exclude, where)
     fail_on = raw.get("fail_on")
     if fail_on is not None and fail_on not in SEVERITIES:
         raise ConfigError(f"{where}: 'fail_on' must be one of {', '.join(SEVERITIES)}, got {fail_on!r}")
@@ -156,6 +162,19 @@ def _string_list(raw: dict, key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: '{key}' must be a list of strings")
     return value
+
+
+def _exclude_spec(patterns: list[str], where: str) -> Any:
+    """`exclude` as .gitignore reads patterns: `_drafts` and `_drafts/` leave out the folder at any
+    depth, `/x` anchors at the site root, `**` spans folders, a later `!pattern` takes files back."""
+    if not patterns:
+        return None
+    import pathspec  # only sites that exclude something pay for the import
+
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(patterns)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: 'exclude': {exc}") from None
 
 
 def _is_off(value: Any) -> bool:

@@ -3,7 +3,6 @@ the baseline, report, choose the exit code."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import sys
 from collections import Counter
@@ -19,9 +18,17 @@ from postlint.baseline import (
     parse_baseline,
     write_baseline,
 )
-from postlint.changes import file_at_base, git_changes, select_changed
+from postlint.changes import (
+    LINK_FAMILY,
+    Changes,
+    Selection,
+    file_at_base,
+    git_changes,
+    select_changed,
+    staged_changes,
+)
 from postlint.config import Config, RuleSetting, find_config, load_config, resolve_rules
-from postlint.engine.check import RunResult, display_path, lint
+from postlint.engine.check import RunResult, display_path, lint, printable
 from postlint.errors import ChangesError, ConfigError
 from postlint.finding import SEVERITY_RANK
 from postlint.jekyll.site import Site, find_site_root
@@ -50,6 +57,10 @@ class RunRequest:
     use_cache: bool = False  # reuse results from .postlint_cache/ (the CLI turns it on)
     diff: bool = False  # write nothing: collect the diff of the fixes rules offer (--diff)
     progress: Callable[[int, int], None] | None = None  # told (files done, files in all) as files are done
+    # The pre-commit hook: `paths` are the files to lint (none: none), plus the posts whose links
+    # the staged change breaks (see changes.py).
+    staged: bool = False
+    force_exclude: bool = False  # `exclude` leaves out files named in `paths` too, not only files found in folders
 
 
 @dataclass
@@ -61,6 +72,7 @@ class RunOutcome:
     baseline: BaselineMatch | None = None
     baseline_written: int | None = None  # entries written by --write-baseline
     targets: list[tuple[Path, Site]] = field(default_factory=list)  # each linted file with its site
+    referrers: list[str] = field(default_factory=list)  # linted for the links the change broke, as findings name them
 
 
 def resolve_given(path: Path) -> Path:
@@ -82,15 +94,18 @@ def registry_for(config_file: Path | None, start: Path) -> tuple[Registry, Confi
     return load_registry(config.yaml_rule_dirs), config
 
 
-def collect_targets(paths: list[Path], config: Config, rules: Iterable[Rule] = ()) -> list[tuple[Path, Site]]:
-    """Each file to lint with its site; folders expand to their posts. Raises ConfigError.
+def collect_targets(paths: list[Path], config: Config, rules: Iterable[Rule] = (),
+                    force_exclude: bool = False, sites: dict[Path, Site] | None = None) -> list[tuple[Path, Site]]:
+    """Each file to lint with its site; folders expand to their posts, less those `exclude` leaves
+    out (and a file named in `paths` too, with `force_exclude`). Raises ConfigError.
 
-    The sites reuse the bytes of the config and YAML rule files already read.
+    The sites reuse the bytes of the config and YAML rule files already read, and `sites` (by
+    root), which gains the sites made here.
     """
     already_read = {Path(rule.origin): rule.source for rule in rules if rule.source}
     if config.path is not None:
         already_read[config.path] = config.source
-    sites: dict[Path, Site] = {}
+    sites = {} if sites is None else sites
     targets: dict[Path, Site] = {}
     for given in paths:
         if not given.exists() and not given.is_symlink():
@@ -102,8 +117,7 @@ def collect_targets(paths: list[Path], config: Config, rules: Iterable[Rule] = (
                                            languages=config.site.get("languages")))
         files = site.lint_targets(resolved) if resolved.is_dir() else [resolved]
         for path in files:
-            rel = display_path(path, site.root)
-            if any(fnmatch.fnmatch(rel, pattern) for pattern in config.exclude) and not path == resolved:
+            if (force_exclude or path != resolved) and config.is_excluded(display_path(path, site.root)):
                 continue
             targets.setdefault(path, site)
     return sorted(targets.items(), key=lambda item: str(item[0]))
@@ -119,42 +133,93 @@ def exit_code(result: RunResult, fail_on: str) -> int:
 
 
 def run_request(request: RunRequest) -> RunOutcome:
-    """Lint what the request names. Raises ConfigError (or ChangesError for --changed-since)."""
-    if request.write_baseline is not None and request.changed_since is not None:
-        raise ConfigError("--write-baseline records every finding of the site; it cannot be combined with --changed-since")
-    registry, config = registry_for(request.config_file, request.paths[0])
+    """Lint what the request names. Raises ConfigError (or ChangesError for --changed-since and --staged)."""
+    if request.staged and request.changed_since is not None:
+        raise ConfigError("--staged and --changed-since both choose the files from git; use one of them")
+    if request.write_baseline is not None and (request.changed_since is not None or request.staged):
+        raise ConfigError("--write-baseline records every finding of the site; it cannot be combined with "
+                          f"{'--staged' if request.staged else '--changed-since'}")
+    changes = staged_changes(Path.cwd()) if request.staged else None
+    start = request.paths[0] if request.paths else _first_site(changes)
+    registry, config = registry_for(request.config_file, start)
     settings = resolve_rules(config, registry, request.select, request.ignore)
-    targets = collect_targets(request.paths, config, registry.rules.values())
-    changes = None
+    sites: dict[Path, Site] = {}
+    targets = collect_targets(request.paths, config, registry.rules.values(), request.force_exclude, sites)
+    selection = None
     if request.changed_since is not None:
-        changes = git_changes(request.changed_since, request.paths[0].resolve())
-        targets = select_changed(targets, changes)
+        changes = git_changes(request.changed_since, start.resolve())
+        selection = select_changed(targets, changes, config)
+    elif changes is not None:  # the hook's files are the ones to lint; referrers may be anywhere in the sites touched
+        universe = collect_targets(changes.touched_sites(), config, registry.rules.values(), sites=sites)
+        selection = select_changed(targets, changes, config, universe)
     entries = load_baseline(request.baseline) if request.baseline is not None else None
     at_merge_base = None
-    if entries is not None and changes is not None:  # a pull request may shrink the baseline, never grow it
+    if entries is not None and changes is not None and changes.base:  # a change may shrink the baseline, never grow it
         before = file_at_base(changes, request.baseline)
         at_merge_base = parse_baseline(before, f"{request.baseline} at the merge base") if before is not None else Counter()
     cwd = Path.cwd()
-    result = lint(targets, settings, config, fix=request.fix, diff=request.diff, debug=request.debug, cwd=cwd,
+    linted = selection.changed if selection is not None else targets
+    result = lint(linted, settings, config, fix=request.fix, diff=request.diff, debug=request.debug, cwd=cwd,
                   jobs=request.jobs, use_cache=request.use_cache, progress=request.progress)
+    referrers = selection.referrers if selection is not None else []
+    if referrers:
+        _add_findings(result, _broken_links(selection, settings, config, request, cwd))
+    all_targets = sorted(linted + referrers, key=lambda item: str(item[0]))
     result.errors.add_all(registry.errors)
-    result.errors.add_all(sorted({site.config_error for _, site in targets if site.config_error}))
+    result.errors.add_all(sorted({site.config_error for _, site in all_targets if site.config_error}))
     outcome = RunOutcome(result, request.fail_on or config.fail_on or "error", settings,
-                         [display_path(path, cwd) for path, _ in targets], targets=targets)
+                         [display_path(path, cwd) for path, _ in all_targets], targets=all_targets,
+                         referrers=[display_path(path, cwd) for path, _ in referrers])
     if request.write_baseline is not None:
         outcome.baseline_written = write_baseline(request.write_baseline, result.findings, cwd)
     elif entries is not None:
+        # A referrer ran the link rules only: its other baseline entries are not stale, just not looked at.
+        fully_linted = {display_path(path, cwd) for path, _ in linted}
         outcome.baseline = apply_baseline(result.findings, entries, request.baseline.resolve().parent, cwd,
-                                          set(outcome.checked), {setting.rule.code for setting in settings},
+                                          fully_linted, {setting.rule.code for setting in settings},
                                           at_merge_base)
         result.findings = outcome.baseline.kept
     return outcome
+
+
+def _first_site(changes: Changes | None) -> Path:
+    """Where to look for the config when no path is given: the first site the change touched."""
+    touched = changes.touched_sites() if changes is not None else []
+    return touched[0] if touched else Path(".")
+
+
+def _broken_links(selection: Selection, settings: list[RuleSetting], config: Config, request: RunRequest,
+                  cwd: Path) -> RunResult:
+    """The link findings in the referrers at their references to what the change moved: the links it
+    broke. Their other findings were there before the change, so they are not its business."""
+    links = [setting for setting in settings if setting.rule.code.startswith(LINK_FAMILY)]
+    result = lint(selection.referrers, links, config, debug=request.debug, cwd=cwd, jobs=request.jobs)
+    wanted = {(printable(display_path(path, cwd)), line, column)
+              for path, positions in selection.positions.items() for line, column in positions}
+    result.findings = [f for f in result.findings if f.internal or (f.path, f.line, f.column) in wanted]
+    return result
+
+
+def _add_findings(result: RunResult, more: RunResult) -> None:
+    result.findings = sorted(result.findings + more.findings, key=lambda f: f.sort_key)
+    result.files_checked += more.files_checked
+    result.seconds += more.seconds
+    result.errors.add_all(more.errors)
 
 
 def lint_request(request: RunRequest) -> tuple[RunResult, str]:
     """Lint what the request names; returns the result and the --fail-on level. Raises ConfigError."""
     outcome = run_request(request)
     return outcome.result, outcome.fail_on
+
+
+def _referrer_notes(outcome: RunOutcome) -> list[str]:
+    if not outcome.referrers:
+        return []
+    count = len(outcome.referrers)
+    shown = ", ".join(outcome.referrers[:5]) + (f" and {count - 5} more" if count > 5 else "")
+    return [(f"Also checked {count} file{'s' if count != 1 else ''} for the links this change broke (to a post or page "
+             f"it renamed, deleted, unpublished or moved; link rules only): {shown}.")]
 
 
 def _baseline_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
@@ -203,7 +268,7 @@ def execute(request: RunRequest, output_format: str, output_file: Path | None = 
         print(f"postlint: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     result = outcome.result
-    notes = [one_line(note) for note in _baseline_notes(request, outcome)]  # they quote baseline entries
+    notes = [one_line(note) for note in _referrer_notes(outcome) + _baseline_notes(request, outcome)]  # they quote file names
     if outcome.baseline_written is not None:  # recording, not gating: the findings are now accepted
         for line in notes:
             print(line, file=sys.stderr)
