@@ -134,3 +134,19 @@ def test_parallel_run_matches_single_process(tmp_path):
     assert len(single.findings) > 40
     assert parallel.findings == single.findings
     assert [f.message for f in parallel.findings] == [f.message for f in single.findings]
+
+
+def test_a_parallel_run_caches_the_facts_its_workers_learned(tmp_path, monkeypatch):
+    """Per-file facts a worker process computes (another post's definitions, asked by
+    cross-post-definition) travel back to the parent and are cached, as a one-process run caches
+    them: the next run need not parse those posts again."""
+    from postlint.engine import parallel
+
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)
+    learned = {}
+    for jobs in (1, 2):
+        copy = copy_site(DEMO_SITE, tmp_path / f"jobs-{jobs}")
+        run([copy], jobs=jobs, use_cache=True)
+        learned[jobs] = {name: sorted(facts) for name, facts in read_cache(copy)["facts"].items()}
+    assert any(name.startswith("definitions:") for name in learned[1])
+    assert learned[2] == learned[1]

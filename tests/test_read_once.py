@@ -91,15 +91,19 @@ def test_warm_run_reads_each_file_once_and_parses_nothing(site, counts):
     assert [what for what, _ in parsed if what == "body"] == [], "every result came from the cache"
 
 
-def test_warm_run_after_an_edit_reads_only_the_edited_post(site, counts, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_warm_run_after_an_edit_reads_only_the_edited_post(site, counts, monkeypatch, jobs):
     """What the site's indexes learned from each other file (its URLs, publication, terms,
-    title) comes from the cache's per-file facts: checking the one edited post reads no other
-    post or page and parses no other front matter."""
+    title, definitions) comes from the cache's per-file facts, also those a worker process
+    computed: checking the one edited post reads no other post or page and parses no other
+    front matter."""
+    from postlint.engine import parallel
     from postlint.jekyll import signatures
 
     monkeypatch.setattr(signatures, "RACY_NS", 0)  # the files were written just now
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)  # the demo site is small
     opened, parsed = counts
-    run([site], jobs=1, use_cache=True)
+    run([site], jobs=jobs, use_cache=True)
     edited = site / "_posts" / "2024-05-06-link-audit-before-publishing.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence about link audits.\n", encoding="utf-8")
     opened.clear()

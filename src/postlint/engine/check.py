@@ -559,8 +559,9 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         for site in {id(site): site for _, site, _ in work}.values():
             site.build_indexes()  # once, before the workers fork
 
-    # findings, outcome (fixes and diffs), inputs read, index groups by name (with their inputs the first time)
-    Checked = tuple[list[Finding], RunResult, dict[str, str], dict[str, dict[str, str] | None]]
+    # findings, outcome (fixes and diffs), inputs read, index groups by name (with their inputs the
+    # first time), the per-file facts computed (a worker's travel back to be cached)
+    Checked = tuple[list[Finding], RunResult, dict[str, str], dict[str, dict[str, str] | None], dict[str, dict[str, list]]]
     sent: set[str] = set()  # groups whose inputs this process already sent (each worker has its own)
 
     def check(item: tuple[Path, Site, str | None]) -> Checked:
@@ -572,12 +573,12 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         # built before forking, and a rule's own index (Site.index) is built in the worker.
         groups = {name: None if name in sent else inputs for name, inputs in recorder.groups.items()}
         sent.update(groups)
-        return findings, outcome, recorder.direct, groups
+        return findings, outcome, recorder.direct, groups, site.hand_over_facts()
 
     def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
         how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
         message = f"the process checking this file died ({how}); the other files were still checked"
-        return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}
+        return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, {}
 
     with stdout_to_stderr():  # workers fork inside: they inherit it
         received: dict[str, dict[str, str]] = {}
@@ -586,7 +587,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         # instead of built again in each.
         first = [check(work[0])] if parallel else []
         outcomes = itertools.chain(first, parallel_map(check, work[len(first):], jobs, lost))
-        for (path, site, content), (findings, outcome, inputs, names) in zip(work, outcomes):
+        for (path, site, content), (findings, outcome, inputs, names, facts) in zip(work, outcomes):
+            site.adopt_facts(facts)
             result.findings.extend(findings)
             result.fixes.extend(outcome.fixes)
             result.diffs.extend(outcome.diffs)

@@ -75,6 +75,7 @@ class Recording:
         self._derived: dict[str, tuple[Any, str, dict[str, str]]] = {}  # name -> (value, group name, inputs)
         self._stored_facts: dict[str, dict[str, Any]] = {}  # the previous run's facts: name -> rel -> [value, inputs]
         self._facts: dict[str, dict[str, list]] = {}  # this run's facts, same shape
+        self._unsent: list[tuple[str, str]] = []  # (name, rel) of facts computed and not handed over yet
 
     def current_digest(self, key: str) -> str:
         """What the input `key` looks like now, without recording it (see Site)."""
@@ -117,6 +118,7 @@ class Recording:
         with self.recording() as recorder:
             value = compute()
         fact = self._facts.setdefault(name, {})[rel] = [value, recorder.inputs]
+        self._unsent.append((name, rel))
         self._report(fact)
         return value
 
@@ -137,6 +139,22 @@ class Recording:
     def _report(self, fact: list) -> None:
         for active in self._recorders:
             active.direct.update(fact[1])
+
+    def hand_over_facts(self) -> dict[str, dict[str, list]]:
+        """The facts computed since the last call: a worker process sends them to the parent,
+        which keeps them in the cache (adopt_facts)."""
+        facts: dict[str, dict[str, list]] = {}
+        for name, rel in self._unsent:
+            facts.setdefault(name, {})[rel] = self._facts[name][rel]
+        self._unsent = []
+        return facts
+
+    def adopt_facts(self, facts: dict[str, dict[str, list]]) -> None:
+        """Facts a worker computed in this run (the same as this process would compute)."""
+        for name, by_rel in facts.items():
+            mine = self._facts.setdefault(name, {})
+            for rel, fact in by_rel.items():
+                mine.setdefault(rel, fact)
 
     def remember_facts(self, stored: object) -> None:
         """Take the facts the previous run left in the cache (checked where used)."""
