@@ -105,14 +105,22 @@ def closest(word: str, candidates: Iterable[str], cutoff: float) -> str | None:
     """The candidate most like `word` (difflib's ratio over the parts in which they differ at
     least `cutoff`, one typo apart, or all the words of one in the other; of equals, the one that
     sorts last, as difflib.get_close_matches picks), or None."""
-    names = tuple(candidates)
+    return _closest(word, tuple(candidates), cutoff)
+
+
+@lru_cache(maxsize=4096)  # one wrong address is often written in many posts
+def _closest(word: str, names: tuple[str, ...], cutoff: float) -> str | None:
     pool = names if len(names) < SCAN_ALL_BELOW else _index(names).shortlist(word)
     best: tuple[float, str] | None = None
     for name in pool:
         parts = distinct_parts(word, name)
-        matcher = difflib.SequenceMatcher(None, *parts)
         floor = cutoff if best is None else best[0]
-        score = matcher.ratio() if matcher.real_quick_ratio() >= floor and matcher.quick_ratio() >= floor else 0.0
+        size = len(parts[0]) + len(parts[1])
+        score = 0.0
+        # difflib's real_quick_ratio, before building a matcher (which indexes its second text)
+        if not size or 2 * min(len(parts[0]), len(parts[1])) / size >= floor:
+            matcher = difflib.SequenceMatcher(None, *parts)
+            score = matcher.ratio() if matcher.quick_ratio() >= floor else 0.0
         if score < cutoff and (_one_edit_apart(*parts) or _words_within(*parts)):
             score = cutoff  # a single typo (`15` for `16`), or a word more or less: close, at the bottom
         if score >= cutoff and (best is None or (score, name) > best):
