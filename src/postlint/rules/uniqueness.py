@@ -8,6 +8,7 @@ All-Pairs) for near-repeats, so the work grows with the number of posts, not wit
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import difflib
 import math
@@ -109,52 +110,70 @@ RECENT_PER_TOKEN = 32
 COMPARED = 8
 
 
-def _nearest_earlier(site, key: str, future: bool, threshold: float) -> dict[str, tuple[Value, float]]:
+class _NearestEarlier:
     """For each published post, the most similar earlier post in its language whose value
-    differs but whose similarity is at least `threshold` (ties: the earliest).
+    differs but whose similarity is at least `threshold` (ties: the earliest); `get(rel)`.
 
     Similarity s = 2M/(|a|+|b|) with M words matched in order, so the numbered-word sets share at
     least M tokens: their Jaccard index is at least s/(2-s). Two sets with Jaccard at least j
     share a token among the first |x| - ceil(j|x|) + 1 of each (tokens in one global order,
     rarest first; All-Pairs' prefix filter), so a post is compared only with the earlier posts
-    that have one of its prefix tokens in their own prefix.
+    that have one of its prefix tokens in their own prefix. Every post's prefix is found at
+    once (cheap); the word-by-word comparisons are made for a post when it is asked about, so a
+    pre-commit run that checks one post compares that post only.
     """
-    def build() -> dict[str, tuple[Value, float]]:
+
+    def __init__(self, groups: dict[str, list[Value]], threshold: float) -> None:
         # One representative per distinct value, in order: exact repeats are reported as such.
-        distinct = [group[0] for group in _same_value_groups(site, key, future).values()]
-        distinct.sort(key=lambda value: value.order)
-        tokens = {value.rel: _tokens(value) for value in distinct}
+        self.distinct = sorted((group[0] for group in groups.values()), key=lambda value: value.order)
+        self.threshold = threshold
+        tokens = {value.rel: _tokens(value) for value in self.distinct}
         frequency: dict[tuple[str, str, int], int] = {}
         for found in tokens.values():
             for token in found:
                 frequency[token] = frequency.get(token, 0) + 1
         jaccard = threshold / (2 - threshold)
-        earlier_by_prefix: dict[tuple[str, str, int], list[Value]] = {}
-        nearest: dict[str, tuple[Value, float]] = {}
-        for value in distinct:
+        self.position = {value.rel: number for number, value in enumerate(self.distinct)}
+        self.prefix: dict[str, list[tuple[str, str, int]]] = {}
+        self.having: dict[tuple[str, str, int], list[int]] = {}  # token -> positions whose prefix has it
+        for number, value in enumerate(self.distinct):
             ordered = sorted(tokens[value.rel], key=lambda t: (frequency[t], t))
-            prefix = ordered[:len(ordered) - math.ceil(jaccard * len(ordered) - 1e-9) + 1]
-            shared: dict[str, int] = {}
-            candidates: dict[str, Value] = {}
+            prefix = self.prefix[value.rel] = ordered[:len(ordered) - math.ceil(jaccard * len(ordered) - 1e-9) + 1]
             for token in prefix:
-                for other in earlier_by_prefix.get(token, [])[-RECENT_PER_TOKEN:]:
-                    size, other_size = len(value.words), len(other.words)
-                    if 2 * min(size, other_size) / (size + other_size) >= threshold:  # else too different in length
-                        shared[other.rel] = shared.get(other.rel, 0) + 1
-                        candidates[other.rel] = other
-            closest = sorted(candidates.values(), key=lambda v: (-shared[v.rel], v.order))[:COMPARED]
-            best: tuple[Value, float] | None = None
-            for other in sorted(closest, key=lambda v: v.order):
-                score = similarity(other.words, value.words)
-                if score >= threshold and (best is None or score > best[1]):
-                    best = (other, score)
-            if best is not None:
-                nearest[value.rel] = best
-            for token in prefix:
-                earlier_by_prefix.setdefault(token, []).append(value)
-        return nearest
+                self.having.setdefault(token, []).append(number)
+        self._found: dict[str, tuple[Value, float] | None] = {}
 
-    return site.index(f"uniqueness-near:{key}:{future}:{threshold!r}", build)
+    def get(self, rel: str) -> tuple[Value, float] | None:
+        if rel not in self._found:
+            self._found[rel] = self._nearest(rel) if rel in self.position else None
+        return self._found[rel]
+
+    def _nearest(self, rel: str) -> tuple[Value, float] | None:
+        mine = self.position[rel]
+        value = self.distinct[mine]
+        shared: dict[str, int] = {}
+        candidates: dict[str, Value] = {}
+        for token in self.prefix[rel]:
+            having = self.having[token]
+            before = bisect.bisect_left(having, mine)  # the posts before this one with the token
+            for number in having[max(0, before - RECENT_PER_TOKEN):before]:
+                other = self.distinct[number]
+                size, other_size = len(value.words), len(other.words)
+                if 2 * min(size, other_size) / (size + other_size) >= self.threshold:  # else too different in length
+                    shared[other.rel] = shared.get(other.rel, 0) + 1
+                    candidates[other.rel] = other
+        closest = sorted(candidates.values(), key=lambda v: (-shared[v.rel], v.order))[:COMPARED]
+        best: tuple[Value, float] | None = None
+        for other in sorted(closest, key=lambda v: v.order):
+            score = similarity(other.words, value.words)
+            if score >= self.threshold and (best is None or score > best[1]):
+                best = (other, score)
+        return best
+
+
+def _nearest_earlier(site, key: str, future: bool, threshold: float) -> _NearestEarlier:
+    return site.index(f"uniqueness-near:{key}:{future}:{threshold!r}",
+                      lambda: _NearestEarlier(_same_value_groups(site, key, future), threshold))
 
 
 def _future(ctx) -> bool:
