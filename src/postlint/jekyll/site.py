@@ -197,7 +197,7 @@ class Site(Recording):
         self._current: dict[str, str] = {}  # input key -> its digest in this run
         self._front_matter_digests: dict[str, str] = {}
         self._real_folders: dict[str, str] = {}  # folder -> its real path, for _outside
-        self._leads_outside: dict[str, bool] = {}  # name -> _folder_leads_outside(name)
+        self._inside_folders: dict[str, bool] = {}  # folder -> is its real path trusted
         self.memo = FileMemo(self._root_path)  # digests of unchanged files, from the cache (signatures.py)
         # Set by the engine when a run checks many files: a site-wide index is then worth building
         # whole at once rather than answering one question at a time (the answers are the same).
@@ -226,12 +226,6 @@ class Site(Recording):
 
     def _folder_leads_outside(self, name: str) -> bool:
         """_outside for a file that is not a symbolic link itself: only its folder can lead away."""
-        found = self._leads_outside.get(name)
-        if found is None:
-            found = self._leads_outside[name] = self._resolve_folder_leads_outside(name)
-        return found
-
-    def _resolve_folder_leads_outside(self, name: str) -> bool:
         full = os.path.join(self._root_path, name)
         folder, base = os.path.split(full)
         if base in ("", ".", ".."):
@@ -239,7 +233,9 @@ class Site(Recording):
         real_folder = self._real_folders.get(folder)
         if real_folder is None:  # resolve each folder once: thousands of files share a few hundred
             real_folder = self._real_folders[folder] = os.path.realpath(folder)
-        return not self._trusted_path(os.path.join(real_folder, base))
+            self._inside_folders[folder] = self._trusted_path(real_folder)
+        # A file in a trusted folder is trusted; in any other folder it is judged by its own path.
+        return not self._inside_folders[folder] and not self._trusted_path(os.path.join(real_folder, base))
 
     def _trusted_path(self, real: str) -> bool:
         return any(real == trusted or real.startswith(trusted + os.sep) for trusted in self._trusted)
