@@ -97,7 +97,7 @@ class Recording:
         `build()`; each use reports the inputs the build read to the active recorders."""
         memo = self._derived.get(name)
         if memo is None:
-            with self.recording() as recorder:
+            with self.recording(isolated=True) as recorder:
                 value = build()
             inputs = recorder.inputs
             memo = self._derived[name] = (value, digest(sorted(inputs.items())), inputs)
@@ -115,7 +115,7 @@ class Recording:
         known, value = self.known_fact(name, rel)
         if known:
             return value
-        with self.recording() as recorder:
+        with self.recording(isolated=True) as recorder:
             value = compute()
         fact = self._facts.setdefault(name, {})[rel] = [value, recorder.inputs]
         self._unsent.append((name, rel))
@@ -184,14 +184,17 @@ class Recording:
                 getattr(self, name)
 
     @contextmanager
-    def recording(self) -> Iterator[Recorder]:
-        """Record every input read inside the block (nested blocks record into all open ones)."""
+    def recording(self, isolated: bool = False) -> Iterator[Recorder]:
+        """Record every input read inside the block (nested blocks record into all open ones;
+        an `isolated` block only into its own: an index or a fact reports what it read to the
+        open recorders itself, as one group or one fact, once it is built)."""
         recorder = Recorder()
-        self._recorders.append(recorder)
+        outer = self._recorders
+        self._recorders = [recorder] if isolated else [*outer, recorder]
         try:
             yield recorder
         finally:
-            self._recorders.remove(recorder)
+            self._recorders = outer
 
 
 def derived(method: Callable[[Any], Any]) -> property:
