@@ -196,13 +196,19 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         print(f"{path}: {exc}", file=sys.stderr)
         return 2
-    if updated == text:
+    return write_generated(path, updated, text, check, "the rules table", REGENERATE)
+
+
+def write_generated(path: Path, updated: str, current: str, check: bool, what: str, regenerate: str) -> int:
+    """Write generated text (README's rules table, the config schema) unless it is unchanged;
+    with `check`, only say that it is out of date (exit code 1)."""
+    if updated == current:
         return 0
     if check:
-        print(f"{path}: the rules table is out of date; run `{REGENERATE}`", file=sys.stderr)
+        print(f"{path}: {what} is out of date; run `{regenerate}`", file=sys.stderr)
         return 1
     path.write_text(updated, encoding="utf-8")
-    print(f"rewrote the rules table in {path}")
+    print(f"rewrote {what} in {path}")
     return 0
 
 

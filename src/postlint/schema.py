@@ -26,7 +26,7 @@ from typing import Any
 
 from postlint import __version__
 from postlint.config import DEFAULT_MAX_FILE_SIZE, SITE_OPTIONS, TOP_LEVEL
-from postlint.docs import default_text, is_yaml_rule
+from postlint.docs import default_text, is_yaml_rule, write_generated
 from postlint.finding import SEVERITIES
 from postlint.options import Option, _split_union
 from postlint.registry import Registry, Rule
@@ -309,16 +309,8 @@ def main(argv: list[str]) -> int:
     if registry.errors:
         print("\n".join(registry.errors), file=sys.stderr)
         return 2
-    text = render(build(registry))
     current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.is_file() else ""
-    if text == current:
-        return 0
-    if argv:
-        print(f"{SCHEMA_PATH}: out of date; run `{REGENERATE}`", file=sys.stderr)
-        return 1
-    SCHEMA_PATH.write_text(text, encoding="utf-8")
-    print(f"rewrote {SCHEMA_PATH}")
-    return 0
+    return write_generated(SCHEMA_PATH, render(build(registry)), current, bool(argv), "the config schema", REGENERATE)
 
 
 if __name__ == "__main__":
