@@ -302,6 +302,14 @@ def explain(
     sys.stdout.write(_without_trailing_blanks(captured.get()))  # typer.echo would drop --color always
 
 
+@app.command()
+def lsp() -> None:
+    """Run the language server (LSP over stdio) for editors: diagnostics as you type, quick fixes."""
+    from postlint.lsp.server import main as serve
+
+    serve()
+
+
 def main() -> None:
     if sys.stdout is None:  # started with standard output closed
         print("postlint: error: standard output is closed: the report has nowhere to go", file=sys.stderr)

@@ -287,6 +287,17 @@ class Site(Recording):
             self._posts[rel] = post
         return post
 
+    def with_text(self, rel: str, text: str) -> Post:
+        """The file at `rel` as an editor holds it, unsaved: from now on this site reads `text`
+        for it instead of the bytes on disk (the language server's open document). Digests and
+        facts about it follow the text, so a later site that remembers them reuses none that
+        came from unsaved text once the file on disk differs."""
+        source = Source.from_text(self.root / rel, text)
+        self._sources[rel] = (source, "", digest(text.encode("utf-8", "surrogatepass")))
+        self._front_matter_digests.pop(rel, None)
+        post = self._posts[rel] = Post(source, rel, rel, self.kind_of(rel))
+        return post
+
     def _front_matter_digest(self, rel: str) -> str:
         found = self._front_matter_digests.get(rel)
         if found is None:
