@@ -169,3 +169,42 @@ async def test_language_server_end_to_end(site: Path) -> None:
 ])
 def test_a_diagnostic_spans_the_offending_text(line: str, start: int, end: int) -> None:
     assert offending_end(line, start) == end
+
+
+@pytest.mark.asyncio
+async def test_post_url_names_complete_and_hover(site: Path) -> None:
+    """Typing a `{% post_url %}` name offers the names of the posts a build publishes (drafts
+    and future posts are not names the tag accepts); hovering a tag shows its post's title and
+    address."""
+    client = make_test_lsp_client()
+    await client.start_io(sys.executable, "-m", "postlint", "lsp")
+    try:
+        await client.initialize_session(types.InitializeParams(
+            capabilities=types.ClientCapabilities(), workspace_folders=[types.WorkspaceFolder(site.as_uri(), "site")]))
+        editor = Editor(client, site / REFERRER)
+        typing = editor.text + "\nOur {% post_url 2024-01"
+        editor.text = typing
+        editor.open()
+        end = types.Position(len(typing.splitlines()) - 1, len(typing.splitlines()[-1]))
+        completions = await client.text_document_completion_async(types.CompletionParams(
+            types.TextDocumentIdentifier(editor.uri), end))
+        assert [item.label for item in completions.items] == ["2024-01-15-ramp-time-benchmark"]
+        assert completions.items[0].detail == "How long should new reps take to ramp?"
+        assert completions.items[0].documentation == "/blog/ramp-time-benchmark"
+        outside = await client.text_document_completion_async(types.CompletionParams(
+            types.TextDocumentIdentifier(editor.uri), types.Position(0, 0)))
+        assert not outside.items
+
+        linked = editor.text + "-15-ramp-time-benchmark %} and {% post_url nowhere-at-all %}\n"
+        editor.change(linked)
+        line = len(linked.splitlines()) - 1
+        hover = await client.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(editor.uri), types.Position(line, 10)))
+        assert "How long should new reps take to ramp?" in hover.contents.value and "/blog/ramp-time-benchmark" in hover.contents.value
+        missing = await client.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(editor.uri), types.Position(line, linked.splitlines()[-1].index("nowhere"))))
+        assert "no post a normal build publishes" in missing.contents.value
+        assert await client.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(editor.uri), types.Position(0, 0))) is None
+    finally:
+        await client.shutdown_session()

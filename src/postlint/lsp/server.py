@@ -26,6 +26,7 @@ from postlint.config import Config, RuleSetting, resolve_rules
 from postlint.engine.check import check_post, display_path
 from postlint.errors import ConfigError
 from postlint.finding import Finding
+from postlint.jekyll.posts import resolve_post_url
 from postlint.jekyll.site import SITE_MARKERS, Site, find_site_root
 from postlint.parse.post import Post
 from postlint.report.sarif import help_uri
@@ -41,6 +42,9 @@ SEVERITY = {
 }
 _OFFENDING_TEXT = re.compile(r"\S+")
 _LIQUID_OPENING = re.compile(r"\{[%{]")
+# A `post_url` tag whose name is being typed, up to the cursor; and a whole tag on a line.
+_POST_URL_TYPED = re.compile(r"\{%-?\s*post_url\s+(\S*)$")
+_POST_URL_TAG = re.compile(r"\{%-?\s*post_url\s+(\S+)\s*-?%\}")
 
 
 @dataclass
@@ -213,6 +217,55 @@ class PostlintServer(LanguageServer):
         for uri in list(self.workspace.text_documents):
             self.schedule(uri, 0)
 
+    # --- post_url names: completion and hover ----------------------------------------------------
+
+    def _site_of(self, uri: str) -> tuple[SiteSession, bool] | None:
+        """The session of the site holding `uri` and whether its build includes future posts."""
+        fs_path = to_fs_path(uri)
+        if fs_path is None or not uri.startswith("file:"):
+            return None
+        session = self.session_for(resolve_given(Path(fs_path)))
+        return session, session.site.future(session.config.site.get("future"))
+
+    def post_url_completions(self, uri: str, position: types.Position) -> list[types.CompletionItem]:
+        """The names `{% post_url %}` accepts (the posts a normal build publishes), when the
+        cursor is where a tag's name is typed; each with its title and address."""
+        document = self.workspace.get_text_document(uri)
+        line = document.lines[position.line] if position.line < len(document.lines) else ""
+        typed = _POST_URL_TYPED.search(line[:document.position_codec.position_from_client_units(
+            document.lines, position).character])
+        found = self._site_of(uri)
+        if typed is None or found is None:
+            return []
+        session, future = found
+        site = session.site
+        return [types.CompletionItem(label=entry.name, kind=types.CompletionItemKind.Reference,
+                                     detail=str(site.front_matter(entry.rel).data.get("title") or entry.rel),
+                                     documentation=site.published_url(entry.rel))
+                for entry in site.published_posts(future) if entry.name.startswith(typed.group(1))]
+
+    def post_url_hover(self, uri: str, position: types.Position) -> types.Hover | None:
+        """The title and address of the post a `{% post_url %}` tag under the cursor links to
+        (or why it links to none)."""
+        document = self.workspace.get_text_document(uri)
+        if position.line >= len(document.lines):
+            return None
+        line = document.lines[position.line]
+        column = document.position_codec.position_from_client_units(document.lines, position).character
+        tag = next((match for match in _POST_URL_TAG.finditer(line) if match.start() <= column < match.end()), None)
+        found = self._site_of(uri)
+        if tag is None or found is None:
+            return None
+        session, future = found
+        resolved = resolve_post_url(tag.group(1), session.site, future)
+        if resolved.entry is None:
+            text = f"`{tag.group(1)}`: no post a normal build publishes has this name"
+        else:
+            entry = resolved.entry
+            title = session.site.front_matter(entry.rel).data.get("title") or entry.name
+            text = f"**{title}**  \n{session.site.published_url(entry.rel)}  \n`{entry.rel}`"
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
     # --- code actions ----------------------------------------------------------------------------
 
     def code_actions(self, uri: str, wanted: types.Range) -> list[types.CodeAction]:
@@ -293,6 +346,23 @@ def make_server() -> PostlintServer:
                  if (fs_path := to_fs_path(change.uri)) is not None]
         ls.files_changed(paths)
         ls.relint_open_documents()
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" "]))
+    def completion(ls: PostlintServer, params: types.CompletionParams) -> types.CompletionList:
+        try:
+            items = ls.post_url_completions(params.text_document.uri, params.position)
+        except Exception:  # never a dead server: no completion this time
+            ls.log(types.MessageType.Error, f"postlint: completion failed:\n{traceback.format_exc()}")
+            items = []
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: PostlintServer, params: types.HoverParams) -> types.Hover | None:
+        try:
+            return ls.post_url_hover(params.text_document.uri, params.position)
+        except Exception:
+            ls.log(types.MessageType.Error, f"postlint: hover failed:\n{traceback.format_exc()}")
+            return None
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
