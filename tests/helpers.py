@@ -45,6 +45,14 @@ def check_snapshot(path: Path, lines: list[str]) -> None:
     assert path.read_text(encoding="utf-8") == text, f"findings differ from {path} (POSTLINT_UPDATE_SNAPSHOTS=1 to update)"
 
 
+def git_environment(folder: Path) -> dict[str, str]:
+    """What a test's git needs, and nothing of the user's: an author and committer, and no global
+    or system git config (`folder` holds the missing global one)."""
+    return {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
+            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
+            "GIT_CONFIG_GLOBAL": str(folder / "no-gitconfig"), "GIT_CONFIG_NOSYSTEM": "1"}
+
+
 def copy_site(source: Path, target: Path, symlinks: bool = False) -> Path:
     """A writable copy of a fixture site, without any result cache a manual run left in it."""
     shutil.copytree(source, target, symlinks=symlinks, ignore=shutil.ignore_patterns(".postlint_cache"))

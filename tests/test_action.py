@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import DEMO_SITE, REPO, copy_site
+from helpers import DEMO_SITE, REPO, copy_site, git_environment
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 INPUT = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
@@ -29,9 +29,7 @@ def git(repo: Path, *args: str) -> str:
 def repo(tmp_path, monkeypatch):
     """The demo site committed on main (known as origin/main too), then a feature branch that
     breaks a link in a post that was clean."""
-    for name, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "test@example.com"),
-                        ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "test@example.com"),
-                        ("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig")), ("GIT_CONFIG_NOSYSTEM", "1")):
+    for name, value in git_environment(tmp_path).items():
         monkeypatch.setenv(name, value)
     root = copy_site(DEMO_SITE, tmp_path / "blog")
     git(root, "init", "-q", "-b", "main")

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import git_environment
 from typer.testing import CliRunner
 
 from postlint.cli import app
@@ -25,9 +26,7 @@ def git(repo: Path, *args: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path, monkeypatch):
-    for name, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "test@example.com"),
-                        ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "test@example.com"),
-                        ("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig")), ("GIT_CONFIG_NOSYSTEM", "1")):
+    for name, value in git_environment(tmp_path).items():
         monkeypatch.setenv(name, value)
     root = tmp_path / "repo"
     posts = root / "blog" / "_posts"
@@ -130,9 +129,7 @@ HUB = ("---\nlayout: post\n---\n"  # no title: an old finding of its own (FM002)
 @pytest.fixture
 def linked_site(tmp_path, monkeypatch):
     """A committed site whose hub post links to three posts and a page, on a branch `feature`."""
-    for name, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "test@example.com"),
-                        ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "test@example.com"),
-                        ("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig")), ("GIT_CONFIG_NOSYSTEM", "1")):
+    for name, value in git_environment(tmp_path).items():
         monkeypatch.setenv(name, value)
     root = tmp_path / "site"
     (root / "_posts").mkdir(parents=True)

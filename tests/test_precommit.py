@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import REPO
+from helpers import REPO, git_environment
 
 pytest.importorskip("pre_commit", reason="pre-commit is in the `test` extra: pip install -e '.[test]'")
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
@@ -152,9 +152,7 @@ def hook_env(tmp_path_factory):
     base = tmp_path_factory.mktemp("precommit")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUALENV_", "PRE_COMMIT"))}
     env.update({
-        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
-        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
-        "GIT_CONFIG_GLOBAL": str(base / "no-gitconfig"), "GIT_CONFIG_NOSYSTEM": "1",
+        **git_environment(base),
         # offline: pip sees only the wheelhouse, ignores machine-wide pip config, and any
         # connection attempt goes to a dead proxy
         "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(base / "wheels"), "PIP_CONFIG_FILE": os.devnull,

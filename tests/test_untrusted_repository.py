@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import DEMO_SITE, copy_site, run
+from helpers import DEMO_SITE, copy_site, git_environment, run
 
 from postlint.engine.cache import CACHE_DIR, CACHE_FILE, _sign, secret_key
 from postlint.errors import ConfigError
@@ -35,9 +35,7 @@ def postlint(cwd: Path, *args: str, cache_home: Path) -> subprocess.CompletedPro
 @pytest.fixture
 def repo(tmp_path, monkeypatch) -> Path:
     """The demo site in a git repository: `main` holds it, `feature` is checked out."""
-    for name, value in (("GIT_AUTHOR_NAME", "Test"), ("GIT_AUTHOR_EMAIL", "test@example.com"),
-                        ("GIT_COMMITTER_NAME", "Test"), ("GIT_COMMITTER_EMAIL", "test@example.com"),
-                        ("GIT_CONFIG_GLOBAL", str(tmp_path / "no-gitconfig")), ("GIT_CONFIG_NOSYSTEM", "1")):
+    for name, value in git_environment(tmp_path).items():
         monkeypatch.setenv(name, value)
     root = copy_site(DEMO_SITE, tmp_path / "repo")
     git(root, "init", "-q", "-b", "main")
