@@ -174,12 +174,16 @@ def image_alt(post, ctx) -> Iterator[Problem]:
 
 def _keys_set_by_posts(site) -> frozenset[str]:
     """Every front-matter key some post or draft of the site sets to a value."""
+    def keys_set(rel: str) -> list[str]:
+        data = site.front_matter(rel).data
+        if not isinstance(data, dict):
+            return []
+        return sorted({str(key) for key, value in data.items() if value not in (None, "", [], {})})
+
     def build() -> frozenset[str]:
         keys: set[str] = set()
         for rel in site.posts:
-            data = site.front_matter(rel).data
-            if isinstance(data, dict):
-                keys.update(str(key) for key, value in data.items() if value not in (None, "", [], {}))
+            keys.update(site.per_file("front-matter-keys-set", rel, lambda: keys_set(rel)))
         return frozenset(keys)
 
     return site.index("front-matter-keys-set", build)
