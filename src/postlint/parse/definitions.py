@@ -26,7 +26,8 @@ class Definition:
 _BOLD_TERM = re.compile(r"[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)?(\*\*|__)(?P<term>[^\n]+?)(?P<inside>:?)\1(?P<outside>[ \t]*:)?")
 _KRAMDOWN_DD = re.compile(r"[ \t]{0,3}:[ \t]+")
 _EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|~~")
-_TERM_MARKUP = re.compile(r"[*_`\[\]]+")
+# What a term key drops (term_key): emphasis, code and link brackets.
+TERM_MARKUP = re.compile(r"[*_`\[\]]+")
 _TRAILING = re.compile(r"[\s:.;,!?]+$")
 
 
@@ -46,7 +47,7 @@ def word_difference(old: Sequence[str], new: Sequence[str], old_compared: Sequen
 
 
 def term_key(term: str) -> str:
-    return _TRAILING.sub("", " ".join(_TERM_MARKUP.sub("", term).split())).lower()
+    return _TRAILING.sub("", " ".join(TERM_MARKUP.sub("", term).split())).lower()
 
 
 def _definition_words(text: str) -> list[str]:
@@ -60,7 +61,7 @@ def bold_definition(post, block: Block) -> Definition | None:
     match = _BOLD_TERM.match(post.body.masked, block.start)
     if match is None or not (match.group("inside") or match.group("outside")) or match.start("term") >= block.end:
         return None
-    term = " ".join(_TERM_MARKUP.sub("", match.group("term")).split())
+    term = " ".join(TERM_MARKUP.sub("", match.group("term")).split())
     words = _definition_words(post.text[match.end():block.end])
     if not term or not words:
         return None
@@ -85,7 +86,7 @@ def kramdown_definitions(post, block: Block, previous: Block | None) -> list[Def
     words = _definition_words(definition)
     found = []
     for index, term in enumerate(term_lines):
-        term = " ".join(_TERM_MARKUP.sub("", term).split())
+        term = " ".join(TERM_MARKUP.sub("", term).split())
         if term and words:
             found.append(Definition(term, term_key(term), words, term_line + index, 1, "kramdown"))
     return found
