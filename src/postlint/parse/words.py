@@ -10,22 +10,75 @@ of one word. `_` is no letter: `snake_case` is two words, as a reader sees it.
 
 Scripts written without spaces (Chinese, Japanese, Thai) have no word boundaries a regular
 expression can find; a run of their characters is one word here.
+
+Matching the `regex` module's property classes costs two to three times what the stdlib `re`
+costs on the same text, and most text's word characters are all ASCII (curly quotes, dashes and
+non-breaking spaces are no word characters). There every class below holds only its ASCII
+members, so each pattern has a stdlib twin with the classes narrowed to those (`\\p{L}` to
+`A-Za-z`, `\\p{N}` to `0-9`, no marks or joiners) that finds exactly the same matches; a
+WordPattern uses it when the text allows, and the `regex` pattern otherwise.
 """
 
 from __future__ import annotations
 
+import re
+import sys
+
 import regex
+
+# The Unicode classes are written inside [...] sets only: the ASCII twin narrows each set.
+_ASCII_MEMBERS = {r"\p{L}": "A-Za-z", r"\p{N}": "0-9", r"\p{M}": "", r"\u200c": "", r"\u200d": ""}
+_UNICODE_CLASS = re.compile("|".join(re.escape(name) for name in _ASCII_MEMBERS))
+# Any character outside ASCII that is part of a word.
+_WORD_CHARACTER = regex.compile(r"[\p{L}\p{N}\p{M}\u200c\u200d]")
+_ASCII_BYTES = bytes(range(128))
+
+
+def ascii_word_characters(text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
+    """Are the word characters of text[pos:endpos] all ASCII? (Its other characters may be anything.)"""
+    if text.isascii():  # constant time: CPython marks ASCII strings
+        return True
+    part = text[pos:endpos] if pos or endpos < len(text) else text
+    # Its characters outside ASCII, each once: deleting ASCII bytes from UTF-8 leaves exactly
+    # theirs, and bytes.translate is many times faster than a regular expression's scan.
+    others = part.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    return _WORD_CHARACTER.search("".join(set(others))) is None
+
+
+class WordPattern:
+    """A `regex` pattern over the word classes, matched by its stdlib twin where the text's word
+    characters are all ASCII (see the module's docs). Offers the methods the rules use."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.unicode = regex.compile(pattern)
+        self.ascii = re.compile(_UNICODE_CLASS.sub(lambda name: _ASCII_MEMBERS[name.group()], pattern))
+
+    def _for(self, text: str, pos: int, endpos: int) -> re.Pattern[str] | regex.Pattern[str]:
+        return self.ascii if ascii_word_characters(text, pos, endpos) else self.unicode
+
+    def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[str]:
+        return self._for(text, pos, endpos).findall(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        return self._for(text, pos, endpos).finditer(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
+        return self._for(text, pos, endpos).search(text, pos, endpos)
+
+    def sub(self, replacement: str, text: str) -> str:
+        return self._for(text, 0, sys.maxsize).sub(replacement, text)
+
 
 # One run of a word's characters: a letter or digit, then letters, digits, marks and joiners.
 WORD_PART = r"[\p{L}\p{N}][\p{L}\p{N}\p{M}\u200c\u200d]*"
-WORD = regex.compile(rf"{WORD_PART}(?:['’.\-]{WORD_PART})*")
+WORD = WordPattern(rf"{WORD_PART}(?:['’.\-]{WORD_PART})*")
 # A run of word characters, no joining punctuation: parts of a word, for dotted abbreviations.
 WORD_CHARACTERS = r"[\p{L}\p{N}\p{M}\u200c\u200d]"
 # A word's pieces between its inner punctuation ("follow-up": "follow", "up"): for comparing
 # texts that may punctuate the same words differently (titles, key phrases).
-WORD_PIECE = regex.compile(WORD_PART)
+WORD_PIECE = WordPattern(WORD_PART)
 # A run of letters with their marks: a word's letters alone, for term statistics (no digits).
-LETTERS = regex.compile(r"\p{L}[\p{L}\p{M}\u200c\u200d]*")
+LETTERS = WordPattern(r"[\p{L}][\p{L}\p{M}\u200c\u200d]*")
 # Anything between words: punctuation, spaces, symbols, `_`.
-NOT_WORD = regex.compile(r"[^\p{L}\p{N}\p{M}\u200c\u200d]+")
-
+NOT_WORD = WordPattern(r"[^\p{L}\p{N}\p{M}\u200c\u200d]+")

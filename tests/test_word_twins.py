@@ -1,0 +1,48 @@
+"""The stdlib twins of the word patterns (parse/words.py) find what the `regex` patterns find."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import regex
+
+from postlint.parse.words import LETTERS, NOT_WORD, WORD, WORD_PIECE, ascii_word_characters
+
+PATTERNS = [WORD, WORD_PIECE, LETTERS, NOT_WORD]
+# ASCII, and characters outside it that are no word characters (quotes, dashes, spaces, symbols,
+# a lone surrogate), and some that are (a letter, a combining mark, a joiner, a digit, CJK).
+PLAIN = list("aZ09 _-.'’\n\t*[]()#") + ["’", "“", "—", "\xa0", "…", "€", "\ud800", "🙂"]
+WORDY = ["é", "\u0301", "\u200d", "\u200c", "٣", "क", "्", "中", "ſ", "\u212a"]
+
+
+@pytest.mark.parametrize("cls", [r"\p{L}", r"\p{N}", r"\p{M}"])
+def test_the_twins_narrow_each_class_to_its_ascii_members(cls):
+    members = "".join(chr(code) for code in range(128) if regex.match(f"[{cls}]", chr(code)))
+    narrowed = {r"\p{L}": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", r"\p{N}": "0123456789", r"\p{M}": ""}
+    assert members == narrowed[cls]
+
+
+def test_word_characters_outside_ascii_send_text_to_the_regex_pattern():
+    assert ascii_word_characters("don’t — “quoted”\xa0ok")
+    for character in WORDY:
+        assert not ascii_word_characters(f"plain {character} text")
+        assert ascii_word_characters(f"plain {character} text", 0, 5)  # only the slice counts
+        assert ascii_word_characters(f"plain {character} text", 8)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_twins_and_regex_patterns_agree(seed):
+    rng = random.Random(seed)
+    alphabet = PLAIN + (WORDY if seed % 2 else [])
+    text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 300)))
+    pos = rng.randrange(0, len(text) + 1)
+    endpos = rng.randrange(pos, len(text) + 1)
+    for pattern in PATTERNS:
+        assert pattern.findall(text) == pattern.unicode.findall(text)
+        assert pattern.findall(text, pos, endpos) == pattern.unicode.findall(text, pos, endpos)
+        assert [m.span() for m in pattern.finditer(text, pos, endpos)] == \
+            [m.span() for m in pattern.unicode.finditer(text, pos, endpos)]
+        found, expected = pattern.search(text, pos, endpos), pattern.unicode.search(text, pos, endpos)
+        assert (found and found.span()) == (expected and expected.span())
+        assert pattern.sub(" ", text) == pattern.unicode.sub(" ", text)
