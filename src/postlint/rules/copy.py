@@ -185,6 +185,13 @@ def _footnote_marker(post, link) -> bool:
     return link.href.strip().startswith("#") or before.rstrip().endswith(("<sup>", "<sup >"))
 
 
+@lru_cache(maxsize=8)
+def _plain_phrases(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The option's phrases as _plain compares them, the empty ones left out (once per option
+    value, not once per link)."""
+    return tuple(plain for plain in map(_plain, phrases) if plain)
+
+
 def _vague_link(post, link, english: bool, options) -> str | None:
     """Why this link's text says nothing out of context (None: it does, as far as a linter can tell)."""
     plain = _plain(link.text)
@@ -192,10 +199,9 @@ def _vague_link(post, link, english: bool, options) -> str | None:
         return "is only a number" if options.numbers and not _footnote_marker(post, link) else None
     if not english:
         return None  # the phrases are English
-    if plain in {_plain(text) for text in options.texts}:
+    if plain in _plain_phrases(tuple(options.texts)):
         return "says nothing out of context"
-    starts = [_plain(text) for text in options.starts if _plain(text)]
-    opening = next((start for start in starts if plain.startswith(start + " ")), None)
+    opening = next((start for start in _plain_phrases(tuple(options.starts)) if plain.startswith(start + " ")), None)
     return f"starts with '{opening}', which says nothing out of context" if opening else None
 
 
@@ -386,7 +392,7 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
 def _has_adjacent_twins(prose: str) -> bool:
     """Is any word of `prose` followed by the same word, case aside? (A quick test on the whole
     block, before the careful one on each pair.)"""
-    words = [word.lower() for word in WORD.findall(prose)]
+    words = list(map(str.lower, WORD.findall(prose)))
     return any(map(operator.eq, words, itertools.islice(words, 1, None)))
 
 

@@ -21,6 +21,10 @@ CHECKED_FIELDS = ["title", "description", "excerpt"]
 # ("replacing lorem ipsum with real copy"); only the filler goes on to "dolor sit amet".
 _FILLER = re.compile(r"\blorem\s+ipsum\s+dolor\b|\bdolor\s+sit\s+amet\b|\bconsectetur\s+adipiscing\b", re.I)
 _FILLER_NAME = re.compile(r"lorem\s+ipsum", re.I)
+# A word of each of _FILLER's alternatives whose letters match only themselves and their ASCII
+# capitals under re.I ("i" matches "ı" and "İ" too, "s" matches "ſ"): text whose lower case holds
+# none of them has no filler, found by str's search instead of trying the pattern at every position.
+_FILLER_WORDS = ("lorem", "dolor", "ectetur")
 # Quotation marks that open a mention: “TODO”, "TBD", «TBD», „TBD“, 「TBD」.
 _OPENING_QUOTES = "\"'“‘«‹„‚「『"
 _EMPHASIS = "*_~"
@@ -125,7 +129,8 @@ def find_leftovers(text: str, prose: str, start: int, end: int, options, english
                 continue
             yield Leftover(at, "value", word)
     paragraph_end = start
-    for match in _FILLER.finditer(prose, start, end):
+    lowered = prose[start:end].lower()
+    for match in _FILLER.finditer(prose, start, end) if any(word in lowered for word in _FILLER_WORDS) else ():
         if match.start() < paragraph_end or _quoted(text, match.start(), start):
             continue
         yield Leftover(match.start(), "filler", " ".join(match.group().split()))

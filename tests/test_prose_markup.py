@@ -1,0 +1,31 @@
+"""Body.prose blanks heading closers in a pass of their own (parse/markdown.py): the same text as
+the one pattern that held them among the other markup."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from postlint.parse.markdown import _prose
+
+# The single pass _prose made before the closers had a pass of their own.
+ONE_PASS = [
+    (re.compile(r"^[ \t]*(?:(?:[>*+-]|\d{1,9}[.)]|#{1,6})(?=[ \t]|$)[ \t]*)*", re.M), lambda m: " " * len(m.group(0))),
+    (re.compile(r"<[A-Za-z/!][^<>]*>"), lambda m: re.sub(r"[^\n]", " ", m.group(0))),
+    (re.compile(r"(?=[\\*_~|!\[\] \th])(?:\\(?=[!-/:-@\[-`{-~])|[*_~|]+|!?\[|\]|[ \t]#+[ \t]*$|https?://\S+)", re.M),
+     lambda m: " " * len(m.group(0))),
+]
+PIECES = [" ", "\t", "\n", "#", "##", " ## ", "\\", "\\#", "*", "_", "~", "|", "!", "[", "]", "(", ")", "h", "http://x.y/#z",
+          "https://a", "<b>", "</i>", "<a\nhref=x>", ">", "1.", "12)", "-", "+", "word", "é", "٣.", "\u3000"]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_prose_equals_the_one_pass(seed):
+    rng = random.Random(seed)
+    text = "".join(rng.choice(PIECES) for _ in range(rng.randrange(0, 120)))
+    expected = text
+    for pattern, replacement in ONE_PASS:
+        expected = pattern.sub(replacement, expected)
+    assert _prose(text, [(0, len(text))], []) == expected
