@@ -136,3 +136,21 @@ def test_cache_notices_another_posts_definition_changing(tmp_path):
     assert [name for name, _, _ in both()] == ["2024-01-15-pipeline-review.md", "2024-06-03-forecast-basics.md"]
     other.write_text(other.read_text().replace("qualified opportunities", "all opportunities"))
     assert both() == []
+
+
+@pytest.mark.parametrize("written, defined", [
+    ("**max_connections**", "max_connections"),  # the term key drops the underscore
+    ("<dl><dt>Caf&eacute;</dt><dd>", "Café"),  # a <dt> term is read with its entities decoded
+])
+def test_a_one_post_run_finds_terms_written_with_markup_or_entities_in_the_other_post(tmp_path, written, defined):
+    """The one-post run skips a post whose text lacks the term's longest word: it must look for
+    it as the term key is made, or it answers differently from a run that knows the other
+    post's definitions from the cache."""
+    other = f"{written}: all spend on research in the quarter." if "<dt>" not in written else \
+        f"{written}all spend on research in the quarter.</dd></dl>"
+    mine = f"**{defined}**: qualified spend on research in the quarter."
+    root = site(tmp_path, {REVIEW: post(other), FORECAST: post(mine)})
+    (one,) = [m for m in messages(root) if m[0] == Path(FORECAST).name]
+    result, _ = run([root / FORECAST], select=["cross-post-definition"], jobs=1)
+    assert [(Path(f.path).name, f.line, f.message) for f in result.findings] == [one]
+    assert REVIEW in one[2]

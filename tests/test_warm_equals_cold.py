@@ -137,9 +137,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
-def outcome(site: Path, use_cache: bool):
+def outcome(site: Path, use_cache: bool, jobs: int = 1):
     try:
-        result, fail_on = run([site], use_cache=use_cache, jobs=1)
+        result, fail_on = run([site], use_cache=use_cache, jobs=jobs)
     except ConfigError as exc:
         return ("config error", str(exc))
     findings = [(f.path, f.line, f.column, f.code, f.rule, f.severity, f.message, f.fingerprint, f.fix)
@@ -159,6 +159,24 @@ def test_cached_run_equals_uncached_run_after_every_edit(edits):
         for name in edits:
             EDITS[name](site)
             warm = outcome(site, use_cache=True)
+            assert warm == outcome(site, use_cache=False), f"after: {name}"
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=4))
+def test_cached_parallel_run_equals_uncached_run_after_every_edit(edits):
+    """The same with two worker processes: the facts and file digests the workers learn (in the
+    fact pass and while checking) travel to the parent and into the cache."""
+    from postlint.engine import parallel
+
+    with tempfile.TemporaryDirectory() as folder, patch.object(signatures, "RACY_NS", 0), \
+            patch.object(parallel, "MIN_FILES_PER_WORKER", 1):
+        site = copy_site(DEMO_SITE, Path(folder) / "site")
+        prepare(site)
+        assert outcome(site, use_cache=True, jobs=2) == outcome(site, use_cache=False)
+        for name in edits:
+            EDITS[name](site)
+            warm = outcome(site, use_cache=True, jobs=2)
             assert warm == outcome(site, use_cache=False), f"after: {name}"
 
 

@@ -526,7 +526,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     unified diff instead. `progress(files done, files in all)` is called as each file is done
     (files whose results come from the cache are done at once, in one call)."""
     from postlint.engine.cache import ResultCache, run_key, secret_key
-    from postlint.engine.parallel import default_jobs, parallel_map
+    from postlint.engine.parallel import default_jobs, parallel_map, worker_count
 
     started = time.perf_counter()
     cwd = cwd or Path.cwd()
@@ -552,16 +552,18 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     if progress is not None and done:
         progress(done, len(targets))
     jobs = jobs or default_jobs()
-    parallel = jobs > 1 and len(work) > 1
+    parallel = worker_count(len(work), jobs) > 1
     for site in {id(site): site for _, site, _ in work}.values():
         site.checks_many = len(work) > 1
     if parallel:
+        first_of_site = {id(site): path for path, site, _ in reversed(work)}
         for site in {id(site): site for _, site, _ in work}.values():
-            site.build_indexes()  # once, before the workers fork
+            _share_fact_pass(site, first_of_site[id(site)], settings, config, cwd, jobs)
+            site.build_indexes()  # once, from the facts, before the workers fork
 
     # findings, outcome (fixes and diffs), inputs read, index groups by name (with their inputs the
-    # first time), the per-file facts computed (a worker's travel back to be cached)
-    Checked = tuple[list[Finding], RunResult, dict[str, str], dict[str, dict[str, str] | None], dict[str, dict[str, list]]]
+    # first time), what the process learned (facts and file digests: a worker's travel back to be cached)
+    Checked = tuple[list[Finding], RunResult, dict[str, str], dict[str, dict[str, str] | None], Learned]
     sent: set[str] = set()  # groups whose inputs this process already sent (each worker has its own)
 
     def check(item: tuple[Path, Site, str | None]) -> Checked:
@@ -573,12 +575,12 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         # built before forking, and a rule's own index (Site.index) is built in the worker.
         groups = {name: None if name in sent else inputs for name, inputs in recorder.groups.items()}
         sent.update(groups)
-        return findings, outcome, recorder.direct, groups, site.hand_over_facts()
+        return findings, outcome, recorder.direct, groups, site.hand_over()
 
     def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
         how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
         message = f"the process checking this file died ({how}); the other files were still checked"
-        return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, {}
+        return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, ({}, {})
 
     with stdout_to_stderr():  # workers fork inside: they inherit it
         received: dict[str, dict[str, str]] = {}
@@ -587,8 +589,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         # instead of built again in each.
         first = [check(work[0])] if parallel else []
         outcomes = itertools.chain(first, parallel_map(check, work[len(first):], jobs, lost))
-        for (path, site, content), (findings, outcome, inputs, names, facts) in zip(work, outcomes):
-            site.adopt_facts(facts)
+        for (path, site, content), (findings, outcome, inputs, names, learned) in zip(work, outcomes):
+            site.adopt(learned)
             result.findings.extend(findings)
             result.fixes.extend(outcome.fixes)
             result.diffs.extend(outcome.diffs)
@@ -607,6 +609,45 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     result.findings.sort(key=lambda f: f.sort_key)
     result.seconds = time.perf_counter() - started
     return result
+
+
+Learned = tuple[dict[str, dict[str, list]], dict[str, list]]  # see Site.hand_over
+
+
+def _share_fact_pass(site: Site, first: Path, settings: list[RuleSetting], config: Config, cwd: Path, jobs: int) -> None:
+    """Compute the per-file facts the site-wide indexes are built from on `jobs` processes, a
+    share of the site's files each (see jekyll/facts.py), and keep them in `site`.
+
+    Each worker builds the model's indexes and checks the first file so that the rules build
+    theirs: over its share, that computes the facts of its share. That check's findings are not
+    the run's, nor is what its rules print: the worker's output goes to the null device."""
+    from postlint.engine.parallel import parallel_map, worker_count
+
+    if worker_count(jobs, jobs, per_worker=1) < 2:
+        return  # no worker processes: gather must never run (and silence) this process
+
+    def gather(share: int) -> Learned:
+        _silence_this_process()
+        site.take_share(share, jobs)
+        try:
+            site.build_indexes()
+            check_post(read_post(first, site, cwd), settings, site, config)
+        except Exception:  # noqa: S110 - the facts gathered so far are good; the rest are computed later
+            pass
+        return site.hand_over()
+
+    for learned in parallel_map(gather, list(range(jobs)), jobs, lambda share, code: ({}, {}), per_worker=1):
+        site.adopt(learned)
+
+
+def _silence_this_process() -> None:
+    """Everything this (worker) process writes from now on, to stdout or stderr by any means,
+    goes to the null device."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process's life
 
 
 def lint_file(path: Path, site: Site, settings: list[RuleSetting], config: Config, result: RunResult, *,

@@ -34,19 +34,30 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def worker_count(items: int, jobs: int, per_worker: int = MIN_FILES_PER_WORKER) -> int:
+    """How many processes parallel_map starts for `items` items (0: it runs them here)."""
+    workers = min(jobs, items // per_worker)
+    if workers <= 1:
+        return 0
+    import multiprocessing  # here: a pre-commit run of a few files never pays for it
+
+    return workers if "fork" in multiprocessing.get_all_start_methods() else 0
+
+
 def parallel_map(task: Callable[[T], R], items: list[T], jobs: int,
-                 on_lost: Callable[[T, int | None], R] | None = None) -> Iterator[R]:
+                 on_lost: Callable[[T, int | None], R] | None = None, per_worker: int = MIN_FILES_PER_WORKER) -> Iterator[R]:
     """`task` over `items`, in order, on up to `jobs` forked processes.
 
     A worker that dies (killed for memory, or a crash in C code) must not hang the run, as it
     does under multiprocessing.Pool, which waits forever for the lost results. The executor
     reports the broken pool instead; the items not yet returned are then run one per process,
     so that only an item whose own process dies is lost, and `on_lost(item, exit code)` stands
-    in for its result (without `on_lost`, RuntimeError).
+    in for its result (without `on_lost`, RuntimeError). A worker is started for every
+    `per_worker` items (by default MIN_FILES_PER_WORKER: fewer files are quicker checked here).
     """
     global _task, _items
-    workers = min(jobs, len(items) // MIN_FILES_PER_WORKER)
-    if workers <= 1:
+    workers = worker_count(len(items), jobs, per_worker)
+    if not workers:
         yield from map(task, items)
         return
     # Imported here: a pre-commit run of a few files never pays for them.
@@ -54,9 +65,6 @@ def parallel_map(task: Callable[[T], R], items: list[T], jobs: int,
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(task, items)
-        return
     _task, _items = task, items
     try:
         context = multiprocessing.get_context("fork")

@@ -15,12 +15,20 @@ file (a post's URLs, whether it is published, its terms) is a *per-file fact*, k
 with the inputs its computation read; the next run reuses a fact whose inputs all have the same
 digest now (for an unchanged file: its signature, without reading it) and computes the others. An
 index built from facts is the same as one built from the files, and it records the same inputs.
+
+Facts also let a parallel run share the work of its site-wide indexes. Before the files are
+checked, each worker process builds the indexes over its *share* of the site (`shard`): where an
+index asks for a fact about every file (`facts_of`), a worker computes only its share's, and
+the index it gets is partial. The facts go back to the parent, which then builds every index
+whole from them, and the workers that check the files inherit those. A fact whose computation
+used a partial index is not handed over: only facts that are the same in any process travel.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -76,6 +84,10 @@ class Recording:
         self._stored_facts: dict[str, dict[str, Any]] = {}  # the previous run's facts: name -> rel -> [value, inputs]
         self._facts: dict[str, dict[str, list]] = {}  # this run's facts, same shape
         self._unsent: list[tuple[str, str]] = []  # (name, rel) of facts computed and not handed over yet
+        # In a parallel run's fact pass: (this worker's number, workers); see the module docstring.
+        self.shard: tuple[int, int] | None = None
+        self._partial: set[str] = set()  # names of the indexes built from a share of the facts
+        self._building: list[list[bool]] = []  # one flag per index or fact being computed: partial?
 
     def current_digest(self, key: str) -> str:
         """What the input `key` looks like now, without recording it (see Site)."""
@@ -97,13 +109,56 @@ class Recording:
         `build()`; each use reports the inputs the build read to the active recorders."""
         memo = self._derived.get(name)
         if memo is None:
-            with self.recording(isolated=True) as recorder:
+            with self._computing() as partial, self.recording(isolated=True) as recorder:
                 value = build()
             inputs = recorder.inputs
             memo = self._derived[name] = (value, digest(sorted(inputs.items())), inputs)
+            if partial[0]:
+                self._partial.add(name)
+        if name in self._partial:
+            self._taint()
         for active in self._recorders:
             active.add_group(memo[1], memo[2])
         return memo[0]
+
+    def take_share(self, share: int, shares: int) -> None:
+        """Work as fact-pass worker `share` of `shares` (see the module docstring); the indexes
+        built for another share in this process are forgotten."""
+        if self.shard is not None:
+            self._derived.clear()
+            self._partial.clear()
+        self.shard = (share, shares)
+
+    def prepare(self, build: Callable[[], Any]) -> None:
+        """Build an index now, ahead of its first use, without making the file being checked
+        depend on it (nothing is recorded): in a parallel run, so that the fact pass builds it."""
+        with self.recording(isolated=True):
+            build()
+
+    def facts_of(self, name: str, rels: Iterable[str], compute: Callable[[str], Any]) -> Iterator[tuple[str, Any]]:
+        """(rel, the fact `name` about rel: per_file with `compute(rel)`) for each of `rels`, in
+        order; in a fact pass only for the files of this worker's share, which makes the index
+        being built partial."""
+        for rel in rels:
+            if self.shard is not None and zlib.crc32(rel.encode("utf-8", "surrogatepass")) % self.shard[1] != self.shard[0]:
+                self._taint()
+                continue
+            yield rel, self.per_file(name, rel, lambda: compute(rel))  # noqa: B023 - called at once
+
+    @contextmanager
+    def _computing(self) -> Iterator[list[bool]]:
+        """A frame for an index or fact being computed; its flag turns True when it uses a partial index."""
+        frame = [False]
+        self._building.append(frame)
+        try:
+            yield frame
+        finally:
+            self._building.pop()
+
+    def _taint(self) -> None:
+        """Everything being computed now rests on part of the site's facts (a fact pass)."""
+        for frame in self._building:
+            frame[0] = True
 
     def per_file(self, name: str, rel: str, compute: Callable[[], Any]) -> Any:
         """The fact `name` about the file `rel`: `compute()`, or the previous run's answer when
@@ -115,8 +170,10 @@ class Recording:
         known, value = self.known_fact(name, rel)
         if known:
             return value
-        with self.recording(isolated=True) as recorder:
+        with self._computing() as partial, self.recording(isolated=True) as recorder:
             value = compute()
+        if partial[0]:
+            return value  # computed from a partial index: good for nothing but this worker's own pass
         fact = self._facts.setdefault(name, {})[rel] = [value, recorder.inputs]
         self._unsent.append((name, rel))
         self._report(fact)

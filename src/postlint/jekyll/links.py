@@ -248,8 +248,8 @@ def _url_sources(site: Site) -> dict[str, tuple[str, bool]]:
     wins a shared address, so the answer does not depend on the order of the walk."""
     sources: dict[str, tuple[str, bool]] = {}
     redirects: list[tuple[str, str]] = []
-    for rel in sorted(site.files):
-        for key, _, how in site.served_urls(rel):
+    for rel, served in site.served_urls_of_all():
+        for key, _, how in served:
             if how == "page":
                 sources.setdefault(key, (rel, False))
             elif how == "redirect":

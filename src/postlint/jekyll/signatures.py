@@ -56,6 +56,7 @@ class FileMemo:
         self._digests: dict[str, dict[str, str]] = {}  # digests computed in this run, by file
         self._checked: dict[str, tuple[Signature, dict[str, str]] | None] = {}  # _known, once per file
         self.grew = False
+        self._unsent: set[str] = set()  # files read and not handed over yet (hand_over)
 
     def _signature_now(self, rel: str) -> Signature | None:
         if rel not in self._now:
@@ -86,6 +87,29 @@ class FileMemo:
         """A digest computed in this run from the bytes of `rel` read after before_read."""
         if self._read.get(rel) is not None:
             self._digests.setdefault(rel, {})[key] = value_digest
+            self._unsent.add(rel)
+
+    def hand_over(self) -> dict[str, list]:
+        """The files read since the last call, with their signatures and digests: a worker process
+        sends them to the parent (adopt), which keeps them for the next run."""
+        sent = {rel: [list(self._read[rel]), self._digests[rel]] for rel in sorted(self._unsent)}  # type: ignore[arg-type]
+        self._unsent = set()
+        return sent
+
+    def adopt(self, files: dict[str, list]) -> None:
+        """Files a worker read in this run: remembered as if the previous run had left them, so
+        their digests are reused only while their signatures stay the same."""
+        for rel, (sig, digests) in files.items():
+            if rel in self._read:  # this process read the file too: the same bytes, if the same signature
+                if self._read[rel] is not None and self._read[rel] == tuple(sig):
+                    self._digests.setdefault(rel, {}).update(digests)
+                continue
+            known = self._known(rel)
+            merged = {**known[1], **digests} if known is not None and known[0] == tuple(sig) else dict(digests)
+            if known is None or known[0] != tuple(sig) or merged != known[1]:
+                self.grew = True
+            self._remembered[rel] = [sig, merged]
+            self._checked.pop(rel, None)
 
     def export(self) -> dict[str, list]:
         """What the next run may reuse: every file remembered and not seen to change, and every

@@ -15,6 +15,7 @@ import json
 import os
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -208,6 +209,16 @@ class Site(Recording):
         the cache."""
         self.memo = FileMemo(self._root_path, files)
         self.remember_facts(facts)
+
+    def hand_over(self) -> tuple[dict[str, dict[str, list]], dict[str, list]]:
+        """What a worker process learned since the last call, for the parent to keep (adopt): the
+        facts it computed and the digests of the files it read."""
+        return self.hand_over_facts(), self.memo.hand_over()
+
+    def adopt(self, learned: tuple[dict[str, dict[str, list]], dict[str, list]]) -> None:
+        facts, files = learned
+        self.adopt_facts(facts)
+        self.memo.adopt(files)
 
     def export_facts(self) -> dict[str, dict[str, list]]:  # type: ignore[override]
         """The facts worth keeping: about files that still exist (as far as this run looked)."""
@@ -471,8 +482,11 @@ class Site(Recording):
     def published_posts(self, future: bool) -> list[PostEntry]:
         """The posts a normal `jekyll build` writes (no drafts, no `published: false`, no future
         post unless `future`), in order of their path."""
+        entries = self.posts
         return self.index(f"published-posts:{future}", lambda: [
-            entry for rel, entry in sorted(self.posts.items()) if self.unpublished_reason(entry, future) is None])
+            entries[rel] for rel, reason in self.facts_of(f"unpublished-reason:{future}", sorted(entries),
+                                                          lambda rel: self._unpublished_reason(entries[rel], future))
+            if reason is None])
 
     def lint_targets(self, folder: Path) -> list[Path]:
         """The posts and drafts inside `folder`; every Markdown/HTML file when it has none."""
@@ -557,17 +571,18 @@ class Site(Recording):
     def posts_by_slug(self) -> dict[str, list[PostEntry]]:
         """Posts and drafts by `post_slug`, sorted by path (for Jekyll's deprecated fallback)."""
         index: dict[str, list[PostEntry]] = {}
-        for entry in sorted(self.posts.values(), key=lambda e: e.rel):
-            index.setdefault(self.post_slug(entry), []).append(entry)
+        entries = self.posts
+        for rel, slug in self.facts_of("post-slug", sorted(entries), lambda rel: self._post_slug(entries[rel])):
+            index.setdefault(slug, []).append(entries[rel])
         return index
 
     def post_slug(self, entry: PostEntry) -> str:
         """Jekyll's `data["slug"]`: front-matter `slug` when set, else the file name's. A per-file fact."""
-        def slug() -> str:
-            value = self.front_matter(entry.rel).data.get("slug")
-            return str(value) if value is not None else entry.slug
+        return self.per_file("post-slug", entry.rel, lambda: self._post_slug(entry))
 
-        return self.per_file("post-slug", entry.rel, slug)
+    def _post_slug(self, entry: PostEntry) -> str:
+        value = self.front_matter(entry.rel).data.get("slug")
+        return str(value) if value is not None else entry.slug
 
     def unpublished_reason(self, entry: PostEntry, future: bool) -> str | None:
         """Why a normal `jekyll build` leaves this post out (None: it is built). A per-file fact:
@@ -790,12 +805,16 @@ class Site(Recording):
         post and document; a warm run only that of the files that changed.
         """
         index: dict[str, str] = {}
-        for rel in sorted(self.files):
-            for key, url, _ in self.served_urls(rel):
+        for _, served in self.served_urls_of_all():
+            for key, url, _ in served:
                 index.setdefault(key, url)
         for redirect in self.host_redirects:  # a splat or placeholder is a pattern (generated_patterns)
             index.setdefault(urls.url_key(redirect), redirect)
         return index
+
+    def served_urls_of_all(self) -> Iterator[tuple[str, list[list[str]]]]:
+        """(rel, served_urls(rel)) for every file of the site, in path order."""
+        return self.facts_of("served-urls", sorted(self.files), self._served_urls)
 
     def served_urls(self, rel: str) -> list[list[str]]:
         """[url_key, url, how] for each address the file `rel` of the site gives the built site;

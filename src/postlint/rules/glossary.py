@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,12 @@ from postlint.errors import ConfigError
 from postlint.finding import Problem
 from postlint.jekyll.site import PostEntry
 from postlint.options import Option
-from postlint.parse.definitions import Definition, term_key, word_difference
+from postlint.parse.definitions import (
+    TERM_MARKUP,
+    Definition,
+    term_key,
+    word_difference,
+)
 from postlint.parse.frontmatter import load_yaml
 from postlint.registry import rule
 
@@ -78,6 +84,11 @@ def _counted(post, options, kramdown: bool) -> dict[str, Definition]:
     return first
 
 
+def _definitions_fact(kramdown: bool, settings: str) -> str:
+    """The name of the per-file fact holding a post's definitions as these options count them."""
+    return f"definitions:{kramdown}:{settings}"
+
+
 def _definitions_in(site, rel: str, options, kramdown: bool) -> list:
     """[language, {term key: [line, term, definition text]}] of the definitions another post
     counts: a per-file fact, so a warm run parses no post that did not change."""
@@ -88,21 +99,33 @@ def _definitions_in(site, rel: str, options, kramdown: bool) -> list:
     return [site.language(other.data, rel), {key: [d.line, d.term, " ".join(d.words)] for key, d in counted.items()}]
 
 
+def _searchable(text: str) -> str:
+    """A post's text as a term key's words appear in it: lower case, without the markup a term
+    key drops (`**max_conn**ections`), and once more with HTML entities decoded (a `<dt>` term's
+    text is decoded, a bold term's is not)."""
+    lowered = TERM_MARKUP.sub("", text).lower()
+    return lowered + "\n" + TERM_MARKUP.sub("", html.unescape(text)).lower() if "&" in text else lowered
+
+
+def _may_define(site, rel: str) -> bool:
+    return MAY_DEFINE.search(site.whole_post(rel).text) is not None
+
+
 def _defining_posts(site, future: bool, fact: str) -> list[tuple[PostEntry, str | None]]:
     """The published posts that define a term, or may: (entry, None) when the post's definitions
-    are already known (the cache's fact), (entry, its lower-cased text) when the text could hold
-    a definition that is not parsed yet."""
+    are already known (the cache's fact), (entry, its text as _searchable gives it) when the text
+    could hold a definition that is not parsed yet. Whether a post's text could is a per-file fact."""
     def build() -> list[tuple[PostEntry, str | None]]:
         found: list[tuple[PostEntry, str | None]] = []
-        for entry in site.published_posts(future):
-            known, defined = site.known_fact(fact, entry.rel)
-            if known:
-                if defined[1]:
-                    found.append((entry, None))
+        published = {entry.rel: entry for entry in site.published_posts(future)}
+        for rel, may in site.facts_of("may-define", published, lambda rel: _may_define(site, rel)):
+            if not may:
                 continue
-            text = site.whole_post(entry.rel).text
-            if MAY_DEFINE.search(text):
-                found.append((entry, text.lower()))
+            known, defined = site.known_fact(fact, rel)
+            if not known:
+                found.append((published[rel], _searchable(site.whole_post(rel).text)))
+            elif defined[1]:
+                found.append((published[rel], None))
         return found
     return site.index(f"may-define:{future}:{fact}", build)
 
@@ -117,12 +140,12 @@ def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[s
     site = ctx.site
     future = site.future(ctx.config.site.get("future"))
     needle = max(key.split(), key=len)
-    fact = f"definitions:{kramdown}:{settings}"
+    fact = _definitions_fact(kramdown, settings)
 
     def build() -> dict[str, list[Entry]]:
         dated = []
-        for entry, lowered in _defining_posts(site, future, fact):
-            if lowered is not None and needle not in lowered:
+        for entry, searchable in _defining_posts(site, future, fact):
+            if searchable is not None and needle not in searchable:
                 continue
             language, defined = site.per_file(fact, entry.rel, lambda: _definitions_in(site, entry.rel, ctx.options, kramdown))
             if key in defined:
@@ -233,6 +256,10 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
         return
     site = ctx.site
     kramdown = str(site.config.get("markdown") or "kramdown").lower() == "kramdown"
+    settings = digest([sorted(ctx.options.ignore_terms), ctx.options.max_term_words, ctx.options.max_definition_words])
+    if site.checks_many:  # whatever this post holds, so that a parallel run's fact pass builds it
+        future = site.future(ctx.config.site.get("future"))
+        site.prepare(lambda: _defining_posts(site, future, _definitions_fact(kramdown, settings)))
     own = _counted(post, ctx.options, kramdown)
     if not own:
         return
@@ -241,7 +268,6 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
     if ctx.options.glossary and language == site.language({}):
         name = ctx.options.glossary
         glossary = site.index(f"glossary:{name}", lambda: _glossary(site, name))
-    settings = digest([sorted(ctx.options.ignore_terms), ctx.options.max_term_words, ctx.options.max_definition_words])
     for key, definition in own.items():
         mine = _entry(post.rel, definition.line, definition.term, " ".join(definition.words))
         reference = glossary.get(key)

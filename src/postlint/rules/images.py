@@ -182,8 +182,8 @@ def _keys_set_by_posts(site) -> frozenset[str]:
 
     def build() -> frozenset[str]:
         keys: set[str] = set()
-        for rel in site.posts:
-            keys.update(site.per_file("front-matter-keys-set", rel, lambda: keys_set(rel)))
+        for _, set_there in site.facts_of("front-matter-keys-set", sorted(site.posts), keys_set):
+            keys.update(set_there)
         return frozenset(keys)
 
     return site.index("front-matter-keys-set", build)

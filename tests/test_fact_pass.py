@@ -1,0 +1,65 @@
+"""A parallel run's fact pass (jekyll/facts.py): each worker computes the per-file facts of its
+share of the site, and only facts that do not rest on a partial index travel to the parent."""
+
+from __future__ import annotations
+
+from postlint.jekyll.facts import Recording
+
+
+class Toy(Recording):
+    """A site model of files with one number each; `total` is a site-wide index over them."""
+
+    def __init__(self, values: dict[str, int]) -> None:
+        super().__init__()
+        self.values = values
+        self.computed: list[str] = []
+
+    def current_digest(self, key: str) -> str:
+        return "unchanged"
+
+    def value(self, rel: str) -> int:
+        self.computed.append(rel)
+        return self.values[rel]
+
+    def total(self) -> int:
+        return self.index("total", lambda: sum(value for _, value in self.facts_of("value", sorted(self.values), self.value)))
+
+
+VALUES = {f"_posts/post-{number}.md": number for number in range(20)}
+
+
+def share(number: int) -> tuple[Toy, dict]:
+    toy = Toy(VALUES)
+    toy.take_share(number, 2)
+    toy.total()
+    return toy, toy.hand_over_facts()
+
+
+def test_each_share_computes_its_own_files_facts_and_together_they_cover_the_site():
+    (first, mine), (second, theirs) = share(0), share(1)
+    assert mine["value"] and theirs["value"]
+    assert mine["value"].keys().isdisjoint(theirs["value"])
+    assert sorted(first.computed + second.computed) == sorted(VALUES)
+    parent = Toy(VALUES)
+    parent.adopt_facts(mine)
+    parent.adopt_facts(theirs)
+    assert parent.total() == sum(VALUES.values())
+    assert parent.computed == [], "the parent builds the whole index from the workers' facts"
+
+
+def test_a_fact_computed_from_a_partial_index_is_not_handed_over():
+    toy, _ = share(0)
+    assert toy.total() < sum(VALUES.values())
+    toy.per_file("share-of-total", "_posts/post-3.md", lambda: 3 / toy.total())
+    toy.per_file("double", "_posts/post-3.md", lambda: 2 * toy.values["_posts/post-3.md"])
+    assert list(toy.hand_over_facts()) == ["double"]
+
+
+def test_a_process_given_a_second_share_forgets_the_first_shares_indexes():
+    toy = Toy(VALUES)
+    toy.take_share(0, 2)
+    toy.total()
+    toy.hand_over_facts()
+    toy.take_share(1, 2)
+    toy.total()
+    assert sorted(toy.computed) == sorted(VALUES)
