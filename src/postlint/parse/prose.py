@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 import regex
@@ -41,6 +42,11 @@ class Block:
     token: Token  # the markdown-it inline token
     in_list: bool  # a paragraph inside a list item
     prose: str  # post.reader_prose[start:end]
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The words of `prose`, found once for every rule that reads them."""
+        return WORD.findall(self.prose)
 
 
 # Liquid block tags whose body is never read as text: comments, and diagram or math plugins

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import itertools
 import operator
@@ -71,9 +70,10 @@ def _repeats(post, ctx) -> Iterator[tuple[Definition, Definition]]:
 
 
 
-def _as_written(text: str, start: int, end: int) -> str:
-    """The words of text[start:end], code and link targets included: what makes two texts the same."""
-    return " ".join(WORD.findall(text, start, end)).lower()
+def _as_written(words: list[str]) -> str:
+    """Words of the text as written, code and link targets included (not only the prose's): what
+    makes two texts the same."""
+    return " ".join(words).lower()
 
 
 @rule("CPY001", "duplicate-definition", severity="warning", options=_DEFINITION_OPTIONS)
@@ -365,7 +365,7 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
         if (block.start, block.end) in seen:
             continue  # the cells of one table row share their line
         seen.add((block.start, block.end))
-        if not _has_adjacent_twins(block.prose):
+        if not _has_adjacent_twins(block.words):
             continue  # most blocks: no word follows itself, whatever the gap
         previous = None
         previous_word = ""
@@ -389,10 +389,10 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
             previous, previous_word = match, word
 
 
-def _has_adjacent_twins(prose: str) -> bool:
-    """Is any word of `prose` followed by the same word, case aside? (A quick test on the whole
+def _has_adjacent_twins(words: list[str]) -> bool:
+    """Is any of the words followed by the same word, case aside? (A quick test on the whole
     block, before the careful one on each pair.)"""
-    words = list(map(str.lower, WORD.findall(prose)))
+    words = list(map(str.lower, words))
     return any(map(operator.eq, words, itertools.islice(words, 1, None)))
 
 
@@ -482,26 +482,37 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
             continue
         if block.prose.rstrip().endswith(":"):
             continue  # a lead-in ("The output is:") introduces what follows; repeating it is no copy-paste
-        key = _as_written(text, block.start, block.end)
-        word_starts = [match.start() for match in WORD.finditer(block.prose)]
-        if len(word_starts) >= minimum and key in seen_blocks:
+        # where the prose is the text itself (no markup, code or link target: half the paragraphs), its words are
+        written = block.words if block.prose == text[block.start:block.end] else WORD.findall(text, block.start, block.end)
+        key = _as_written(written)
+        if len(block.words) >= minimum and key in seen_blocks:
             start = block.start + len(block.prose) - len(block.prose.lstrip())
             line, column = post.position(start)
             yield Problem(line, column, f"this paragraph repeats the one on line {seen_blocks[key]}", fingerprint=key)
             continue
         seen_blocks.setdefault(key, block.line)
-        if len(word_starts) < minimum:
+        if len(block.words) < minimum:
             continue  # no sentence of it is long enough either
         for start, end in sentences(block.prose, block.start):
-            words = bisect.bisect_left(word_starts, end - block.start) - bisect.bisect_left(word_starts, start - block.start)
-            if words < minimum:
+            written = WORD.findall(text, start, end)
+            if _words_read(text, block, start, end, written) < minimum:
                 continue
-            skey = _as_written(text, start, end)
+            skey = _as_written(written)
             line, column = post.position(start)
             if skey in seen_sentences:
                 yield Problem(line, column, f"this sentence repeats the one on line {seen_sentences[skey]}", fingerprint=skey)
             else:
                 seen_sentences[skey] = line
+
+
+def _words_read(text: str, block, start: int, end: int, written: list[str]) -> int:
+    """How many words a reader reads in text[start:end], a part of `block` whose words as written
+    are `written`: as many, where the block's prose there is the text itself (no markup, code or
+    link target in it: most sentences), so that only the others are split into words again."""
+    prose_start, prose_end = start - block.start, end - block.start
+    if block.prose[prose_start:prose_end] == text[start:end]:
+        return len(written)
+    return len(WORD.findall(block.prose, prose_start, prose_end))
 
 
 RULES = [duplicate_definition, conflicting_definition, link_text, repeated_word, duplicate_paragraph]
