@@ -3,9 +3,12 @@ test would find something in."""
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 
+from postlint.jekyll.links import own_address, parse_origin
+from postlint.rules.links import _may_name
 from postlint.rules.placeholders import _FILLER, _FILLER_WORDS
 
 
@@ -15,3 +18,17 @@ def test_filler_words_match_only_their_ascii_letters_under_ignorecase():
         assert {chr(c) for c in range(sys.maxunicode + 1) if pattern.fullmatch(chr(c))} == {letter, letter.upper()}
     for alternative in _FILLER.pattern.split("|"):
         assert any(word in alternative for word in _FILLER_WORDS)
+
+
+def test_a_url_own_address_reads_as_the_sites_holds_the_host_in_its_lower_case():
+    rng = random.Random(7)
+    origins = [parse_origin(text) for text in ("https://Example.com", "old.exa-mple.org:8080/blog", "//xσ.net")]
+    hosts = [origin.host for origin in origins]
+    parts = ["http://", "https://", "//", "HTTP://", "www.", "WWW.", "Example.COM", "example.com", "EXAMPLE.COM.",
+             "old.exa-mple.org", "OLD.EXA-MPLE.ORG", "xΣ.net", "XΣ.NET", "xς.net", ":8080", ":80", ":443", "/blog",
+             "/BLOG", "/post", "?q=1", "#top", "user@", "{{ x }}", "\u212a", "."]
+    for _ in range(20000):
+        url = "".join(rng.choice(parts) for _ in range(rng.randrange(1, 6)))
+        if "{" not in url and own_address(url, origins) is not None:
+            assert _may_name(url, hosts), url
+    assert not _may_name("https://example.com/{{ page.url }}", hosts)  # built with Liquid: never judged

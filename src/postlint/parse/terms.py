@@ -62,4 +62,4 @@ def plain(text: str) -> str:
 
 def raw_terms(text: str) -> set[str]:
     """The distinct folded terms of a text already made plain and casefolded."""
-    return {fold(word) for word in set(LETTERS.findall(text))}
+    return set(map(fold, set(LETTERS.findall(text))))

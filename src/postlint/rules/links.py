@@ -326,8 +326,9 @@ def self_link(post, ctx) -> Iterator[Problem]:
         return
     future = _future(ctx)
     unrendered = _unrendered_ranges(post)
+    hosts = [origin.host for origin in origins]
     for offset, url, form in _written_urls(post):
-        address = own_address(url, origins) if "{{" not in url and "{%" not in url else None
+        address = own_address(url, origins) if _may_name(url, hosts) else None
         if address is None or post.in_code(offset) or _inside(offset, unrendered):
             continue
         path = site_path(address, site)
@@ -344,6 +345,16 @@ def self_link(post, ctx) -> Iterator[Problem]:
                    f"baseurl changes: write {advice}")
         fix = Fix(f"write {replacement}", (Edit(offset, offset + len(url), replacement),)) if form == "written" else None
         yield Problem(line, column, message, fix=fix, fingerprint=url)
+
+
+def _may_name(url: str, hosts: list[str]) -> bool:
+    """Can own_address find one of `hosts` in `url`? Not in a URL built with Liquid, nor in one whose
+    lower case holds none of them: the host own_address compares is lower-cased from the URL, and a
+    substring test skips the parsing of every link to another site."""
+    if "{{" in url or "{%" in url:
+        return False
+    lowered = url.lower()
+    return any(host in lowered for host in hosts)
 
 
 def _self_link_target(address: str, path: str, site, future: bool) -> tuple[str, str]:

@@ -102,6 +102,12 @@ def similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def similarity_bound(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Never below similarity(a, b), from the words' counts alone (difflib's quick_ratio): most
+    candidates fall short of the threshold already here, without matching words in order."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).quick_ratio()
+
+
 # Of the earlier posts sharing a prefix token, only the latest this many are candidates, and of
 # those only the few sharing the most prefix tokens are compared word by word: a site of thousands
 # of templated descriptions ("Episode 12 of ...") would otherwise compare every pair. A post is
@@ -165,6 +171,9 @@ class _NearestEarlier:
         closest = sorted(candidates.values(), key=lambda v: (-shared[v.rel], v.order))[:COMPARED]
         best: tuple[Value, float] | None = None
         for other in sorted(closest, key=lambda v: v.order):
+            bound = similarity_bound(other.words, value.words)
+            if bound < self.threshold or best is not None and bound <= best[1]:
+                continue  # its similarity could be neither enough nor better
             score = similarity(other.words, value.words)
             if score >= self.threshold and (best is None or score > best[1]):
                 best = (other, score)
