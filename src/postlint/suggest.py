@@ -108,9 +108,34 @@ def closest(word: str, candidates: Iterable[str], cutoff: float) -> str | None:
     return _closest(word, tuple(candidates), cutoff)
 
 
+class Vocabulary:
+    """Names asked for the closest to many words (a site's addresses): `closest` without turning
+    tens of thousands of names into a tuple, hashing and comparing it again on every question."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = tuple(names)
+        self._index: _TrigramIndex | None = None
+        self._answers: dict[tuple[str, float], str | None] = {}
+
+    def closest(self, word: str, cutoff: float) -> str | None:
+        """closest(word, self.names, cutoff)."""
+        key = (word, cutoff)
+        if key not in self._answers:
+            if len(self.names) < SCAN_ALL_BELOW:
+                pool: Iterable[str] = self.names
+            else:
+                self._index = self._index or _TrigramIndex(self.names)
+                pool = self._index.shortlist(word)
+            self._answers[key] = _best(word, pool, cutoff)
+        return self._answers[key]
+
+
 @lru_cache(maxsize=4096)  # one wrong address is often written in many posts
 def _closest(word: str, names: tuple[str, ...], cutoff: float) -> str | None:
-    pool = names if len(names) < SCAN_ALL_BELOW else _index(names).shortlist(word)
+    return _best(word, names if len(names) < SCAN_ALL_BELOW else _index(names).shortlist(word), cutoff)
+
+
+def _best(word: str, pool: Iterable[str], cutoff: float) -> str | None:
     best: tuple[float, str] | None = None
     for name in pool:
         parts = distinct_parts(word, name)

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 from postlint.jekyll import urls
 from postlint.jekyll.posts import resolve_post_url
 from postlint.jekyll.site import Site
-from postlint.suggest import closest
+from postlint.suggest import Vocabulary, closest
 
 _LITERAL_URL_FILTER = re.compile(r"""^(['"])([^'"{}]*)\1\s*\|\s*(relative_url|absolute_url)\s*$""")
 BASEURL_PREFIX = re.compile(r"^\{\{-?\s*site\.baseurl\s*-?\}\}")
@@ -89,7 +89,7 @@ def unresolved_url(path: str, site: Site) -> str | None:
     index = site.url_index
     if key in index:
         return None
-    close = closest(key, index, cutoff=0.75)
+    close = site.index("url-vocabulary", lambda: Vocabulary(site.url_index)).closest(key, cutoff=0.75)
     hint = f"; did you mean `{site.baseurl}{index[close]}`?" if close else ""
     return f"no page, post or file of the site is published at '{site.baseurl}{path}'{hint}"
 
