@@ -43,6 +43,13 @@ def fold(word: str) -> str:
     return word
 
 
+def unfolded(term: str) -> list[str]:
+    """The words fold turns into `term`: the term itself, "+s" and "y" to "ies", each only if fold
+    does turn it into `term` ("bus" + "s" stays). fold changes a word in no other way."""
+    plurals = [term, term + "s", term[:-1] + "ies"] if term.endswith("y") else [term, term + "s"]
+    return [word for word in plurals if fold(word) == term]
+
+
 def words(text: str) -> list[str]:
     """The casefolded words of `text`, in order."""
     return LETTERS.findall(text.casefold())
