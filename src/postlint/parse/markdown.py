@@ -208,6 +208,10 @@ class _Brackets:
         return self.greater[index] if index < len(self.greater) else -1
 
 
+# What ends or nests an inline link's destination: white space, a backslash escape, parentheses.
+_DESTINATION_STOP = re.compile(r"[ \t\n\\()]")
+
+
 @dataclass
 class _Span:
     form: Literal["inline", "full", "collapsed", "shortcut"]
@@ -240,8 +244,16 @@ def _link_span(text: str, pos: int, end: int, brackets: _Brackets | None = None)
             dest_start, dest_end, i = i + 1, close, close + 1
         else:
             depth = 0
-            while i < close_paren and text[i] not in " \t\n":
+            while i < close_paren:
+                # from one character that matters to the next, not through every character of the URL
+                stop = _DESTINATION_STOP.search(text, i, close_paren)
+                if stop is None:
+                    i = close_paren
+                    break
+                i = stop.start()
                 ch = text[i]
+                if ch in " \t\n":
+                    break
                 if ch == "\\":
                     i += 2
                     continue
