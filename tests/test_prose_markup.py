@@ -1,5 +1,5 @@
-"""Body.prose blanks heading closers in a pass of their own (parse/markdown.py): the same text as
-the one pattern that held them among the other markup."""
+"""Body.prose blanks heading closers, bare URLs and the rest of the markup in passes of their own
+(parse/markdown.py): the same text as the one pattern that held them all."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ ONE_PASS = [
      lambda m: " " * len(m.group(0))),
 ]
 PIECES = [" ", "\t", "\n", "#", "##", " ## ", "\\", "\\#", "*", "_", "~", "|", "!", "[", "]", "(", ")", "h", "http://x.y/#z",
-          "https://a", "<b>", "</i>", "<a\nhref=x>", ">", "1.", "12)", "-", "+", "word", "é", "٣.", "\u3000"]
+          "https://a", "https://a_b~c|d*e[f]", "http:/", "\\h", "<b>", "</i>", "<a\nhref=x>", ">", "1.", "12)", "-", "+",
+          "word", "é", "٣.", "\u3000"]
 
 
 @pytest.mark.parametrize("seed", range(60))
