@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # markdown-it loads only when a body is parsed
 
 BlockKind = Literal["paragraph", "heading", "cell"]
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"'”’)\]]*)(?:\s+|$)")
+# The final mark, closing quotes and brackets, white space. It starts with the mark, not a
+# lookbehind for it: `re` skips to a character of a set at C speed but tries a lookbehind everywhere.
+_SENTENCE_END = re.compile(r"[.!?…]([\"'”’)\]]*)(?:\s+|$)")
 # Words whose dot does not end a sentence.
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "vs", "etc", "mr", "mrs", "ms", "dr", "st", "no", "inc", "ltd", "co", "jr", "sr",
                             "approx", "fig", "cf", "al", "u.s", "a.m", "p.m"})
@@ -74,7 +76,9 @@ def hidden_ranges(post) -> list[tuple[int, int]]:
 # that follows another line is paragraph text to CommonMark but a definition to kramdown. Neither a
 # reference definition line nor the label of `[text][label]` is ever shown to a reader.
 _REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S[^\n]*", re.MULTILINE)
-_REFERENCE_LABEL = re.compile(r"(?<=\])\[[^\[\]\n]*\]")
+# Bracketed text: the label of `[text][label]` where a `]` precedes it (checked in Python: a
+# pattern that starts with a lookbehind has `re` try every position of the text).
+_BRACKETED = re.compile(r"\[[^\[\]\n]*\]")
 
 
 def reader_prose(post) -> str:
@@ -87,8 +91,9 @@ def reader_prose(post) -> str:
     if "[" not in text:
         return prose
     # found in the text (Body.prose has the brackets blanked already), blanked in the prose
-    spans = [match.span() for pattern in (_REFERENCE_DEFINITION, _REFERENCE_LABEL)
-             for match in pattern.finditer(text, post.body_offset)]
+    spans = [match.span() for match in _REFERENCE_DEFINITION.finditer(text, post.body_offset)]
+    spans += [match.span() for match in _BRACKETED.finditer(text, post.body_offset)
+              if text[match.start() - 1:match.start()] == "]"]
     if not spans:
         return prose
     chars = list(prose)
@@ -125,7 +130,7 @@ def find_blocks(post) -> list[Block]:
 
 
 def count_words(prose: str) -> int:
-    return sum(1 for _ in WORD.finditer(prose))
+    return len(WORD.findall(prose))
 
 
 def sentences(prose: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -137,7 +142,7 @@ def sentences(prose: str, offset: int = 0) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(prose):
-        if _ends_in_abbreviation(prose, start, match.start()):
+        if _ends_in_abbreviation(prose, start, match.start() + 1):
             continue
         if prose[start:match.end(1)].strip():
             spans.append((offset + _first_visible(prose, start), offset + match.end(1)))

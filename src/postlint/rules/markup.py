@@ -153,8 +153,8 @@ def footnote_reference(post, ctx) -> Iterator[Problem]:
 
     ## Options
     """
-    if not post.is_markdown or not _kramdown(ctx.site):
-        return
+    if not post.is_markdown or not _kramdown(ctx.site) or "[^" not in post.body.masked:
+        return  # no marker or definition: str's search says so at once, _DEFINITION's `^` at every position
     unseen = _unseen(post)
     definitions = _definitions(post, unseen)
     markers = _markers(post, unseen, {d.start for d in definitions})
