@@ -56,20 +56,22 @@ class WordPattern:
         self.unicode = regex.compile(pattern)
         self.ascii = re.compile(_UNICODE_CLASS.sub(lambda name: _ASCII_MEMBERS[name.group()], pattern))
 
-    def _for(self, text: str, pos: int, endpos: int) -> re.Pattern[str] | regex.Pattern[str]:
+    def within(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Pattern[str] | regex.Pattern[str]:
+        """The compiled pattern to match in text[pos:endpos] and any part of it: for a text whose
+        parts are searched one by one, so that its characters are looked at once."""
         return self.ascii if ascii_word_characters(text, pos, endpos) else self.unicode
 
     def findall(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> list[str]:
-        return self._for(text, pos, endpos).findall(text, pos, endpos)
+        return self.within(text, pos, endpos).findall(text, pos, endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
-        return self._for(text, pos, endpos).finditer(text, pos, endpos)
+        return self.within(text, pos, endpos).finditer(text, pos, endpos)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize):
-        return self._for(text, pos, endpos).search(text, pos, endpos)
+        return self.within(text, pos, endpos).search(text, pos, endpos)
 
     def sub(self, replacement: str, text: str) -> str:
-        return self._for(text, 0, sys.maxsize).sub(replacement, text)
+        return self.within(text, 0, sys.maxsize).sub(replacement, text)
 
 
 class LetterRuns(WordPattern):

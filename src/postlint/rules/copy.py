@@ -482,8 +482,11 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
             continue
         if block.prose.rstrip().endswith(":"):
             continue  # a lead-in ("The output is:") introduces what follows; repeating it is no copy-paste
-        # where the prose is the text itself (no markup, code or link target: half the paragraphs), its words are
-        written = block.words if block.prose == text[block.start:block.end] else WORD.findall(text, block.start, block.end)
+        words_in_block = WORD.within(text, block.start, block.end)  # for the block and each of its sentences
+        if block.prose == text[block.start:block.end]:
+            written = block.words  # no markup, code or link target in it (half the paragraphs): the same words
+        else:
+            written = words_in_block.findall(text, block.start, block.end)
         key = _as_written(written)
         if len(block.words) >= minimum and key in seen_blocks:
             start = block.start + len(block.prose) - len(block.prose.lstrip())
@@ -494,7 +497,7 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
         if len(block.words) < minimum:
             continue  # no sentence of it is long enough either
         for start, end in sentences(block.prose, block.start):
-            written = WORD.findall(text, start, end)
+            written = words_in_block.findall(text, start, end)
             if _words_read(text, block, start, end, written) < minimum:
                 continue
             skey = _as_written(written)
