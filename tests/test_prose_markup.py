@@ -30,3 +30,21 @@ def test_prose_equals_the_one_pass(seed):
     for pattern, replacement in ONE_PASS:
         expected = pattern.sub(replacement, expected)
     assert _prose(text, [(0, len(text))], []) == expected
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_prose_keeps_the_kept_ranges_and_blanks_the_blanked_ones(seed):
+    rng = random.Random(seed)
+    text = "".join(rng.choice("ab \n.é") for _ in range(rng.randrange(0, 40)))  # nothing the markup passes change
+
+    def ranges():
+        return [(start, rng.randrange(max(0, start - 2), len(text) + 4)) for start in
+                (rng.randrange(0, len(text) + 3) for _ in range(rng.randrange(0, 6)))]
+
+    keep, blank = ranges(), ranges()
+    chars = [" " if char != "\n" else "\n" for char in text]  # each range written over the last, as before
+    for start, end in keep:
+        chars[start:end] = text[start:end]
+    for start, end in blank:
+        chars[start:end] = ["\n" if char == "\n" else " " for char in text[start:end]]
+    assert _prose(text, keep, blank) == "".join(chars)

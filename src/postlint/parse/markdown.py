@@ -526,12 +526,16 @@ def _included_reference_labels(masked: str, not_prose: list[tuple[int, int]], te
 
 def _prose(text: str, keep: list[tuple[int, int]], blank: list[tuple[int, int]]) -> str:
     """`text` reduced to what a reader reads: inline content without markup, code or URLs."""
-    chars = list(blanked(text))
-    for start, end in keep:
-        chars[start:end] = text[start:end]
-    for start, end in blank:
-        chars[start:end] = blanked(text[start:end])
-    prose = "".join(chars)
+    # The text where a `keep` range and no `blank` range holds it, blanked elsewhere: built from
+    # slices (a list of the text's characters, overwritten range by range, took three times as long).
+    hidden = blanked(text)
+    pieces = []
+    shown_to = 0
+    for start, end in _without(_merged(keep, len(text)), _merged(blank, len(text))):
+        pieces += (hidden[shown_to:start], text[start:end])
+        shown_to = end
+    pieces.append(hidden[shown_to:])
+    prose = "".join(pieces)
     prose = _LINE_PREFIX.sub(_spaces, prose)
     prose = _HTML_TAG.sub(lambda m: blanked(m.group(0)), prose)
     if " #" in prose or "\t#" in prose:
@@ -542,4 +546,36 @@ def _prose(text: str, keep: list[tuple[int, int]], blank: list[tuple[int, int]])
 
 def _spaces(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
+
+
+def _merged(ranges: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """The offsets in any of `ranges` (cut to 0..size) as sorted, disjoint ranges."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((max(start, 0), min(end, size)) for start, end in ranges):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _without(ranges: list[tuple[int, int]], removed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The offsets of `ranges` not in `removed` (both as _merged gives them), as sorted ranges."""
+    left: list[tuple[int, int]] = []
+    index = 0
+    for start, end in ranges:
+        while index < len(removed) and removed[index][1] <= start:
+            index += 1
+        at, scan = start, index
+        while scan < len(removed) and removed[scan][0] < end:
+            if removed[scan][0] > at:
+                left.append((at, removed[scan][0]))
+            at = max(at, removed[scan][1])
+            scan += 1
+        if at < end:
+            left.append((at, end))
+    return left
 
