@@ -55,11 +55,10 @@ def test_a_fact_computed_from_a_partial_index_is_not_handed_over():
     assert list(toy.hand_over_facts()) == ["double"]
 
 
-def test_a_process_given_a_second_share_forgets_the_first_shares_indexes():
-    toy = Toy(VALUES)
-    toy.take_share(0, 2)
-    toy.total()
-    toy.hand_over_facts()
-    toy.take_share(1, 2)
-    toy.total()
-    assert sorted(toy.computed) == sorted(VALUES)
+def test_leaving_the_share_forgets_its_partial_indexes_and_keeps_its_facts():
+    toy, _ = share(0)
+    computed = list(toy.computed)
+    toy.leave_share()
+    assert toy.total() == sum(VALUES.values())
+    assert sorted(toy.computed) == sorted(VALUES), "the other share's facts are computed, its own kept"
+    assert toy.computed[:len(computed)] == computed

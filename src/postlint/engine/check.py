@@ -9,7 +9,6 @@ internal error like any exception, and a plugin rule that runs over its time bud
 from __future__ import annotations
 
 import difflib
-import itertools
 import os
 import re
 import signal
@@ -27,9 +26,11 @@ from typing import Any
 
 from postlint import patterns
 from postlint.config import Config, RuleSetting
+from postlint.engine.parallel import Prologue
 from postlint.engine.suppression import Suppressions
 from postlint.errors import ConfigError, FixRefused, RunErrors, UnreadableFile
 from postlint.finding import Edit, Finding, Problem
+from postlint.jekyll.facts import file_share
 from postlint.jekyll.site import Site
 from postlint.parse.post import Post
 from postlint.parse.source import decode, read_bytes
@@ -526,7 +527,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     unified diff instead. `progress(files done, files in all)` is called as each file is done
     (files whose results come from the cache are done at once, in one call)."""
     from postlint.engine.cache import ResultCache, run_key, secret_key
-    from postlint.engine.parallel import default_jobs, parallel_map, worker_count
+    from postlint.engine.parallel import default_jobs, parallel_map
 
     started = time.perf_counter()
     cwd = cwd or Path.cwd()
@@ -552,14 +553,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     if progress is not None and done:
         progress(done, len(targets))
     jobs = jobs or default_jobs()
-    parallel = worker_count(len(work), jobs) > 1
     for site in {id(site): site for _, site, _ in work}.values():
         site.checks_many = len(work) > 1
-    if parallel:
-        first_of_site = {id(site): path for path, site, _ in reversed(work)}
-        for site in {id(site): site for _, site, _ in work}.values():
-            _share_fact_pass(site, first_of_site[id(site)], settings, config, cwd, jobs)
-            site.build_indexes()  # once, from the facts, before the workers fork
 
     # findings, outcome (fixes and diffs), inputs read, index groups by name (with their inputs the
     # first time), what the process learned (facts and file digests: a worker's travel back to be cached)
@@ -571,8 +566,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         outcome = RunResult()
         with site.recording() as recorder:
             findings = lint_file(path, site, settings, config, outcome, fix=fix, diff=diff, debug=debug, cwd=cwd)
-        # The inputs of an index group travel back from a worker once: the parent knows those it
-        # built before forking, and a rule's own index (Site.index) is built in the worker.
+        # The inputs of an index group travel back from a worker once (with its first result that
+        # uses the group): the worker built the index.
         groups = {name: None if name in sent else inputs for name, inputs in recorder.groups.items()}
         sent.update(groups)
         return findings, outcome, recorder.direct, groups, site.hand_over()
@@ -584,11 +579,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 
     with stdout_to_stderr():  # workers fork inside: they inherit it
         received: dict[str, dict[str, str]] = {}
-        # A parallel run checks its first file here, before the fork: the site-wide indexes its
-        # rules build (the site's terms, titles, definitions) are inherited by every worker
-        # instead of built again in each.
-        first = [check(work[0])] if parallel else []
-        outcomes = itertools.chain(first, parallel_map(check, work[len(first):], jobs, lost))
+        outcomes = parallel_map(check, work, jobs, lost, prologue=_fact_pass(work, settings, config, cwd))
         for (path, site, content), (findings, outcome, inputs, names, learned) in zip(work, outcomes):
             site.adopt(learned)
             result.findings.extend(findings)
@@ -614,40 +605,67 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 Learned = tuple[dict[str, dict[str, list]], dict[str, list]]  # see Site.hand_over
 
 
-def _share_fact_pass(site: Site, first: Path, settings: list[RuleSetting], config: Config, cwd: Path, jobs: int) -> None:
-    """Compute the per-file facts the site-wide indexes are built from on `jobs` processes, a
-    share of the site's files each (see jekyll/facts.py), and keep them in `site`.
+def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSetting], config: Config,
+               cwd: Path) -> Prologue:
+    """The prologue of a parallel run: each worker computes the per-file facts the site-wide indexes
+    are built from for its share of each site's files (see jekyll/facts.py), and then has every
+    worker's facts before it checks files, those of its own share first (it has read them).
 
-    Each worker builds the model's indexes and checks the first file so that the rules build
-    theirs: over its share, that computes the facts of its share. That check's findings are not
-    the run's, nor is what its rules print: the worker's output goes to the null device."""
-    from postlint.engine.parallel import parallel_map, worker_count
+    To make the rules build their indexes too, each worker checks the site's first file; those
+    findings are not the run's, nor is what the rules print meanwhile (to the null device)."""
+    sites = {id(site): site for _, site, _ in work}
+    first = {id(site): path for path, site, _ in reversed(work)}
 
-    if worker_count(jobs, jobs, per_worker=1) < 2:
-        return  # no worker processes: gather must never run (and silence) this process
+    def in_worker(share: int, shares: int) -> list[Learned]:
+        learned = []
+        with _silenced():
+            for key, site in sites.items():
+                site.take_share(share, shares)
+                try:
+                    site.build_indexes()
+                    check_post(read_post(first[key], site, cwd), settings, site, config)
+                except Exception:  # noqa: S110 - the facts gathered so far are good; the rest are computed later
+                    pass
+                site.leave_share()
+                learned.append(site.hand_over())
+        return learned
 
-    def gather(share: int) -> Learned:
-        _silence_this_process()
-        site.take_share(share, jobs)
-        try:
-            site.build_indexes()
-            check_post(read_post(first, site, cwd), settings, site, config)
-        except Exception:  # noqa: S110 - the facts gathered so far are good; the rest are computed later
-            pass
-        return site.hand_over()
+    def in_parent(learned: list[Learned]) -> None:
+        for site, one in zip(sites.values(), learned):
+            site.adopt(one)
 
-    for learned in parallel_map(gather, list(range(jobs)), jobs, lambda share, code: ({}, {}), per_worker=1):
-        site.adopt(learned)
+    def from_other(learned: list[Learned]) -> None:
+        for site, (facts, _) in zip(sites.values(), learned):
+            site.adopt_facts(facts)
+
+    def share_of(item: tuple[Path, Site, str | None], shares: int) -> int:
+        path, site, _ = item
+        return file_share(display_path(path, site.root), shares)
+
+    return Prologue(in_worker, in_parent, from_other, share_of)
 
 
-def _silence_this_process() -> None:
-    """Everything this (worker) process writes from now on, to stdout or stderr by any means,
-    goes to the null device."""
+@contextmanager
+def _silenced() -> Iterator[None]:
+    """Everything this process writes inside the block, to stdout or stderr by any means, goes to
+    the null device."""
+    _flush_stdout()
+    sys.stderr.flush()
+    saved_fds = os.dup(1), os.dup(2)
+    saved_streams = sys.stdout, sys.stderr
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
     os.close(null)
-    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process's life
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    try:
+        yield
+    finally:
+        sys.stdout.close()
+        sys.stdout, sys.stderr = saved_streams
+        for fd, saved in zip((1, 2), saved_fds):
+            os.dup2(saved, fd)
+            os.close(saved)
 
 
 def lint_file(path: Path, site: Site, settings: list[RuleSetting], config: Config, result: RunResult, *,

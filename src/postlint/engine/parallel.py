@@ -1,25 +1,54 @@
 """Checking many files on all cores.
 
-Workers are forked after the parent has built the site index, so each inherits the rules, config
-and index without pickling them (YAML rules are closures and cannot be pickled); only paths go in
-and findings come out. Results are put back in input order, so the report is identical to a
+Workers are forked from the parent, so each inherits the rules, config and site model without
+pickling them (YAML rules are closures and cannot be pickled); only item numbers go in and
+results come out. Results are put back in input order, so the report is identical to a
 single-process run. Where fork is unavailable the run stays in one process.
+
+A run may start with a *prologue* (the fact pass, see jekyll/facts.py): each worker first does
+its share of some preparatory work and sends what it learned; the parent keeps every worker's
+and forwards to each worker what the others learned; then the items are handed out, each first
+to the worker whose share it belongs to (that worker has already read it), the rest to whichever
+worker is free.
+
+A worker that dies (killed for memory, or a crash in C code) must not hang the run, as it does
+under multiprocessing.Pool, which waits forever for the lost results: the items it had not
+returned are run one per process, so that only an item whose own process dies is lost, and
+`on_lost(item, exit code)` stands in for its result (without `on_lost`, RuntimeError).
 """
 
 from __future__ import annotations
 
+import gc
 import os
+import pickle
+from collections import deque
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 # Below this many files, starting workers costs more than it saves.
 MIN_FILES_PER_WORKER = 16
+# Items a worker is sent at a time, and how many of them it may hold: small enough that the
+# workers finish together, large enough that a worker never waits for its next item.
+CHUNKS_PER_WORKER = 32
+IN_FLIGHT_CHUNKS = 2
 
 _task: Callable | None = None
 _items: list | None = None
+
+
+@dataclass
+class Prologue(Generic[T]):
+    """Work each worker does before its items, and what the workers then share."""
+
+    in_worker: Callable[[int, int], Any]  # (share, shares) -> what this worker learned (picklable)
+    in_parent: Callable[[Any], None]  # one worker's learning, kept by the parent
+    from_other: Callable[[Any], None]  # another worker's learning, taken by a worker before its items
+    share_of: Callable[[T, int], int]  # (item, shares) -> the share whose worker already read it
 
 
 def _run(index: int):
@@ -45,43 +74,155 @@ def worker_count(items: int, jobs: int, per_worker: int = MIN_FILES_PER_WORKER) 
 
 
 def parallel_map(task: Callable[[T], R], items: list[T], jobs: int,
-                 on_lost: Callable[[T, int | None], R] | None = None, per_worker: int = MIN_FILES_PER_WORKER) -> Iterator[R]:
-    """`task` over `items`, in order, on up to `jobs` forked processes.
-
-    A worker that dies (killed for memory, or a crash in C code) must not hang the run, as it
-    does under multiprocessing.Pool, which waits forever for the lost results. The executor
-    reports the broken pool instead; the items not yet returned are then run one per process,
-    so that only an item whose own process dies is lost, and `on_lost(item, exit code)` stands
-    in for its result (without `on_lost`, RuntimeError). A worker is started for every
-    `per_worker` items (by default MIN_FILES_PER_WORKER: fewer files are quicker checked here).
-    """
+                 on_lost: Callable[[T, int | None], R] | None = None,
+                 prologue: Prologue[T] | None = None) -> Iterator[R]:
+    """`task` over `items`, in order, on up to `jobs` forked processes (see the module docstring);
+    with fewer than MIN_FILES_PER_WORKER items a worker, here, without the prologue."""
     global _task, _items
-    workers = worker_count(len(items), jobs, per_worker)
+    workers = worker_count(len(items), jobs)
     if not workers:
         yield from map(task, items)
         return
-    # Imported here: a pre-commit run of a few files never pays for them.
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     _task, _items = task, items
+    # The workers share the parent's memory until they write to it; a garbage collection in a
+    # worker would touch every object the parent holds (the site model) and copy their pages.
+    gc.freeze()
+    pool = _Pool(multiprocessing.get_context("fork"), workers, len(items), prologue, on_lost)
     try:
-        context = multiprocessing.get_context("fork")
-        chunk = max(1, len(items) // (workers * 8))
-        done = 0
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            try:
-                for result in pool.map(_run, range(len(items)), chunksize=chunk):
-                    yield result
-                    done += 1
-                return
-            except BrokenProcessPool:
-                pass
-        for index in range(done, len(items)):
-            yield _run_alone(context, index, on_lost)
+        yield from pool.results()
     finally:
+        pool.close()
+        gc.unfreeze()
         _task, _items = None, None
+
+
+class _Pool:
+    """The parent's side: the workers, their queues of item numbers, the results not yet yielded."""
+
+    def __init__(self, context, workers: int, count: int, prologue: Prologue | None, on_lost) -> None:
+        self.context = context
+        self.prologue = prologue
+        self.on_lost = on_lost
+        self.chunk = max(1, count // (workers * CHUNKS_PER_WORKER))
+        self.processes = []
+        self.connections: dict[int, Any] = {}  # worker number -> the parent's end of its pipe
+        for number in range(workers):
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(number, workers, theirs, prologue), daemon=True)
+            process.start()
+            theirs.close()
+            self.processes.append(process)
+            self.connections[number] = mine
+        assert _items is not None
+        self.queues: list[deque[int]] = [deque() for _ in range(workers)]
+        for index, item in enumerate(_items):
+            share = prologue.share_of(item, workers) % workers if prologue is not None else index * workers // count
+            self.queues[share].append(index)
+        self.sent: dict[int, deque[int]] = {number: deque() for number in range(workers)}  # item numbers out
+        self.done: dict[int, Any] = {}
+        self.count = count
+
+    def results(self) -> Iterator[Any]:
+        if self.prologue is not None:
+            self._share_what_workers_learned()
+        for number in list(self.connections):
+            self._feed(number)
+        from multiprocessing.connection import wait
+
+        for index in range(self.count):
+            while index not in self.done:
+                if not self.connections:  # every worker is gone: the rest one per process
+                    self.done[index] = _run_alone(self.context, index, self.on_lost)
+                    break
+                for connection in wait(list(self.connections.values())):
+                    number = next(n for n, c in self.connections.items() if c is connection)
+                    try:
+                        returned, result = connection.recv()
+                    except (EOFError, OSError):
+                        self._lost_worker(number)
+                        continue
+                    self.sent[number].popleft()
+                    self.done[returned] = result
+                    self._feed(number)
+            yield self.done.pop(index)
+
+    def _share_what_workers_learned(self) -> None:
+        assert self.prologue is not None
+        learned: dict[int, bytes] = {}
+        from multiprocessing.connection import wait
+
+        waiting = dict(self.connections)
+        while waiting:
+            for connection in wait(list(waiting.values())):
+                number = next(n for n, c in waiting.items() if c is connection)
+                del waiting[number]
+                try:
+                    learned[number] = connection.recv_bytes()
+                except (EOFError, OSError):
+                    self._lost_worker(number)
+                    continue
+                self.prologue.in_parent(pickle.loads(learned[number]))
+        for number, connection in list(self.connections.items()):
+            others = [payload for other, payload in sorted(learned.items()) if other != number]
+            try:
+                connection.send_bytes(pickle.dumps(others))
+            except OSError:
+                self._lost_worker(number)
+
+    def _feed(self, number: int) -> None:
+        """Keep worker `number` busy: its own share's items first, then the longest queue's last."""
+        connection = self.connections.get(number)
+        while connection is not None and len(self.sent[number]) < self.chunk * IN_FLIGHT_CHUNKS:
+            queue = self.queues[number] if self.queues[number] else max(self.queues, key=len)
+            if not queue:
+                return
+            take = queue.popleft if queue is self.queues[number] else queue.pop
+            chunk = [take() for _ in range(min(self.chunk, len(queue)))]
+            try:
+                connection.send(chunk)
+            except OSError:
+                queue.extend(chunk)
+                self._lost_worker(number)
+                return
+            self.sent[number].extend(chunk)
+
+    def _lost_worker(self, number: int) -> None:
+        """Worker `number` died: the items it held run one per process; its queue goes to the others."""
+        self.connections.pop(number).close()
+        self.processes[number].join()
+        for index in self.sent.pop(number):
+            self.done[index] = _run_alone(self.context, index, self.on_lost)
+        for other in list(self.connections):
+            self._feed(other)
+
+    def close(self) -> None:
+        for connection in self.connections.values():
+            try:
+                connection.send(None)
+            except OSError:
+                pass
+            connection.close()
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+def _serve(number: int, workers: int, connection, prologue: Prologue | None) -> None:
+    """A worker: its prologue, then the item numbers it is sent, one result per item, in order."""
+    if prologue is not None:
+        connection.send_bytes(pickle.dumps(prologue.in_worker(number, workers)))
+        for payload in pickle.loads(connection.recv_bytes()):
+            prologue.from_other(pickle.loads(payload))
+    while True:
+        chunk = connection.recv()
+        if chunk is None:
+            return
+        for index in chunk:
+            connection.send((index, _run(index)))
 
 
 def _run_alone(context, index: int, on_lost):

@@ -48,6 +48,11 @@ def input_key(kind: str, argument: str = "") -> str:
     return f"{kind}:{argument}"
 
 
+def file_share(rel: str, shares: int) -> int:
+    """Which of `shares` fact-pass workers computes the facts of the file `rel`."""
+    return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % shares
+
+
 class Recorder:
     """The inputs one file's check read, with the digest of each as it was read.
 
@@ -122,12 +127,15 @@ class Recording:
         return memo[0]
 
     def take_share(self, share: int, shares: int) -> None:
-        """Work as fact-pass worker `share` of `shares` (see the module docstring); the indexes
-        built for another share in this process are forgotten."""
-        if self.shard is not None:
-            self._derived.clear()
-            self._partial.clear()
+        """Work as fact-pass worker `share` of `shares` (see the module docstring)."""
         self.shard = (share, shares)
+
+    def leave_share(self) -> None:
+        """Back to the whole site: the indexes built meanwhile are forgotten (built again, whole,
+        when next used); the facts computed are kept, for none rests on a partial index."""
+        self.shard = None
+        self._derived.clear()
+        self._partial.clear()
 
     def prepare(self, build: Callable[[], Any]) -> None:
         """Build an index now, ahead of its first use, without making the file being checked
@@ -140,7 +148,7 @@ class Recording:
         order; in a fact pass only for the files of this worker's share, which makes the index
         being built partial."""
         for rel in rels:
-            if self.shard is not None and zlib.crc32(rel.encode("utf-8", "surrogatepass")) % self.shard[1] != self.shard[0]:
+            if self.shard is not None and file_share(rel, self.shard[1]) != self.shard[0]:
                 self._taint()
                 continue
             yield rel, self.per_file(name, rel, lambda: compute(rel))  # noqa: B023 - called at once
