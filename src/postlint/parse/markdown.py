@@ -26,9 +26,11 @@ from postlint.parse.source import blanked
 
 IAL = re.compile(r"\{:([^}\n]*)\}")
 _IAL_ATTR = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|\.([\w-]+)|#([\w-]+)""")
-# The lookahead names the characters a prefix starts with: a line that starts otherwise is not
-# matched (an empty match called the replacement on every line of a post).
-_LINE_PREFIX = re.compile(r"^(?=[ \t>*+\-#\d])[ \t]*(?:(?:[>*+-]|\d{1,9}[.)]|#{1,6})(?=[ \t]|$)[ \t]*)*", re.M)
+# A line's quote markers, list markers and heading marks (group 1), found after the line break
+# before it: a pattern that starts with a character `re` skips to at C speed, where `^` is tried at
+# every position. The lookahead names the characters a prefix starts with: a line that starts
+# otherwise is not matched (an empty match called the replacement on every line of a post).
+_LINE_PREFIX = re.compile(r"\n((?=[ \t>*+\-#\d])[ \t]*(?:(?:[>*+-]|\d{1,9}[.)]|#{1,6})(?=[ \t]|$)[ \t]*)*)", re.M)
 # Markup characters: a run of emphasis, strikethrough or table pipes, a backslash escape, `![`,
 # `[` and `]`. The pattern starts with a character set, which `re` skips to at C speed (a leading
 # lookahead is tried at every position); the lookbehind then says which character it was.
@@ -536,7 +538,7 @@ def _prose(text: str, keep: list[tuple[int, int]], blank: list[tuple[int, int]])
         shown_to = end
     pieces.append(hidden[shown_to:])
     prose = "".join(pieces)
-    prose = _LINE_PREFIX.sub(_spaces, prose)
+    prose = _LINE_PREFIX.sub(_blank_line_prefix, "\n" + prose)[1:]  # a line break before the first line too
     prose = _HTML_TAG.sub(lambda m: blanked(m.group(0)), prose)
     if " #" in prose or "\t#" in prose:
         prose = _HEADING_CLOSER.sub(_spaces, prose)
@@ -546,6 +548,10 @@ def _prose(text: str, keep: list[tuple[int, int]], blank: list[tuple[int, int]])
 
 def _spaces(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
+
+
+def _blank_line_prefix(match: re.Match[str]) -> str:
+    return "\n" + " " * len(match.group(1))
 
 
 def _merged(ranges: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
