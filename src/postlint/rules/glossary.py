@@ -130,6 +130,16 @@ def _defining_posts(site, future: bool, fact: str) -> list[tuple[PostEntry, str 
     return site.index(f"may-define:{future}:{fact}", build)
 
 
+def _every_definition(site, future: bool, options, kramdown: bool, settings: str) -> dict[str, list]:
+    """The definitions of every post that may define a term, by path: a run over many posts asks
+    for most of them. In a parallel run each worker computes its share's in the fact pass, and
+    keeps those posts parsed for their own check."""
+    fact = _definitions_fact(kramdown, settings)
+    rels = [entry.rel for entry, _ in _defining_posts(site, future, fact)]
+    return site.index(f"every-definition:{future}:{fact}", lambda: dict(
+        site.facts_of(fact, rels, lambda rel: _definitions_in(site, rel, options, kramdown))))
+
+
 def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[str, list[Entry]]:
     """Language -> every published post's definition of the term `key`, earliest post first.
 
@@ -257,9 +267,9 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
     site = ctx.site
     kramdown = str(site.config.get("markdown") or "kramdown").lower() == "kramdown"
     settings = digest([sorted(ctx.options.ignore_terms), ctx.options.max_term_words, ctx.options.max_definition_words])
-    if site.checks_many:  # whatever this post holds, so that a parallel run's fact pass builds it
+    if site.checks_many:  # whatever this post holds, so that a parallel run's fact pass computes them
         future = site.future(ctx.config.site.get("future"))
-        site.prepare(lambda: _defining_posts(site, future, _definitions_fact(kramdown, settings)))
+        site.prepare(lambda: _every_definition(site, future, ctx.options, kramdown, settings))
     own = _counted(post, ctx.options, kramdown)
     if not own:
         return
