@@ -99,6 +99,7 @@ def _definitions_in(site, rel: str, options, kramdown: bool) -> list:
     return [site.language(other.data, rel), {key: [d.line, d.term, " ".join(d.words)] for key, d in counted.items()}]
 
 
+@functools.lru_cache(maxsize=256)  # asked once per term of the post being checked
 def _searchable(text: str) -> str:
     """A post's text as a term key's words appear in it: lower case, without the markup a term
     key drops (`**max_conn**ections`), and once more with HTML entities decoded (a `<dt>` term's
@@ -111,21 +112,17 @@ def _may_define(site, rel: str) -> bool:
     return MAY_DEFINE.search(site.whole_post(rel).text) is not None
 
 
-def _defining_posts(site, future: bool, fact: str) -> list[tuple[PostEntry, str | None]]:
-    """The published posts that define a term, or may: (entry, None) when the post's definitions
-    are already known (the cache's fact), (entry, its text as _searchable gives it) when the text
-    could hold a definition that is not parsed yet. Whether a post's text could is a per-file fact."""
-    def build() -> list[tuple[PostEntry, str | None]]:
-        found: list[tuple[PostEntry, str | None]] = []
+def _defining_posts(site, future: bool, fact: str) -> list[PostEntry]:
+    """The published posts that define a term, or may: those whose definitions are known (the
+    cache's fact) and hold one, and those whose text could hold a definition that is not parsed
+    yet. Whether a post's text could is a per-file fact."""
+    def build() -> list[PostEntry]:
+        found: list[PostEntry] = []
         published = {entry.rel: entry for entry in site.published_posts(future)}
         for rel, may in site.facts_of("may-define", published, lambda rel: _may_define(site, rel)):
-            if not may:
-                continue
-            known, defined = site.known_fact(fact, rel)
-            if not known:
-                found.append((published[rel], _searchable(site.whole_post(rel).text)))
-            elif defined[1]:
-                found.append((published[rel], None))
+            known, defined = site.known_fact(fact, rel) if may else (True, ["", {}])
+            if not known or defined[1]:
+                found.append(published[rel])
         return found
     return site.index(f"may-define:{future}:{fact}", build)
 
@@ -135,7 +132,7 @@ def _every_definition(site, future: bool, options, kramdown: bool, settings: str
     for most of them. In a parallel run each worker computes its share's in the fact pass, and
     keeps those posts parsed for their own check."""
     fact = _definitions_fact(kramdown, settings)
-    rels = [entry.rel for entry, _ in _defining_posts(site, future, fact)]
+    rels = [entry.rel for entry in _defining_posts(site, future, fact)]
     return site.index(f"every-definition:{future}:{fact}", lambda: dict(
         site.facts_of(fact, rels, lambda rel: _definitions_in(site, rel, options, kramdown))))
 
@@ -154,8 +151,8 @@ def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[s
 
     def build() -> dict[str, list[Entry]]:
         dated = []
-        for entry, searchable in _defining_posts(site, future, fact):
-            if searchable is not None and needle not in searchable:
+        for entry in _defining_posts(site, future, fact):
+            if not site.known_fact(fact, entry.rel)[0] and needle not in _searchable(site.whole_post(entry.rel).text):
                 continue
             language, defined = site.per_file(fact, entry.rel, lambda: _definitions_in(site, entry.rel, ctx.options, kramdown))
             if key in defined:
