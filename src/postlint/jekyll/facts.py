@@ -48,6 +48,12 @@ def input_key(kind: str, argument: str = "") -> str:
     return f"{kind}:{argument}"
 
 
+def group_name(inputs: dict[str, str]) -> str:
+    """The name of an index's group of inputs: a digest of the set (tens of thousands of inputs on
+    a large site, so joined as text rather than encoded as JSON)."""
+    return digest("\n".join(f"{key}\0{value}" for key, value in sorted(inputs.items())).encode("utf-8", "surrogatepass"))
+
+
 def file_share(rel: str, shares: int) -> int:
     """Which of `shares` fact-pass workers computes the facts of the file `rel`."""
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % shares
@@ -117,7 +123,7 @@ class Recording:
             with self._computing() as partial, self.recording(isolated=True) as recorder:
                 value = build()
             inputs = recorder.inputs
-            memo = self._derived[name] = (value, digest(sorted(inputs.items())), inputs)
+            memo = self._derived[name] = (value, group_name(inputs), inputs)
             if partial[0]:
                 self._partial.add(name)
         if name in self._partial:

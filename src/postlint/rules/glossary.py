@@ -132,9 +132,9 @@ def _every_definition(site, future: bool, options, kramdown: bool, settings: str
     for most of them. In a parallel run each worker computes its share's in the fact pass, and
     keeps those posts parsed for their own check."""
     fact = _definitions_fact(kramdown, settings)
-    rels = [entry.rel for entry in _defining_posts(site, future, fact)]
-    return site.index(f"every-definition:{future}:{fact}", lambda: dict(
-        site.facts_of(fact, rels, lambda rel: _definitions_in(site, rel, options, kramdown))))
+    return site.index(f"every-definition:{future}:{fact}", lambda: dict(site.facts_of(
+        fact, [entry.rel for entry in _defining_posts(site, future, fact)],
+        lambda rel: _definitions_in(site, rel, options, kramdown))))
 
 
 def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[str, list[Entry]]:
@@ -146,8 +146,10 @@ def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[s
     """
     site = ctx.site
     future = site.future(ctx.config.site.get("future"))
-    needle = max(key.split(), key=len)
     fact = _definitions_fact(kramdown, settings)
+    if site.checks_many:
+        return _definitions_by_term(site, future, ctx.options, kramdown, settings).get(key, {})
+    needle = max(key.split(), key=len)
 
     def build() -> dict[str, list[Entry]]:
         dated = []
@@ -156,12 +158,31 @@ def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[s
                 continue
             language, defined = site.per_file(fact, entry.rel, lambda: _definitions_in(site, entry.rel, ctx.options, kramdown))
             if key in defined:
-                dated.append((site.post_date(entry), entry.rel, language, defined[key]))
-        index: dict[str, list[Entry]] = {}
-        for _, rel, language, (line, term, text) in sorted(dated, key=lambda item: (item[0] is None, item[0] or 0, item[1])):
-            index.setdefault(language, []).append(_entry(rel, line, term, text))
-        return index
+                dated.append((site.post_date(entry), entry.rel, language, key, defined[key]))
+        return _by_term(dated).get(key, {})
     return site.index(f"definitions:{future}:{kramdown}:{settings}:{key}", build)
+
+
+def _definitions_by_term(site, future: bool, options, kramdown: bool, settings: str) -> dict[str, dict[str, list[Entry]]]:
+    """_definitions_of_term for every term at once, from _every_definition: in a run over many
+    posts, one index instead of one per term (the same answers: every definition is known)."""
+    fact = _definitions_fact(kramdown, settings)
+
+    def build() -> dict[str, dict[str, list[Entry]]]:
+        every = _every_definition(site, future, options, kramdown, settings)
+        return _by_term([(site.post_date(entry), entry.rel, language, key, definition)
+                         for entry in _defining_posts(site, future, fact) if entry.rel in every
+                         for language, defined in [every[entry.rel]] for key, definition in defined.items()])
+    return site.index(f"definitions-by-term:{future}:{fact}", build)
+
+
+def _by_term(dated: list) -> dict[str, dict[str, list[Entry]]]:
+    """Term key -> language -> its definitions, earliest post first (undated last, then by path),
+    from (date, path, language, term key, [line, term, text]) items."""
+    index: dict[str, dict[str, list[Entry]]] = {}
+    for _, rel, language, key, (line, term, text) in sorted(dated, key=lambda item: (item[0] is None, item[0] or 0, item[1])):
+        index.setdefault(key, {}).setdefault(language, []).append(_entry(rel, line, term, text))
+    return index
 
 
 def _glossary(site, name: str) -> dict[str, Entry]:
