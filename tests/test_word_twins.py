@@ -7,7 +7,13 @@ import random
 import pytest
 import regex
 
-from postlint.parse.words import LETTERS, NOT_WORD, WORD, WORD_PIECE, ascii_word_characters
+from postlint.parse.words import (
+    LETTERS,
+    NOT_WORD,
+    WORD,
+    WORD_PIECE,
+    ascii_word_characters,
+)
 
 PATTERNS = [WORD, WORD_PIECE, LETTERS, NOT_WORD]
 # ASCII, and characters outside it that are no word characters (quotes, dashes, spaces, symbols,
