@@ -63,9 +63,9 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def worker_count(items: int, jobs: int, per_worker: int = MIN_FILES_PER_WORKER) -> int:
+def worker_count(items: int, jobs: int) -> int:
     """How many processes parallel_map starts for `items` items (0: it runs them here)."""
-    workers = min(jobs, items // per_worker)
+    workers = min(jobs, items // MIN_FILES_PER_WORKER)
     if workers <= 1:
         return 0
     import multiprocessing  # here: a pre-commit run of a few files never pays for it
