@@ -191,7 +191,7 @@ class _Pool:
     def _lost_worker(self, number: int) -> None:
         """Worker `number` died: the items it held run one per process; its queue goes to the others."""
         self.connections.pop(number).close()
-        self.processes[number].join()
+        _end(self.processes[number])
         for index in self.sent.pop(number):
             self.done[index] = _run_alone(self.context, index, self.on_lost)
         for other in list(self.connections):
@@ -205,10 +205,15 @@ class _Pool:
                 pass
             connection.close()
         for process in self.processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
+            _end(process)
+
+
+def _end(process) -> None:
+    """Wait for a worker that was told to stop (or lost its pipe) to exit; kill it if it does not."""
+    process.join(timeout=5)
+    if process.is_alive():
+        process.kill()
+        process.join()
 
 
 def _serve(number: int, workers: int, connection, prologue: Prologue | None) -> None:
