@@ -22,11 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType, SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from postlint import patterns
 from postlint.config import Config, RuleSetting
-from postlint.engine.parallel import Prologue
 from postlint.engine.suppression import Suppressions
 from postlint.errors import ConfigError, FixRefused, RunErrors, UnreadableFile
 from postlint.finding import Edit, Finding, Problem
@@ -34,6 +33,9 @@ from postlint.jekyll.facts import file_share
 from postlint.jekyll.site import Site
 from postlint.parse.post import Post
 from postlint.parse.source import decode, read_bytes
+
+if TYPE_CHECKING:
+    from postlint.engine.parallel import Prologue
 
 INTERNAL_ERROR = ("PL001", "internal-error")
 UNREADABLE_CODE = "PL002"
@@ -613,6 +615,9 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
 
     To make the rules build their indexes too, each worker checks the site's first file; those
     findings are not the run's, nor is what the rules print meanwhile (to the null device)."""
+    # Imported here: a pre-commit run of a few files never pays for it.
+    from postlint.engine.parallel import Prologue
+
     sites = {id(site): site for _, site, _ in work}
     first = {id(site): path for path, site, _ in reversed(work)}
 
