@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -12,7 +11,14 @@ import pytest
 from helpers import DEMO_SITE, REPO, copy_site, run
 
 from postlint.engine import check as engine
-from postlint.engine.cache import CACHE_DIR, CACHE_FILE, _sign, secret_key
+from postlint.engine.cache import (
+    CACHE_DIR,
+    CACHE_FILE,
+    _sign,
+    decode,
+    encode,
+    secret_key,
+)
 
 
 @pytest.fixture
@@ -31,12 +37,12 @@ def read_cache(site: Path) -> dict:
     """The cache's contents, after checking it is signed with this user's key."""
     mac, _, payload = (site / CACHE_DIR / CACHE_FILE).read_bytes().partition(b"\n")
     assert mac.decode() == _sign(secret_key(), payload)
-    return json.loads(payload)
+    return decode(payload)
 
 
 def write_cache(site: Path, data: dict) -> None:
     """Replace the cache's contents, signed with this user's key as postlint signs them."""
-    payload = json.dumps(data).encode()
+    payload = encode(data)
     (site / CACHE_DIR / CACHE_FILE).write_bytes(_sign(secret_key(), payload).encode() + b"\n" + payload)
 
 

@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 from helpers import DEMO_SITE, copy_site, git_environment, run
 
-from postlint.engine.cache import CACHE_DIR, CACHE_FILE, _sign, secret_key
+from postlint.engine.cache import (
+    CACHE_DIR,
+    CACHE_FILE,
+    _sign,
+    decode,
+    encode,
+    secret_key,
+)
 from postlint.errors import ConfigError
 from postlint.jekyll import signatures
 
@@ -62,10 +69,10 @@ def test_committed_cache_cannot_hide_findings(repo, tmp_path):
     # (they know it), and commits the folder.
     cache = repo / CACHE_DIR / CACHE_FILE
     mac, _, payload = cache.read_bytes().partition(b"\n")
-    data = json.loads(payload)
+    data = decode(payload)
     for entry in data["entries"].values():
         entry["findings"], entry["lines"] = [], {}
-    forged = json.dumps(data).encode()
+    forged = encode(data)
     key = (attacker / "postlint" / "cache-key").read_bytes()
     cache.write_bytes(_sign(key, forged).encode() + b"\n" + forged)
     assert postlint(repo, "--changed-since", "main", "--format", "github", ".", cache_home=attacker).returncode == 0, \
@@ -105,11 +112,11 @@ def test_bad_cache_files_are_ignored(repo, tmp_path, planted):
         cache.symlink_to("/dev/zero")
     elif planted == "fifo":
         os.mkfifo(cache)
-    elif planted == "deep nesting":  # even signed with the right key
-        payload = b"[" * 200_000
+    elif planted == "deep nesting":  # even signed with the right key: lists of one list, 200,000 deep
+        payload = b"[\x01\x00\x00\x00" * 200_000 + b"N"
         cache.write_bytes(_sign(key, payload).encode() + b"\n" + payload)
     elif planted == "wrong shapes":
-        payload = json.dumps({"key": 1, "entries": [1, 2], "groups": "x"}).encode()
+        payload = encode({"key": 1, "entries": [1, 2], "groups": "x"})
         cache.write_bytes(_sign(key, payload).encode() + b"\n" + payload)
     else:
         cache.write_bytes(os.urandom(4096))

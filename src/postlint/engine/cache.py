@@ -21,8 +21,12 @@ The same file keeps the site model's per-file facts (a post's URLs, whether it i
 terms; jekyll/facts.py), each with the inputs it was computed from: a warm run that checks one
 edited post takes what the site's indexes need from them instead of reading every other post.
 
-The cache is one JSON file replaced atomically: concurrent runs never see a half-written file
-(the last writer wins), and a corrupt or foreign file is ignored and rebuilt.
+The cache is one file replaced atomically: concurrent runs never see a half-written file (the
+last writer wins), and a corrupt or foreign file is ignored and rebuilt. Its contents are in
+`marshal`'s format, which Python reads twice and writes five times as fast as JSON (a one-post
+run reads and writes the whole cache: 5 MB on a 500-post site). `marshal` is not made to read
+hostile data, and it never sees any: the contents are read only after their HMAC (below) has
+shown that this user's postlint wrote them, with this Python version (in the signed bytes).
 
 Only a cache this machine's postlint wrote is trusted. Everything in a checkout may come from a
 stranger's pull request, a committed `.postlint_cache/` included, and its key is made of things an
@@ -37,19 +41,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import marshal
 import os
 import secrets
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
 from postlint import __version__
 from postlint.digest import digest
+from postlint.engine.heap import no_collection
 from postlint.finding import Edit, Finding, Fix
 
 CACHE_DIR = ".postlint_cache"
-CACHE_FILE = "results-v3.json"
+CACHE_FILE = "results-v4.bin"
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 KEY_NAME = "cache-key"
 
@@ -76,8 +82,26 @@ def secret_key() -> bytes | None:
     return key if len(key) >= 32 else None
 
 
+# marshal's format may change between Python versions: a cache another version wrote is foreign.
+_FORMAT = f"postlint cache, marshal {marshal.version}, Python {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
+
+
 def _sign(key: bytes, payload: bytes) -> str:
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return hmac.new(key, _FORMAT + payload, hashlib.sha256).hexdigest()
+
+
+def encode(contents: dict) -> bytes:
+    """The cache's contents as stored (unsigned)."""
+    return marshal.dumps(contents)
+
+
+def decode(payload: bytes) -> object:
+    """The cache's contents from stored bytes whose signature was verified; ValueError when they
+    are not of marshal's format (EOFError and TypeError come as ValueError)."""
+    try:
+        return marshal.loads(payload)
+    except (EOFError, TypeError) as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def _real_folder(path: Path) -> bool:
@@ -88,7 +112,7 @@ def _real_folder(path: Path) -> bool:
         return False
 
 
-def _finding_to_json(finding: Finding) -> dict:
+def _finding_to_stored(finding: Finding) -> dict:
     data = {
         "line": finding.line, "column": finding.column, "code": finding.code, "rule": finding.rule,
         "severity": finding.severity, "message": finding.message,
@@ -99,7 +123,7 @@ def _finding_to_json(finding: Finding) -> dict:
     return data
 
 
-def _finding_from_json(data: dict, path: str, lines: dict[str, str]) -> Finding:
+def _finding_from_stored(data: dict, path: str, lines: dict[str, str]) -> Finding:
     fix = None
     if "fix" in data:
         description, edits = data["fix"]
@@ -149,7 +173,8 @@ class ResultCache:
             mac, _, payload = data.partition(b"\n")
             if len(data) > MAX_CACHE_BYTES or not hmac.compare_digest(mac, _sign(self.secret, payload).encode()):
                 return None  # not written by this user's postlint: ignored
-            return json.loads(payload)
+            with no_collection():
+                return decode(payload)
         except (OSError, ValueError, RecursionError):
             return None  # a corrupt cache: start afresh
 
@@ -170,7 +195,7 @@ class ResultCache:
         try:
             if not self._unchanged(entry["inputs"]) or not all(self._group_unchanged(name) for name in entry["groups"]):
                 return None
-            return [_finding_from_json(item, display, entry["lines"]) for item in entry["findings"]]
+            return [_finding_from_stored(item, display, entry["lines"]) for item in entry["findings"]]
         except (AttributeError, KeyError, TypeError, ValueError):
             return None  # an entry of another shape: recompute
 
@@ -183,7 +208,7 @@ class ResultCache:
         # made a 15 GB cache file.
         self.entries[rel] = {"content": content, "inputs": inputs, "groups": sorted(groups),
                              "lines": {str(f.line): f.source_line for f in findings},
-                             "findings": [_finding_to_json(f) for f in findings]}
+                             "findings": [_finding_to_stored(f) for f in findings]}
         self.changed = True
 
     def save(self) -> None:
@@ -207,9 +232,8 @@ class ResultCache:
             used = {name for entry in self.entries.values() if isinstance(entry, dict)
                     for name in entry.get("groups", ()) if isinstance(name, str)}
             groups = {name: inputs for name, inputs in self.groups.items() if name in used}
-            payload = json.dumps({"key": self.key, "entries": self.entries, "groups": groups, "files": files,
-                                  "facts": self.site.export_facts()},
-                                 separators=(",", ":")).encode("utf-8")
+            payload = encode({"key": self.key, "entries": self.entries, "groups": groups, "files": files,
+                              "facts": self.site.export_facts()})
             with os.fdopen(handle, "wb") as out:
                 out.write(_sign(self.secret, payload).encode() + b"\n" + payload)
             os.replace(temp, self.path)

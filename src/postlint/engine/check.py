@@ -529,6 +529,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     unified diff instead. `progress(files done, files in all)` is called as each file is done
     (files whose results come from the cache are done at once, in one call)."""
     from postlint.engine.cache import ResultCache, run_key, secret_key
+    from postlint.engine.heap import frozen_heap
     from postlint.engine.parallel import default_jobs, parallel_map
 
     started = time.perf_counter()
@@ -539,65 +540,69 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     # A fix changes the file: no result worth keeping; a diff needs the fixes, which are not cached.
     secret = secret_key() if use_cache and not fix and not diff else None
     if secret is not None:
-        for path, site in targets:
-            cache = caches.get(site.root) or caches.setdefault(site.root, ResultCache(site, run_key(settings, config, site),
-                                                                                       secret))
-            rel = display_path(path, site.root)
-            content = site.content_digest(rel)
-            cached = cache.get(rel, content, printable(display_path(path, cwd)))
-            if cached is None:
-                work.append((path, site, content))
-            else:
-                result.findings.extend(cached)
-    else:
-        work = [(path, site, None) for path, site in targets]
-    done = len(targets) - len(work)
-    if progress is not None and done:
-        progress(done, len(targets))
-    jobs = jobs or default_jobs()
-    for site in {id(site): site for _, site, _ in work}.values():
-        site.checks_many = len(work) > 1
+        for _, site in targets:
+            if site.root not in caches:
+                caches[site.root] = ResultCache(site, run_key(settings, config, site), secret)
+    # The caches' contents (millions of objects) live to the end of the run: no collection visits them.
+    with frozen_heap():
+        if secret is not None:
+            for path, site in targets:
+                rel = display_path(path, site.root)
+                content = site.content_digest(rel)
+                cached = caches[site.root].get(rel, content, printable(display_path(path, cwd)))
+                if cached is None:
+                    work.append((path, site, content))
+                else:
+                    result.findings.extend(cached)
+        else:
+            work = [(path, site, None) for path, site in targets]
+        done = len(targets) - len(work)
+        if progress is not None and done:
+            progress(done, len(targets))
+        jobs = jobs or default_jobs()
+        for site in {id(site): site for _, site, _ in work}.values():
+            site.checks_many = len(work) > 1
 
-    # findings, outcome (fixes and diffs), inputs read, index groups by name (with their inputs the
-    # first time), what the process learned (facts and file digests: a worker's travel back to be cached)
-    Checked = tuple[list[Finding], RunResult, dict[str, str], dict[str, dict[str, str] | None], Learned]
-    sent: set[str] = set()  # groups whose inputs this process already sent (each worker has its own)
+        # findings, outcome (fixes and diffs), inputs read, index groups by name (with their inputs the
+        # first time), what the process learned (facts and file digests: a worker's travel back to be cached)
+        Checked = tuple[list[Finding], RunResult, dict[str, str], dict[str, dict[str, str] | None], Learned]
+        sent: set[str] = set()  # groups whose inputs this process already sent (each worker has its own)
 
-    def check(item: tuple[Path, Site, str | None]) -> Checked:
-        path, site, _ = item
-        outcome = RunResult()
-        with site.recording() as recorder:
-            findings = lint_file(path, site, settings, config, outcome, fix=fix, diff=diff, debug=debug, cwd=cwd)
-        # The inputs of an index group travel back from a worker once (with its first result that
-        # uses the group): the worker built the index.
-        groups = {name: None if name in sent else inputs for name, inputs in recorder.groups.items()}
-        sent.update(groups)
-        return findings, outcome, recorder.direct, groups, site.hand_over()
+        def check(item: tuple[Path, Site, str | None]) -> Checked:
+            path, site, _ = item
+            outcome = RunResult()
+            with site.recording() as recorder:
+                findings = lint_file(path, site, settings, config, outcome, fix=fix, diff=diff, debug=debug, cwd=cwd)
+            # The inputs of an index group travel back from a worker once (with its first result that
+            # uses the group): the worker built the index.
+            groups = {name: None if name in sent else inputs for name, inputs in recorder.groups.items()}
+            sent.update(groups)
+            return findings, outcome, recorder.direct, groups, site.hand_over()
 
-    def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
-        how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
-        message = f"the process checking this file died ({how}); the other files were still checked"
-        return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, ({}, {})
+        def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
+            how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
+            message = f"the process checking this file died ({how}); the other files were still checked"
+            return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, ({}, {})
 
-    with stdout_to_stderr():  # workers fork inside: they inherit it
-        received: dict[str, dict[str, str]] = {}
-        outcomes = parallel_map(check, work, jobs, lost, prologue=_fact_pass(work, settings, config, cwd))
-        for (path, site, content), (findings, outcome, inputs, names, learned) in zip(work, outcomes):
-            site.adopt(learned)
-            result.findings.extend(findings)
-            result.fixes.extend(outcome.fixes)
-            result.diffs.extend(outcome.diffs)
-            done += 1
-            if progress is not None:
-                progress(done, len(targets))
-            received.update((name, group) for name, group in names.items() if group is not None)
-            if content is None:
-                continue  # not cached: no need to look up what it depended on
-            groups = {name: received.get(name) or site.group_inputs(name) for name in names}
-            if all(group is not None for group in groups.values()):
-                caches[site.root].put(display_path(path, site.root), content, inputs, groups, findings)
-    for cache in caches.values():
-        cache.save()
+        with stdout_to_stderr():  # workers fork inside: they inherit it
+            received: dict[str, dict[str, str]] = {}
+            outcomes = parallel_map(check, work, jobs, lost, prologue=_fact_pass(work, settings, config, cwd))
+            for (path, site, content), (findings, outcome, inputs, names, learned) in zip(work, outcomes):
+                site.adopt(learned)
+                result.findings.extend(findings)
+                result.fixes.extend(outcome.fixes)
+                result.diffs.extend(outcome.diffs)
+                done += 1
+                if progress is not None:
+                    progress(done, len(targets))
+                received.update((name, group) for name, group in names.items() if group is not None)
+                if content is None:
+                    continue  # not cached: no need to look up what it depended on
+                groups = {name: received.get(name) or site.group_inputs(name) for name in names}
+                if all(group is not None for group in groups.values()):
+                    caches[site.root].put(display_path(path, site.root), content, inputs, groups, findings)
+        for cache in caches.values():
+            cache.save()
     result.files_checked = len(targets)
     result.findings.sort(key=lambda f: f.sort_key)
     result.seconds = time.perf_counter() - started

@@ -19,13 +19,14 @@ returned are run one per process, so that only an item whose own process dies is
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+from postlint.engine.heap import frozen_heap
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -88,14 +89,13 @@ def parallel_map(task: Callable[[T], R], items: list[T], jobs: int,
     _task, _items = task, items
     # The workers share the parent's memory until they write to it; a garbage collection in a
     # worker would touch every object the parent holds (the site model) and copy their pages.
-    gc.freeze()
-    pool = _Pool(multiprocessing.get_context("fork"), workers, len(items), prologue, on_lost)
-    try:
-        yield from pool.results()
-    finally:
-        pool.close()
-        gc.unfreeze()
-        _task, _items = None, None
+    with frozen_heap():
+        pool = _Pool(multiprocessing.get_context("fork"), workers, len(items), prologue, on_lost)
+        try:
+            yield from pool.results()
+        finally:
+            pool.close()
+            _task, _items = None, None
 
 
 class _Pool:

@@ -178,9 +178,9 @@ class Recording:
         """The fact `name` about the file `rel`: `compute()`, or the previous run's answer when
         every input it read is unchanged. Each use reports those inputs to the active recorders.
 
-        `compute` reads only through the recorded accessors and returns a JSON value made of
-        dicts, lists, strings, numbers, booleans and None (the cache stores it as JSON: a tuple
-        would come back a list)."""
+        `compute` reads only through the recorded accessors and returns plain data made of dicts,
+        lists, tuples, strings, numbers, booleans and None: what the cache stores (marshal) and
+        a worker sends, both of which give it back as it was."""
         known, value = self.known_fact(name, rel)
         if known:
             return value

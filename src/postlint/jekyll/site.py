@@ -199,6 +199,7 @@ class Site(Recording):
         self._front_matter_digests: dict[str, str] = {}
         self._real_folders: dict[str, str] = {}  # folder -> its real path, for _outside
         self._inside_folders: dict[str, bool] = {}  # folder -> is its real path trusted
+        self._folder_outside: dict[str, bool] = {}  # file -> _folder_leads_outside
         self.memo = FileMemo(self._root_path)  # digests of unchanged files, from the cache (signatures.py)
         # Set by the engine when a run checks many files: a site-wide index is then worth building
         # whole at once rather than answering one question at a time (the answers are the same).
@@ -237,6 +238,12 @@ class Site(Recording):
 
     def _folder_leads_outside(self, name: str) -> bool:
         """_outside for a file that is not a symbolic link itself: only its folder can lead away."""
+        found = self._folder_outside.get(name)
+        if found is None:  # once per file: a warm run asks for each of thousands of inputs
+            found = self._folder_outside[name] = self._judge_folder(name)
+        return found
+
+    def _judge_folder(self, name: str) -> bool:
         full = os.path.join(self._root_path, name)
         folder, base = os.path.split(full)
         if base in ("", ".", ".."):
@@ -281,7 +288,7 @@ class Site(Recording):
         """Digest of a file's bytes (or of why it cannot be read): the first part of its cache key.
         An unchanged file's comes from the memo, unread."""
         if rel not in self._sources:
-            known = self._recall(CONTENT, rel)
+            known = self._recall(rel, input_key(CONTENT, rel))
             if known is not None:
                 return known
         return self._source(rel)[2]
@@ -322,7 +329,7 @@ class Site(Recording):
         found = self._current.get(key)
         if found is None:
             kind, _, argument = key.partition(":")
-            found = self._recall(kind, argument) if kind in FILE_KINDS else None
+            found = self._recall(argument, key) if kind in FILE_KINDS else None
             if found is None:
                 found = self._compute_digest(key)
                 if kind in FILE_KINDS:
@@ -330,10 +337,11 @@ class Site(Recording):
             self._current[key] = found
         return found
 
-    def _recall(self, kind: str, argument: str) -> str | None:
-        """The memo's digest of a file input, when the file is unchanged and still inside the site."""
-        known = self.memo.recall(argument, input_key(kind, argument))  # never for a symbolic link
-        return None if known is None or self._folder_leads_outside(argument) else known
+    def _recall(self, rel: str, key: str) -> str | None:
+        """The memo's digest of the file input `key` about `rel`, when the file is unchanged and
+        still inside the site."""
+        known = self.memo.recall(rel, key)  # never for a symbolic link
+        return None if known is None or self._folder_leads_outside(rel) else known
 
     def _note(self, kind: str, argument: str, value_digest: str) -> None:
         self.memo.note(argument, input_key(kind, argument), value_digest)
