@@ -93,25 +93,29 @@ def kramdown_definitions(post, block: Block, previous: Block | None) -> list[Def
 
 
 def _html_definitions(post) -> list[Definition]:
+    """`<dt>` terms, each defined by the `<dd>` siblings that follow it up to the next `<dt>`."""
     found = []
     for start, end in post.body.html_ranges:
         fragment = post.text[start:end]
         if "<dt" not in fragment.lower():
             continue
-        from bs4 import BeautifulSoup  # only posts with <dt> pay for it
+        # only posts with <dt> load html.parser
+        from postlint.parse.htmltree import parse_html
 
         first_line = post.position(start)[0]
-        for dt in BeautifulSoup(fragment, "html.parser").find_all("dt"):
+        for dt in parse_html(fragment):
+            if dt.name != "dt":
+                continue
             parts = []
-            for sibling in dt.find_next_siblings(["dt", "dd"]):
+            for sibling in dt.following_siblings():
                 if sibling.name == "dt":
                     break
-                parts.append(sibling.get_text(" "))
-            term = " ".join(dt.get_text(" ").split())
+                if sibling.name == "dd":
+                    parts.append(" ".join(sibling.strings()))
+            term = " ".join(" ".join(dt.strings()).split())
             words = " ".join(parts).split()
             if term and words:
-                found.append(Definition(term, term_key(term), words, first_line + (dt.sourceline or 1) - 1,
-                                        (dt.sourcepos or 0) + 1, "html"))
+                found.append(Definition(term, term_key(term), words, first_line + dt.line - 1, dt.column + 1, "html"))
     return found
 
 

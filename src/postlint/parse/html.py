@@ -1,4 +1,4 @@
-"""Raw HTML inside posts: <a> and <img> elements with exact offsets (beautifulsoup4)."""
+"""Raw HTML inside posts: <a> and <img> elements with exact offsets."""
 
 from __future__ import annotations
 
@@ -25,33 +25,27 @@ class HtmlElement:
         return re.search(rf"\b{re.escape(name)}\s*=", self.raw, re.I) is not None
 
 
-_MARKED_SECTION = re.compile(r"<!\[")
+# bs4 splits these attributes into words (HTMLTreeBuilder.DEFAULT_CDATA_LIST_ATTRIBUTES) and
+# html_elements joined them with one space; str.split() splits on the same white space as its \S+.
+_WORD_LIST_ATTRIBUTES = {"a": {"class", "accesskey", "dropzone", "rel", "rev"},
+                         "img": {"class", "accesskey", "dropzone"}}
 
 
 def html_elements(fragment: str, offset: int) -> list[HtmlElement]:
     """The <a> and <img> elements of an HTML fragment that starts at `offset` in the text."""
-    from bs4 import (
-        BeautifulSoup,  # imported on first HTML fragment: keeps start-up fast
-    )
-    from bs4.exceptions import ParserRejectedMarkup
+    # html.parser is imported on the first HTML fragment: keeps start-up fast
+    from postlint.parse.htmltree import parse_html
 
-    try:
-        soup = BeautifulSoup(fragment, "html.parser")
-    except ParserRejectedMarkup:
-        # html.parser gives up on some malformed declarations ("<![x"); they hide no link, so
-        # blank them (same length: offsets stay exact) and read the rest.
-        try:
-            soup = BeautifulSoup(_MARKED_SECTION.sub(lambda m: " " * len(m.group(0)), fragment), "html.parser")
-        except ParserRejectedMarkup:
-            return []
     local_starts = [0] + [m.end() for m in re.finditer("\n", fragment)]
     elements = []
-    for tag in soup.find_all(["a", "img"]):
-        line = (tag.sourceline or 1) - 1
-        start = local_starts[min(line, len(local_starts) - 1)] + (tag.sourcepos or 0)
+    for tag in parse_html(fragment):
+        if tag.name not in ("a", "img"):
+            continue
+        start = local_starts[min(tag.line - 1, len(local_starts) - 1)] + tag.column
         close = fragment.find(">", start)
         end = len(fragment) if close == -1 else close + 1
-        attrs = {k: " ".join(v) if isinstance(v, list) else str(v) for k, v in tag.attrs.items()}
-        text = tag.get_text(" ", strip=True) if tag.name == "a" else ""
+        words = _WORD_LIST_ATTRIBUTES[tag.name]
+        attrs = {k: " ".join(v.split()) if k in words else v for k, v in tag.attrs.items()}
+        text = " ".join(filter(None, (s.strip() for s in tag.strings()))) if tag.name == "a" else ""
         elements.append(HtmlElement(tag.name, attrs, text, offset + start, offset + end, fragment[start:end]))
     return elements
