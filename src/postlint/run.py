@@ -297,19 +297,18 @@ def execute(request: RunRequest, output_format: str, output_file: Path | None = 
             return EXIT_ERROR
     try:
         if output_format == "text" or output_file is not None:
-            console = text.make_console(view.color)
+            console = text.make_output(view.color)
             if output_file is None:
                 text.write_findings(console, result, view)
             text.write_summary(console, result, view)
             for line in [] if view.quiet else notes:
-                console.print(line, highlight=False, markup=False, soft_wrap=True)
+                text.write_line(console, line)
             if output_file is not None and not view.quiet:
-                console.print(f"Wrote the {output_format} report to {output_file}.", highlight=False, markup=False,
-                              soft_wrap=True)
+                text.write_line(console, f"Wrote the {output_format} report to {output_file}.")
         else:
             sys.stdout.write(rendered)
             if result.fixes and not view.quiet:
-                text.write_fixes(text.make_console(view.color, stderr=True), result, "Fixed")
+                text.write_fixes(text.make_output(view.color, stderr=True), result, "Fixed")
             for line in [] if view.quiet else notes:
                 print(line, file=sys.stderr)
             for error in result.errors:

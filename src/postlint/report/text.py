@@ -8,11 +8,17 @@ each file once and lists its findings under it, one line each.
 Colour (`--color`): `auto` colours a terminal only (FORCE_COLOR and TTY_COMPATIBLE make rich
 treat the output as one), `always` colours anything, `never` nothing; under `auto`, NO_COLOR
 turns off every escape sequence, bold and underline included.
+
+Output that is neither coloured nor a terminal (a pipe, a file, a CI log, pre-commit) is written
+by PlainOutput without importing rich, whose import costs more than a cached run's linting; rich
+draws the rest (see make_output).
 """
 
 from __future__ import annotations
 
+import builtins
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -20,14 +26,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
 from itertools import groupby
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from postlint.engine.check import RunResult
 from postlint.finding import Finding
 from postlint.visible import one_line
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 DIFF_STYLE = {"+": "green", "-": "red", "@": "cyan"}
@@ -52,8 +58,10 @@ class TextView:
 
 
 def make_console(color: str = "auto", *, stderr: bool = False, terminal: bool | None = None) -> Console:
-    """A console for standard output (or error) that colours as `color` says (see the module);
+    """A rich console for standard output (or error) that colours as `color` says (see the module);
     `terminal=True` draws on it as on a terminal (the progress bar)."""
+    from rich.console import Console
+
     if color == "never" or (color == "auto" and os.environ.get("NO_COLOR")):
         return Console(stderr=stderr, color_system=None, force_terminal=terminal, highlight=False)
     if color == "always":
@@ -62,6 +70,75 @@ def make_console(color: str = "auto", *, stderr: bool = False, terminal: bool | 
             console = Console(stderr=stderr, force_terminal=True, color_system="standard", highlight=False)
         return console
     return Console(stderr=stderr, force_terminal=terminal, highlight=False)
+
+
+class PlainOutput:
+    """A stream that rich would write plain text to: no terminal, no colour. It has the two
+    attributes of a rich Console that the writers below read (`file`, `is_terminal`); with
+    write_line for Console.print, they write the bytes rich would."""
+
+    is_terminal: ClassVar[bool] = False
+
+    def __init__(self, file: IO[str]) -> None:
+        self.file = file
+
+
+def make_output(color: str = "auto", *, stderr: bool = False) -> Console | PlainOutput:
+    """Where the text report goes: standard output (or error) as a PlainOutput when rich would
+    neither colour it nor treat it as a terminal, else make_console's rich console."""
+    stream = _plain_stream(color, stderr)
+    return make_console(color, stderr=stderr) if stream is None else PlainOutput(stream)
+
+
+def _plain_stream(color: str, stderr: bool) -> IO[str] | None:
+    """The stream, if a Console from make_console(color, stderr=stderr) would take it for no
+    terminal and so use no colour system; None if it would colour or draw, or might. The steps
+    are Console.is_terminal's (rich/console.py), in its order; a Console that is no terminal has
+    no colour system, except in Jupyter. IDLE, which rich takes for no terminal before these
+    steps, gets rich: its streams say they are terminals."""
+    if color == "always":  # force_terminal=True
+        return None
+    if hasattr(builtins, "get_ipython"):  # IPython, maybe Jupyter: rich colours and displays there
+        return None
+    stream = sys.stderr if stderr else sys.stdout
+    stream = getattr(stream, "rich_proxied_file", stream)  # Console.file: under a rich Live
+    if stream is None:  # rich writes to a null file then
+        return None
+    tty_compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if tty_compatible in ("0", "1"):
+        return stream if tty_compatible == "0" else None
+    force_color = os.environ.get("FORCE_COLOR")
+    if force_color is not None:  # set and empty: no terminal, however standard output is
+        return None if force_color else stream
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return stream if isatty is None or not isatty() else None
+    except ValueError:  # closed
+        return stream
+
+
+# What Console.print(text, markup=False, highlight=False, soft_wrap=True) writes unchanged to a
+# stream that is no terminal: no line break or tab (lines split, tabs expanded), no control
+# character (rich drops BEL, BS, VT, FF and CR), no `:name:` (an emoji code), no trailing white
+# space (dropped beyond the console's width).
+_PRINTED_AS_IS = re.compile(r"(?!.*:\S*?:)[^\x00-\x1f\x7f-\x9f]*(?<!\s)")
+
+
+def write_line(console: Console | PlainOutput, line: str) -> None:
+    """A line of plain text (a note, `Wrote the … report`): not read as markup, never wrapped."""
+    if not isinstance(console, PlainOutput):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    elif _PRINTED_AS_IS.fullmatch(line):
+        try:
+            console.file.write(line + "\n")
+            console.file.flush()  # as rich's print does
+        except BrokenPipeError:  # as rich's print does (Console.on_broken_pipe): exit 1, quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(1) from None
+    else:  # rare (a file name with a tab or colons): rich says how it prints that
+        from rich.console import Console
+
+        write_line(Console(file=console.file, color_system=None, force_terminal=False, highlight=False), line)
 
 
 def someone_watches() -> bool:
@@ -150,13 +227,15 @@ def _report_segments(result: RunResult, view: TextView) -> Iterator[tuple[str, s
         yield "\n", ""
 
 
-def _write(console: Console, segments: Iterator[tuple[str, str]]) -> None:
+def _write(console: Console | PlainOutput, segments: Iterator[tuple[str, str]]) -> None:
     """Print styled pieces at once: plain text straight to the file when nothing is styled (a pipe
     or log; building rich Text for thousands of findings costs more than linting a cached site),
     else one Text, unwrapped (a terminal wraps long lines itself)."""
     if not console.is_terminal and console.file is not None:
         console.file.write("".join(text for text, _ in segments))
         return
+    from rich.text import Text
+
     report = Text()
     for text, style in segments:
         report.append(text, style)
@@ -164,7 +243,7 @@ def _write(console: Console, segments: Iterator[tuple[str, str]]) -> None:
         console.print(report, soft_wrap=True, highlight=False, end="")
 
 
-def write_findings(console: Console, result: RunResult, view: TextView = TextView()) -> None:
+def write_findings(console: Console | PlainOutput, result: RunResult, view: TextView = TextView()) -> None:
     """Every finding, in the layout `view` asks for; nothing under --statistics."""
     if not view.statistics:
         _write(console, _report_segments(result, view))
@@ -198,7 +277,7 @@ def _summary_segments(result: RunResult, view: TextView) -> Iterator[tuple[str, 
         yield f"  {count:>5}  {code} {name}\n", ""
 
 
-def write_summary(console: Console, result: RunResult, view: TextView = TextView()) -> None:
+def write_summary(console: Console | PlainOutput, result: RunResult, view: TextView = TextView()) -> None:
     """Counts by severity and rule (only the rules' under --statistics), the fixes --fix made,
     and run-level errors; under --quiet only the errors. Never wrapped: a long line stays one
     line in a log or file."""
@@ -210,7 +289,7 @@ def write_summary(console: Console, result: RunResult, view: TextView = TextView
         _write(console, iter([("error:", "bold red"), (f" {_visible(error)}\n", "")]))
 
 
-def write_fixes(console: Console, result: RunResult, verb: str) -> None:
+def write_fixes(console: Console | PlainOutput, result: RunResult, verb: str) -> None:
     """`Fixed 2 findings:` (or `Would fix …`), then each fix: path:line:col, rule, what it does."""
     def segments() -> Iterator[tuple[str, str]]:
         yield f"{verb} {_plural(len(result.fixes), 'finding')}:\n", ""
@@ -223,7 +302,7 @@ def write_fixes(console: Console, result: RunResult, verb: str) -> None:
     _write(console, segments())
 
 
-def write_diff(console: Console, result: RunResult) -> None:
+def write_diff(console: Console | PlainOutput, result: RunResult) -> None:
     """The diffs of the fixes --diff would make (coloured by line on a colour terminal)."""
     def segments() -> Iterator[tuple[str, str]]:
         for diff in result.diffs:
@@ -237,10 +316,10 @@ def write_diff(console: Console, result: RunResult) -> None:
 def write_diff_report(result: RunResult, view: TextView) -> None:
     """--diff: the diffs on standard output; on standard error what they would fix (or that
     nothing needs fixing), then the files that could not be checked and run-level errors."""
-    out = make_console(view.color)
+    out = make_output(view.color)
     write_diff(out, result)
     out.file.flush()
-    err = make_console(view.color, stderr=True)
+    err = make_output(view.color, stderr=True)
     if not view.quiet:
         if result.fixes:
             write_fixes(err, result, "Would fix")
@@ -254,7 +333,7 @@ def write_diff_report(result: RunResult, view: TextView) -> None:
 def render(result: RunResult, view: TextView = TextView()) -> str:
     """The report as plain text (for `--format text --output FILE`)."""
     buffer = StringIO()
-    console = Console(file=buffer, color_system=None, highlight=False, force_terminal=False)
+    console = PlainOutput(buffer)
     write_findings(console, result, view)
     write_summary(console, result, view)
     return buffer.getvalue()
