@@ -1,3 +1,3 @@
-from postlint.cli import main
+from postlint.cli import run_as_command
 
-main()
+run_as_command()

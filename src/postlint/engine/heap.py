@@ -38,3 +38,16 @@ def frozen_heap() -> Iterator[None]:
     finally:
         if outermost:
             gc.unfreeze()
+
+
+# The youngest generation is collected after this many more container objects were made than
+# freed (Python's default: 700). A run makes millions that live to its end; each collection of the
+# youngest visits those made since the last, and at 700 a cold 18F run spent 0.5 s of its 8.9 s
+# of CPU in 620 collections; at 50,000, 0.1 s in 3. Cyclic garbage waits longer, which costs a few
+# megabytes at most.
+YOUNG_THRESHOLD = 50_000
+
+
+def tune_for_a_run() -> None:
+    """Collect less often: for the command line, whose heap is mostly what it keeps to the end."""
+    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
