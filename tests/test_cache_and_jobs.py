@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import DEMO_SITE, REPO, copy_site, run
 
+from postlint.engine import cache as cache_module
 from postlint.engine import check as engine
 from postlint.engine.cache import (
     CACHE_DIR,
@@ -153,6 +154,23 @@ def test_a_parallel_run_caches_the_facts_its_workers_learned(tmp_path, monkeypat
     for jobs in (1, 2):
         copy = copy_site(DEMO_SITE, tmp_path / f"jobs-{jobs}")
         run([copy], jobs=jobs, use_cache=True)
-        learned[jobs] = {name: sorted(facts) for name, facts in read_cache(copy)["facts"].items()}
+        learned[jobs] = {name: sorted(facts) for name, facts in decode(read_cache(copy)["facts"]).items()}
     assert any(name.startswith("definitions:") for name in learned[1])
     assert learned[2] == learned[1]
+
+
+def test_a_run_whose_results_all_come_from_the_cache_never_decodes_the_facts(site, monkeypatch):
+    cold = lint(site)
+    decoded = []
+    real = cache_module._decoded_when_asked
+
+    def counting(facts):
+        load = real(facts)
+        return lambda: decoded.append(1) or load()
+
+    monkeypatch.setattr(cache_module, "_decoded_when_asked", counting)
+    assert lint(site) == cold and decoded == []
+    post = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
+    post.write_text(post.read_text() + "\nOne more sentence.\n")
+    lint(site)
+    assert decoded == [1], "a post to check again needs the other posts' facts: decoded once"

@@ -47,6 +47,7 @@ import secrets
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from postlint import __version__
@@ -104,6 +105,22 @@ def decode(payload: bytes) -> object:
         raise ValueError(str(exc)) from exc
 
 
+def _decoded_when_asked(facts: object) -> Callable[[], object]:
+    """The site model's facts, stored encoded inside the cache (signed with the rest), decoded
+    when the run first needs one: a run whose every result comes from the cache never does."""
+
+    def decoded() -> object:
+        if not isinstance(facts, bytes):
+            return None
+        try:
+            with no_collection():
+                return decode(facts)
+        except (ValueError, RecursionError):
+            return None
+
+    return decoded
+
+
 def _real_folder(path: Path) -> bool:
     """Is `path` a folder itself, not a symbolic link to one?"""
     try:
@@ -155,7 +172,7 @@ class ResultCache:
         if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict) \
                 and isinstance(stored.get("groups"), dict):
             self.entries, self.groups = stored["entries"], stored["groups"]
-            site.remember(stored.get("files"), stored.get("facts"))
+            site.remember(stored.get("files"), _decoded_when_asked(stored.get("facts")))
 
     def _load(self) -> object:
         """The cache file's contents when this user's postlint wrote it; None otherwise."""
@@ -233,7 +250,7 @@ class ResultCache:
                     for name in entry.get("groups", ()) if isinstance(name, str)}
             groups = {name: inputs for name, inputs in self.groups.items() if name in used}
             payload = encode({"key": self.key, "entries": self.entries, "groups": groups, "files": files,
-                              "facts": self.site.export_facts()})
+                              "facts": encode(self.site.export_facts())})
             with os.fdopen(handle, "wb") as out:
                 out.write(_sign(self.secret, payload).encode() + b"\n" + payload)
             os.replace(temp, self.path)

@@ -92,7 +92,8 @@ class Recording:
     def __init__(self) -> None:
         self._recorders: list[Recorder] = []
         self._derived: dict[str, tuple[Any, str, dict[str, str]]] = {}  # name -> (value, group name, inputs)
-        self._stored_facts: dict[str, dict[str, Any]] = {}  # the previous run's facts: name -> rel -> [value, inputs]
+        self._previous_facts: dict[str, dict[str, Any]] = {}  # the previous run's facts: name -> rel -> [value, inputs]
+        self._previous_loader: Callable[[], object] | None = None  # gives them when first asked for
         self._facts: dict[str, dict[str, list]] = {}  # this run's facts, same shape
         self._unsent: list[tuple[str, str]] = []  # (name, rel) of facts computed and not handed over yet
         # In a parallel run's fact pass: (this worker's number, workers); see the module docstring.
@@ -228,9 +229,21 @@ class Recording:
                 mine.setdefault(rel, fact)
 
     def remember_facts(self, stored: object) -> None:
-        """Take the facts the previous run left in the cache (checked where used)."""
-        if isinstance(stored, dict):
-            self._stored_facts = {name: facts for name, facts in stored.items() if isinstance(facts, dict)}
+        """Take the facts the previous run left in the cache (checked where used): a dict, or a
+        function that returns one, called when a fact is first asked for (a run whose every
+        result comes from the cache never decodes them: more than half of the cache)."""
+        self._previous_facts, self._previous_loader = {}, None
+        if callable(stored):
+            self._previous_loader = stored
+        elif isinstance(stored, dict):
+            self._previous_facts = {name: facts for name, facts in stored.items() if isinstance(facts, dict)}
+
+    @property
+    def _stored_facts(self) -> dict[str, dict[str, Any]]:
+        if self._previous_loader is not None:
+            load, self._previous_loader = self._previous_loader, None
+            self.remember_facts(load())
+        return self._previous_facts
 
     def export_facts(self, keep: Callable[[str], bool]) -> dict[str, dict[str, list]]:
         """What the next run may reuse: this run's facts, and the previous run's facts about the
