@@ -200,6 +200,7 @@ class Site(Recording):
         self._real_folders: dict[str, str] = {}  # folder -> its real path, for _outside
         self._inside_folders: dict[str, bool] = {}  # folder -> is its real path trusted
         self._folder_outside: dict[str, bool] = {}  # file -> _folder_leads_outside
+        self._folders_as_given: dict[str, tuple[str, bool]] = {}  # folder part of a name -> (real path, trusted)
         self.memo = FileMemo(self._root_path)  # digests of unchanged files, from the cache (signatures.py)
         # Set by the engine when a run checks many files: a site-wide index is then worth building
         # whole at once rather than answering one question at a time (the answers are the same).
@@ -244,16 +245,23 @@ class Site(Recording):
         return found
 
     def _judge_folder(self, name: str) -> bool:
-        full = os.path.join(self._root_path, name)
-        folder, base = os.path.split(full)
-        if base in ("", ".", ".."):
-            return not self._trusted_path(os.path.realpath(full))
-        real_folder = self._real_folders.get(folder)
-        if real_folder is None:  # resolve each folder once: thousands of files share a few hundred
-            real_folder = self._real_folders[folder] = os.path.realpath(folder)
-            self._inside_folders[folder] = self._trusted_path(real_folder)
+        given_folder, _, base = name.rpartition("/")
+        known = self._folders_as_given.get(given_folder)  # the folder as written: no path joined per file
+        if known is None or base in ("", ".", ".."):
+            full = os.path.join(self._root_path, name)
+            folder, base = os.path.split(full)
+            if base in ("", ".", ".."):
+                return not self._trusted_path(os.path.realpath(full))
+            real_folder = self._real_folders.get(folder)
+            if real_folder is None:  # resolve each folder once: thousands of files share a few hundred
+                real_folder = self._real_folders[folder] = os.path.realpath(folder)
+                self._inside_folders[folder] = self._trusted_path(real_folder)
+            known = (real_folder, self._inside_folders[folder])
+            if os.sep == "/":  # elsewhere a name may hold either separator: always the full path
+                self._folders_as_given[given_folder] = known
+        real_folder, inside = known
         # A file in a trusted folder is trusted; in any other folder it is judged by its own path.
-        return not self._inside_folders[folder] and not self._trusted_path(os.path.join(real_folder, base))
+        return not inside and not self._trusted_path(os.path.join(real_folder, base))
 
     def _trusted_path(self, real: str) -> bool:
         return any(real == trusted or real.startswith(trusted + os.sep) for trusted in self._trusted)
