@@ -1,7 +1,8 @@
 """Reporters: one module per output format.
 
-`text` writes to a rich console; every other format is a `render(...) -> str` that `render`
-below dispatches to, so `--output FILE` can write any of them.
+`text` writes to standard output (through rich only when it draws colour); every other format
+is a `render(...) -> str` that `render` below dispatches to, so `--output FILE` can write any of
+them.
 """
 
 from __future__ import annotations
