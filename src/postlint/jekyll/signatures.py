@@ -55,6 +55,7 @@ class FileMemo:
         self._read: dict[str, Signature | None] = {}  # signature taken before this run read the file
         self._digests: dict[str, dict[str, str]] = {}  # digests computed in this run, by file
         self._checked: dict[str, tuple[Signature, dict[str, str]] | None] = {}  # _known, once per file
+        self._unchanged: dict[str, dict[str, str]] = {}  # remembered digests of files seen unchanged, not read
         self.grew = False
         self._unsent: set[str] = set()  # files read and not handed over yet (hand_over)
 
@@ -72,14 +73,21 @@ class FileMemo:
 
     def recall(self, rel: str, key: str) -> str | None:
         """The digest of `key` remembered for `rel` when the file's signature is the same now."""
-        known = self._known(rel)
-        if known is None or rel in self._read or not isinstance(known[1].get(key), str):
-            return None
-        now = self._signature_now(rel)
-        return known[1][key] if now is not None and now == known[0] else None
+        digests = self._unchanged.get(rel)
+        if digests is None:  # the file's signature is compared once; its other inputs are looked up
+            known = self._known(rel)
+            if known is None or rel in self._read:
+                return None
+            now = self._signature_now(rel)
+            if now is None or now != known[0]:
+                return None
+            digests = self._unchanged[rel] = known[1]
+        value = digests.get(key)
+        return value if isinstance(value, str) else None
 
     def before_read(self, rel: str) -> None:
         """Take the signature of a file about to be read (once: a file is read once)."""
+        self._unchanged.pop(rel, None)  # read in this run: its digests are this run's from now on
         if rel not in self._read:
             self._read[rel] = self._now[rel] = signature(os.path.join(self._root, rel))
 
@@ -110,6 +118,7 @@ class FileMemo:
                 self.grew = True
             self._remembered[rel] = [sig, merged]
             self._checked.pop(rel, None)
+            self._unchanged.pop(rel, None)
 
     def export(self) -> dict[str, list]:
         """What the next run may reuse: every file remembered and not seen to change, and every
