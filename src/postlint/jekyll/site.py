@@ -424,8 +424,10 @@ class Site(Recording):
             root = str(self.root)
             for folder, dirs, names in os.walk(root):
                 dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
-                rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
-                prefix = "" if rel_folder == "." else rel_folder + "/"
+                # os.walk joins each folder to `root`: its relative path is what follows (relpath
+                # normalises both paths anew for each of hundreds of folders)
+                rel_folder = folder[len(root):].lstrip(os.sep).replace(os.sep, "/")
+                prefix = rel_folder + "/" if rel_folder else ""
                 found.extend(prefix + name for name in names)
             self._files = frozenset(found)
             self._inventory_digest = digest("\n".join(sorted(found)))
@@ -518,7 +520,7 @@ class Site(Recording):
         if not posts and not any("/_posts/" in "/" + rel for rel in self.files):
             posts = [rel for rel in inside if os.path.splitext(rel)[1].lower() in POST_EXTENSIONS
                      and not any(part.startswith((".", "_")) for part in rel.split("/"))]
-        return sorted(self.root / rel for rel in posts)
+        return [self.root / rel for rel in sorted(posts, key=lambda rel: rel.split("/"))]  # as paths sort
 
     # --- what Jekyll publishes (links and images rules) ------------------------------------------
 
