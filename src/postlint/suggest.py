@@ -15,6 +15,7 @@ whose words all appear in the other (`team.png`, `team photo.png`) count as clos
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -46,7 +47,8 @@ class _TrigramIndex:
             numbers = self.postings.get(gram, ())
             if len(numbers) <= self.too_common:
                 shared.update(numbers)
-        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:SHORTLIST]
+        # The best SHORTLIST of tens of thousands, as sorted(...)[:SHORTLIST] would give them, without sorting them all.
+        best = heapq.nsmallest(SHORTLIST, shared.items(), key=lambda item: (-item[1], item[0]))
         return [self.names[number] for number, _ in sorted(best, key=lambda item: item[0])]
 
 
