@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -22,6 +23,7 @@ from postlint.parse import html as html_module
 from postlint.parse import markdown
 from postlint.parse.definitions import Definition, _html_definitions, term_key
 from postlint.parse.html import HtmlElement, html_elements
+from postlint.parse.htmltree import parse_html
 from postlint.parse.post import POST_EXTENSIONS, Post
 from postlint.parse.source import Source, UnreadableFile, decode
 
@@ -263,3 +265,22 @@ def test_a_run_reads_raw_html_without_importing_bs4(tmp_path):
     # and the HTML was read: the <dt>, the <a> and the <img> each have their finding
     found = {(f["line"], f["column"], f["code"]) for f in json.loads(run.stdout)}
     assert {(8, 3, "CPY001"), (12, 4, "CPY003"), (14, 1, "IMG001")} <= found
+
+
+def test_long_lists_and_stray_end_tags_take_linear_time():
+    """Untrusted posts: 20,000 <dt>/<dd> pairs and 50,000 stray end tags under 50,000 open
+    elements read in about a second each; looking up each <dt>'s place among its siblings, or
+    searching every open element for each end tag, took minutes (quadratic)."""
+    started = time.perf_counter()
+    pairs = "<dl>" + "<dt>term</dt><dd>what it means</dd>" * 20_000 + "</dl>"
+    definitions = [dt for dt in parse_html(pairs) if dt.name == "dt"]
+    found = []
+    for dt in definitions:
+        for sibling in dt.following_siblings():
+            if sibling.name == "dt":
+                break
+            found.append(sibling.name)
+    assert len(definitions) == len(found) == 20_000
+    stray = "<a href=x>" + "<span>" * 50_000 + "</b>" * 50_000 + "</a>"
+    assert [element.attrs for element in html_elements(stray, 0)] == [{"href": "x"}]
+    assert time.perf_counter() - started < 30

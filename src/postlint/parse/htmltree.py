@@ -5,6 +5,8 @@ attribute values), so posts read as they did with bs4 without its ~175 ms import
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.entities import html5
 from html.parser import HTMLParser
@@ -27,6 +29,7 @@ class Element:
     column: int  # and 0-based column
     parent: Element | None = field(repr=False)
     children: list[Element] = field(default_factory=list, repr=False)
+    _index: int = 0  # its place among its parent's children
     # Its text is _texts[_first:_stop]: every string is added to the innermost open element, so an
     # element's strings are those added while it was open (no recursion on deep, unclosed nesting).
     _texts: list[str] = field(default_factory=list, repr=False)
@@ -40,10 +43,12 @@ class Element:
         strip or split them away."""
         return self._texts[self._first:self._stop]
 
-    def following_siblings(self) -> list[Element]:
-        """The elements after this one under the same parent (bs4's find_next_siblings)."""
+    def following_siblings(self) -> Iterator[Element]:
+        """The elements after this one under the same parent (bs4's find_next_siblings), one at a
+        time: a caller that stops at the next <dt> reads a list of thousands once, not once per <dt>."""
         siblings = self.parent.children
-        return siblings[siblings.index(self) + 1:]
+        for index in range(self._index + 1, len(siblings)):
+            yield siblings[index]
 
 
 def parse_html(fragment: str) -> list[Element]:
@@ -79,6 +84,7 @@ class _Builder(HTMLParser):
         self.elements: list[Element] = []
         self.pending: list[str] = []  # text not yet ended by a tag, comment or the like
         self.open_containers = 0  # open elements of _STRING_CONTAINERS
+        self.open_names: Counter[str] = Counter()  # open elements by name
         # Void elements closed at their start tag: a later end tag of that name is ignored once.
         self.closed_void: list[str] = []
 
@@ -94,9 +100,10 @@ class _Builder(HTMLParser):
         self._end_text()
         parent = self.open[-1]
         element = Element(tag, {name: value or "" for name, value in attrs}, *self.getpos(), parent,
-                          _texts=self.texts, _first=len(self.texts))
+                          _index=len(parent.children), _texts=self.texts, _first=len(self.texts))
         parent.children.append(element)
         self.open.append(element)
+        self.open_names[tag] += 1
         self.elements.append(element)
         self.open_containers += tag in _STRING_CONTAINERS
 
@@ -104,11 +111,14 @@ class _Builder(HTMLParser):
         """Close the innermost open element named `tag` and every element inside it; an end tag
         with no such element open does nothing (but still ends the pending text)."""
         self._end_text()
+        if not self.open_names[tag]:
+            return  # without this, each stray end tag searched every open element: quadratic
         for depth in range(len(self.open) - 1, 0, -1):
             if self.open[depth].name == tag:
                 for element in self.open[depth:]:
                     element._stop = len(self.texts)
                     self.open_containers -= element.name in _STRING_CONTAINERS
+                    self.open_names[element.name] -= 1
                 del self.open[depth:]
                 return
 
