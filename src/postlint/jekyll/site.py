@@ -197,8 +197,7 @@ class Site(Recording):
         self._site_file_errors: dict[str, str] = {}
         self._current: dict[str, str] = {}  # input key -> its digest in this run
         self._front_matter_digests: dict[str, str] = {}
-        self._real_folders: dict[str, str] = {}  # folder -> its real path, for _outside
-        self._inside_folders: dict[str, bool] = {}  # folder -> is its real path trusted
+        self._folders: dict[str, tuple[str, bool]] = {}  # folder -> (its real path, trusted), for _outside
         self._folder_outside: dict[str, bool] = {}  # file -> _folder_leads_outside
         self._folders_as_given: dict[str, tuple[str, bool]] = {}  # folder part of a name -> (real path, trusted)
         self.memo = FileMemo(self._root_path)  # digests of unchanged files, from the cache (signatures.py)
@@ -252,11 +251,10 @@ class Site(Recording):
             folder, base = os.path.split(full)
             if base in ("", ".", ".."):
                 return not self._trusted_path(os.path.realpath(full))
-            real_folder = self._real_folders.get(folder)
-            if real_folder is None:  # resolve each folder once: thousands of files share a few hundred
-                real_folder = self._real_folders[folder] = os.path.realpath(folder)
-                self._inside_folders[folder] = self._trusted_path(real_folder)
-            known = (real_folder, self._inside_folders[folder])
+            known = self._folders.get(folder)
+            if known is None:  # resolve each folder once: thousands of files share a few hundred
+                real_folder = os.path.realpath(folder)
+                known = self._folders[folder] = (real_folder, self._trusted_path(real_folder))
             if os.sep == "/":  # elsewhere a name may hold either separator: always the full path
                 self._folders_as_given[given_folder] = known
         real_folder, inside = known
