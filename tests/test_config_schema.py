@@ -3,6 +3,7 @@ with the loader and with jsonschema, and checked when a config loads."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 from pathlib import Path
 
@@ -132,9 +133,9 @@ def test_errors_name_the_place_and_the_accepted_values():
 def test_the_modeline_points_at_the_installed_schema_or_the_release_tag(monkeypatch):
     line = schema.modeline()
     assert line.startswith("# yaml-language-server: $schema=")
-    monkeypatch.setattr(schema.metadata, "metadata", lambda name: _Metadata([]))
+    monkeypatch.setattr(importlib.metadata, "metadata", lambda name: _Metadata([]))
     assert schema.schema_url() == schema.SCHEMA_PATH.resolve().as_uri()
-    monkeypatch.setattr(schema.metadata, "metadata",
+    monkeypatch.setattr(importlib.metadata, "metadata",
                         lambda name: _Metadata(["Documentation, https://example.org", "Repository, https://github.com/acme/postlint.git"]))
     assert schema.schema_url() == (f"https://raw.githubusercontent.com/acme/postlint/v{schema.__version__}/"
                                    "src/postlint/data/postlint.schema.json")

@@ -19,13 +19,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-
-import regex
-
-try:
-    from regex import _regex_core
-except ImportError:  # pragma: no cover - a regex release that moved its parser
-    _regex_core = None
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from postlint.errors import PatternTimeout, UnsafePattern
 
@@ -33,6 +29,9 @@ try:
     from re import _parser as sre_parse  # Python 3.11+
 except ImportError:  # pragma: no cover - older Pythons
     import sre_parse  # type: ignore[no-redef]
+
+if TYPE_CHECKING:
+    import regex
 
 _REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT} | (
     {sre_parse.POSSESSIVE_REPEAT} if hasattr(sre_parse, "POSSESSIVE_REPEAT") else set())
@@ -51,9 +50,6 @@ MATCH_SECONDS = 2.0  # per rule and file: far above what a sane pattern needs on
 MAX_REPEAT = 10_000  # any one bound of a {m,n} repeat
 MAX_NESTED_REPEAT = 100_000  # the counts of repeats inside repeats, multiplied together
 MAX_COMPILED_SIZE = 200_000  # estimated nodes: each part of the pattern times the repeats around it
-# Whether `regex`'s own parser can be asked (a private module, so this is checked, not assumed).
-_REGEX_PARSER = _regex_core is not None and all(hasattr(_regex_core, name) for name in (
-    "Source", "Info", "_parse_pattern", "RegexBase", "GreedyRepeat", "_UnscopedFlagSet", "VERBOSE"))
 
 
 def check_pattern(pattern: str, flags: int = 0) -> None:
@@ -73,7 +69,7 @@ def check_pattern(pattern: str, flags: int = 0) -> None:
     # Without a `{` neither sees a counted repeat, and the walk above measured the size.
     if "{" not in pattern:
         return
-    if _REGEX_PARSER:
+    if _regex_parser() is not None:
         _check_size(pattern, _regex_nodes(pattern, flags))
     elif _verbose(parsed, flags):
         raise UnsafePattern(f"regular expression {_shown(pattern)!r} uses verbose mode (?x), whose repeat counts "
@@ -81,8 +77,16 @@ def check_pattern(pattern: str, flags: int = 0) -> None:
 
 
 def compile_pattern(pattern: str, flags: int = 0) -> regex.Pattern:
-    """Compile a checked user pattern with the `regex` module (same syntax as `re` here)."""
+    """Compile a checked user pattern with the `regex` module (same syntax and flag values as
+    `re` here; imported only now: most runs whose results come from the cache match nothing)."""
     check_pattern(pattern, flags)
+    return compile_checked(pattern, flags)
+
+
+def compile_checked(pattern: str, flags: int = 0) -> regex.Pattern:
+    """Compile a pattern check_pattern accepted."""
+    import regex
+
     try:
         return regex.compile(pattern, flags | regex.VERSION0)
     except regex.error as exc:
@@ -166,9 +170,23 @@ def _sre_nodes(parsed):
     return nodes
 
 
+@cache
+def _regex_parser() -> ModuleType | None:
+    """`regex`'s own parser, when it can be asked (a private module, so this is checked, not assumed)."""
+    try:
+        from regex import _regex_core
+    except ImportError:  # pragma: no cover - a regex release that moved its parser
+        return None
+    names = ("Source", "Info", "_parse_pattern", "RegexBase", "GreedyRepeat", "_UnscopedFlagSet", "VERBOSE")
+    return _regex_core if all(hasattr(_regex_core, name) for name in names) else None
+
+
 def _regex_nodes(pattern: str, flags: int):
     """`_check_size`'s view of the tree `regex.compile` builds from `pattern` (parsed the way
     regex.compile parses it, nothing compiled)."""
+    import regex
+
+    _regex_core = _regex_parser()
     global_flags = flags | regex.VERSION0
     while True:
         source = _regex_core.Source(pattern)

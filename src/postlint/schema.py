@@ -20,7 +20,6 @@ import math
 import re
 import sys
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +145,10 @@ def schema_url() -> str:
     """Where an editor reads the schema of this postlint version: the shipped file at the release
     tag when the distribution names its GitHub repository (`[project.urls] Repository`), else the
     installed file itself."""
+    from importlib import (
+        metadata,  # 40 ms to import: not on the way of every run that validates a config
+    )
+
     try:
         entries = metadata.metadata("postlint").get_all("Project-URL") or []
     except metadata.PackageNotFoundError:

@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
-import regex
+if TYPE_CHECKING:
+    import regex
 
 # The Unicode classes are written inside [...] sets only: the ASCII twin narrows each set.
 _ASCII_MEMBERS = {r"\p{L}": "A-Za-z", r"\p{N}": "0-9", r"\p{M}": "", r"\u200c": "", r"\u200d": ""}
 _UNICODE_CLASS = re.compile("|".join(re.escape(name) for name in _ASCII_MEMBERS))
 # Any character outside ASCII that is part of a word.
-_WORD_CHARACTER = regex.compile(r"[\p{L}\p{N}\p{M}\u200c\u200d]")
+_WORD_CHARACTER = r"[\p{L}\p{N}\p{M}\u200c\u200d]"
 _ASCII_BYTES = bytes(range(128))
 # For bytes.translate: ASCII letters kept, every other byte a space.
 _ASCII_LETTERS_ONLY = bytes(code if chr(code).isascii() and chr(code).isalpha() else ord(" ") for code in range(256))
@@ -44,7 +47,16 @@ def ascii_word_characters(text: str, pos: int = 0, endpos: int = sys.maxsize) ->
     # Its characters outside ASCII, each once: deleting ASCII bytes from UTF-8 leaves exactly
     # theirs, and bytes.translate is many times faster than a regular expression's scan.
     others = part.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
-    return _WORD_CHARACTER.search("".join(set(others))) is None
+    return unicode_pattern(_WORD_CHARACTER).search("".join(set(others))) is None
+
+
+@cache
+def unicode_pattern(pattern: str) -> regex.Pattern[str]:
+    """`pattern` compiled with the `regex` module when first matched: importing `regex` and
+    compiling the word patterns was a tenth of a run whose results all come from the cache."""
+    import regex
+
+    return regex.compile(pattern)
 
 
 class WordPattern:
@@ -53,8 +65,14 @@ class WordPattern:
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
-        self.unicode = regex.compile(pattern)
-        self.ascii = re.compile(_UNICODE_CLASS.sub(lambda name: _ASCII_MEMBERS[name.group()], pattern))
+
+    @cached_property
+    def unicode(self) -> regex.Pattern[str]:
+        return unicode_pattern(self.pattern)
+
+    @cached_property
+    def ascii(self) -> re.Pattern[str]:
+        return re.compile(_UNICODE_CLASS.sub(lambda name: _ASCII_MEMBERS[name.group()], self.pattern))
 
     def within(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Pattern[str] | regex.Pattern[str]:
         """The compiled pattern to match in text[pos:endpos] and any part of it: for a text whose
