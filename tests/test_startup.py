@@ -14,7 +14,8 @@ from helpers import DEMO_SITE
 
 from postlint.jekyll.signatures import RACY_NS
 
-NOT_NEEDED_WHEN_CACHED = ("markdown_it", "regex", "importlib.metadata", "html.parser", "email", "zipfile")
+NOT_NEEDED_WHEN_CACHED = ("markdown_it", "regex", "importlib.metadata", "html.parser", "email", "zipfile",
+                          "postlint.changes", "postlint.baseline")  # the last two: only for --staged, --changed-since, baselines
 
 MODULES_AFTER_A_RUN = """
 import sys

@@ -127,7 +127,7 @@ class FileMemo:
         for rel in self._remembered:
             known = self._known(rel)
             if known is not None and rel not in self._read and self._now.get(rel, known[0]) == known[0]:
-                kept[rel] = [list(known[0]), known[1]]
+                kept[rel] = self._remembered[rel]  # as it was stored (_known checked its shape)
         for rel, digests in self._digests.items():
             sig = self._read[rel]
             old = self._known(rel)
