@@ -11,8 +11,11 @@ from helpers import DEMO_SITE, copy_site, run
 from test_read_once import counts  # noqa: F401 - the fixture that counts opens and parses
 from test_warm_equals_cold import COACHING, outcome, prepare, same_size_keeping_mtime
 
+from postlint.digest import digest
 from postlint.jekyll import signatures
+from postlint.jekyll.facts import CONTENT, input_key
 from postlint.jekyll.signatures import FileMemo, signature
+from postlint.jekyll.site import Site
 
 
 @pytest.fixture
@@ -85,3 +88,23 @@ def test_a_memo_of_another_shape_is_ignored(tmp_path, trust_at_once):
         memo = FileMemo(str(tmp_path), {"post.md": broken})
         assert memo.recall("post.md", "content:post.md") is None
         memo.export()  # and saving it again does not fail
+
+
+def test_an_editors_unsaved_text_is_never_taken_for_the_file_on_disk(site, trust_at_once):
+    """The language server checks a document as the editor holds it. The memo of a site that
+    remembers the previous session knows the file on disk: neither its digests may stand for
+    the text, nor may a fact computed from the text be kept as one about the file."""
+    rel = "_posts/2024-01-15-ramp-time-benchmark.md"
+    on_disk = (site / rel).read_bytes()
+    first = Site(site)
+    first.content_digest(rel)
+    second = Site(site)
+    second.remember(first.memo.export(), first.export_facts())
+    text = on_disk.decode() + "\nUnsaved words.\n"
+    second.with_text(rel, text)
+    assert second.current_digest(input_key(CONTENT, rel)) == digest(text.encode())
+    assert second.per_file("length", rel, lambda: len(second.whole_post(rel).text)) == len(text)
+    third = Site(site)
+    third.remember(second.memo.export(), second.export_facts())
+    assert third.current_digest(input_key(CONTENT, rel)) == digest(on_disk)
+    assert third.known_fact("length", rel) == (False, None)

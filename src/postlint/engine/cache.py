@@ -229,8 +229,10 @@ class ResultCache:
         self.changed = True
 
     def save(self) -> None:
+        if self.secret is None or not (self.changed or self.site.memo.may_grow or self.site.learned_facts):
+            return  # a run that read nothing new (every result from the cache) leaves the file alone
         files = self.site.memo.export()
-        if not (self.changed or self.site.memo.grew or self.site.learned_facts) or self.secret is None:
+        if not (self.changed or self.site.memo.grew or self.site.learned_facts):
             return
         temp = None
         try:

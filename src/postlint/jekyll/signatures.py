@@ -85,6 +85,14 @@ class FileMemo:
         value = digests.get(key)
         return value if isinstance(value, str) else None
 
+    def forget(self, rel: str) -> None:
+        """Neither recall nor keep anything about `rel` in this run: the site reads another text
+        for it than the bytes on disk (an editor's unsaved document)."""
+        for memo in (self._remembered, self._checked, self._unchanged, self._digests):
+            memo.pop(rel, None)
+        self._read.pop(rel, None)
+        self._unsent.discard(rel)
+
     def before_read(self, rel: str) -> None:
         """Take the signature of a file about to be read (once: a file is read once)."""
         self._unchanged.pop(rel, None)  # read in this run: its digests are this run's from now on
@@ -119,6 +127,12 @@ class FileMemo:
             self._remembered[rel] = [sig, merged]
             self._checked.pop(rel, None)
             self._unchanged.pop(rel, None)
+
+    @property
+    def may_grow(self) -> bool:
+        """Can export() give more than the previous run left? Only after a file was read in this
+        run or adopted from a worker (export itself sets `grew` when it does)."""
+        return self.grew or bool(self._digests)
 
     def export(self) -> dict[str, list]:
         """What the next run may reuse: every file remembered and not seen to change, and every

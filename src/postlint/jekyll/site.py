@@ -319,6 +319,9 @@ class Site(Recording):
         source = Source.from_text(self.root / rel, text)
         self._sources[rel] = (source, "", digest(text.encode("utf-8", "surrogatepass")))
         self._front_matter_digests.pop(rel, None)
+        self.memo.forget(rel)  # the disk's digests are not the text's
+        for kind in FILE_KINDS:
+            self._current.pop(input_key(kind, rel), None)
         post = self._posts[rel] = Post(source, rel, rel, self.kind_of(rel))
         return post
 
