@@ -313,3 +313,33 @@ def test_a_report_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, stdout
                                        timeout=120)
     assert completed.returncode == 2
     assert completed.stderr.count("\n") == 1 and completed.stderr.startswith("postlint: error:"), completed.stderr
+
+
+def test_a_post_in_a_folder_linked_outside_the_site_is_not_read(tmp_path, outside_file):
+    """A folder that is a symbolic link out of the site is not walked: its posts are never
+    opened, however deep."""
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "deeper").mkdir(parents=True)
+    for folder in (elsewhere, elsewhere / "deeper"):
+        (folder / "2024-06-01-linked.md").write_bytes(outside_file.read_bytes())
+    (site / "_posts" / "imported").symlink_to(elsewhere, target_is_directory=True)
+    whole = postlint(site, str(site), "--format", "json", "--no-cache", cache_home=tmp_path / "home")
+    assert "secret-hash" not in whole.stdout + whole.stderr
+    assert not [f for f in json.loads(whole.stdout) if "imported" in f["path"]]  # the walk does not follow it
+
+
+def test_folders_resolve_as_realpath_does(tmp_path):
+    from postlint.jekyll.site import Site
+
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "deeper").mkdir(parents=True)
+    (site / "_posts" / "imported").symlink_to(elsewhere, target_is_directory=True)
+    (site / "_posts" / "loop").symlink_to(site / "_posts", target_is_directory=True)
+    model = Site(site)
+    names = ["_posts", "_posts/imported", "_posts/imported/deeper", "_posts/imported/../guides", "_posts/loop/imported",
+             "_posts/loop/loop/guides", "_posts/missing/deeper", "..", "_posts/../../site/_posts"]
+    for name in names:
+        folder = os.path.join(str(site.resolve()), name)
+        assert model._real_folder(folder) == os.path.realpath(folder), name
