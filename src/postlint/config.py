@@ -45,6 +45,8 @@ TOP_LEVEL = {
 
 @dataclass
 class Config:
+    """`.postlint.yaml` as a run uses it: site settings, rule settings, YAML rule folders, exclusions."""
+
     path: Path | None = None
     site: dict[str, Any] = field(default_factory=lambda: {k: o.default for k, o in SITE_OPTIONS.items()})
     rules: dict[str, Any] = field(default_factory=dict)

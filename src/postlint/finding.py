@@ -19,6 +19,8 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """A fix a rule offers: what it does and the edits that do it."""
+
     description: str
     edits: tuple[Edit, ...]
 
@@ -39,6 +41,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class Finding:
+    """A problem as reporters see it: where (relative path, line, column), which rule, how severe, what."""
+
     path: str  # relative to the current directory, "/" separators
     line: int
     column: int

@@ -32,6 +32,8 @@ DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "O
 
 @dataclass
 class Rule:
+    """A rule: its stable code and name, default severity, check function, docs and options."""
+
     code: str
     name: str
     severity: str

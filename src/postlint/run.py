@@ -29,6 +29,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 @dataclass
 class RunRequest:
+    """What the command line asks of one run."""
+
     paths: list[Path]
     config_file: Path | None = None
     select: list[str] = field(default_factory=list)
@@ -51,6 +53,8 @@ class RunRequest:
 
 @dataclass
 class RunOutcome:
+    """What one run found and decided, for the reporters and the exit code."""
+
     result: RunResult  # findings after the baseline
     fail_on: str
     settings: list[RuleSetting]

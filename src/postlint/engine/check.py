@@ -55,6 +55,8 @@ class RuleContext:
 
 @dataclass
 class RunResult:
+    """What a check run produced: findings, fixes made or shown, run-level errors, counts."""
+
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
     fixes: list[Finding] = field(default_factory=list)  # the findings whose fixes were made (or, with diff, would be)

@@ -23,6 +23,8 @@ _SPLIT = re.compile(r"[\s,]+")
 
 @dataclass
 class _Directive:
+    """One suppression comment: its line, what it does, and the rules it names."""
+
     line: int
     action: str
     rules: tuple[str, ...]  # empty: every rule

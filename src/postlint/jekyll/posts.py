@@ -23,6 +23,8 @@ Status = Literal["ok", "deprecated", "unparseable", "not-found"]
 
 @dataclass(frozen=True)
 class PostUrlResult:
+    """What `{% post_url %}` does with a name: builds, builds with a deprecation warning, or stops the build."""
+
     status: Status
     entry: PostEntry | None = None  # the post the tag reaches (ok, deprecated)
     reason: str = ""  # what is wrong, for people

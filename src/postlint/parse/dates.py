@@ -23,6 +23,8 @@ _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 @dataclass(frozen=True)
 class JekyllDate:
+    """A date as Jekyll reads it: the day it publishes on, and what is wrong with how it is written."""
+
     date: _dt.date | None  # the calendar day Jekyll publishes on; None: the build stops
     problem: str = ""  # why the build stops, or why the value is sloppy though accepted
     strict: bool = True  # written as YYYY-MM-DD (optionally with a time)

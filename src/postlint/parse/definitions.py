@@ -14,6 +14,8 @@ from postlint.parse.prose import Block
 
 @dataclass
 class Definition:
+    """One term defined in a post (a bold lead-in, a kramdown definition list, or <dt>/<dd>)."""
+
     term: str  # as written, markup removed
     key: str  # compared: lower case, no markup or trailing punctuation
     words: list[str]  # the definition's words as written (emphasis removed)

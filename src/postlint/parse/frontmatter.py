@@ -56,6 +56,8 @@ class KeyInfo:
 
 @dataclass
 class FrontMatter:
+    """A file's front matter: whether it has one, its data, where each key is, and what is wrong with it."""
+
     present: bool = False
     data: dict[str, Any] = field(default_factory=dict)
     error: str | None = None

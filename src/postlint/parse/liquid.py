@@ -26,6 +26,8 @@ _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 
 @dataclass(frozen=True)
 class LiquidTag:
+    """One Liquid tag (`{% name markup %}`) or output (`{{ markup }}`) with its offsets."""
+
     kind: Literal["tag", "output"]
     name: str  # tag name ("post_url", "if", ...); "" for an output
     markup: str  # what follows the name, stripped (the whole expression for an output)
@@ -37,6 +39,8 @@ class LiquidTag:
 
 @dataclass
 class LiquidScan:
+    """Every Liquid tag of a text, and the ranges Liquid shows literally or as code."""
+
     tags: list[LiquidTag]
     raw_ranges: list[tuple[int, int]]  # text shown literally: {% raw %} bodies
     code_ranges: list[tuple[int, int]]  # {% highlight %} bodies: code, not prose

@@ -35,6 +35,8 @@ LAST_WORD_REACH = 256  # longer runs of words and dots are no abbreviation
 
 @dataclass
 class Block:
+    """One inline-holding block of a Markdown body (paragraph, heading or table cell) and its readable text."""
+
     kind: BlockKind
     start: int  # offset of the block's first line
     end: int  # offset just past its last line

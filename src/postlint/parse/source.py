@@ -156,6 +156,8 @@ def normalize_newlines(original: str) -> str:
 
 @dataclass
 class Source:
+    """A file's decoded text with what it takes to give exact positions and write it back byte for byte."""
+
     path: Path
     original: str
     bom: bytes = b""

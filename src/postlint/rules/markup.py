@@ -21,6 +21,8 @@ _DEFINITION = re.compile(rf"^[ \t]*(?:>[ \t]?)*[ \t]*\[\^({_NAME})\]:", re.M)
 
 @dataclass
 class _Definition:
+    """A footnote definition: its name, where it starts, and whether kramdown reads it as one."""
+
     name: str
     start: int  # offset of its "["
     glued: bool  # written straight under a line of text: kramdown reads it as more of that text

@@ -43,6 +43,8 @@ _EDGE_PUNCTUATION = " \t\n.!?:;,-–—*_~()[]"
 
 @dataclass(frozen=True)
 class Leftover:
+    """Placeholder text left in a post: where, of which kind, and what to show."""
+
     offset: int  # where it starts in the scanned text
     kind: str  # "value", "note", "filler" or "bracketed"
     text: str  # what is shown in the message

@@ -20,6 +20,8 @@ _UNIT = re.compile(r"\b(minutes?|mins?)\b", re.I)
 
 @dataclass
 class ReadTime:
+    """A post's reading time and what it is computed from."""
+
     words: int
     images: int
     exact: float  # minutes
