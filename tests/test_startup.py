@@ -1,20 +1,26 @@
 """Start-up: a run whose every result comes from the cache parses nothing, so it imports none of
 the parsers or the libraries only a parse, a match or another output format needs. Each of them
-cost a pre-commit hook tens of milliseconds per run."""
+cost a pre-commit hook tens of milliseconds per run. Its YAML files (config, _config.yml, YAML
+rules) come from the YAML memo, which gives back exactly what loading them gives."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import subprocess
 import sys
 import time
 
+import pytest
 from helpers import DEMO_SITE
 
+from postlint.engine import cache
+from postlint.errors import YamlError
 from postlint.jekyll.signatures import RACY_NS
+from postlint.parse.frontmatter import YAML_MEMO, YamlMemo, load_yaml
 
-NOT_NEEDED_WHEN_CACHED = ("markdown_it", "regex", "importlib.metadata", "html.parser", "email", "zipfile",
+NOT_NEEDED_WHEN_CACHED = ("markdown_it", "regex", "yaml", "importlib.metadata", "html.parser", "email", "zipfile",
                           "postlint.changes", "postlint.baseline")  # the last two: only for --staged, --changed-since, baselines
 
 MODULES_AFTER_A_RUN = """
@@ -41,5 +47,60 @@ def test_a_cached_run_imports_no_parser(tmp_path, monkeypatch):
     (cold_exit, *cold), (warm_exit, *warm) = (done.stderr.split() for done in (first, second))
     assert cold_exit == warm_exit == "1" and first.stdout == second.stdout  # the demo site has findings
     cold, warm = set(cold), set(warm)
-    assert {"markdown_it", "regex"} <= cold  # the cold run did parse and match
+    assert {"markdown_it", "regex", "yaml"} <= cold  # the cold run did parse and match
     assert not warm & set(NOT_NEEDED_WHEN_CACHED), warm & set(NOT_NEEDED_WHEN_CACHED)
+
+
+@pytest.fixture
+def memo_on():
+    YAML_MEMO.use({})
+    yield YAML_MEMO
+    YAML_MEMO.stop()
+
+
+def test_the_yaml_memo_gives_back_what_loading_gives(memo_on):
+    text = "base: &shared [a, 1, 2.5, true, null]\ncopy: *shared\nnested: {x: [1, {y: z}]}\n"
+    first = load_yaml(text, "a config")
+    assert memo_on.grew and len(memo_on.documents) == 1
+    again = load_yaml(text, "a config")
+    assert again == first and again is not first
+    assert again["copy"] is again["base"]  # an alias stays one object, as PyYAML makes it
+    again["base"].append("changed")
+    assert load_yaml(text, "a config") == first  # each load a fresh copy
+
+
+def test_the_yaml_memo_keeps_no_timestamp_and_no_error(memo_on):
+    dated = load_yaml("published: 2024-01-15\n", "_config.yml")
+    assert isinstance(dated["published"], datetime.date) and memo_on.documents == {}
+    for _ in range(2):
+        with pytest.raises(YamlError):
+            load_yaml("key: [unclosed\n", "_config.yml")
+    assert memo_on.documents == {}
+
+
+def test_a_yaml_memo_this_user_did_not_write_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    text = "title: The real title\n"
+    forged = {"version": cache.__version__, "documents": {"x": b"", **_memo_of(text, {"title": "forged"})}}
+    folder = tmp_path / "postlint"
+    folder.mkdir()
+    payload = cache.encode(forged)
+    (folder / cache.YAML_MEMO_FILE).write_bytes(cache._sign(b"k" * 32, payload).encode() + b"\n" + payload)
+    cache.use_yaml_memo(cache.secret_key())
+    try:
+        assert load_yaml(text, "a config") == {"title": "The real title"}
+    finally:
+        YAML_MEMO.stop()
+    (folder / cache.YAML_MEMO_FILE).write_bytes(cache._sign(cache.secret_key(), payload).encode() + b"\n" + payload)
+    cache.use_yaml_memo(cache.secret_key())
+    try:
+        assert load_yaml(text, "a config") == {"title": "forged"}, "signed with this user's key: trusted, as the cache is"
+    finally:
+        YAML_MEMO.stop()
+
+
+def _memo_of(text: str, value) -> dict[str, bytes]:
+    memo = YamlMemo()
+    memo.use({})
+    memo.put(text, value)
+    return memo.documents

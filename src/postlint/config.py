@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from postlint.digest import digest
-from postlint.errors import ConfigError
+from postlint.errors import ConfigError, YamlError
 from postlint.finding import SEVERITIES
 from postlint.options import Option
 from postlint.parse.frontmatter import load_yaml
@@ -94,7 +92,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{where}: cannot read config: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{where}: config is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
+    except YamlError as exc:
         raise ConfigError(f"{where}: invalid YAML: {exc}") from None
     raw = raw or {}
     if not isinstance(raw, dict):

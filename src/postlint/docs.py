@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from postlint.options import Option, _split_union
 from postlint.registry import Registry, Rule
 
@@ -76,6 +74,8 @@ def kind_text(kind: str, plural: bool = False) -> str:
 
 def default_text(value: Any) -> str:
     """A default as the user would write it in `.postlint.yaml` (YAML flow style)."""
+    import yaml  # here: validating a config imports this module, and needs no YAML written
+
     text = yaml.safe_dump(value, default_flow_style=True, width=float("inf"), allow_unicode=True, sort_keys=False)
     return text.removesuffix("\n").removesuffix("\n...").strip()
 

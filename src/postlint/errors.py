@@ -32,6 +32,11 @@ class YamlRuleError(ConfigError, ValueError):
     """A YAML rule file that does not describe a valid rule."""
 
 
+class YamlError(PostlintError, ValueError):
+    """A YAML document (a config, _config.yml, a rule or glossary file) that cannot be loaded;
+    the message is PyYAML's, or names the limit the document broke."""
+
+
 class SchemaError(ConfigError):
     """The front-matter JSON Schema cannot be read or is not JSON."""
 

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postlint.config import Config, RuleSetting, find_config, load_config, resolve_rules
+from postlint.engine.cache import save_yaml_memo, secret_key, use_yaml_memo
 from postlint.engine.check import RunResult, display_path, lint, printable
 from postlint.errors import ChangesError, ConfigError
 from postlint.finding import SEVERITY_RANK
 from postlint.jekyll.site import Site, find_site_root
+from postlint.parse.frontmatter import YAML_MEMO
 from postlint.registry import Registry, Rule, load_registry
 from postlint.visible import one_line
 
@@ -124,6 +126,18 @@ def exit_code(result: RunResult, fail_on: str) -> int:
 
 def run_request(request: RunRequest) -> RunOutcome:
     """Lint what the request names. Raises ConfigError (or ChangesError for --changed-since and --staged)."""
+    if not request.use_cache:
+        return _run_request(request)
+    secret = secret_key()
+    use_yaml_memo(secret)
+    try:
+        return _run_request(request)
+    finally:
+        save_yaml_memo(secret)
+        YAML_MEMO.stop()
+
+
+def _run_request(request: RunRequest) -> RunOutcome:
     if request.staged and request.changed_since is not None:
         raise ConfigError("--staged and --changed-since both choose the files from git; use one of them")
     if request.write_baseline is not None and (request.changed_since is not None or request.staged):

@@ -19,6 +19,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -191,10 +192,22 @@ def as_editors_see_it(value: Any) -> Any:
 def first_error(config: Any, schema: dict | None = None) -> tuple[list[str], str] | None:
     """(path of keys, what is wrong) for the first place `config` breaks the schema, or None."""
     root = shipped() if schema is None else schema
-    return _first_error(as_editors_see_it(config), root, root, [])
+    found = _first_error(as_editors_see_it(config), root, root, [])
+    return (found[0], str(found[1])) if found is not None else None
 
 
-def _first_error(value: Any, schema: dict, root: dict, path: list[str]) -> tuple[list[str], str] | None:
+class _Message:
+    """A message written only if it is shown: a valid config fails all but one alternative of
+    each anyOf it meets, and describing a value imports PyYAML (docs.default_text)."""
+
+    def __init__(self, write: Callable[[], str]) -> None:
+        self.write = write
+
+    def __str__(self) -> str:
+        return self.write()
+
+
+def _first_error(value: Any, schema: dict, root: dict, path: list[str]) -> tuple[list[str], str | _Message] | None:
     if "$ref" in schema:
         return _first_error(value, _resolve(root, schema["$ref"]), root, path)
     if "anyOf" in schema:
@@ -204,13 +217,13 @@ def _first_error(value: Any, schema: dict, root: dict, path: list[str]) -> tuple
             typed = [alt for alt in alternatives if "type" in alt and _has_type(value, alt["type"])]
             if len(typed) == 1 and typed[0].get("type") in ("object", "array"):
                 return _first_error(value, typed[0], root, path)
-            return path, f"must be {describe(schema, root)}, got {_shown(value)}"
+            return path, _Message(lambda: f"must be {describe(schema, root)}, got {_shown(value)}")
     if "type" in schema and not _has_type(value, schema["type"]):
-        return path, f"must be {describe(schema, root)}, got {_shown(value)}"
+        return path, _Message(lambda: f"must be {describe(schema, root)}, got {_shown(value)}")
     if "enum" in schema and not any(_same(value, item) for item in schema["enum"]):
-        return path, f"must be {describe(schema, root)}, got {_shown(value)}"
+        return path, _Message(lambda: f"must be {describe(schema, root)}, got {_shown(value)}")
     if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
-        return path, f"must match {schema['pattern']}, got {_shown(value)}"
+        return path, _Message(lambda: f"must match {schema['pattern']}, got {_shown(value)}")
     if _is_number(value) and (problem := _bounds_problem(value, schema)):
         return path, problem
     if isinstance(value, dict):
@@ -222,7 +235,7 @@ def _first_error(value: Any, schema: dict, root: dict, path: list[str]) -> tuple
     return None
 
 
-def _mapping_error(value: dict, schema: dict, root: dict, path: list[str]) -> tuple[list[str], str] | None:
+def _mapping_error(value: dict, schema: dict, root: dict, path: list[str]) -> tuple[list[str], str | _Message] | None:
     properties = schema.get("properties", {})
     patterns = schema.get("patternProperties", {})
     extra = schema.get("additionalProperties", True)

@@ -31,11 +31,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from postlint import patterns
 from postlint.digest import digest
-from postlint.errors import UnreadableFile, YamlRuleError
+from postlint.errors import UnreadableFile, YamlError, YamlRuleError
 from postlint.finding import SEVERITIES, Problem
 from postlint.jekyll.languages import primary_subtag
 from postlint.parse.frontmatter import load_yaml
@@ -73,7 +71,7 @@ def load_folder(folder: Path) -> tuple[list[Rule], list[str]]:
             continue
         try:
             rules.append(load_rule(path))
-        except (OSError, UnicodeDecodeError, UnreadableFile, yaml.YAMLError, YamlRuleError) as exc:
+        except (OSError, UnicodeDecodeError, UnreadableFile, YamlError, YamlRuleError) as exc:
             errors.append(f"YAML rule {path}: {exc}")
         except Exception as exc:  # a rule file of the wrong shape somewhere deep: report it, load the rest
             errors.append(f"YAML rule {path}: not a valid rule ({type(exc).__name__}: {exc})")

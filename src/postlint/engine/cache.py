@@ -35,6 +35,10 @@ repository (`$XDG_CACHE_HOME/postlint/cache-key`, made on first use, readable by
 a file whose HMAC does not verify (written elsewhere, edited, or arrived with the checkout) is
 ignored. The cache folder and file are never followed through a symbolic link, and only a regular
 file of bounded size is read.
+
+The YAML memo (parse/frontmatter.py's YamlMemo: loaded YAML documents by the digest of their
+text) is kept the same way, signed, next to the key in the user's cache folder: a run whose
+results all come from the cache reads its YAML files without importing PyYAML.
 """
 
 from __future__ import annotations
@@ -54,17 +58,25 @@ from postlint import __version__
 from postlint.digest import digest
 from postlint.engine.heap import no_collection
 from postlint.finding import Edit, Finding, Fix
+from postlint.parse.frontmatter import YAML_MEMO
 
 CACHE_DIR = ".postlint_cache"
 CACHE_FILE = "results-v4.bin"
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 KEY_NAME = "cache-key"
+YAML_MEMO_FILE = "yaml-memo-v1.bin"
+MAX_YAML_DOCUMENTS = 64  # the configs, _config.yml files and YAML rules of the sites in use
+
+
+def _user_folder() -> str:
+    """postlint's folder in this user's cache folder: the cache key and the YAML memo."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "postlint")
 
 
 def secret_key() -> bytes | None:
     """This user's cache key, made on first use; None when it cannot be kept (then no cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "postlint")
+    folder = _user_folder()
     path = os.path.join(folder, KEY_NAME)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
@@ -119,6 +131,66 @@ def _decoded_when_asked(facts: object) -> Callable[[], object]:
             return None
 
     return decoded
+
+
+def _read_signed(path: Path, secret: bytes) -> object:
+    """The contents of a file this user's postlint wrote and signed; None for anything else (none,
+    a symbolic link, a FIFO or device, too big, signed otherwise, corrupt)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None  # none yet, or a symbolic link
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None  # a FIFO or a device: never read
+            data = handle.read(MAX_CACHE_BYTES + 1)
+        mac, _, payload = data.partition(b"\n")
+        if len(data) > MAX_CACHE_BYTES or not hmac.compare_digest(mac, _sign(secret, payload).encode()):
+            return None  # not written by this user's postlint: ignored
+        with no_collection():
+            return decode(payload)
+    except (OSError, ValueError, RecursionError):
+        return None  # a corrupt file: start afresh
+
+
+def _write_signed(path: Path, secret: bytes, contents: dict) -> None:
+    """Replace `path` atomically with `contents`, signed (raises OSError)."""
+    payload = encode(contents)
+    handle, temp = tempfile.mkstemp(prefix=".postlint-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(_sign(secret, payload).encode() + b"\n" + payload)
+        os.replace(temp, path)
+    except OSError:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def use_yaml_memo(secret: bytes | None) -> None:
+    """Turn on the YAML memo (parse/frontmatter.py) with the documents this user's earlier runs
+    loaded: a run whose results come from the cache then reads its config, _config.yml and YAML
+    rules without importing PyYAML. The memo lives next to the cache key, signed like the cache."""
+    if secret is None:
+        return
+    stored = _read_signed(Path(_user_folder()) / YAML_MEMO_FILE, secret)
+    documents = stored.get("documents") if isinstance(stored, dict) and stored.get("version") == __version__ else None
+    YAML_MEMO.use({key: value for key, value in documents.items() if isinstance(key, str) and isinstance(value, bytes)}
+                  if isinstance(documents, dict) else {})
+
+
+def save_yaml_memo(secret: bytes | None) -> None:
+    """Keep the YAML memo for the next run when this run loaded a document it did not hold (the
+    latest MAX_YAML_DOCUMENTS); a folder that cannot be written only costs the next run a parse."""
+    if secret is None or YAML_MEMO.documents is None or not YAML_MEMO.grew:
+        return
+    documents = dict(list(YAML_MEMO.documents.items())[-MAX_YAML_DOCUMENTS:])
+    try:
+        _write_signed(Path(_user_folder()) / YAML_MEMO_FILE, secret, {"version": __version__, "documents": documents})
+        YAML_MEMO.grew = False
+    except OSError:
+        pass
 
 
 def _real_folder(path: Path) -> bool:
@@ -178,22 +250,7 @@ class ResultCache:
         """The cache file's contents when this user's postlint wrote it; None otherwise."""
         if self.secret is None or not _real_folder(self.path.parent):
             return None
-        try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            return None  # none yet, or a symbolic link
-        try:
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return None  # a FIFO or a device: never read
-                data = handle.read(MAX_CACHE_BYTES + 1)
-            mac, _, payload = data.partition(b"\n")
-            if len(data) > MAX_CACHE_BYTES or not hmac.compare_digest(mac, _sign(self.secret, payload).encode()):
-                return None  # not written by this user's postlint: ignored
-            with no_collection():
-                return decode(payload)
-        except (OSError, ValueError, RecursionError):
-            return None  # a corrupt cache: start afresh
+        return _read_signed(self.path, self.secret)
 
     def _unchanged(self, inputs: dict[str, str]) -> bool:
         return all(isinstance(value, str) and self.site.current_digest(key) == value for key, value in inputs.items())
@@ -234,7 +291,6 @@ class ResultCache:
         files = self.site.memo.export()
         if not (self.changed or self.site.memo.grew or self.site.learned_facts):
             return
-        temp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not _real_folder(self.path.parent):
@@ -247,16 +303,10 @@ class ResultCache:
             else:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
                     out.write("# Created by postlint: the cache is local.\n*\n")
-            handle, temp = tempfile.mkstemp(prefix=".results-", dir=self.path.parent)
             used = {name for entry in self.entries.values() if isinstance(entry, dict)
                     for name in entry.get("groups", ()) if isinstance(name, str)}
             groups = {name: inputs for name, inputs in self.groups.items() if name in used}
-            payload = encode({"key": self.key, "entries": self.entries, "groups": groups, "files": files,
-                              "facts": encode(self.site.export_facts())})
-            with os.fdopen(handle, "wb") as out:
-                out.write(_sign(self.secret, payload).encode() + b"\n" + payload)
-            os.replace(temp, self.path)
+            _write_signed(self.path, self.secret, {"key": self.key, "entries": self.entries, "groups": groups,
+                                                   "files": files, "facts": encode(self.site.export_facts())})
         except OSError:
-            if temp is not None and os.path.exists(temp):
-                os.unlink(temp)
-            # a read-only checkout still lints; it only misses the cache
+            pass  # a read-only checkout still lints; it only misses the cache

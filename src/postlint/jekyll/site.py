@@ -21,11 +21,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from postlint.config import DEFAULT_MAX_FILE_SIZE
 from postlint.digest import digest
-from postlint.errors import SchemaError, UnreadableFile
+from postlint.errors import SchemaError, UnreadableFile, YamlError
 from postlint.jekyll import urls
 from postlint.jekyll.facts import (
     CONTENT,
@@ -405,7 +403,7 @@ class Site(Recording):
             return {}, f"{path}: cannot read Jekyll config: {error}"
         try:
             data = load_yaml(source.text, "_config.yml")
-        except (yaml.YAMLError, ValueError) as exc:
+        except (YamlError, ValueError) as exc:
             return {}, f"{path}: cannot read Jekyll config: {exc}"
         return (data if isinstance(data, dict) else {}), None
 

@@ -9,16 +9,17 @@ small enough to state exactly here, and the YAML is composed once so that each k
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
+import marshal
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from postlint.errors import YamlError
 
-try:  # libyaml, as Jekyll's Psych; the pure-Python loader rejects some files Jekyll accepts
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+if TYPE_CHECKING:
+    import yaml
 
 # Jekyll: has_yaml_header? is "\A---\s*\r?\n" on the first line, and the block is
 # "\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)" (multiline). Source.text has "\n" line breaks only.
@@ -26,22 +27,33 @@ _OPENING = re.compile(r"---[ \t]*\n")
 _BLOCK = re.compile(r"---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
 
 
-class _JekyllLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader whose out-of-range timestamps stay strings instead of raising.
+@cache
+def _jekyll_loader() -> type:
+    """The safe loader whose out-of-range timestamps stay strings instead of raising.
 
     Jekyll rolls ``date: 2023-02-30`` over to March 2 and builds; PyYAML would raise a
     ValueError and lose the whole front matter. The date rules judge the string instead.
+    PyYAML is imported here, when the first YAML is parsed: a run whose results all come from
+    the cache, and whose YAML files are in the YAML memo, never imports it (a tenth of its time).
     """
+    import yaml
 
+    try:  # libyaml, as Jekyll's Psych; the pure-Python loader rejects some files Jekyll accepts
+        base = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+        base = yaml.SafeLoader
 
-def _lenient_timestamp(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
+    class JekyllLoader(base):  # type: ignore[misc,valid-type]
+        pass
 
+    def lenient_timestamp(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
 
-_JekyllLoader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+    JekyllLoader.add_constructor("tag:yaml.org,2002:timestamp", lenient_timestamp)
+    return JekyllLoader
 
 
 @dataclass
@@ -103,7 +115,9 @@ def parse_front_matter(text: str) -> FrontMatter:
     fm = FrontMatter(present=True, end_line=closing_line, body_offset=block.end())
     if not yaml_text.strip():
         return fm
-    loader = _JekyllLoader(yaml_text)
+    import yaml
+
+    loader = _jekyll_loader()(yaml_text)
     try:
         node = loader.get_single_node()
         too_big = _too_big(node) if node is not None else None
@@ -174,6 +188,8 @@ def _too_big(root: yaml.Node, what: str = "front matter") -> tuple[str, yaml.Mar
     very same node object), so the check is linear in the text even for an alias bomb. The mark
     is where the offending node starts: the anchor that explodes, the list that nests too deep.
     """
+    import yaml
+
     size: dict[int, int] = {}
     depth: dict[int, int] = {}
     open_nodes: set[int] = set()
@@ -210,23 +226,95 @@ def _too_big(root: yaml.Node, what: str = "front matter") -> tuple[str, yaml.Mar
 
 
 def load_yaml(text: str, what: str) -> Any:
-    """One YAML document (a config or rule file) under the same limits as front matter.
+    """One YAML document (a config or rule file) under the same limits as front matter; from
+    YAML_MEMO when it holds the document.
 
-    Raises yaml.YAMLError, with `what` (say, "_config.yml") in the message when a limit is hit.
+    Raises YamlError, with `what` (say, "_config.yml") in the message when a limit is hit.
     """
-    loader = _JekyllLoader(text)
+    found = YAML_MEMO.get(text)
+    if found is not None:
+        return found[0]
+    value = _load_yaml(text, what)
+    YAML_MEMO.put(text, value)
+    return value
+
+
+def _load_yaml(text: str, what: str) -> Any:
+    import yaml
+
+    loader = _jekyll_loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
         problem = _too_big(node, what)
         if problem is not None:
-            raise yaml.YAMLError(problem[0])
+            raise YamlError(problem[0])
         return loader.construct_document(node)
     except RecursionError:
-        raise yaml.YAMLError(f"{what} nests too deeply to load") from None
+        raise YamlError(f"{what} nests too deeply to load") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(str(exc)) from None
     finally:
         loader.dispose()
+
+
+_MARSHALLED = (dict, list, str, int, float, bool, type(None))
+
+
+class YamlMemo:
+    """Loaded YAML documents by the digest of their text, each encoded with `marshal` on its own.
+
+    Off unless the engine turns it on (a run that may use its cache): it then keeps the memo
+    between runs in the user's cache folder, signed like the result cache (engine/cache.py).
+    load_yaml is a function of the text alone, so a remembered document is the one it would
+    load; only documents made of marshal's exact types are kept (a YAML timestamp is not), and a
+    document that does not load is never kept, so its error is always PyYAML's own.
+    """
+
+    def __init__(self) -> None:
+        self.documents: dict[str, bytes] | None = None  # None: off
+        self.grew = False
+
+    def use(self, documents: dict[str, bytes]) -> None:
+        self.documents, self.grew = documents, False
+
+    def stop(self) -> None:
+        self.documents, self.grew = None, False
+
+    def get(self, text: str) -> tuple[Any] | None:
+        """(the document,) when remembered; a fresh copy each time, like a load."""
+        if self.documents is None:
+            return None
+        encoded = self.documents.get(_text_digest(text))
+        return (marshal.loads(encoded),) if encoded is not None else None
+
+    def put(self, text: str, value: Any) -> None:
+        if self.documents is not None and _marshalled(value):
+            self.documents[_text_digest(text)] = marshal.dumps(value)
+            self.grew = True
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _marshalled(value: Any) -> bool:
+    """Is `value` made of marshal's exact types only (so that it decodes as it was)?"""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) not in _MARSHALLED:
+            return False
+        if type(item) is dict:
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+    return True
+
+
+YAML_MEMO = YamlMemo()
 
 
 _QUOTED_VALUE = re.compile(r"""^\s*(?:- +)?[^\s:#'"][^:#]*:[ \t]+(["'])""")

@@ -9,10 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from postlint import patterns
-from postlint.errors import SchemaError, UnsafePattern
+from postlint.errors import SchemaError, UnsafePattern, YamlError
 from postlint.finding import Edit, Fix, Problem
 from postlint.options import Option
 from postlint.parse.dates import judge_date
@@ -369,7 +367,7 @@ def _plain_quotes(post, key: str) -> Fix | None:
     try:  # a value over several lines folds the same way quoted; checked, not assumed
         if load_yaml(f"value: {quote}{raw[inner_start:inner_end]}{quote}", "front matter") != {"value": inner}:
             return None
-    except yaml.YAMLError:
+    except YamlError:
         return None
     return Fix(f"write {key} in plain YAML quotes",
                (Edit(start, start + inner_start, quote), Edit(start + inner_end, end, quote)))

@@ -9,10 +9,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import yaml
-
 from postlint.digest import digest
-from postlint.errors import ConfigError
+from postlint.errors import ConfigError, YamlError
 from postlint.finding import Problem
 from postlint.jekyll.site import PostEntry
 from postlint.options import Option
@@ -194,7 +192,7 @@ def _glossary(site, name: str) -> dict[str, Entry]:
     try:
         text = data.decode("utf-8-sig")
         loaded = load_yaml(text, name)
-    except (UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
+    except (UnicodeDecodeError, YamlError) as exc:
         raise ConfigError(f"{where} is not readable YAML: {exc}") from None
     if loaded is None:
         return {}
