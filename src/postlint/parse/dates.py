@@ -7,17 +7,27 @@ be read at all or the month is out of range.
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 _ISO = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 _ISO_STRICT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5}))?)?")
-_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
-_MONTH_NAME = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)
-_DAY_MONTH_NAME = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?,?\s+(\d{4})\b", re.I)
+# English month names and their abbreviations (Ruby reads no other language), lower case.
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+_MONTHS = {name: index for index, name in enumerate(_MONTH_NAMES, 1)} | {
+    name[:3]: index for index, name in enumerate(_MONTH_NAMES, 1)}
+
+
+@cache
+def _named_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """"March 5, 2024" and "5 March 2024": compiled when a date is not ISO (their alternations
+    were half of this module's import)."""
+    names = "|".join(sorted(_MONTHS, key=len, reverse=True))
+    return (re.compile(r"\b(" + names + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I),
+            re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + names + r")\.?,?\s+(\d{4})\b", re.I))
 _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 
@@ -53,7 +63,8 @@ def judge_date(value: object) -> JekyllDate:
             return JekyllDate(rolled, f"'{value}' is not a real day; Jekyll rolls it over to {rolled.isoformat()}", strict=False)
         strict = _ISO_STRICT.fullmatch(text) is not None
         return JekyllDate(rolled, "" if strict else f"'{value}' has text Jekyll ignores after the date", strict=strict)
-    for pattern, order in ((_MONTH_NAME, "mdy"), (_DAY_MONTH_NAME, "dmy"), (_SLASHED, "slashed")):
+    month_name, day_month_name = _named_month_patterns()
+    for pattern, order in ((month_name, "mdy"), (day_month_name, "dmy"), (_SLASHED, "slashed")):
         match = pattern.search(text)
         if not match:
             continue
