@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 from helpers import run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from postlint.jekyll.posts import resolve_post_url, ruby_date
+from postlint.jekyll.posts import (
+    _name_matcher,
+    _name_regex,
+    resolve_post_url,
+    ruby_date,
+)
 from postlint.jekyll.site import Site
 from postlint.jekyll.urls import slugify, url_key
 
@@ -321,3 +328,17 @@ def test_a_missing_image_inside_a_link_to_it_is_reported_once(tmp_path):
     root = make_site(tmp_path, {"_posts/2024-01-01-x.md": post(body=body)})
     got = [(line, code) for _, line, _, code, _ in findings(root, "image-missing", "relative-url-target")]
     assert sorted(got) == [(5, "IMG002"), (8, "IMG002"), (10, "IMG002"), (10, "LNK003")]
+
+
+@settings(max_examples=400, deadline=None)
+@given(path=st.sampled_from(["", "2019/", "guides/", "a-b/", "deep/er/", "a.b/", "x+/", "(g)/"]),
+       date=st.sampled_from(["2024-01-15", "2024-1-5", "24-01-15"]),
+       slug=st.text(alphabet="ab.-+_/ (", min_size=1, max_size=6),
+       rel=st.text(alphabet="ab.-+_/ (2024015_posts", max_size=40))
+def test_a_post_name_matches_as_jekylls_regex_does(path, date, slug, rel):
+    """The text comparison for a literal path answers as PostComparer's regex would."""
+    expected = _name_regex(path, date, slug).search(rel) is not None
+    assert bool(_name_matcher(path, date, slug)(rel)) == expected
+    for made in (f"_posts/{path}{date}-{slug}.md", f"{path}_posts/{date}-{slug}.md", f"{path}_posts{date}-{slug}.x/y",
+                 f"_posts/{path}{date}-{slug}..md", f"_posts/{path}{date}-{slug}."):
+        assert bool(_name_matcher(path, date, slug)(made)) == (_name_regex(path, date, slug).search(made) is not None)
