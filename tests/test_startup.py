@@ -78,6 +78,14 @@ def test_the_yaml_memo_keeps_no_timestamp_and_no_error(memo_on):
     assert memo_on.documents == {}
 
 
+def test_a_remembered_document_that_does_not_decode_is_loaded_again(memo_on):
+    text = "title: Loaded\n"
+    load_yaml(text, "a config")
+    (key,) = memo_on.documents
+    memo_on.documents[key] = b"\xff not marshal"
+    assert load_yaml(text, "a config") == {"title": "Loaded"}
+
+
 def test_a_yaml_memo_this_user_did_not_write_is_ignored(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     text = "title: The real title\n"

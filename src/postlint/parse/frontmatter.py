@@ -287,7 +287,12 @@ class YamlMemo:
         if self.documents is None:
             return None
         encoded = self.documents.get(_text_digest(text))
-        return (marshal.loads(encoded),) if encoded is not None else None
+        if encoded is None:
+            return None
+        try:
+            return (marshal.loads(encoded),)
+        except (EOFError, TypeError, ValueError):
+            return None  # not what put() wrote: loaded again
 
     def put(self, text: str, value: Any) -> None:
         if self.documents is not None and _marshalled(value):
