@@ -4,8 +4,8 @@ Exit codes, as in ruff and markdownlint: 0 no finding at or above --fail-on, 1 s
 2 usage, configuration or internal error.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads the commands' annotations at every
+# run, and as strings it would compile and evaluate each again (20 ms of every run).
 import os
 import re
 import sys

@@ -43,6 +43,8 @@ IMAGE = "image"  # an image's pixel size, or why it cannot be read
 FILE = "file"  # the bytes of a whole file (schemas, redirect files)
 TODAY = "today"  # the date "future-dated" is judged against
 
+_NONE: dict = {}  # what a lookup of a name with no facts gives (never written to)
+
 
 def input_key(kind: str, argument: str = "") -> str:
     return f"{kind}:{argument}"
@@ -198,15 +200,25 @@ class Recording:
         """(True, the fact) when this run computed it or the previous run left it with every
         input unchanged (reported to the recorders, as per_file does); (False, None) otherwise:
         a caller with a cheaper way to tell that the fact does not matter may skip computing it."""
-        fact = self._facts.get(name, {}).get(rel)
+        fact = self._facts.get(name, _NONE).get(rel)
         if fact is None:
-            stored = self._stored_facts.get(name, {}).get(rel)
-            if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[1], dict) and all(
-                    isinstance(value, str) and self.current_digest(key) == value for key, value in stored[1].items())):
+            stored = self._stored_facts.get(name, _NONE).get(rel)
+            if not self._still_holds(stored):
                 return False, None
             fact = self._facts.setdefault(name, {})[rel] = stored
         self._report(fact)
         return True, fact[0]
+
+    def _still_holds(self, stored: object) -> bool:
+        """Is `stored` a [value, inputs] fact whose every input has the same digest now? (A loop,
+        not all() over a generator: a one-post run asks this of thousands of facts.)"""
+        if type(stored) is not list or len(stored) != 2 or type(stored[1]) is not dict:
+            return False
+        current = self.current_digest
+        for key, value in stored[1].items():
+            if type(value) is not str or current(key) != value:
+                return False
+        return True
 
     def _report(self, fact: list) -> None:
         for active in self._recorders:
