@@ -95,9 +95,10 @@ def synthetic_site(source: Path, target: Path, count: int) -> Path:
 
 IMPORT_LIBRARIES = "import typer, markdown_it, yaml, regex, html.parser"
 IMPORT_MODULES = IMPORT_LIBRARIES + """
-import postlint.cli, postlint.run, postlint.report.text, postlint.parse.markdown, postlint.parse.htmltree
-from postlint.registry import load_registry
-load_registry()
+import importlib, pkgutil
+import postlint.cli, postlint.run, postlint.report.text, postlint.parse.markdown, postlint.parse.htmltree, postlint.rules
+for module in pkgutil.iter_modules(postlint.rules.__path__):
+    importlib.import_module("postlint.rules." + module.name)
 """
 
 

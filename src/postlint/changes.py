@@ -343,14 +343,17 @@ def select_changed(targets: list[tuple[Path, Site]], changes: Changes, config: C
         universe = targets
     else:
         changed = list(targets)
-    linted = {os.path.realpath(path) for path, _ in changed}
-    by_site: dict[Path, tuple[Site, list[Path]]] = {}
-    for path, site in universe:
-        if os.path.realpath(path) not in linted:
-            by_site.setdefault(site.root, (site, []))[1].append(path)
     selection = Selection(changed, [])
-    for site, candidates in by_site.values():
-        found = referrers(site, moved_targets(site, changes, config), candidates)
+    linted = {os.path.realpath(path) for path, _ in changed}
+    sites: dict[Path, Site] = {}
+    for _, site in universe:
+        sites.setdefault(site.root, site)
+    for site in sites.values():
+        moved = moved_targets(site, changes, config)
+        if not moved:
+            continue  # the usual commit: no link can miss anything, so no candidate is resolved
+        candidates = [path for path, other in universe if other.root == site.root and os.path.realpath(path) not in linted]
+        found = referrers(site, moved, candidates)
         selection.referrers.extend((path, site) for path in candidates if path in found)
         selection.positions.update(found)
     return selection
