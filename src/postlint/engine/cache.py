@@ -99,8 +99,10 @@ def secret_key() -> bytes | None:
 _FORMAT = f"postlint cache, marshal {marshal.version}, Python {sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 
 
-def _sign(key: bytes, payload: bytes) -> str:
-    return hmac.new(key, _FORMAT + payload, hashlib.sha256).hexdigest()
+def _sign(key: bytes, payload: bytes | memoryview) -> str:
+    mac = hmac.new(key, _FORMAT, hashlib.sha256)
+    mac.update(payload)  # not _FORMAT + payload: a copy of megabytes
+    return mac.hexdigest()
 
 
 def encode(contents: dict) -> bytes:
@@ -108,7 +110,7 @@ def encode(contents: dict) -> bytes:
     return marshal.dumps(contents)
 
 
-def decode(payload: bytes) -> object:
+def decode(payload: bytes | memoryview) -> object:
     """The cache's contents from stored bytes whose signature was verified; ValueError when they
     are not of marshal's format (EOFError and TypeError come as ValueError)."""
     try:
@@ -145,8 +147,9 @@ def _read_signed(path: Path, secret: bytes) -> object:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 return None  # a FIFO or a device: never read
             data = handle.read(MAX_CACHE_BYTES + 1)
-        mac, _, payload = data.partition(b"\n")
-        if len(data) > MAX_CACHE_BYTES or not hmac.compare_digest(mac, _sign(secret, payload).encode()):
+        newline = data.find(b"\n")
+        mac, payload = data[:newline], memoryview(data)[newline + 1:]  # a view: no copy of megabytes
+        if newline < 0 or len(data) > MAX_CACHE_BYTES or not hmac.compare_digest(mac, _sign(secret, payload).encode()):
             return None  # not written by this user's postlint: ignored
         with no_collection():
             return decode(payload)
@@ -160,7 +163,8 @@ def _write_signed(path: Path, secret: bytes, contents: dict) -> None:
     handle, temp = tempfile.mkstemp(prefix=".postlint-", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(_sign(secret, payload).encode() + b"\n" + payload)
+            out.write(_sign(secret, payload).encode() + b"\n")
+            out.write(payload)
         os.replace(temp, path)
     except OSError:
         if os.path.exists(temp):
