@@ -10,6 +10,10 @@ the corpus' posts, then times each command several times in the same run and pri
 ratios against the baseline measured alongside, and peak memory (max RSS of the process tree's
 largest process). markdownlint-cli2 is installed locally with npm (skipped, with a message, when
 npm is missing). Machines are noisy: compare ratios, not seconds.
+
+One-post runs are timed as a pre-commit hook sees them (edited, unchanged, and the hook's own
+`check --staged --force-exclude` in a git copy of the site), next to the floor under them: the
+interpreter importing the libraries and the postlint modules an edited post's run imports.
 """
 
 from __future__ import annotations
