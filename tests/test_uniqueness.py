@@ -199,3 +199,26 @@ def test_templated_descriptions_stay_near_linear(tmp_path, monkeypatch):
         findings = _found(tmp_path, "duplicate-description", jobs=1)
     assert len(findings) == count - 1
     assert len(calls) <= uniqueness.COMPARED * count
+
+
+def test_one_post_run_sorts_the_words_of_the_posts_sharing_its_rare_words_only(tmp_path, monkeypatch):
+    """A pre-commit run on one post finds the prefix (rarest words) of that post and of the
+    posts holding those words, not of every post on the site."""
+    sorted_prefixes = []
+    real = uniqueness._NearestEarlier._prefix
+
+    def counting(self, number):
+        if number not in self._prefixes:
+            sorted_prefixes.append(self.distinct[number].rel)
+        return real(self, number)
+
+    monkeypatch.setattr(uniqueness._NearestEarlier, "_prefix", counting)
+    posts = {f"_posts/2023-01-01-p{i:03d}.md": f"title: p{i}\ndescription: alpha{i} bravo{i} charlie{i} delta{i} echo{i}\n"
+             for i in range(200)}
+    posts["_posts/2023-06-01-copy.md"] = "title: copy\ndescription: alpha7 bravo7 charlie7 delta7 foxtrot\n"
+    _site(tmp_path, posts)
+    copy = tmp_path / "_posts/2023-06-01-copy.md"
+    result, _ = run([copy], select=["duplicate-description"], use_cache=False)
+    assert [f.message.split(":")[0] for f in result.findings] == [
+        "nearly the same description as the earlier post _posts/2023-01-01-p007.md"]
+    assert sorted(sorted_prefixes) == ["_posts/2023-01-01-p007.md", "_posts/2023-06-01-copy.md"]

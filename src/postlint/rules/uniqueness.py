@@ -124,29 +124,26 @@ class _NearestEarlier:
     least M tokens: their Jaccard index is at least s/(2-s). Two sets with Jaccard at least j
     share a token among the first |x| - ceil(j|x|) + 1 of each (tokens in one global order,
     rarest first; All-Pairs' prefix filter), so a post is compared only with the earlier posts
-    that have one of its prefix tokens in their own prefix. Every post's prefix is found at
-    once (cheap); the word-by-word comparisons are made for a post when it is asked about, so a
-    pre-commit run that checks one post compares that post only.
+    that have one of its prefix tokens in their own prefix. A post's prefix is found when the
+    post is asked about or is a candidate (a pre-commit run that checks one post sorts the
+    tokens of that post and of the few posts sharing its rare words, not of every post), and
+    the word-by-word comparisons are made for the post asked about only.
     """
 
     def __init__(self, groups: dict[str, list[Value]], threshold: float) -> None:
         # One representative per distinct value, in order: exact repeats are reported as such.
         self.distinct = sorted((group[0] for group in groups.values()), key=lambda value: value.order)
         self.threshold = threshold
-        tokens = {value.rel: _tokens(value) for value in self.distinct}
-        frequency: dict[tuple[str, str, int], int] = {}
-        for found in tokens.values():
-            for token in found:
-                frequency[token] = frequency.get(token, 0) + 1
-        jaccard = threshold / (2 - threshold)
+        self._jaccard = threshold / (2 - threshold)
         self.position = {value.rel: number for number, value in enumerate(self.distinct)}
-        self.prefix: dict[str, list[tuple[str, str, int]]] = {}
-        self.having: dict[tuple[str, str, int], list[int]] = {}  # token -> positions whose prefix has it
-        for number, value in enumerate(self.distinct):
-            ordered = sorted(tokens[value.rel], key=lambda t: (frequency[t], t))
-            prefix = self.prefix[value.rel] = ordered[:len(ordered) - math.ceil(jaccard * len(ordered) - 1e-9) + 1]
-            for token in prefix:
-                self.having.setdefault(token, []).append(number)
+        self._tokens = [_tokens(value) for value in self.distinct]
+        # token -> the positions whose value has it, ascending (its length: the token's frequency)
+        self._containing: dict[tuple[str, str, int], list[int]] = {}
+        for number, tokens in enumerate(self._tokens):
+            for token in tokens:
+                self._containing.setdefault(token, []).append(number)
+        self._prefixes: dict[int, list[tuple[str, str, int]]] = {}
+        self._prefix_sets: dict[int, set[tuple[str, str, int]]] = {}
         self._found: dict[str, tuple[Value, float] | None] = {}
 
     def get(self, rel: str) -> tuple[Value, float] | None:
@@ -154,15 +151,35 @@ class _NearestEarlier:
             self._found[rel] = self._nearest(rel) if rel in self.position else None
         return self._found[rel]
 
+    def _prefix(self, number: int) -> list[tuple[str, str, int]]:
+        """The value's rarest tokens, as many as the prefix filter needs (rarest first)."""
+        prefix = self._prefixes.get(number)
+        if prefix is None:
+            containing = self._containing
+            ordered = sorted(self._tokens[number], key=lambda t: (len(containing[t]), t))
+            prefix = self._prefixes[number] = ordered[:len(ordered) - math.ceil(self._jaccard * len(ordered) - 1e-9) + 1]
+            self._prefix_sets[number] = set(prefix)
+        return prefix
+
+    def _latest_having(self, token: tuple[str, str, int], mine: int) -> Iterator[int]:
+        """The latest RECENT_PER_TOKEN positions before `mine` whose prefix has `token`."""
+        containing = self._containing[token]
+        found = 0
+        for number in reversed(containing[:bisect.bisect_left(containing, mine)]):
+            self._prefix(number)
+            if token in self._prefix_sets[number]:
+                yield number
+                found += 1
+                if found == RECENT_PER_TOKEN:
+                    return
+
     def _nearest(self, rel: str) -> tuple[Value, float] | None:
         mine = self.position[rel]
         value = self.distinct[mine]
         shared: dict[str, int] = {}
         candidates: dict[str, Value] = {}
-        for token in self.prefix[rel]:
-            having = self.having[token]
-            before = bisect.bisect_left(having, mine)  # the posts before this one with the token
-            for number in having[max(0, before - RECENT_PER_TOKEN):before]:
+        for token in self._prefix(mine):
+            for number in self._latest_having(token, mine):
                 other = self.distinct[number]
                 size, other_size = len(value.words), len(other.words)
                 if 2 * min(size, other_size) / (size + other_size) >= self.threshold:  # else too different in length
