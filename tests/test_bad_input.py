@@ -30,6 +30,7 @@ from postlint.cli import app
 from postlint.engine import check as engine_module
 from postlint.finding import Problem
 from postlint.jekyll import site as site_module
+from postlint.parse import frontmatter_memo
 from postlint.parse import markdown as markdown_module
 from postlint.parse import post as post_module
 from postlint.parse import source as source_module
@@ -293,8 +294,8 @@ def test_lazy_parse_failure_stays_in_its_file(monkeypatch, module, target):
 
 
 def test_read_and_parse_failure_in_the_engine_stays_in_its_file(monkeypatch):
-    monkeypatch.setattr(post_module, "parse_front_matter",
-                        _exploding(post_module.parse_front_matter, "Control post"))
+    monkeypatch.setattr(frontmatter_memo, "parse_front_matter",
+                        _exploding(frontmatter_memo.parse_front_matter, "Control post"))
     result, _ = run([BAD])
     internal = [f for f in result.findings if f.internal]
     assert [(Path(f.path).name, f.code) for f in internal] == [("2024-01-01-control.md", "PL001")]

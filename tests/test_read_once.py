@@ -15,7 +15,7 @@ from helpers import DEMO_SITE, copy_site, run
 from test_warm_equals_cold import prepare
 
 from postlint.engine.cache import CACHE_DIR
-from postlint.parse import markdown, post
+from postlint.parse import frontmatter_memo, markdown
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def counts(monkeypatch, site):
         note(path)
         return real_io_open(path, *args, **kwargs)
 
-    real_front_matter, real_body = post.parse_front_matter, markdown.parse_body
+    real_front_matter, real_body = frontmatter_memo.parse_front_matter, markdown.parse_body
 
     def counting_front_matter(text):
         parsed[("front matter", text[:200])] += 1
@@ -65,7 +65,7 @@ def counts(monkeypatch, site):
     monkeypatch.setattr(os, "open", counting_os_open)
     monkeypatch.setattr(builtins, "open", counting_open)
     monkeypatch.setattr(io, "open", counting_io_open)
-    monkeypatch.setattr(post, "parse_front_matter", counting_front_matter)
+    monkeypatch.setattr(frontmatter_memo, "parse_front_matter", counting_front_matter)
     monkeypatch.setattr(markdown, "parse_body", counting_body)
     return opened, parsed
 
@@ -95,8 +95,9 @@ def test_warm_run_reads_each_file_once_and_parses_nothing(site, counts):
 def test_warm_run_after_an_edit_reads_only_the_edited_post(site, counts, monkeypatch, jobs):
     """What the site's indexes learned from each other file (its URLs, publication, terms,
     title, definitions) comes from the cache's per-file facts, also those a worker process
-    computed: checking the one edited post reads no other post or page and parses no other
-    front matter."""
+    computed: checking the one edited post reads no other post or page and parses no front
+    matter at all (the edited post's is the one the cache remembers, also when a worker parsed
+    it: PyYAML is not needed)."""
     from postlint.engine import parallel
     from postlint.jekyll import signatures
 
@@ -112,4 +113,18 @@ def test_warm_run_after_an_edit_reads_only_the_edited_post(site, counts, monkeyp
     assert result.findings, "the post was checked again"
     texts = {name for name in opened if name.endswith((".md", ".html", ".markdown"))}
     assert texts == {"_posts/2024-05-06-link-audit-before-publishing.md"}
+    assert [key for key in parsed if key[0] == "front matter"] == []
+    assert [key for key in parsed if key[0] == "body"] == [("body", edited.read_text(encoding="utf-8")[:200])]
+
+
+def test_warm_run_parses_a_front_matter_that_changed_once(site, counts, monkeypatch):
+    from postlint.jekyll import signatures
+
+    monkeypatch.setattr(signatures, "RACY_NS", 0)  # the files were written just now
+    opened, parsed = counts
+    run([site], jobs=1, use_cache=True)
+    edited = site / "_posts" / "2024-05-06-link-audit-before-publishing.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "subtitle: Audits\ntitle: ", 1), encoding="utf-8")
+    parsed.clear()
+    run([edited], jobs=1, use_cache=True)
     assert [key for key in parsed if key[0] == "front matter"] == [("front matter", edited.read_text(encoding="utf-8")[:200])]

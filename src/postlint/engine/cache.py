@@ -21,6 +21,10 @@ The same file keeps the site model's per-file facts (a post's URLs, whether it i
 terms; jekyll/facts.py), each with the inputs it was computed from: a warm run that checks one
 edited post takes what the site's indexes need from them instead of reading every other post.
 
+It also keeps the front-matter memo (parse/frontmatter_memo.py): the parses of the site's front
+matters by the digest of their text, so that a post whose body alone changed is checked without
+importing PyYAML.
+
 The cache is one file replaced atomically: concurrent runs never see a half-written file (the
 last writer wins), and a corrupt or foreign file is ignored and rebuilt. Its contents are in
 `marshal`'s format, which Python reads twice and writes five times as fast as JSON (a one-post
@@ -58,7 +62,9 @@ from postlint import __version__
 from postlint.digest import digest
 from postlint.engine.heap import no_collection
 from postlint.finding import Edit, Finding, Fix
+from postlint.jekyll.facts import FRONT_MATTER
 from postlint.parse.frontmatter import YAML_MEMO
+from postlint.parse.frontmatter_memo import FRONT_MATTERS
 
 CACHE_DIR = ".postlint_cache"
 CACHE_FILE = "results-v4.bin"
@@ -249,6 +255,11 @@ class ResultCache:
                 and isinstance(stored.get("groups"), dict):
             self.entries, self.groups = stored["entries"], stored["groups"]
             site.remember(stored.get("files"), _decoded_when_asked(stored.get("facts")))
+            parses = stored.get("front-matters")
+            if isinstance(parses, dict):
+                FRONT_MATTERS.use({key: value for key, value in parses.items() if type(key) is str and type(value) is bytes})
+        if secret is not None:
+            FRONT_MATTERS.use({})  # on, to keep this run's parses
 
     def _load(self) -> object:
         """The cache file's contents when this user's postlint wrote it; None otherwise."""
@@ -290,10 +301,11 @@ class ResultCache:
         self.changed = True
 
     def save(self) -> None:
-        if self.secret is None or not (self.changed or self.site.memo.may_grow or self.site.learned_facts):
+        if self.secret is None or not (self.changed or self.site.memo.may_grow or self.site.learned_facts
+                                       or FRONT_MATTERS.grew):
             return  # a run that read nothing new (every result from the cache) leaves the file alone
         files = self.site.memo.export()
-        if not (self.changed or self.site.memo.grew or self.site.learned_facts):
+        if not (self.changed or self.site.memo.grew or self.site.learned_facts or FRONT_MATTERS.grew):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -310,7 +322,10 @@ class ResultCache:
             used = {name for entry in self.entries.values() if isinstance(entry, dict)
                     for name in entry.get("groups", ()) if isinstance(name, str)}
             groups = {name: inputs for name, inputs in self.groups.items() if name in used}
+            # The parses of the front matters the site's files have now (their digests, by the file memo).
+            front_matters = {digests.get(f"{FRONT_MATTER}:{rel}") for rel, (_, digests) in files.items()}
             _write_signed(self.path, self.secret, {"key": self.key, "entries": self.entries, "groups": groups,
-                                                   "files": files, "facts": encode(self.site.export_facts())})
+                                                   "files": files, "facts": encode(self.site.export_facts()),
+                                                   "front-matters": FRONT_MATTERS.kept(front_matters)})
         except OSError:
             pass  # a read-only checkout still lints; it only misses the cache

@@ -31,6 +31,7 @@ from postlint.errors import ConfigError, FixRefused, RunErrors, UnreadableFile
 from postlint.finding import Edit, Finding, Problem
 from postlint.jekyll.facts import file_share
 from postlint.jekyll.site import Site
+from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.parse.post import Post
 from postlint.parse.source import decode, read_bytes
 
@@ -546,7 +547,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
             if site.root not in caches:
                 caches[site.root] = ResultCache(site, run_key(settings, config, site), secret)
     # The caches' contents (millions of objects) live to the end of the run: no collection visits them.
-    with frozen_heap():
+    # The caches turned the front-matter memo on; it is off again once they are saved.
+    with frozen_heap(), FRONT_MATTERS.until_done():
         if secret is not None:
             for path, site in targets:
                 rel = display_path(path, site.root)
@@ -584,7 +586,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
             how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
             message = f"the process checking this file died ({how}); the other files were still checked"
-            return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, ({}, {})
+            return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, ({}, {}, {})
 
         with stdout_to_stderr():  # workers fork inside: they inherit it
             received: dict[str, dict[str, str]] = {}
@@ -611,7 +613,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     return result
 
 
-Learned = tuple[dict[str, dict[str, list]], dict[str, list]]  # see Site.hand_over
+Learned = tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes]]  # see Site.hand_over
 
 
 def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSetting], config: Config,
@@ -647,7 +649,7 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
             site.adopt(one)
 
     def from_other(learned: list[Learned]) -> None:
-        for site, (facts, _) in zip(sites.values(), learned):
+        for site, (facts, _, _) in zip(sites.values(), learned):
             site.adopt_facts(facts)
 
     def share_of(item: tuple[Path, Site, str | None], shares: int) -> int:

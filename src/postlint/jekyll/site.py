@@ -41,6 +41,7 @@ from postlint.jekyll.languages import ENGLISH, language_of
 from postlint.jekyll.signatures import FileMemo
 from postlint.parse.dates import judge_date
 from postlint.parse.frontmatter import FrontMatter, front_matter_extent, load_yaml
+from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.parse.post import POST_EXTENSIONS, POST_FILENAME, Post, filename_date
 from postlint.parse.source import (
     Source,
@@ -210,15 +211,16 @@ class Site(Recording):
         self.memo = FileMemo(self._root_path, files)
         self.remember_facts(facts)
 
-    def hand_over(self) -> tuple[dict[str, dict[str, list]], dict[str, list]]:
+    def hand_over(self) -> tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes]]:
         """What a worker process learned since the last call, for the parent to keep (adopt): the
-        facts it computed and the digests of the files it read."""
-        return self.hand_over_facts(), self.memo.hand_over()
+        facts it computed, the digests of the files it read and the front matters it parsed."""
+        return self.hand_over_facts(), self.memo.hand_over(), FRONT_MATTERS.hand_over()
 
-    def adopt(self, learned: tuple[dict[str, dict[str, list]], dict[str, list]]) -> None:
-        facts, files = learned
+    def adopt(self, learned: tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes]]) -> None:
+        facts, files, parses = learned
         self.adopt_facts(facts)
         self.memo.adopt(files)
+        FRONT_MATTERS.adopt(parses)
 
     def export_facts(self) -> dict[str, dict[str, list]]:  # type: ignore[override]
         """The facts worth keeping: about files that still exist (as far as this run looked)."""

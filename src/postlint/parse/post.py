@@ -13,7 +13,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from postlint.parse.frontmatter import FrontMatter, KeyInfo, parse_front_matter
+from postlint.parse.frontmatter import FrontMatter, KeyInfo
+from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.parse.liquid import LiquidScan, LiquidTag, mask, scan_liquid
 from postlint.parse.source import Source
 
@@ -79,7 +80,7 @@ class Post:
 
     @cached_property
     def front_matter(self) -> FrontMatter:
-        return parse_front_matter(self.source.text) if self.read_error is None else FrontMatter()
+        return FRONT_MATTERS.parse(self.source.text) if self.read_error is None else FrontMatter()
 
     @property
     def path(self) -> Path:
