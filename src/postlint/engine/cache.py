@@ -67,7 +67,7 @@ from postlint.parse.frontmatter import YAML_MEMO
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
 
 CACHE_DIR = ".postlint_cache"
-CACHE_FILE = "results-v4.bin"
+CACHE_FILE = "results-v5.bin"
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 KEY_NAME = "cache-key"
 YAML_MEMO_FILE = "yaml-memo-v1.bin"
@@ -246,8 +246,10 @@ class ResultCache:
         self.path = site.root / CACHE_DIR / CACHE_FILE
         self.key = key
         self.secret = secret
-        self.entries: dict[str, dict] = {}
-        self.groups: dict[str, dict[str, str]] = {}  # inputs of an index, shared by many entries
+        # Each file's entry and each group stay encoded until used: a run that checks one post
+        # decodes its own entry and none of the groups, and writes the others back as they were.
+        self.entries: dict[str, list] = {}  # rel -> [content digest, group names, encoded (inputs, lines, findings)]
+        self.groups: dict[str, bytes] = {}  # the inputs of an index, shared by many entries, encoded
         self._group_ok: dict[str, bool] = {}
         self.changed = False
         stored = self._load()
@@ -272,19 +274,21 @@ class ResultCache:
 
     def _group_unchanged(self, name: str) -> bool:
         if name not in self._group_ok:
-            group = self.groups.get(name)
+            encoded = self.groups.get(name)
+            group = decode(encoded) if type(encoded) is bytes else None
             self._group_ok[name] = isinstance(group, dict) and self._unchanged(group)
         return self._group_ok[name]
 
     def get(self, rel: str, content: str, display: str) -> list[Finding] | None:
         """The cached findings of `rel` when its bytes and every input it read are unchanged."""
         entry = self.entries.get(rel)
-        if not isinstance(entry, dict) or entry.get("content") != content:
+        if type(entry) is not list or len(entry) != 3 or entry[0] != content or type(entry[2]) is not bytes:
             return None
         try:
-            if not self._unchanged(entry["inputs"]) or not all(self._group_unchanged(name) for name in entry["groups"]):
+            inputs, lines, findings = decode(entry[2])
+            if not self._unchanged(inputs) or not all(self._group_unchanged(name) for name in entry[1]):
                 return None
-            return [_finding_from_stored(item, display, entry["lines"]) for item in entry["findings"]]
+            return [_finding_from_stored(item, display, lines) for item in findings]
         except (AttributeError, KeyError, TypeError, ValueError):
             return None  # an entry of another shape: recompute
 
@@ -292,12 +296,13 @@ class ResultCache:
             findings: list[Finding]) -> None:
         if any(f.internal for f in findings):
             return  # a crash is not a result worth keeping
-        self.groups.update(groups)
+        for name, group in groups.items():
+            if name not in self.groups:  # a group's name is the digest of its inputs
+                self.groups[name] = encode(group)
         # Each source line once per file, not once per finding: 15,000 findings on a 1 MB line
         # made a 15 GB cache file.
-        self.entries[rel] = {"content": content, "inputs": inputs, "groups": sorted(groups),
-                             "lines": {str(f.line): f.source_line for f in findings},
-                             "findings": [_finding_to_stored(f) for f in findings]}
+        lines = {str(f.line): f.source_line for f in findings}
+        self.entries[rel] = [content, sorted(groups), encode((inputs, lines, [_finding_to_stored(f) for f in findings]))]
         self.changed = True
 
     def save(self) -> None:
@@ -319,8 +324,8 @@ class ResultCache:
             else:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
                     out.write("# Created by postlint: the cache is local.\n*\n")
-            used = {name for entry in self.entries.values() if isinstance(entry, dict)
-                    for name in entry.get("groups", ()) if isinstance(name, str)}
+            used = {name for entry in self.entries.values() if type(entry) is list and len(entry) == 3
+                    and type(entry[1]) is list for name in entry[1] if type(name) is str}
             groups = {name: inputs for name, inputs in self.groups.items() if name in used}
             # The parses of the front matters the site's files have now (their digests, by the file memo).
             front_matters = {digests.get(f"{FRONT_MATTER}:{rel}") for rel, (_, digests) in files.items()}
