@@ -107,14 +107,15 @@ def test_unknown_ref_is_a_clear_error(repo):
     assert result.exit_code == 2 and "unknown git ref 'no-such-branch'" in result.stderr
 
 
-def test_outside_a_git_repository_is_a_clear_error(tmp_path, monkeypatch):
+@pytest.mark.parametrize("flags", [["--changed-since", "main"], ["--staged"]])
+def test_outside_a_git_repository_is_a_clear_error(tmp_path, monkeypatch, flags):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     site = tmp_path / "site"
     (site / "_posts").mkdir(parents=True)
     (site / "_config.yml").write_text("title: x\n", encoding="utf-8")
     monkeypatch.chdir(site)
-    result = runner.invoke(app, [".", "--changed-since", "main"])
-    assert result.exit_code == 2 and "needs a git repository" in result.stderr
+    result = runner.invoke(app, [".", *flags])
+    assert result.exit_code == 2 and f"{flags[0]} needs a git repository" in result.stderr
 
 
 # --- what a change moves: unpublished and re-permalinked posts ------------------------------

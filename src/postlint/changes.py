@@ -83,12 +83,16 @@ class MovedTargets:
         return found
 
 
-def _git(cwd: Path, flag: str, *args: str) -> str:
+def _run_git(cwd: Path, flag: str, *args: str) -> subprocess.CompletedProcess[str]:
     try:
-        completed = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                                   encoding="utf-8", errors="surrogateescape")
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              encoding="utf-8", errors="surrogateescape")
     except FileNotFoundError:
         raise ChangesError(f"{flag} needs git, which is not installed") from None
+
+
+def _git(cwd: Path, flag: str, *args: str) -> str:
+    completed = _run_git(cwd, flag, *args)
     if completed.returncode != 0:
         raise ChangesError(completed.stderr.strip() or f"git {' '.join(args)} failed")
     return completed.stdout
@@ -151,13 +155,18 @@ def git_changes(ref: str, start: Path) -> Changes:
 def staged_changes(start: Path) -> Changes:
     """What the commit being made changes: the index against HEAD. Raises ChangesError."""
     flag = "--staged"
-    top = _toplevel(start, flag)
-    try:
-        base = _git(top, flag, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip()
-    except ChangesError:
-        return Changes(top)  # the first commit: nothing existed that a link could have named
-    changes = Changes(top, base)
-    _read_name_status(changes, _git(top, flag, "-c", "core.quotepath=off", "diff", "--cached", "--name-status",
+    folder = start if start.is_dir() else start.parent
+    # The top level and HEAD's commit from one git process: the hook runs this at every commit.
+    # Exit code 1: no commit yet; 128: not inside a repository.
+    found = _run_git(folder, flag, "rev-parse", "--show-toplevel", "--verify", "--quiet", "HEAD^{commit}")
+    output = found.stdout.rstrip("\n")
+    if found.returncode not in (0, 1) or not output:
+        raise ChangesError(f"{flag} needs a git repository, and {folder} is not inside one")
+    if found.returncode == 1:
+        return Changes(Path(output).resolve())  # the first commit: nothing existed that a link could have named
+    top_level, _, base = output.rpartition("\n")  # the commit is the last line; a folder's name may hold a newline
+    changes = Changes(Path(top_level).resolve(), base)
+    _read_name_status(changes, _git(changes.top, flag, "-c", "core.quotepath=off", "diff", "--cached", "--name-status",
                                     "-z", "-M", base, "--"))
     return changes
 
