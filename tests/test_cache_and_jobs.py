@@ -114,6 +114,19 @@ def test_foreign_entry_shapes_are_ignored(site):
     assert lint(site) == cold
 
 
+def test_an_older_format_s_file_is_removed_when_the_cache_is_written(site, tmp_path):
+    folder = site / CACHE_DIR
+    folder.mkdir()
+    (folder / "results-v4.bin").write_bytes(b"an older postlint's results")
+    outside = tmp_path / "elsewhere.bin"
+    outside.write_bytes(b"kept")
+    (folder / "results-v3.bin").symlink_to(outside)
+    (folder / "notes.txt").write_text("kept")
+    lint(site)
+    assert sorted(path.name for path in folder.iterdir()) == sorted([".gitignore", CACHE_FILE, "notes.txt"])
+    assert outside.read_bytes() == b"kept"
+
+
 def test_no_cache_writes_nothing(site):
     run([site], use_cache=False)
     assert not (site / CACHE_DIR).exists()

@@ -68,6 +68,7 @@ from postlint.parse.frontmatter_memo import FRONT_MATTERS
 
 CACHE_DIR = ".postlint_cache"
 CACHE_FILE = "results-v5.bin"
+_OLDER_FORMATS = "results-v[0-9].bin"  # CACHE_FILE's earlier names
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 KEY_NAME = "cache-key"
 YAML_MEMO_FILE = "yaml-memo-v1.bin"
@@ -203,6 +204,18 @@ def save_yaml_memo(secret: bytes | None) -> None:
         pass
 
 
+def _remove_older_formats(path: Path) -> None:
+    """Delete the result files an earlier postlint wrote next to `path` in a format this one does
+    not read (results-v1.bin ... ): megabytes each, read by no one. Only such names are touched;
+    a symbolic link of such a name is removed itself, never what it leads to."""
+    for old in path.parent.glob(_OLDER_FORMATS):
+        if old.name != path.name:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+
+
 def _real_folder(path: Path) -> bool:
     """Is `path` a folder itself, not a symbolic link to one?"""
     try:
@@ -332,5 +345,6 @@ class ResultCache:
             _write_signed(self.path, self.secret, {"key": self.key, "entries": self.entries, "groups": groups,
                                                    "files": files, "facts": encode(self.site.export_facts()),
                                                    "front-matters": FRONT_MATTERS.kept(front_matters)})
+            _remove_older_formats(self.path)
         except OSError:
             pass  # a read-only checkout still lints; it only misses the cache
