@@ -508,3 +508,24 @@ def test_a_worker_process_that_dies_does_not_hang_the_run(tmp_path, monkeypatch)
     assert [Path(f.path).name for f in internal] == ["2024-01-21-post-20.md"]
     assert "died (killed by signal 9)" in internal[0].message
     assert sum(f.code == "STY001" for f in result.findings) == 47  # every other file was checked
+
+
+def test_a_yaml_set_reads_the_same_in_every_process(tmp_path):
+    """`!!set` is a mapping of its members to null: loaded as a Python set, its order (in FM003's
+    message, in a permalink made of it) followed each process's string-hash seed."""
+    import subprocess
+    import sys
+
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "_posts" / "2024-01-01-a.md").write_text(
+        "---\ntitle: A post\ntags: !!set {beta, alpha, gamma, delta}\npermalink: !!set {/b/, /a/}\n---\nText.\n")
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        completed = subprocess.run([sys.executable, "-m", "postlint", str(tmp_path), "--no-cache", "--format", "json"],
+                                   capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert completed.returncode == 1, completed.stderr
+        outputs.add(completed.stdout)
+    assert len(outputs) == 1
+    messages = [finding["message"] for finding in json.loads(outputs.pop()) if finding["code"] == "FM003"]
+    assert "'tags' must be a list of strings or one string, not a mapping" in messages

@@ -22,10 +22,10 @@ KEPT = {
     "out of range date": "date: 2023-02-30\n",
     "unicode": "title: \"Ventas en México — guía\"\nemoji: \"\U0001F680\"\n",
     "aliases": "base: &b {x: 1}\nmore: *b\n",
+    "set": "tags: !!set {b, a}\n",
     "block text": "excerpt: >\n  Folded text\n  over lines.\nbody: |\n  kept\n  lines\n",
 }
 NOT_KEPT = {
-    "set": "tags: !!set {a, b}\n",
     "binary": "blob: !!binary aGVsbG8=\n",
     "pairs": "order: !!omap [a: 1, b: 2]\n",
     "error": "title: [unclosed\n",

@@ -33,6 +33,7 @@ def _jekyll_loader() -> type:
 
     Jekyll rolls ``date: 2023-02-30`` over to March 2 and builds; PyYAML would raise a
     ValueError and lose the whole front matter. The date rules judge the string instead.
+    A `!!set` loads as a mapping of its members to None, in the order written (set_as_mapping).
     PyYAML is imported here, when the first YAML is parsed: a run whose results all come from
     the cache, and whose YAML files are in the YAML memo, never imports it (a tenth of its time).
     """
@@ -52,7 +53,16 @@ def _jekyll_loader() -> type:
         except ValueError:
             return loader.construct_scalar(node)
 
+    def set_as_mapping(loader: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
+        # YAML's !!set is a mapping whose values are null. As a Python set its members would be
+        # ordered by the process's string hashes, which differ from run to run: a message or a
+        # permalink made from it would change between two runs of the same files.
+        members: dict[Any, None] = {}
+        yield members
+        members.update(loader.construct_mapping(node))
+
     JekyllLoader.add_constructor("tag:yaml.org,2002:timestamp", lenient_timestamp)
+    JekyllLoader.add_constructor("tag:yaml.org,2002:set", set_as_mapping)
     return JekyllLoader
 
 
