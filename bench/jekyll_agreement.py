@@ -74,7 +74,7 @@ def postlint_view(site: Site) -> tuple[Counter, Counter, Counter]:
     deprecated: Counter = Counter()
     total: Counter = Counter()
     for rel in rendered_files(site):
-        post = read_post(site.root / rel, site, site.root, 10 * 1024 * 1024)
+        post = read_post(site.root / rel, site, site.root)
         if post.read_error:
             continue
         for tag in post.tags("post_url"):
