@@ -64,7 +64,7 @@ def test_demo_site_front_matter_findings_with_exact_lines(monkeypatch):
     findings = json.loads(invoke("fixtures/demo-site", "--format", "json", "--select", "FM").stdout)
     got = {(f["path"].rsplit("/", 1)[-1], f["line"], f["rule"]) for f in findings}
     assert ("2024-03-20-pipeline-review-cadence.md", 1, "front-matter-required") in got  # no description
-    assert ("2024-03-20-pipeline-review-cadence.md", 4, "front-matter-schema") in got  # categories: 2024
+    assert ("2024-03-20-pipeline-review-cadence.md", 4, "front-matter-invalid") in got  # categories: 2024
     assert ("2024-03-20-pipeline-review-cadence.md", 7, "front-matter-schema") in got  # time_read
     assert ("2024-03-20-pipeline-review-cadence.md", 8, "front-matter-date") in got
     assert ("2024-04-02-territory-planning.md", 3, "front-matter-invalid") in got

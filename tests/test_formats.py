@@ -211,7 +211,9 @@ def test_concise_layout_names_each_file_once():
     start = lines.index(PIPELINE)
     assert lines[start + 1:start + 5] == [
         "  1:1  error    FM002 front-matter-required  missing required front-matter key 'description'",
-        "  4:1  error    FM003 front-matter-schema    'categories' must be a list of strings or one string, not a number (2024)",
+        ("  4:1  error    FM001 front-matter-invalid   Jekyll cannot read this front matter: 'categories' is a number "
+         "(2024) (\"no implicit conversion of Integer into Array\"), so it publishes the post at a junk URL without "
+         "its layout, title or permalink; write a list of text or one text"),
         ("  7:1  error    FM003 front-matter-schema    'time_read' is 'five minutes', which does not match the expected "
          "format /\\d+ min/"),
         ("  8:1  warning  FM004 front-matter-date      front-matter date 2024-03-22 differs from the file name's "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -30,21 +31,43 @@ def _is_empty(value: Any) -> bool:
     return False
 
 
+# The Ruby class Jekyll's error names for a `categories` value of each YAML type.
+_RUBY_CLASSES = {int: "Integer", float: "Float", dict: "Hash", dt.date: "Date", dt.datetime: "Time"}
+
+
+def _unreadable_categories(data: dict) -> str | None:
+    """The Ruby class of a post's `categories` when Jekyll cannot read the post for it, else None.
+
+    Jekyll merges the categories a post writes into the ones its folders give with Array#|,
+    which takes a list, a text (split on spaces first) or nothing: any other value raises there,
+    and Jekyll drops the whole front matter ("could not read file …: no implicit conversion of
+    Integer into Array"), as for invalid YAML. `category` (singular) and `tags` never raise.
+    """
+    value = data.get("categories")
+    if value is None or isinstance(value, (str, bytes, list)):  # !!binary is a text in Ruby
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _RUBY_CLASSES.get(type(value), type(value).__name__)
+
+
 @rule("FM001", "front-matter-invalid", severity="error")
 def front_matter_invalid(post, ctx) -> Iterator[Problem]:
-    """Front matter that Jekyll cannot read (unparseable YAML, a top level that is not a mapping, no closing `---`, a duplicate key), or a post without any.
+    """Front matter that Jekyll cannot read (unparseable YAML, a top level that is not a mapping, `categories` that are not a list or text, no closing `---`, a duplicate key), or a post without any.
 
     ## What it does
     Reports YAML that does not parse (with the YAML error's own line and column), a top level
-    that is a list or a string instead of a mapping, an opening `---` with no closing line, a
-    key written twice, and a post or draft with no front matter at all (including one whose
-    `---` does not stand on the very first line).
+    that is a list or a string instead of a mapping, a post's `categories` written as a number,
+    a date, `true`/`false` or a mapping (`categories: 2024`), an opening `---` with no closing
+    line, a key written twice, and a post or draft with no front matter at all (including one
+    whose `---` does not stand on the very first line).
 
     ## Why is this bad?
-    Jekyll prints a YAML exception but still exits 0 and publishes the post at a junk URL with
-    no layout; a missing closing `---` renders the YAML as body text without any error; a
-    duplicated key silently keeps only the last value. None of these show up in a build log
-    anyone reads.
+    Jekyll prints a YAML exception (for such `categories`: "could not read file … no implicit
+    conversion of Integer into Array") but still exits 0 and publishes the post at a junk URL
+    with no layout, title or permalink; a missing closing `---` renders the YAML as body text
+    without any error; a duplicated key silently keeps only the last value. None of these show
+    up in a build log anyone reads.
 
     ## Example
     ```markdown
@@ -72,6 +95,13 @@ def front_matter_invalid(post, ctx) -> Iterator[Problem]:
         for key, line, first_line in fm.duplicate_keys:
             yield Problem(line, 1, f"key '{key}' is also written on line {first_line}; Jekyll keeps only the last value",
                           fingerprint=key)
+        ruby_class = _unreadable_categories(post.data) if post.kind in POST_KINDS else None
+        if ruby_class is not None:
+            field = post.field("categories")
+            yield Problem(field.line, field.column,
+                          f"Jekyll cannot read this front matter: 'categories' is {_describe(field.value)} (\"no implicit "
+                          f"conversion of {ruby_class} into Array\"), so it publishes the post at a junk URL without its "
+                          "layout, title or permalink; write a list of text or one text", fingerprint="categories")
         return
     if post.kind in POST_KINDS:
         stripped = post.text.lstrip()
@@ -176,21 +206,22 @@ def front_matter_schema(post, ctx) -> Iterator[Problem]:
     file, that the whole front matter satisfies it.
 
     ## Why is this bad?
-    `date: not-a-date` or a month of 31 stops `jekyll build`; `categories: 2023` or
-    `title: [a, b]` renders nonsense in layouts and feeds; `time_read: five` breaks the
-    template that prints it.
+    `date: not-a-date` or a month of 31 stops `jekyll build`; `tags: 2023` is dropped without
+    a word, and `title: [a, b]` renders nonsense in layouts and feeds; `time_read: five` breaks
+    the template that prints it. (`categories: 2023` is worse: Jekyll cannot read the post at
+    all, which `front-matter-invalid` reports.)
 
     ## Example
     ```yaml
     date: 2024-31-01
-    categories: 2024
+    tags: 2024
     time_read: five minutes
     ```
 
     ## Use instead
     ```yaml
     date: 2024-01-31
-    categories: [Reports]
+    tags: [Reports]
     time_read: 5 min
     ```
 
@@ -213,6 +244,8 @@ def front_matter_schema(post, ctx) -> Iterator[Problem]:
         value = data.get(key)
         if value is None or isinstance(value, str):
             continue
+        if key == "categories" and post.kind in POST_KINDS and _unreadable_categories(data) is not None:
+            continue  # front-matter-invalid reports it: Jekyll cannot read the post at all
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             yield Problem(*at(key), f"'{key}' must be a list of strings or one string, not {_describe(value)}", fingerprint=key)
     for key in ctx.options.string_keys:
