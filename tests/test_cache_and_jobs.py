@@ -118,6 +118,7 @@ def test_an_older_format_s_file_is_removed_when_the_cache_is_written(site, tmp_p
     folder = site / CACHE_DIR
     folder.mkdir()
     (folder / "results-v4.bin").write_bytes(b"an older postlint's results")
+    (folder / "results-v3.json").write_text("{}")  # the formats before marshal were JSON
     outside = tmp_path / "elsewhere.bin"
     outside.write_bytes(b"kept")
     (folder / "results-v3.bin").symlink_to(outside)

@@ -68,7 +68,7 @@ from postlint.parse.frontmatter_memo import FRONT_MATTERS
 
 CACHE_DIR = ".postlint_cache"
 CACHE_FILE = "results-v5.bin"
-_OLDER_FORMATS = "results-v[0-9].bin"  # CACHE_FILE's earlier names
+_OLDER_FORMATS = ("results-v[0-9].bin", "results-v[0-9].json")  # CACHE_FILE's earlier names (v1-v3 were JSON)
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 KEY_NAME = "cache-key"
 YAML_MEMO_FILE = "yaml-memo-v1.bin"
@@ -206,9 +206,9 @@ def save_yaml_memo(secret: bytes | None) -> None:
 
 def _remove_older_formats(path: Path) -> None:
     """Delete the result files an earlier postlint wrote next to `path` in a format this one does
-    not read (results-v1.bin ... ): megabytes each, read by no one. Only such names are touched;
-    a symbolic link of such a name is removed itself, never what it leads to."""
-    for old in path.parent.glob(_OLDER_FORMATS):
+    not read (results-v1.json ... results-v4.bin): megabytes each, read by no one. Only such names
+    are touched; a symbolic link of such a name is removed itself, never what it leads to."""
+    for old in (found for pattern in _OLDER_FORMATS for found in path.parent.glob(pattern)):
         if old.name != path.name:
             try:
                 old.unlink()
