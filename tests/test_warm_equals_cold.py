@@ -115,6 +115,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "date back": set_front_matter(RAMP, "date", "2024-01-15"),
     "unpublished": set_front_matter(RAMP, "published", "false"),
     "published again": set_front_matter(RAMP, "published", "true"),
+    "categories Jekyll cannot read": set_front_matter(RAMP, "categories", "2024"),  # the post keeps no front matter
+    "categories readable again": set_front_matter(RAMP, "categories", "[Benchmarks]"),
     "permalink": set_front_matter(ONBOARDING, "permalink", "/guides/onboarding/"),
     "slug": set_front_matter(GUIDE, "slug", "first-steps"),
     "post deleted": delete(GUIDE),
@@ -187,6 +189,7 @@ def test_every_edit_changes_some_answer(tmp_path):
     prepare(pristine)
     before = outcome(pristine, use_cache=False)
     order = {"date back": ["date in the future"], "published again": ["unpublished"],
+             "categories readable again": ["categories Jekyll cannot read"],
              "post renamed back": ["post renamed"], "image at the right width": ["image narrower"]}
     unchanged = []
     for name, edit in EDITS.items():

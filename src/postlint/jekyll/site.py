@@ -143,6 +143,26 @@ def jekyll_ignores(name: str) -> bool:
     return name.startswith(("_", ".", "#")) or name.endswith("~")
 
 
+# The Ruby class Jekyll's error names for a `categories` value of each YAML type.
+_RUBY_CLASSES = {int: "Integer", float: "Float", dict: "Hash", _dt.date: "Date", _dt.datetime: "Time"}
+
+
+def categories_jekyll_cannot_merge(data: dict[str, Any]) -> str | None:
+    """The Ruby class of a document's `categories` when Jekyll's reader raises on it, else None.
+
+    Jekyll merges the categories a post writes into the ones its folders give with Array#|,
+    which takes a list, a text (split on spaces first) or nothing: any other value raises there
+    ("could not read file …: no implicit conversion of Integer into Array"), and Jekyll keeps
+    none of the front matter, as for invalid YAML. `category` (singular) and `tags` never raise.
+    """
+    value = data.get("categories")
+    if value is None or isinstance(value, (str, bytes, list)):  # !!binary is a text in Ruby
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _RUBY_CLASSES.get(type(value), type(value).__name__)
+
+
 def post_entry(rel: str) -> PostEntry | None:
     parts = rel.split("/")
     if jekyll_ignores(parts[-1]):
@@ -504,6 +524,19 @@ class Site(Recording):
         except Exception as exc:  # a parser bug: that file's own check reports it (PL001)
             return FrontMatter(present=True, error=f"postlint failed to parse this front matter: {type(exc).__name__}")
 
+    def jekyll_fails_reading(self, rel: str) -> bool:
+        """Does Jekyll's reader raise on this post's front matter (invalid YAML, a top level that
+        is not a mapping, categories_jekyll_cannot_merge)? It then keeps none of it, nor the
+        date and slug of the file name: the post keeps its folders' categories and the `defaults`
+        of _config.yml, is dated at the build's time, and is published at an address made of its
+        whole file name."""
+        front_matter = self.front_matter(rel)
+        return front_matter.jekyll_fails or categories_jekyll_cannot_merge(front_matter.data) is not None
+
+    def document_data(self, rel: str) -> dict[str, Any]:
+        """The front matter Jekyll keeps for a post: all of it, or none (jekyll_fails_reading)."""
+        return {} if self.jekyll_fails_reading(rel) else self.front_matter(rel).data
+
     def whole_post(self, rel: str) -> Post:
         """Another file of the site, front matter and body, for a rule that reads across posts
         (read once, shared with that file's own check)."""
@@ -557,6 +590,8 @@ class Site(Recording):
         return [_dt.date.fromisoformat(day) for day in days]
 
     def _post_dates(self, entry: PostEntry) -> list[_dt.date]:
+        if self.jekyll_fails_reading(entry.rel):
+            return []  # dated at the build's time: no day to name
         value = self.front_matter(entry.rel).data.get("date")
         if value is None:
             found = filename_date(entry.rel.rsplit("/", 1)[-1])
@@ -615,6 +650,8 @@ class Site(Recording):
         return self.per_file("post-slug", entry.rel, lambda: self._post_slug(entry))
 
     def _post_slug(self, entry: PostEntry) -> str:
+        if self.jekyll_fails_reading(entry.rel):  # no slug is taken from the file name: its URL has the whole name
+            return posixpath.splitext(entry.rel.rsplit("/", 1)[-1])[0]
         value = self.front_matter(entry.rel).data.get("slug")
         return str(value) if value is not None else entry.slug
 
@@ -628,7 +665,7 @@ class Site(Recording):
             return "is a draft (drafts are only built with --drafts)"
         if self.is_excluded(entry.rel):
             return "is left out by `exclude` in _config.yml"
-        data = {**urls.defaults_for(self.config, entry.rel, "posts"), **self.front_matter(entry.rel).data}
+        data = {**urls.defaults_for(self.config, entry.rel, "posts"), **self.document_data(entry.rel)}
         # Publisher#can_be_published?: `published` missing means yes; false or null means no.
         if "published" in data and (data["published"] is False or data["published"] is None):
             return "has `published: false`"
@@ -763,7 +800,7 @@ class Site(Recording):
         if entry is not None:
             if entry.draft:
                 return None
-            data = {**urls.defaults_for(self.config, rel, "posts"), **data}
+            data = {**urls.defaults_for(self.config, rel, "posts"), **self.document_data(rel)}
             template = str(data.get("permalink") or self.posts_permalink)
             before_posts = rel.split("/_posts/")[0] if "/_posts/" in rel else ""
             path_categories = [c for c in before_posts.split("/") if c]

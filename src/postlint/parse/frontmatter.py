@@ -83,6 +83,9 @@ class FrontMatter:
     present: bool = False
     data: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    # Jekyll's reader raises on it too (invalid YAML, a top level that is not a mapping) and keeps
+    # none of it; the other errors (no closing line, over postlint's limits) are postlint's alone.
+    jekyll_fails: bool = False
     error_line: int = 1
     error_column: int = 1
     keys: dict[str, KeyInfo] = field(default_factory=dict)
@@ -137,6 +140,7 @@ def parse_front_matter(text: str) -> FrontMatter:
             return fm
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
+        fm.jekyll_fails = True
         mark = exc.problem_mark or exc.context_mark
         context = exc.context or ""
         if exc.context_mark is not None and (mark is None or mark.index >= len(yaml_text.rstrip())):
@@ -155,7 +159,7 @@ def parse_front_matter(text: str) -> FrontMatter:
                 fm.error_line, fm.error_column = first_line + line0, column0 + 1
         return fm
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-        fm.error = f"invalid YAML: {exc}"
+        fm.error, fm.jekyll_fails = f"invalid YAML: {exc}", True
         fm.error_line = first_line
         return fm
     finally:
@@ -163,7 +167,7 @@ def parse_front_matter(text: str) -> FrontMatter:
     if data is None:
         return fm
     if not isinstance(data, dict):
-        fm.error = f"front matter must be a mapping of keys to values, not a {_yaml_kind(data)}"
+        fm.error, fm.jekyll_fails = f"front matter must be a mapping of keys to values, not a {_yaml_kind(data)}", True
         fm.error_line = first_line
         return fm
     fm.data = {str(k): v for k, v in data.items()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from typing import Any
 from postlint import patterns
 from postlint.errors import SchemaError, UnsafePattern, YamlError
 from postlint.finding import Edit, Fix, Problem
+from postlint.jekyll.site import categories_jekyll_cannot_merge
 from postlint.options import Option
 from postlint.parse.dates import judge_date
 from postlint.parse.frontmatter import load_yaml
@@ -29,26 +29,6 @@ def _is_empty(value: Any) -> bool:
     if isinstance(value, (list, dict)):
         return not value
     return False
-
-
-# The Ruby class Jekyll's error names for a `categories` value of each YAML type.
-_RUBY_CLASSES = {int: "Integer", float: "Float", dict: "Hash", dt.date: "Date", dt.datetime: "Time"}
-
-
-def _unreadable_categories(data: dict) -> str | None:
-    """The Ruby class of a post's `categories` when Jekyll cannot read the post for it, else None.
-
-    Jekyll merges the categories a post writes into the ones its folders give with Array#|,
-    which takes a list, a text (split on spaces first) or nothing: any other value raises there,
-    and Jekyll drops the whole front matter ("could not read file …: no implicit conversion of
-    Integer into Array"), as for invalid YAML. `category` (singular) and `tags` never raise.
-    """
-    value = data.get("categories")
-    if value is None or isinstance(value, (str, bytes, list)):  # !!binary is a text in Ruby
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _RUBY_CLASSES.get(type(value), type(value).__name__)
 
 
 @rule("FM001", "front-matter-invalid", severity="error")
@@ -95,7 +75,7 @@ def front_matter_invalid(post, ctx) -> Iterator[Problem]:
         for key, line, first_line in fm.duplicate_keys:
             yield Problem(line, 1, f"key '{key}' is also written on line {first_line}; Jekyll keeps only the last value",
                           fingerprint=key)
-        ruby_class = _unreadable_categories(post.data) if post.kind in POST_KINDS else None
+        ruby_class = categories_jekyll_cannot_merge(post.data) if post.kind in POST_KINDS else None
         if ruby_class is not None:
             field = post.field("categories")
             yield Problem(field.line, field.column,
@@ -244,7 +224,7 @@ def front_matter_schema(post, ctx) -> Iterator[Problem]:
         value = data.get(key)
         if value is None or isinstance(value, str):
             continue
-        if key == "categories" and post.kind in POST_KINDS and _unreadable_categories(data) is not None:
+        if key == "categories" and post.kind in POST_KINDS and categories_jekyll_cannot_merge(data) is not None:
             continue  # front-matter-invalid reports it: Jekyll cannot read the post at all
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             yield Problem(*at(key), f"'{key}' must be a list of strings or one string, not {_describe(value)}", fingerprint=key)
