@@ -60,3 +60,12 @@ def test_with_a_date_in_the_permalink_they_have_no_address_to_link_to(tmp_path, 
     model = Site(site)
     assert model.served_urls("_posts/2024-01-01-kept-back.md") == []
     assert [code for code, _ in link_findings(site)] == ["LNK003"]
+
+
+def test_a_collection_document_jekyll_cannot_read_is_served_at_its_collection_address(tmp_path):
+    (tmp_path / "_config.yml").write_text("title: t\ncollections:\n  docs:\n    output: true\n", encoding="utf-8")
+    (tmp_path / "_docs").mkdir()
+    (tmp_path / "_docs" / "setup.md").write_text("---\ntitle: Setup\npermalink: /fixed/setup/\ncategories: 7\n---\nSetup\n",
+                                                 encoding="utf-8")
+    # jekyll build wrote docs/setup.html, not fixed/setup/
+    assert [url for _, url, _ in Site(tmp_path).served_urls("_docs/setup.md")] == ["/docs/setup.html"]

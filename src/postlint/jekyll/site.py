@@ -525,16 +525,17 @@ class Site(Recording):
             return FrontMatter(present=True, error=f"postlint failed to parse this front matter: {type(exc).__name__}")
 
     def jekyll_fails_reading(self, rel: str) -> bool:
-        """Does Jekyll's reader raise on this post's front matter (invalid YAML, a top level that
-        is not a mapping, categories_jekyll_cannot_merge)? It then keeps none of it, nor the
-        date and slug of the file name: the post keeps its folders' categories and the `defaults`
-        of _config.yml, is dated at the build's time, and is published at an address made of its
-        whole file name."""
+        """Does Jekyll's reader raise on the front matter of this post, draft or collection
+        document (invalid YAML, a top level that is not a mapping, categories_jekyll_cannot_merge)?
+        It then keeps none of it, nor the date and slug of the file name: the document keeps its
+        folders' categories and the `defaults` of _config.yml, is dated at the build's time, and
+        is published at an address made of its whole file name."""
         front_matter = self.front_matter(rel)
         return front_matter.jekyll_fails or categories_jekyll_cannot_merge(front_matter.data) is not None
 
     def document_data(self, rel: str) -> dict[str, Any]:
-        """The front matter Jekyll keeps for a post: all of it, or none (jekyll_fails_reading)."""
+        """The front matter Jekyll keeps for a post, draft or collection document: all of it, or
+        none (jekyll_fails_reading)."""
         return {} if self.jekyll_fails_reading(rel) else self.front_matter(rel).data
 
     def whole_post(self, rel: str) -> Post:
@@ -811,7 +812,7 @@ class Site(Recording):
             folder, meta = collection
             if not meta["output"]:
                 return None
-            data = {**urls.defaults_for(self.config, rel, meta["label"]), **data}
+            data = {**urls.defaults_for(self.config, rel, meta["label"]), **self.document_data(rel)}
             template = str(data.get("permalink") or meta["permalink"]
                            or urls.add_permalink_suffix("/:collection/:path", self.config))
             date = judge_date(data["date"]).date if data.get("date") is not None else None
