@@ -93,7 +93,7 @@ def resolve_post_url(markup: str, site: Site, future: bool) -> PostUrlResult:
     path, date, slug = match.group(1) or "", match.group(2), match.group(3)
     same_name = site.posts_by_name_prefix.get(f"{date}-{slug}", [])
     name_matches = _name_matcher(path, date, slug) if same_name else None
-    candidates = [e for e in same_name if not e.draft and name_matches(e.rel)]
+    candidates = [e for e in same_name if not e.draft and name_matches(site.document_path(e.rel))]
     for entry in candidates:
         if site.unpublished_reason(entry, future) is None:
             return PostUrlResult("ok", entry)

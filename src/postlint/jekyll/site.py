@@ -25,6 +25,7 @@ from postlint.config import DEFAULT_MAX_FILE_SIZE
 from postlint.digest import digest
 from postlint.errors import SchemaError, UnreadableFile, YamlError
 from postlint.jekyll import urls
+from postlint.jekyll.defaults import deep_merged, defaults_for
 from postlint.jekyll.facts import (
     CONTENT,
     FILE,
@@ -163,8 +164,16 @@ def categories_jekyll_cannot_merge(data: dict[str, Any]) -> str | None:
     return _RUBY_CLASSES.get(type(value), type(value).__name__)
 
 
-def post_entry(rel: str) -> PostEntry | None:
-    parts = rel.split("/")
+def post_entry(rel: str, collections_dir: str = "") -> PostEntry | None:
+    """The post or draft `rel` is, judged by its path alone (None: neither). With a
+    `collections_dir`, Jekyll reads posts and drafts only below that folder (a `_posts` beside
+    it is never read) and names them from there: `my/_posts/2024-01-01-x.md` is `2024-01-01-x`."""
+    if collections_dir:
+        if not rel.startswith(collections_dir + "/"):
+            return None
+        parts = rel[len(collections_dir) + 1:].split("/")
+    else:
+        parts = rel.split("/")
     if jekyll_ignores(parts[-1]):
         return None
     for index, part in enumerate(parts):
@@ -494,12 +503,21 @@ class Site(Recording):
                 entries[rel] = entry
         return entries
 
-    @staticmethod
-    def _entry(rel: str) -> PostEntry | None:
+    def _entry(self, rel: str) -> PostEntry | None:
         """The post or draft a file of the site is, judged by its path alone (None: neither)."""
         if ("_posts/" in rel or "_drafts/" in rel) and os.path.splitext(rel)[1].lower() in POST_EXTENSIONS:
-            return post_entry(rel)
+            return post_entry(rel, self.collections_dir)
         return None
+
+    def document_path(self, rel: str) -> str:
+        """Jekyll's `relative_path` of a post, draft or collection document: from collections_dir."""
+        base = self.collections_dir
+        return rel[len(base) + 1:] if base and rel.startswith(base + "/") else rel
+
+    @cached_property
+    def collections_dir(self) -> str:
+        """_config.yml's `collections_dir`: the folder that holds the collections, posts and drafts ("" for the root)."""
+        return str(self.config.get("collections_dir") or "").strip("/")
 
     def kind_of(self, rel: str) -> str:
         parts = rel.split("/")
@@ -533,10 +551,12 @@ class Site(Recording):
         front_matter = self.front_matter(rel)
         return front_matter.jekyll_fails or categories_jekyll_cannot_merge(front_matter.data) is not None
 
-    def document_data(self, rel: str) -> dict[str, Any]:
-        """The front matter Jekyll keeps for a post, draft or collection document: all of it, or
-        none (jekyll_fails_reading)."""
-        return {} if self.jekyll_fails_reading(rel) else self.front_matter(rel).data
+    def document_data(self, rel: str, kind: str) -> dict[str, Any]:
+        """The data Jekyll gives a post, draft (kind "posts") or collection document (its label):
+        the front-matter `defaults` that apply, with the front matter merged over them, or none of
+        the front matter when jekyll_fails_reading (the defaults are merged before it is read)."""
+        written = {} if self.jekyll_fails_reading(rel) else self.front_matter(rel).data
+        return deep_merged(defaults_for(self.config, rel, kind), written)
 
     def whole_post(self, rel: str) -> Post:
         """Another file of the site, front matter and body, for a rule that reads across posts
@@ -591,9 +611,9 @@ class Site(Recording):
         return [_dt.date.fromisoformat(day) for day in days]
 
     def _post_dates(self, entry: PostEntry) -> list[_dt.date]:
-        if self.jekyll_fails_reading(entry.rel):
+        value = self.document_data(entry.rel, "posts").get("date")
+        if value is None and self.jekyll_fails_reading(entry.rel):
             return []  # dated at the build's time: no day to name
-        value = self.front_matter(entry.rel).data.get("date")
         if value is None:
             found = filename_date(entry.rel.rsplit("/", 1)[-1])
             return [found] if found else []
@@ -651,10 +671,12 @@ class Site(Recording):
         return self.per_file("post-slug", entry.rel, lambda: self._post_slug(entry))
 
     def _post_slug(self, entry: PostEntry) -> str:
+        value = self.document_data(entry.rel, "posts").get("slug")
+        if value is not None and value is not False:  # Document#populate_title: `data["slug"] ||= slug`
+            return str(value)
         if self.jekyll_fails_reading(entry.rel):  # no slug is taken from the file name: its URL has the whole name
             return posixpath.splitext(entry.rel.rsplit("/", 1)[-1])[0]
-        value = self.front_matter(entry.rel).data.get("slug")
-        return str(value) if value is not None else entry.slug
+        return entry.slug
 
     def unpublished_reason(self, entry: PostEntry, future: bool) -> str | None:
         """Why a normal `jekyll build` leaves this post out (None: it is built). A per-file fact:
@@ -666,7 +688,7 @@ class Site(Recording):
             return "is a draft (drafts are only built with --drafts)"
         if self.is_excluded(entry.rel):
             return "is left out by `exclude` in _config.yml"
-        data = {**urls.defaults_for(self.config, entry.rel, "posts"), **self.document_data(entry.rel)}
+        data = self.document_data(entry.rel, "posts")
         # Publisher#can_be_published?: `published` missing means yes; false or null means no.
         if "published" in data and (data["published"] is False or data["published"] is None):
             return "has `published: false`"
@@ -750,7 +772,7 @@ class Site(Recording):
             raw = {str(label): {} for label in raw}
         if not isinstance(raw, dict):
             return {}
-        base = str(self.config.get("collections_dir") or "").strip("/")
+        base = self.collections_dir
         found = {}
         for label, meta in raw.items():
             if str(label) in ("posts", "drafts"):
@@ -801,9 +823,10 @@ class Site(Recording):
         if entry is not None:
             if entry.draft:
                 return None
-            data = {**urls.defaults_for(self.config, rel, "posts"), **self.document_data(rel)}
+            data = self.document_data(rel, "posts")
             template = str(data.get("permalink") or self.posts_permalink)
-            before_posts = rel.split("/_posts/")[0] if "/_posts/" in rel else ""
+            inner = self.document_path(rel)
+            before_posts = inner.split("/_posts/")[0] if "/_posts/" in inner else ""
             path_categories = [c for c in before_posts.split("/") if c]
             return urls.fill(template, self._document_values(rel, "posts", "_posts", data, path_categories,
                                                             post_date, self.post_slug(entry)))
@@ -812,13 +835,13 @@ class Site(Recording):
             folder, meta = collection
             if not meta["output"]:
                 return None
-            data = {**urls.defaults_for(self.config, rel, meta["label"]), **self.document_data(rel)}
+            data = self.document_data(rel, meta["label"])
             template = str(data.get("permalink") or meta["permalink"]
                            or urls.add_permalink_suffix("/:collection/:path", self.config))
             date = judge_date(data["date"]).date if data.get("date") is not None else None
             stem = posixpath.splitext(rel.rsplit("/", 1)[-1])[0]
             return urls.fill(template, self._document_values(rel, meta["label"], folder, data, [], date, str(data.get("slug") or stem)))
-        data = {**urls.defaults_for(self.config, rel, "pages"), **data}
+        data = deep_merged(defaults_for(self.config, rel, "pages"), data)
         folder, name = posixpath.split(rel)
         basename, ext = posixpath.splitext(name)
         out_ext = urls.output_ext(rel)

@@ -2,7 +2,7 @@
 
 Only the parts of Jekyll's URL logic that a linter needs to tell whether a root-relative link
 can resolve: the built-in permalink styles, `add_permalink_suffix`, the placeholders of
-documents (posts, collections) and pages, slugify, front-matter `defaults`, and a key that
+documents (posts, collections) and pages, slugify, and a key that
 treats `/x`, `/x/`, `/x.html` and `/x/index.html` as the same address (every common host
 serves them interchangeably, so a link may use any of them).
 """
@@ -10,7 +10,6 @@ serves them interchangeably, so a link may use any of them).
 from __future__ import annotations
 
 import datetime as _dt
-import fnmatch
 import posixpath
 import re
 from typing import Any
@@ -113,26 +112,6 @@ def categories(data: dict[str, Any], path_categories: list[str]) -> list[str]:
         if category not in unique:
             unique.append(category)
     return unique
-
-
-def defaults_for(config: dict[str, Any], rel: str, kind: str) -> dict[str, Any]:
-    """Front-matter `defaults` of _config.yml that apply to `rel` (kind: posts, pages, drafts or a collection label)."""
-    merged: dict[str, Any] = {}
-    entries = config.get("defaults")
-    if not isinstance(entries, list):
-        return merged
-    for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
-            continue
-        scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
-        path = str(scope.get("path") or "").strip("/")
-        if path and not (fnmatch.fnmatchcase(rel, path) if "*" in path else rel == path or rel.startswith(path + "/")):
-            continue
-        wanted = scope.get("type")
-        if wanted and str(wanted) != kind:
-            continue
-        merged.update(entry["values"])
-    return merged
 
 
 def url_key(path: str) -> str:
