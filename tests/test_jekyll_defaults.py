@@ -118,6 +118,7 @@ def test_with_collections_dir_posts_are_read_and_named_below_it(tmp_path):
                        encoding="utf-8")
     site = Site(tmp_path)
     assert sorted(site.posts) == ["my/_posts/2024-01-01-x.md", "my/_posts/2024-01-03-y.md"]  # not _posts/
+    assert [p.relative_to(tmp_path).as_posix() for p in site.lint_targets(tmp_path)] == sorted(site.posts)
     assert site.posts["my/_posts/2024-01-01-x.md"].name == "2024-01-01-x"
     assert site.published_url("my/_posts/2024-01-01-x.md") == "/from-defaults/"  # no `my` category
     result, _ = run([linking], select=["LNK"], use_cache=False)

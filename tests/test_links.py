@@ -173,6 +173,36 @@ def test_link_tag(tmp_path):
     assert "`{% link about.md %}`" in got[0][2] and "starts with '/'" in got[1][2]
 
 
+# What `jekyll build` 4.3 did with each tag (collections_dir: my, collection docs with output).
+COLLECTIONS_DIR_LINKS = [
+    ("_docs/setup.md", True), ("my/_docs/setup.md", False),
+    ("_docs/img/a.png", True), ("/_docs/img/a.png", False), ("my/_docs/img/a.png", False),
+    ("_posts/2024-01-01-x.md", True), ("my/_posts/2024-01-01-x.md", False),
+    ("my/notes/page.md", True), ("notes/page.md", False),
+]
+
+
+@pytest.mark.parametrize("collections_dir", ["", "my"])
+def test_link_tag_names_posts_and_collection_files_from_collections_dir(tmp_path, collections_dir):
+    base = f"{collections_dir}/" if collections_dir else ""
+    files = {
+        "_config.yml": f"title: t\ncollections_dir: '{collections_dir}'\ncollections: {{docs: {{output: true}}}}\n",
+        f"{base}_docs/setup.md": post("Setup"),
+        f"{base}_docs/img/a.png": "PNG",
+        f"{base}_posts/2024-01-01-x.md": post("X"),
+        "my/notes/page.md": post("Notes"),
+        "linking.md": post(body=" ".join(f"{{% link {tag} %}}" for tag, _ in COLLECTIONS_DIR_LINKS)),
+    }
+    root = make_site(tmp_path, files)
+    result, _ = run([root / "linking.md"], select=["link-target"], use_cache=False)
+    failing = {f.message.split("'")[1] for f in result.findings}
+    # Without collections_dir the files sit at the root and the same tags fail (no `my/_docs` there).
+    assert failing == {tag for tag, builds in COLLECTIONS_DIR_LINKS if not builds}
+    if collections_dir:
+        moved = next(f for f in result.findings if "'my/_docs/setup.md'" in f.message)
+        assert "`{% link _docs/setup.md %}`" in moved.message
+
+
 def test_slugify_and_url_keys():
     assert slugify("Hello, World!") == "hello-world"
     assert slugify("Hello, World!", pretty=True, cased=True) == "Hello,-World!"

@@ -26,26 +26,59 @@ def link_target_problem(path: str, site: Site, future: bool) -> str | None:
     bare = path.lstrip("/")
     if path.startswith("/") and _site_file(bare, site, future):
         return f"'{path}' starts with '/'; write the path from the site root without it: `{{% link {bare} %}}`"
-    if bare in site.posts:
-        return f"'{bare}' {site.unpublished_reason(site.posts[bare], future)}"
-    collection = site.collection_of(bare)
-    if collection is not None and bare in site.files and not collection[1]["output"]:
+    inner = site.document_path(bare)
+    if inner != bare and _is_document(bare, site) and _site_file(inner, site, future):
+        return (f"'{bare}' is in collections_dir '{site.collections_dir}', and Jekyll names posts and collection "
+                f"files from there: `{{% link {inner} %}}`")
+    rel = _source_file(bare, site)
+    if rel in site.posts:
+        return f"'{bare}' {site.unpublished_reason(site.posts[rel], future)}"
+    collection = site.collection_of(rel)
+    if collection is not None and rel in site.files and not collection[1]["output"]:
         return f"'{bare}' is in collection '{collection[1]['label']}', which has no `output: true`, so it has no URL"
-    if bare in site.files:
+    if rel in site.files:
         return f"'{bare}' is not part of the built site (excluded, or in a folder Jekyll skips)"
-    with_ext = sorted(f for f in site.files if posixpath.splitext(f)[0] == bare and _site_file(f, site, future))
+    named = {_link_name(f, site): f for f in site.files
+             if site.is_served_as_is(f) or f in site.posts or site.collection_of(f)}
+    with_ext = sorted(name for name in named if posixpath.splitext(name)[0] == bare and _site_file(name, site, future))
     if with_ext:
         return f"'{path}' has no extension; {{% link %}} takes the source file's path: `{{% link {with_ext[0]} %}}`"
-    choices = [f for f in site.files if site.is_served_as_is(f) or f in site.posts or site.collection_of(f)]
-    close = closest(bare, choices, cutoff=0.7)
+    close = closest(bare, list(named), cutoff=0.7)
     hint = f"; did you mean `{close}`?" if close else ""
     return f"no file '{bare}' in the site{hint}"
 
 
+def _is_document(rel: str, site: Site) -> bool:
+    """A post, draft or file of a collection: Jekyll names these from collections_dir."""
+    return rel in site.posts or site.collection_of(rel) is not None
+
+
+def _link_name(rel: str, site: Site) -> str:
+    """The path `{% link %}` names a file of the site by."""
+    return site.document_path(rel) if _is_document(rel, site) else rel
+
+
+def _source_file(name: str, site: Site) -> str:
+    """The file of the site a `{% link %}` path (without a leading "/") may name: below
+    collections_dir for posts and collection files."""
+    if site.collections_dir:
+        inside = f"{site.collections_dir}/{name}"
+        if _is_document(inside, site):
+            return inside
+    return name
+
+
 def _site_file(path: str, site: Site, future: bool) -> bool:
-    """Does `path` equal the relative_path of a page, post, document or static file Jekyll writes?"""
+    """Does `path` equal the relative_path of a page, post, document or static file Jekyll writes?
+
+    Checked with `jekyll build`: posts and a collection's files (documents and static files
+    alike) are named from collections_dir and never with a leading "/"; a page is named by its
+    path from the site's root, without "/"; any other static file either way."""
     static = path.startswith("/")
-    rel = path[1:] if static else path
+    name = path[1:] if static else path
+    rel = _source_file(name, site)
+    if rel == name and site.collections_dir and _is_document(rel, site):
+        return False  # a post or collection file named with collections_dir in front
     if rel not in site.files or site.is_excluded(rel):
         return False
     if rel in site.posts:
@@ -53,10 +86,7 @@ def _site_file(path: str, site: Site, future: bool) -> bool:
         return not static and site.unpublished_reason(entry, future) is None
     collection = site.collection_of(rel)
     if collection is not None:
-        if not collection[1]["output"]:
-            return False
-        # Collection documents are named without "/", their static files with it.
-        return static != site.has_yaml_header(rel)
+        return not static and collection[1]["output"]
     if not site.is_served_as_is(rel):
         return False
     # A page (YAML header) is named without a leading "/"; a static file either way.

@@ -520,6 +520,8 @@ class Site(Recording):
         return str(self.config.get("collections_dir") or "").strip("/")
 
     def kind_of(self, rel: str) -> str:
+        if self.collections_dir and not rel.startswith(self.collections_dir + "/"):
+            return "page"  # Jekyll reads posts and drafts only below collections_dir
         parts = rel.split("/")
         if "_drafts" in parts[:-1]:
             return "draft"

@@ -129,8 +129,9 @@ def link_target(post, ctx) -> Iterator[Problem]:
     ## What it does
     Checks every `{% link PATH %}` in the body: PATH must be the source path of a page, post,
     collection document (of a collection with `output: true`) or static file, relative to the
-    site root, with its extension, and without a leading `/` (a static file may have one). A
-    post must be one Jekyll builds (not a draft, `published: false` or future-dated). Paths
+    site root, with its extension, and without a leading `/` (a static file outside collections
+    may have one). Posts and a collection's files are named from `collections_dir` when the site
+    sets one (`_posts/…`, not `my/_posts/…`), as Jekyll names them. A post must be one Jekyll builds (not a draft, `published: false` or future-dated). Paths
     built from Liquid variables are not judged. Tags inside code are checked (Liquid runs
     first); tags inside `{% raw %}` or `{% comment %}` are not, as Jekyll never renders them.
 
