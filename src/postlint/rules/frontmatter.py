@@ -45,7 +45,8 @@ def front_matter_invalid(post, ctx) -> Iterator[Problem]:
     ## Why is this bad?
     Jekyll prints an error ("YAML Exception reading …", or for such `categories` "could not
     read file …: no implicit conversion of Integer into Array") but still exits 0 and publishes
-    the post at a junk URL with no layout, title or permalink; a missing closing `---` renders the YAML as body text
+    the post at a junk URL with none of its front matter (no title, permalink or layout beyond
+    `_config.yml`'s `defaults`); a missing closing `---` renders the YAML as body text
     without any error; a duplicated key silently keeps only the last value. None of these show
     up in a build log anyone reads.
 
