@@ -132,3 +132,23 @@ def test_a_glob_written_to_explode_stays_quick():
     for scope in ("{a,b}" * 40 + "*", "**/" * 60 + "x.md", "*a" * 200 + "*b"):
         defaults_for(config({"scope": {"path": scope}, "values": {"slug": "s"}}), "/".join(["d"] * 60) + "/y.md", "posts")
     assert time.perf_counter() - started < 2
+
+
+def test_categories_come_from_folders_then_defaults_then_front_matter_then_category(tmp_path):
+    (tmp_path / "_config.yml").write_text(
+        'permalink: /:categories/:title/\ndefaults:\n'
+        '  - scope: {path: "news"}\n    values: {categories: "dflt other"}\n'
+        '  - scope: {path: "_posts/2024-01-03"}\n    values: {category: dcat}\n', encoding="utf-8")
+    posts = {
+        "news/_posts/2024-01-01-a.md": "categories: [one, news]\n",
+        "news/_posts/2024-01-02-b.md": "categories: [one]\ncategory: three\n",
+        "_posts/2024-01-03-c.md": "categories: Two Words\n",
+        "_posts/2024-01-04-d.md": "category: [x, y]\n",
+        "_posts/2024-01-05-e.md": "category: null\ncategories: [p]\n",
+    }
+    for rel, front in posts.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"---\ntitle: t\n{front}---\nb\n", encoding="utf-8")
+    site = Site(tmp_path)
+    assert [site.published_url(rel) for rel in posts] == [
+        "/news/dflt/other/one/a/", "/news/dflt/other/one/three/b/", "/two/words/dcat/c/", "/x/y/d/", "/p/e/"]

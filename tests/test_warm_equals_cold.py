@@ -133,6 +133,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "config syntax error": append("_config.yml", "timezone: [broken\n"),
     "config defaults": append("_config.yml", "defaults: [{scope: {path: _posts/2024-01-15}, values: {slug: ramp}}]\n"),
     "config collections_dir": append("_config.yml", "collections_dir: stories\n"),  # the posts stop being posts
+    "config unpublished": append("_config.yml", "unpublished: true\n"),
+    "page unpublished": set_front_matter("request-demo.md", "published", "false"),  # {% link %} to it fails
     "postlint config": append(".postlint.yaml", "fail_on: warning\n"),
     "schema": lambda site: (site / "schema.json").write_text('{"type": "object", "required": ["subtitle"]}\n'),
     "yaml rule": replace_in("house-rules/brand.yml", "{BrightWave: Brightwave}", "{Brightwave: BrightWave}"),

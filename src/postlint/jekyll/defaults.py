@@ -112,14 +112,14 @@ def _names_covered(wanted: list[str], names: list[str]) -> bool:
         head = wanted[at]
         if head == "**" and at + 1 < len(wanted):  # `**/`: any number of folders, none included
             return any(match(at + 1, skip) for skip in range(position, len(names) + 1))
-        return (position < len(names) and _name_matches(head.replace("**", "*"), names[position])
+        return (position < len(names) and ruby_fnmatch(head.replace("**", "*"), names[position])
                 and match(at + 1, position + 1))
 
     return match(0, 0)
 
 
-def _name_matches(pattern: str, name: str) -> bool:
-    """Ruby's File.fnmatch within one folder name: a wildcard never matches a leading dot."""
+def ruby_fnmatch(pattern: str, name: str) -> bool:
+    """Ruby's File.fnmatch on one folder or file name: a wildcard never matches a leading dot."""
     if name.startswith(".") and not pattern.startswith("."):
         return False
     return fnmatch.fnmatchcase(name, pattern.replace("[^", "[!"))  # Ruby negates a set with either

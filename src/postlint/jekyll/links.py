@@ -36,6 +36,13 @@ def link_target_problem(path: str, site: Site, future: bool) -> str | None:
     collection = site.collection_of(rel)
     if collection is not None and rel in site.files and not collection[1]["output"]:
         return f"'{bare}' is in collection '{collection[1]['label']}', which has no `output: true`, so it has no URL"
+    if rel in site.files and (site.is_served_as_is(rel) or collection is not None):
+        unwritten = site.unwritten_reason(rel, future)
+        if unwritten is not None:
+            return f"'{bare}' {unwritten}"
+    if rel in site.files and collection is None and rel not in site.posts and site.is_hidden(rel):
+        return (f"'{bare}' is not part of the built site: Jekyll skips names that start with `.`, `_`, `#` "
+                "or `~` unless `include` in _config.yml names them")
     if rel in site.files:
         return f"'{bare}' is not part of the built site (excluded, or in a folder Jekyll skips)"
     named = {_link_name(f, site): f for f in site.files
@@ -86,11 +93,11 @@ def _site_file(path: str, site: Site, future: bool) -> bool:
         return not static and site.unpublished_reason(entry, future) is None
     collection = site.collection_of(rel)
     if collection is not None:
-        return not static and collection[1]["output"]
+        return not static and collection[1]["output"] and site.unwritten_reason(rel, future) is None
     if not site.is_served_as_is(rel):
         return False
     # A page (YAML header) is named without a leading "/"; a static file either way.
-    return not static or not site.has_yaml_header(rel)
+    return (not static or not site.has_yaml_header(rel)) and site.unwritten_reason(rel, future) is None
 
 
 def site_path(url: str, site: Site) -> str | None:

@@ -25,7 +25,7 @@ from postlint.config import DEFAULT_MAX_FILE_SIZE
 from postlint.digest import digest
 from postlint.errors import SchemaError, UnreadableFile, YamlError
 from postlint.jekyll import urls
-from postlint.jekyll.defaults import deep_merged, defaults_for
+from postlint.jekyll.defaults import deep_merged, defaults_for, ruby_fnmatch
 from postlint.jekyll.facts import (
     CONTENT,
     FILE,
@@ -162,6 +162,15 @@ def categories_jekyll_cannot_merge(data: dict[str, Any]) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     return _RUBY_CLASSES.get(type(value), type(value).__name__)
+
+
+def _ruby_truthy(value: Any) -> bool:
+    return value is not None and value is not False
+
+
+def _special_name(name: str) -> bool:
+    """A name Jekyll's EntryFilter skips unless `include` names it."""
+    return name.startswith((".", "_", "#", "~")) or name.endswith("~")
 
 
 def post_entry(rel: str, collections_dir: str = "") -> PostEntry | None:
@@ -558,7 +567,14 @@ class Site(Recording):
         the front-matter `defaults` that apply, with the front matter merged over them, or none of
         the front matter when jekyll_fails_reading (the defaults are merged before it is read)."""
         written = {} if self.jekyll_fails_reading(rel) else self.front_matter(rel).data
-        return deep_merged(defaults_for(self.config, rel, kind), written)
+        defaults = defaults_for(self.config, rel, kind)
+        data = deep_merged(defaults, written)
+        if defaults.get("categories") is not None and written.get("categories") is not None:
+            # Document#merge_categories!: the front matter's categories join the defaults' ones
+            joined = urls.category_list(defaults["categories"])
+            joined += [c for c in urls.category_list(written["categories"]) if c not in joined]
+            data["categories"] = joined
+        return data
 
     def whole_post(self, rel: str) -> Post:
         """Another file of the site, front matter and body, for a rule that reads across posts
@@ -606,8 +622,10 @@ class Site(Recording):
 
         Jekyll moves a front-matter time with a UTC offset into the site's `timezone` (the
         build machine's zone when none is set), which can change the day in the URL. With a
-        `timezone` the converted day is the answer; without one both days are possible.
-        A per-file fact: kept across runs.
+        `timezone` the converted day is the answer; without one both days are possible. An
+        unquoted YAML time without an offset is a UTC time to Ruby's YAML, so with a `timezone`
+        it moves too (`2019-11-28 00:30:00` is published on the 27th in Los Angeles); quoted,
+        it is read in the site's zone and stays. A per-file fact: kept across runs.
         """
         days = self.per_file("post-dates", entry.rel, lambda: [day.isoformat() for day in self._post_dates(entry)])
         return [_dt.date.fromisoformat(day) for day in days]
@@ -624,9 +642,11 @@ class Site(Recording):
             found = filename_date(entry.rel.rsplit("/", 1)[-1])
             return [found] if found else []
         moment = _aware_datetime(value)
+        zone = self.timezone
+        if moment is None and zone is not None and isinstance(value, _dt.datetime):
+            moment = value.replace(tzinfo=_dt.timezone.utc)
         if moment is None:
             return [judged.date]
-        zone = self.timezone
         converted = moment.astimezone(zone or _dt.timezone.utc).date()
         if zone is not None:
             return [converted]
@@ -690,15 +710,47 @@ class Site(Recording):
             return "is a draft (drafts are only built with --drafts)"
         if self.is_excluded(entry.rel):
             return "is left out by `exclude` in _config.yml"
-        data = self.document_data(entry.rel, "posts")
-        # Publisher#can_be_published?: `published` missing means yes; false or null means no.
-        if "published" in data and (data["published"] is False or data["published"] is None):
+        if self._hidden_by_published(self.document_data(entry.rel, "posts")):
             return "has `published: false`"
         date = self.post_date(entry)
         if not future and date is not None:
             self.record(TODAY, "", digest(self._today.isoformat()))
         if not future and date is not None and date > self._today:
             return f"is dated {date.isoformat()}, in the future (not built unless `future: true`)"
+        return None
+
+    def _hidden_by_published(self, data: dict[str, Any]) -> bool:
+        """Publisher#can_be_published?: `published` missing means yes, false or null no, unless
+        _config.yml says `unpublished: true`."""
+        return ("published" in data and (data["published"] is False or data["published"] is None)
+                and not _ruby_truthy(self.config.get("unpublished")))
+
+    def unwritten_reason(self, rel: str, future: bool) -> str | None:
+        """Why Jekyll reads the page, collection file or static file `rel` and writes nothing for
+        it (None: it is written). Checked with `jekyll build`: a page is left out by its own
+        `published: false` only (`defaults` do not count for pages), a collection document by its
+        own or its defaults' (or a future date), a static file by its defaults' alone, even with
+        `unpublished: true`. A per-file fact: kept across runs."""
+        return self.per_file(f"unwritten-reason:{future}", rel, lambda: self._unwritten_reason(rel, future))
+
+    def _unwritten_reason(self, rel: str, future: bool) -> str | None:
+        collection = self.collection_of(rel)
+        if not self.has_yaml_header(rel):
+            label = collection[1]["label"] if collection is not None else ""
+            published = defaults_for(self.config, self.document_path(rel), label).get("published", True)
+            return None if _ruby_truthy(published) else "is left out by `published: false` in _config.yml's defaults"
+        if collection is None:
+            front_matter = self.front_matter(rel)
+            return "has `published: false`" if self._hidden_by_published(
+                {} if front_matter.jekyll_fails else front_matter.data) else None
+        data = self.document_data(rel, collection[1]["label"])
+        if self._hidden_by_published(data):
+            return "has `published: false`"
+        date = judge_date(data["date"]).date if data.get("date") is not None else None
+        if not future and date is not None:
+            self.record(TODAY, "", digest(self._today.isoformat()))
+            if date > self._today:
+                return f"is dated {date.isoformat()}, in the future (not built unless `future: true`)"
         return None
 
     def future(self, override: bool | None) -> bool:
@@ -800,8 +852,28 @@ class Site(Recording):
         return None
 
     def is_served_as_is(self, rel: str) -> bool:
-        """A file Jekyll copies or renders into the site: no part of its path starts with "_" (or is excluded)."""
-        return not any(part.startswith("_") for part in rel.split("/")) and not self.is_excluded(rel)
+        """A file Jekyll reads as a page or static file: not is_hidden, not excluded."""
+        return not self.is_hidden(rel) and not self.is_excluded(rel)
+
+    def is_hidden(self, rel: str) -> bool:
+        """Does Jekyll's reader skip `rel`? Checked with `jekyll build`: it skips a folder or file
+        whose name starts with `.`, `_`, `#` or `~` or ends with `~`, unless an `include` entry
+        matches that name (as a glob, as its start, or with a trailing `/`); a file whose whole
+        path is an `include` entry is read anyway (`.well-known/security.txt`, not its folder)."""
+        parts = rel.split("/")
+        if not any(_special_name(part) for part in parts):
+            return False
+        patterns = self._include_patterns
+        if rel in patterns:
+            return False
+        return any(_special_name(part) and not any(ruby_fnmatch(pattern, part) or part.startswith(pattern)
+                                                   or pattern == part + "/" for pattern in patterns)
+                   for part in parts)
+
+    @cached_property
+    def _include_patterns(self) -> list[str]:
+        included = self.config.get("include")
+        return [str(p) for p in included if p is not None and str(p)] if isinstance(included, list) else []
 
     def published_url(self, rel: str) -> str | None:
         """The URL Jekyll gives a post, page or collection document (None: not computable or not written)."""
@@ -856,14 +928,6 @@ class Site(Recording):
         else:
             template = urls.add_permalink_suffix("/:path/:basename", self.config)
         return urls.fill(template, {"path": "/" + folder, "basename": basename, "output_ext": out_ext})
-
-    def _hidden(self, rel: str) -> bool:
-        """A dot-file or a file in a dot-folder, which Jekyll skips unless _config.yml's `include` names it."""
-        if not any(part.startswith(".") for part in rel.split("/")):
-            return False
-        included = self.config.get("include")
-        names = [str(i).strip("/") for i in included] if isinstance(included, list) else []
-        return not any(rel == n or rel.startswith(n + "/") or part == n for n in names for part in rel.split("/"))
 
     def _collection_static_url(self, rel: str) -> str | None:
         """Where a file without front matter in an output collection is copied (its template, plus extension)."""
@@ -923,8 +987,6 @@ class Site(Recording):
         served: list[list[str]] = []
         entry = self._entry(rel)
         if self.is_served_as_is(rel):
-            if self._hidden(rel):  # Jekyll's reader never looks at it
-                return served
             if not self.has_yaml_header(rel):  # a static file, copied as it is
                 served.append([urls.url_key("/" + rel), "/" + rel, "static"])
                 if ".." in rel:  # Jekyll writes "a..png" as "a.png"

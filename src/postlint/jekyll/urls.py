@@ -96,22 +96,39 @@ def date_values(date: _dt.date | None) -> dict[str, str]:
 
 
 def categories(data: dict[str, Any], path_categories: list[str]) -> list[str]:
-    """A document's categories: folders above `_posts` plus `category` / `categories`."""
-    found = list(path_categories)
-    plural = data.get("categories")
-    if isinstance(plural, str):
-        found.extend(plural.split())
-    elif isinstance(plural, list):
-        found.extend(str(c) for c in plural if c is not None)
-    elif plural is not None:
-        found.append(str(plural))
-    if data.get("category") is not None and "categories" not in data:
-        found.append(str(data["category"]))
-    unique: list[str] = []
-    for category in found:
-        if category not in unique:
-            unique.append(category)
-    return unique
+    """A document's categories in Jekyll's order: the folders above `_posts`, then `categories`
+    (the defaults' and the front matter's, as Site.document_data joins them), then `category`,
+    or `categories` again when there is none (Document#populate_categories); each once."""
+    plural = category_list(data.get("categories"))
+    singular = data.get("category")
+    extra = _flattened([singular]) if singular is not None and singular is not False else plural
+    found: list[str] = []
+    for category in [*path_categories, *plural, *extra]:
+        text = str(category)
+        if text not in found:
+            found.append(text)
+    return found
+
+
+def category_list(value: Any) -> list[Any]:
+    """A `categories` value as the list Jekyll merges: a text split on spaces, a list without its nulls."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list):
+        return [c for c in _flattened(value) if c is not None]
+    return [value]
+
+
+def _flattened(values: list[Any]) -> list[Any]:
+    flat: list[Any] = []
+    for value in values:
+        if isinstance(value, list):
+            flat.extend(_flattened(value))
+        elif value is not None:
+            flat.append(value)
+    return flat
 
 
 def url_key(path: str) -> str:

@@ -1,0 +1,33 @@
+"""The day in a post's URL, as Jekyll 4.3 reads its front-matter date in the site's `timezone`.
+Every expectation here was checked against a real `jekyll build` of the same files."""
+
+from __future__ import annotations
+
+import pytest
+
+from postlint.jekyll.site import Site
+
+DATES = {
+    "naive": "2019-11-28 00:30:00",  # Ruby's YAML reads a time without an offset as UTC
+    "quoted": '"2019-11-28 00:30:00"',  # a text: read in the site's zone
+    "late": "2019-11-28 23:30:00",
+    "offset": "2019-11-28 23:30:00 -1100",
+    "zulu": "2019-11-28T03:00:00Z",
+    "dateonly": "2019-11-28",
+}
+
+
+@pytest.mark.parametrize("zone, days", [
+    ("America/Los_Angeles", {"naive": 27, "quoted": 28, "late": 28, "offset": 29, "zulu": 27, "dateonly": 28}),
+    ("Asia/Tokyo", {"naive": 28, "quoted": 28, "late": 29, "offset": 29, "zulu": 28, "dateonly": 28}),
+])
+def test_the_day_a_post_is_published_on_in_the_sites_timezone(tmp_path, zone, days):
+    (tmp_path / "_config.yml").write_text(f"timezone: {zone}\npermalink: /:year/:month/:day/:title/\n",
+                                          encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    for name, date in DATES.items():
+        (tmp_path / "_posts" / f"2019-11-28-{name}.md").write_text(f"---\ntitle: t\ndate: {date}\n---\nb\n",
+                                                                    encoding="utf-8")
+    site = Site(tmp_path)
+    assert {name: site.published_url(f"_posts/2019-11-28-{name}.md") for name in DATES} == {
+        name: f"/2019/11/{day}/{name}/" for name, day in days.items()}
