@@ -902,19 +902,18 @@ class Site(Recording):
             inner = self.document_path(rel)
             before_posts = inner.split("/_posts/")[0] if "/_posts/" in inner else ""
             path_categories = [c for c in before_posts.split("/") if c]
-            return urls.fill(template, self._document_values(rel, "posts", "_posts", data, path_categories,
+            return urls.fill(template, self._document_values(rel, "posts", data, path_categories,
                                                             post_date, self.post_slug(entry)))
         collection = self.collection_of(rel)
         if collection is not None:
-            folder, meta = collection
+            _, meta = collection
             if not meta["output"]:
                 return None
             data = self.document_data(rel, meta["label"])
             template = str(data.get("permalink") or meta["permalink"]
                            or urls.add_permalink_suffix("/:collection/:path", self.config))
-            date = judge_date(data["date"]).date if data.get("date") is not None else None
-            stem = posixpath.splitext(rel.rsplit("/", 1)[-1])[0]
-            return urls.fill(template, self._document_values(rel, meta["label"], folder, data, [], date, str(data.get("slug") or stem)))
+            return urls.fill(template, self._document_values(rel, meta["label"], data, [], self._document_date(rel, data),
+                                                            self._document_slug(rel, data)))
         data = deep_merged(defaults_for(self.config, rel, "pages"), data)
         folder, name = posixpath.split(rel)
         basename, ext = posixpath.splitext(name)
@@ -927,29 +926,54 @@ class Site(Recording):
             template = "/:path/"
         else:
             template = urls.add_permalink_suffix("/:path/:basename", self.config)
-        return urls.fill(template, {"path": "/" + folder, "basename": basename, "output_ext": out_ext})
+        return urls.fill_in_order(template, [("path", "/" + folder), ("basename", basename), ("output_ext", out_ext)])
 
     def _collection_static_url(self, rel: str) -> str | None:
-        """Where a file without front matter in an output collection is copied (its template, plus extension)."""
+        """Where a file without front matter in an output collection is copied: StaticFile#url,
+        the collection's template filled in order (its `:title` is empty, `:name` the file's
+        name), one trailing `/` dropped, then the extension (`/:collection/:title/` gives `/notes.txt`)."""
         collection = self.collection_of(rel)
         if collection is None or not collection[1]["output"]:
             return None
-        folder, meta = collection
-        template = str(meta["permalink"] or urls.add_permalink_suffix("/:collection/:path", self.config))
-        inside = rel[len(folder) + 1:]
-        stem, ext = posixpath.splitext(inside)
-        filled = urls.fill(template, {"collection": meta["label"], "path": stem, "name": urls.slugify(posixpath.basename(stem)) or "",
-                                      "title": posixpath.basename(stem), "slug": posixpath.basename(stem), "output_ext": ""})
-        return (filled.rstrip("/") + ext) if filled is not None else f"/{meta['label']}/{inside}"
+        label = collection[1]["label"]
+        template = str(collection[1]["permalink"] or urls.add_permalink_suffix("/:collection/:path", self.config))
+        stem, ext = posixpath.splitext(rel.rsplit("/", 1)[-1])
+        filled = urls.fill_in_order(template, [("collection", label), ("path", self._cleaned_path(rel, label)),
+                                               ("output_ext", ""), ("name", stem.rstrip(".")), ("title", "")])
+        return (filled[:-1] if filled.endswith("/") else filled) + ext
 
-    def _document_values(self, rel: str, label: str, folder: str, data: dict[str, Any], path_categories: list[str],
+    def _cleaned_path(self, rel: str, label: str) -> str:
+        """Document#cleaned_relative_path (`:path`): without the extension, the first `_label`
+        taken out wherever it is (`sub/_posts/x.md` gives `sub//x`), trailing dots dropped."""
+        relative = self.document_path(rel)
+        ext = posixpath.splitext(relative.rsplit("/", 1)[-1])[1]
+        return (relative[:-len(ext)] if ext else relative).replace("_" + label, "", 1).rstrip(".")
+
+    def _document_date(self, rel: str, data: dict[str, Any]) -> _dt.date | None:
+        """A collection document's date: its data's, else its file name's (Document#populate_title),
+        else the build's time (None: no day to name)."""
+        if data.get("date") is not None:
+            return judge_date(data["date"]).date
+        return None if self.jekyll_fails_reading(rel) else filename_date(rel.rsplit("/", 1)[-1])
+
+    def _document_slug(self, rel: str, data: dict[str, Any]) -> str:
+        """A collection document's `data["slug"]`: its data's, else its file name's without the date
+        (`2020-03-04-gamma.md` gives `gamma`), else the whole name when Jekyll cannot read it."""
+        value = data.get("slug")
+        if value is not None and value is not False:
+            return str(value)
+        name = rel.rsplit("/", 1)[-1]
+        if self.jekyll_fails_reading(rel):
+            return posixpath.splitext(name)[0]
+        dated = POST_FILENAME.match(name)
+        return (dated.group(2) if dated else posixpath.splitext(name)[0]).rstrip(".")
+
+    def _document_values(self, rel: str, label: str, data: dict[str, Any], path_categories: list[str],
                          date: _dt.date | None, slug: str) -> dict[str, str]:
-        inside = rel[len(folder) + 1:] if rel.startswith(folder + "/") else rel.split("/_posts/", 1)[-1]
-        cleaned = posixpath.splitext(inside)[0]
         stem = posixpath.splitext(rel.rsplit("/", 1)[-1])[0]
         cats = urls.categories(data, path_categories)
         values = {
-            "collection": label, "path": cleaned, "name": urls.slugify(stem) or "",
+            "collection": label, "path": self._cleaned_path(rel, label), "name": urls.slugify(stem) or "",
             "title": urls.slugify(slug, pretty=True, cased=True) or "", "slug": urls.slugify(slug) or "",
             "categories": "/".join(c.lower() for c in cats),
             "slugified_categories": "/".join(urls.slugify(c) or "" for c in cats),

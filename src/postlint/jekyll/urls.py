@@ -78,6 +78,23 @@ def fill(template: str, values: dict[str, str]) -> str | None:
     url = _PLACEHOLDER.sub(replace, template)
     if unknown:
         return None
+    return _sanitized(url)
+
+
+def fill_in_order(template: str, placeholders: list[tuple[str, str | None]]) -> str:
+    """Jekyll's URL#generate_url_from_hash, which pages and a collection's static files use: each
+    placeholder in turn is replaced as text wherever it occurs, a null one together with its
+    leading `/`; one Jekyll has no value for stays as written (`/blog/:slug` on a page)."""
+    url = template
+    for key, value in placeholders:
+        if ":" not in url:
+            break
+        url = url.replace("/:" + key, "") if value is None else url.replace(":" + key, value)
+    return _sanitized(url)
+
+
+def _sanitized(url: str) -> str:
+    """URL#sanitize_url."""
     url = ("/" + url).replace("..", "/").replace("./", "")
     return re.sub("/{2,}", "/", url)
 
