@@ -51,6 +51,8 @@ def post_url_target(post, ctx) -> Iterator[Problem]:
     only `{% raw %}` protects a tag. Inside `{% comment %}` Jekyll still parses the tag but
     never renders it, so only names that do not parse are reported there. A tag that resolves
     only through Jekyll's deprecated fallback is `post-url-deprecated` (LNK004), not this rule.
+    Tags in a post that is not built yet (a draft, `published: false`, dated in the future) are
+    checked too: Jekyll skips them today and stops on them the day the post is published.
 
     ## Why is this bad?
     Jekyll stops the whole build at the first broken `post_url` ("Could not find post") and
