@@ -49,10 +49,11 @@ def test_link_tags_to_what_jekyll_reads_and_does_not_write(tmp_path):
         "own.md": "---\ntitle: o\npublished: false\n---\no\n", ".well-known/security.txt": "s",
         "_notes/future.md": "---\ntitle: f\ndate: 2099-01-01\n---\nf\n", "_notes/now.md": PAGE,
         "_notes/by-default.md": PAGE, "_notes/own.md": "---\ntitle: o\npublished: false\n---\no\n",
+        "_notes/2099-01-01-later.md": PAGE,  # dated by its name
     })
     tags = {"assets/hidden.txt": False, "assets/shown.txt": True, "hiddenpage.md": True, "own.md": False,
             ".well-known/security.txt": False, "_notes/future.md": False, "_notes/now.md": True,
-            "_notes/by-default.md": False, "_notes/own.md": False}
+            "_notes/by-default.md": False, "_notes/own.md": False, "_notes/2099-01-01-later.md": False}
     linking = write(tmp_path, {"linking.md": PAGE + " ".join(f"{{% link {tag} %}}" for tag in tags) + "\n"})
     result, _ = run([linking / "linking.md"], select=["link-target"], use_cache=False)
     assert {f.message.split("'")[1] for f in result.findings} == {tag for tag, builds in tags.items() if not builds}

@@ -746,7 +746,7 @@ class Site(Recording):
         data = self.document_data(rel, collection[1]["label"])
         if self._hidden_by_published(data):
             return "has `published: false`"
-        date = judge_date(data["date"]).date if data.get("date") is not None else None
+        date = self._document_date(rel, data)
         if not future and date is not None:
             self.record(TODAY, "", digest(self._today.isoformat()))
             if date > self._today:
@@ -864,7 +864,7 @@ class Site(Recording):
         if not any(_special_name(part) for part in parts):
             return False
         patterns = self._include_patterns
-        if rel in patterns:
+        if any(pattern.lstrip("/") == rel for pattern in patterns):
             return False
         return any(_special_name(part) and not any(ruby_fnmatch(pattern, part) or part.startswith(pattern)
                                                    or pattern == part + "/" for pattern in patterns)
