@@ -152,3 +152,21 @@ def test_categories_come_from_folders_then_defaults_then_front_matter_then_categ
     site = Site(tmp_path)
     assert [site.published_url(rel) for rel in posts] == [
         "/news/dflt/other/one/a/", "/news/dflt/other/one/three/b/", "/two/words/dcat/c/", "/x/y/d/", "/p/e/"]
+
+
+def test_a_glob_scope_is_matched_from_the_site_root_even_under_collections_dir():
+    sets = {"collections_dir": "content", "defaults": [
+        {"scope": {"path": "_posts/*"}, "values": {"permalink": "/changed/"}},  # finds nothing in content/_posts
+        {"scope": {"path": "content/_posts/*"}, "values": {"slug": "s"}},
+        {"scope": {"path": "content/_posts"}, "values": {"layout": "post"}},
+        {"scope": {"path": "_posts"}, "values": {"author": "a"}},  # a plain path is taken from collections_dir
+    ]}
+    assert defaults_for(sets, "content/_posts/2020-01-01-x.md", "posts") == {"slug": "s", "layout": "post", "author": "a"}
+
+
+def test_categories_differing_only_in_case_are_one_in_the_url(tmp_path):
+    (tmp_path / "_config.yml").write_text("permalink: /:categories/:title/\n", encoding="utf-8")
+    (tmp_path / "news" / "_posts").mkdir(parents=True)
+    (tmp_path / "news" / "_posts" / "2020-01-01-p.md").write_text("---\ntitle: p\ncategories: [News]\n---\np\n",
+                                                                  encoding="utf-8")
+    assert Site(tmp_path).published_url("news/_posts/2020-01-01-p.md") == "/news/p/"

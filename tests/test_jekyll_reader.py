@@ -67,3 +67,42 @@ def test_unpublished_true_in_config_builds_posts_with_published_false(tmp_path):
     })
     result, _ = run([tmp_path / "_posts/2020-01-02-b.md"], select=["LNK"], use_cache=False)
     assert result.findings == []
+
+
+@pytest.mark.parametrize("config, written", [
+    ("exclude: [docs, _posts/2020-01-01-a.]\n", {"/2020/01/01/ab.html"}),  # a plain start of the path
+    ("exclude: [docs, docs-old]\ninclude: [docs]\n", {"/2020/01/01/a.html", "/2020/01/01/ab.html", "/docs/a.txt",
+                                                      "/docsify.txt"}),  # `include` takes `docs` out of `exclude`
+])
+def test_exclude_leaves_out_every_path_that_starts_with_an_entry(tmp_path, config, written):
+    write(tmp_path, {"_config.yml": config, "docs/a.txt": "a", "docs-old/b.txt": "b", "docsify.txt": "c",
+                     "_posts/2020-01-01-a.md": PAGE, "_posts/2020-01-01-ab.md": PAGE})
+    assert set(Site(tmp_path).url_index.values()) == written
+
+
+@pytest.mark.parametrize("include, written", [
+    ("[]", {"/notes/ok.html", "/notes/sub/ok2.html", "/notes/sub/_x/a.html", "/notes/sub/_x/img2.png"}),
+    ("[_priv]", {"/notes/ok.html", "/notes/sub/ok2.html", "/notes/sub/_x/a.html", "/notes/sub/_x/img2.png",
+                 "/notes/_priv/b.html"}),
+])
+def test_inside_a_collection_jekyll_skips_a_special_first_folder_or_file_name(tmp_path, include, written):
+    write(tmp_path, {"_config.yml": f"collections:\n  notes: {{output: true}}\ninclude: {include}\n",
+                     **{rel: PAGE for rel in ("_notes/sub/_x/a.md", "_notes/sub/_c.md", "_notes/_priv/b.md",
+                                              "_notes/.hidden.md", "_notes/ok.md", "_notes/sub/ok2.md", "_notes/#h.md")},
+                     "_notes/sub/_x/img2.png": "png"})
+    assert set(Site(tmp_path).url_index.values()) == written
+
+
+def test_tags_jekyll_never_runs_are_not_reported(tmp_path):
+    broken = "{% post_url 2020-01-01-missing %} {% link nope.md %}\n"
+    write(tmp_path, {
+        "_config.yml": "defaults:\n  - scope: {path: raw}\n    values: {render_with_liquid: false}\n",
+        "nofm.md": broken,  # no front matter: copied as it is
+        "page.md": "---\ntitle: p\nrender_with_liquid: false\n---\n" + broken,
+        "_posts/2020-01-02-q.md": "---\ntitle: q\nrender_with_liquid: false\n---\n" + broken,
+        "raw/page.md": "---\ntitle: r\n---\n" + broken,  # render_with_liquid: false from defaults
+        "checked.md": "---\ntitle: c\n---\n" + broken,
+    })
+    files = ["nofm.md", "page.md", "_posts/2020-01-02-q.md", "raw/page.md", "checked.md"]
+    result, _ = run([tmp_path / rel for rel in files], select=["LNK"], use_cache=False)
+    assert {(f.path.rsplit("/", 1)[-1], f.code) for f in result.findings} == {("checked.md", "LNK001"), ("checked.md", "LNK002")}

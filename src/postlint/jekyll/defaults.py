@@ -39,7 +39,7 @@ def defaults_for(config: dict[str, Any], rel: str, kind: str) -> dict[str, Any]:
         if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
             continue  # Jekyll warns "An invalid front-matter default set was found" and skips it
         scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
-        if not _applies(scope, path, kind, collections_dir):
+        if not _applies(scope, rel, path, kind, collections_dir):
             continue
         if old_scope is None or _takes_precedence(old_scope, scope):
             merged = deep_merged(merged, entry["values"])
@@ -62,7 +62,9 @@ def deep_merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _applies(scope: dict, path: str, kind: str, collections_dir: str) -> bool:
+def _applies(scope: dict, rel: str, path: str, kind: str, collections_dir: str) -> bool:
+    """Does the scope cover the file `rel` (from the site's root), whose path Jekyll knows it by
+    is `path` (from collections_dir for a document)?"""
     if "type" in scope:
         wanted = str(scope["type"])
         if _OLD_TYPE_NAMES.get(wanted, wanted) != kind:
@@ -70,10 +72,10 @@ def _applies(scope: dict, path: str, kind: str, collections_dir: str) -> bool:
     scope_path = scope.get("path")
     if not isinstance(scope_path, str) or not scope_path:
         return True
+    if "*" in scope_path:  # globbed from the site's root: `_posts/*` finds nothing in `content/_posts`
+        return _glob_covers(scope_path, rel)
     if collections_dir and scope_path.startswith(collections_dir + "/"):
         scope_path = scope_path[len(collections_dir) + 1:]
-    if "*" in scope_path:
-        return _glob_covers(scope_path, path)
     return path.startswith(scope_path)
 
 

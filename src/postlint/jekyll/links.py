@@ -93,7 +93,8 @@ def _site_file(path: str, site: Site, future: bool) -> bool:
         return not static and site.unpublished_reason(entry, future) is None
     collection = site.collection_of(rel)
     if collection is not None:
-        return not static and collection[1]["output"] and site.unwritten_reason(rel, future) is None
+        return (not static and collection[1]["output"] and not site.skipped_in_collection(rel)
+                and site.unwritten_reason(rel, future) is None)
     if not site.is_served_as_is(rel):
         return False
     # A page (YAML header) is named without a leading "/"; a static file either way.

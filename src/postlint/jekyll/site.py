@@ -759,15 +759,20 @@ class Site(Recording):
 
     @cached_property
     def excluded(self) -> tuple[str, ...]:
+        """_config.yml's `exclude`, less the entries `include` names too (EntryFilter#excluded?)."""
         patterns = self.config.get("exclude")
-        return tuple(str(p).strip("/") for p in patterns) if isinstance(patterns, list) else ()
+        if not isinstance(patterns, list):
+            return ()
+        included = self.config.get("include") if isinstance(self.config.get("include"), list) else []
+        return tuple(str(p).lstrip("/") for p in patterns if p is not None and p not in included and str(p).strip("/"))
 
     @cached_property
     def _excluded_pattern(self) -> re.Pattern | None:
-        """`excluded` as one regex: each entry as a path prefix or as a glob, both whole-path."""
+        """`excluded` as one regex, as Jekyll matches each entry: a plain start of the path (with
+        no regard to `/`: `docs` leaves out `docs-old/` too, as `jekyll build` does) or a glob."""
         if not self.excluded:
             return None
-        alternatives = [f"{re.escape(p)}(?:/.*)?\\Z|{fnmatch.translate(p)}" for p in self.excluded]
+        alternatives = [f"{re.escape(p)}|{fnmatch.translate(p)}" for p in self.excluded]
         return re.compile("|".join(alternatives), re.S)
 
     def is_excluded(self, rel: str) -> bool:
@@ -869,6 +874,32 @@ class Site(Recording):
         return any(_special_name(part) and not any(ruby_fnmatch(pattern, part) or part.startswith(pattern)
                                                    or pattern == part + "/" for pattern in patterns)
                    for part in parts)
+
+    def renders_liquid(self, post: Post) -> bool:
+        """Does Jekyll run the Liquid of this file? Checked with `jekyll build`: not in a page or
+        collection file without front matter (copied as it is), nor with `render_with_liquid:
+        false`, its own or its defaults'; a post's always otherwise."""
+        entry = self.posts.get(post.rel)
+        if entry is None and not post.front_matter.present:
+            return False
+        collection = self.collection_of(post.rel)
+        kind = "posts" if entry is not None else collection[1]["label"] if collection is not None else "pages"
+        return deep_merged(defaults_for(self.config, post.rel, kind), post.data).get("render_with_liquid") is not False
+
+    def skipped_in_collection(self, rel: str) -> bool:
+        """Does Jekyll leave out this file of a collection? Checked with `jekyll build`: inside a
+        collection its EntryFilter looks at the first folder and at the file's name only
+        (`_notes/_priv/a.md` and `_notes/sub/_c.md` are skipped, `_notes/sub/_x/a.md` is not),
+        unless `include` names them."""
+        collection = self.collection_of(rel)
+        if collection is None:
+            return False
+        inner = rel[len(collection[0]) + 1:]
+        name = inner.rsplit("/", 1)[-1]
+        if not (_special_name(inner.split("/", 1)[0]) or _special_name(name)):
+            return False
+        return not any(ruby_fnmatch(pattern, text) or text.startswith(pattern)
+                       for pattern in self._include_patterns for text in (inner, name))
 
     @cached_property
     def _include_patterns(self) -> list[str]:
@@ -975,8 +1006,9 @@ class Site(Recording):
         values = {
             "collection": label, "path": self._cleaned_path(rel, label), "name": urls.slugify(stem) or "",
             "title": urls.slugify(slug, pretty=True, cased=True) or "", "slug": urls.slugify(slug) or "",
-            "categories": "/".join(c.lower() for c in cats),
-            "slugified_categories": "/".join(urls.slugify(c) or "" for c in cats),
+            # UrlDrop gathers both into a set: `News` from the front matter and a `news` folder are one
+            "categories": "/".join(dict.fromkeys(c.lower() for c in cats)),
+            "slugified_categories": "/".join(dict.fromkeys(urls.slugify(c) or "" for c in cats)),
             "output_ext": urls.output_ext(rel),
         }
         values.update(urls.date_values(date))
@@ -1016,7 +1048,7 @@ class Site(Recording):
                 if ".." in rel:  # Jekyll writes "a..png" as "a.png"
                     served.append([urls.url_key("/" + rel.replace("..", ".")), "/" + rel.replace("..", "."), "static"])
                 return served
-        elif not (entry or self.collection_of(rel)) or self.is_excluded(rel):
+        elif not (entry or self.collection_of(rel)) or self.is_excluded(rel) or self.skipped_in_collection(rel):
             return served
         elif not self.has_yaml_header(rel) and entry is None:
             url = self._collection_static_url(rel)

@@ -52,7 +52,9 @@ def post_url_target(post, ctx) -> Iterator[Problem]:
     never renders it, so only names that do not parse are reported there. A tag that resolves
     only through Jekyll's deprecated fallback is `post-url-deprecated` (LNK004), not this rule.
     Tags in a post that is not built yet (a draft, `published: false`, dated in the future) are
-    checked too: Jekyll skips them today and stops on them the day the post is published.
+    checked too: Jekyll skips them today and stops on them the day the post is published. Tags
+    Jekyll never runs are not: in a page without front matter (copied as it is) or a file with
+    `render_with_liquid: false`.
 
     ## Why is this bad?
     Jekyll stops the whole build at the first broken `post_url` ("Could not find post") and
@@ -73,6 +75,8 @@ def post_url_target(post, ctx) -> Iterator[Problem]:
     Whether future-dated posts count as built comes from `site.future` in `.postlint.yaml`,
     else `future` in `_config.yml`.
     """
+    if not ctx.site.renders_liquid(post):
+        return  # Jekyll copies the file as it is: its tags never run
     future = _future(ctx)
     for tag in post.tags("post_url"):
         result = resolve_post_url(tag.markup, ctx.site, future)
@@ -109,6 +113,8 @@ def post_url_deprecated(post, ctx) -> Iterator[Problem]:
 
     ## Options
     """
+    if not ctx.site.renders_liquid(post):
+        return  # Jekyll copies the file as it is: its tags never run
     future = _future(ctx)
     for tag in post.tags("post_url"):
         if tag.in_comment:
@@ -152,6 +158,8 @@ def link_target(post, ctx) -> Iterator[Problem]:
 
     ## Options
     """
+    if not ctx.site.renders_liquid(post):
+        return  # Jekyll copies the file as it is: its tags never run
     future = _future(ctx)
     for tag in post.tags("link"):
         if tag.in_comment or "{{" in tag.markup or "{%" in tag.markup:
