@@ -31,3 +31,27 @@ def test_the_day_a_post_is_published_on_in_the_sites_timezone(tmp_path, zone, da
     site = Site(tmp_path)
     assert {name: site.published_url(f"_posts/2019-11-28-{name}.md") for name in DATES} == {
         name: f"/2019/11/{day}/{name}/" for name, day in days.items()}
+
+
+def test_dates_with_zone_names_year_first_slashes_and_hour_24(tmp_path):
+    (tmp_path / "_config.yml").write_text("timezone: Asia/Tokyo\npermalink: /:year/:month/:day/:title/\n",
+                                          encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    dates = {"slash": "2020/03/04", "utc": "2020-03-04 23:30:00 UTC", "pst": "2020-03-04 10:30:00 PST",
+             "gmt": "2020-03-04 23:30:00 GMT", "h24": '"2020-03-04 24:00"',
+             "cet": "2020-03-04 23:30:00 CET"}  # a zone Ruby's Time.parse does not know: the site's zone
+    for name, date in dates.items():
+        (tmp_path / "_posts" / f"2020-01-01-{name}.md").write_text(f"---\ntitle: t\ndate: {date}\n---\nb\n",
+                                                                   encoding="utf-8")
+    site = Site(tmp_path)
+    days = {"slash": 4, "utc": 5, "pst": 5, "gmt": 5, "h24": 5, "cet": 4}
+    assert {name: site.published_url(f"_posts/2020-01-01-{name}.md") for name in dates} == {
+        name: f"/2020/03/0{day}/{name}/" for name, day in days.items()}
+
+
+def test_an_hour_past_24_stops_the_build():
+    from postlint.parse.dates import judge_date
+
+    assert judge_date("2020-03-04 25:00").date is None  # jekyll build: Invalid date
+    assert judge_date("2020-03-04 24:00").date.isoformat() == "2020-03-05"
+    assert judge_date("2020/03/04").date.isoformat() == "2020-03-04"

@@ -252,11 +252,12 @@ def moved_targets(site: Site, changes: Changes, config: Config) -> MovedTargets:
                 if (rel := _site_rel(path, root)) is not None and (path in changes.removed or _renders(rel))}
     if not old_rels or not changes.base:
         return MovedTargets()
-    old_files = files_at_base(changes, [*old_rels.values(), root / "_config.yml"])
+    config_name = site.jekyll_config_name
+    old_files = files_at_base(changes, [*old_rels.values(), root / config_name])
     before: tuple[set[str], set[str], set[str]] = (set(), set(), set())
     with tempfile.TemporaryDirectory(prefix="postlint-base-") as folder:
         base_root = Path(folder)
-        for rel, path in [*old_rels.items(), ("_config.yml", root / "_config.yml")]:
+        for rel, path in [*old_rels.items(), (config_name, root / config_name)]:
             if path in old_files:
                 (base_root / rel).parent.mkdir(parents=True, exist_ok=True)
                 (base_root / rel).write_bytes(old_files[path])

@@ -250,7 +250,8 @@ def run_key(settings, config, site) -> str:
     rules = [(s.rule.code, s.rule.name, s.severity, s.options, s.rule.origin, s.rule.doc, s.rule.source_digest)
              for s in settings]
     return digest([__version__, rules, config.source_digest, config.site, config.max_file_size,
-                   site.content_digest("_config.yml") if (site.root / "_config.yml").is_file() else ""])
+                   site.jekyll_config_name,
+                   site.content_digest(site.jekyll_config_name) if (site.root / site.jekyll_config_name).is_file() else ""])
 
 
 class ResultCache:

@@ -53,7 +53,9 @@ from postlint.parse.source import (
     require_regular,
 )
 
-SITE_MARKERS = ("_config.yml", ".postlint.yaml")
+# Jekyll reads the first of these that exists (Configuration#config_files).
+JEKYLL_CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")
+SITE_MARKERS = (*JEKYLL_CONFIG_NAMES, ".postlint.yaml")
 FILE_KINDS = frozenset({CONTENT, FRONT_MATTER, YAML_HEADER, IMAGE, FILE})  # inputs computed from one file's bytes
 OUTSIDE = "a symbolic link to a file outside the site; not read (Jekyll does not read it either)"
 HEAD_BYTES = 4096  # read of a large static file or image: its first line and most image headers
@@ -89,7 +91,11 @@ def leaves_site(rel: str) -> bool:
     return rel.startswith(("/", "\\")) or os.path.isabs(rel) or ".." in rel.replace("\\", "/").split("/")
 
 
-_OFFSET_TIME = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(?:(Z)|([+-])(\d{2}):?(\d{2}))\s*$")
+_OFFSET_TIME = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*"
+                          r"(?:([a-z]+)|([+-])(\d{2})(?::?(\d{2}))?)\s*$", re.I)
+# Ruby's Time::ZoneOffset: the zone names Time.parse knows (others leave the time in the site's zone).
+_ZONE_HOURS = {"Z": 0, "UTC": 0, "UT": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
+               "MDT": -6, "PST": -8, "PDT": -7}
 
 
 def _aware_datetime(value: Any) -> _dt.datetime | None:
@@ -103,14 +109,20 @@ def _aware_datetime(value: Any) -> _dt.datetime | None:
         return None
     year, month, day, hour, minute = (int(match.group(i)) for i in range(1, 6))
     second = int(match.group(6) or 0)
-    offset = _dt.timedelta(0)
-    if match.group(8):
-        offset = _dt.timedelta(hours=int(match.group(9)), minutes=int(match.group(10)))
+    if match.group(7):
+        hours = _ZONE_HOURS.get(match.group(7).upper())
+        if hours is None:
+            return None
+        offset = _dt.timedelta(hours=hours)
+    else:
+        offset = _dt.timedelta(hours=int(match.group(9)), minutes=int(match.group(10) or 0))
         offset = -offset if match.group(8) == "-" else offset
-    try:
-        return _dt.datetime(year, month, day, hour, minute, second, tzinfo=_dt.timezone(offset))
+    try:  # Ruby takes 24:00 as the next day's midnight
+        moment = _dt.datetime(year, month, day, 0 if hour == 24 and minute == second == 0 else hour, minute, second,
+                              tzinfo=_dt.timezone(offset))
     except ValueError:
         return None
+    return moment + _dt.timedelta(days=1) if hour == 24 else moment
 
 
 def _url_pattern(template: str) -> re.Pattern:
@@ -162,6 +174,12 @@ def categories_jekyll_cannot_merge(data: dict[str, Any]) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     return _RUBY_CLASSES.get(type(value), type(value).__name__)
+
+
+def _load_toml(text: str) -> dict[str, Any]:
+    import tomllib  # only sites configured in TOML pay for the import
+
+    return tomllib.loads(text)  # its TOMLDecodeError is a ValueError
 
 
 def _ruby_truthy(value: Any) -> bool:
@@ -433,17 +451,24 @@ class Site(Recording):
         return "unknown input"  # written by another version: never matches
 
     @cached_property
+    def jekyll_config_name(self) -> str:
+        """The config file Jekyll reads: the first of _config.yml, _config.yaml and _config.toml
+        that exists (named _config.yml when there is none)."""
+        return next((name for name in JEKYLL_CONFIG_NAMES if (self.root / name).is_file()), JEKYLL_CONFIG_NAMES[0])
+
+    @cached_property
     def _jekyll_config(self) -> tuple[dict[str, Any], str | None]:
-        """_config.yml as a value and the error reading it: ({}, None) when absent."""
-        path = self.root / "_config.yml"
+        """_config.yml (or .yaml, .toml) as a value and the error reading it: ({}, None) when absent."""
+        name = self.jekyll_config_name
+        path = self.root / name
         if not path.is_file():
             return {}, None
-        source, error, _ = self._source("_config.yml")
+        source, error, _ = self._source(name)
         if source is None:
             return {}, f"{path}: cannot read Jekyll config: {error}"
         try:
-            data = load_yaml(source.text, "_config.yml")
-        except (YamlError, ValueError) as exc:
+            data = _load_toml(source.text) if name.endswith(".toml") else load_yaml(source.text, name)
+        except (YamlError, ValueError, RecursionError) as exc:
             return {}, f"{path}: cannot read Jekyll config: {exc}"
         return (data if isinstance(data, dict) else {}), None
 

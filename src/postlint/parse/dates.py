@@ -29,6 +29,8 @@ def _named_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return (re.compile(r"\b(" + names + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I),
             re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + names + r")\.?,?\s+(\d{4})\b", re.I))
 _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_SLASHED_YEAR_FIRST = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
+_TIME = re.compile(r"[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,18 @@ def judge_date(value: object) -> JekyllDate:
         rolled = _roll(year, month, day)
         if rolled.day != day:
             return JekyllDate(rolled, f"'{value}' is not a real day; Jekyll rolls it over to {rolled.isoformat()}", strict=False)
+        time = _TIME.match(text, iso.end())
+        if time is not None:
+            hour, minute, second = int(time.group(1)), int(time.group(2)), int(time.group(3) or 0)
+            if hour > 24 or minute > 59 or second > 60 or (hour == 24 and minute + second > 0):
+                return JekyllDate(None, f"'{value}' has no time {time.group(0).strip()}")
+            if hour == 24:  # Ruby takes 24:00 as the next day's midnight
+                return JekyllDate(rolled + _dt.timedelta(days=1), f"'{value}' is midnight of the next day", strict=False)
         strict = _ISO_STRICT.fullmatch(text) is not None
         return JekyllDate(rolled, "" if strict else f"'{value}' has text Jekyll ignores after the date", strict=strict)
     month_name, day_month_name = _named_month_patterns()
-    for pattern, order in ((month_name, "mdy"), (day_month_name, "dmy"), (_SLASHED, "slashed")):
+    for pattern, order in ((month_name, "mdy"), (day_month_name, "dmy"), (_SLASHED_YEAR_FIRST, "ymd"),
+                           (_SLASHED, "slashed")):
         match = pattern.search(text)
         if not match:
             continue
@@ -73,6 +83,8 @@ def judge_date(value: object) -> JekyllDate:
             year, month, day = int(c), _MONTHS[a.lower()], int(b)
         elif order == "dmy":
             year, month, day = int(c), _MONTHS[b.lower()], int(a)
+        elif order == "ymd":
+            year, month, day = int(a), int(b), int(c)
         else:  # Ruby reads dd/mm/yyyy
             year, month, day = int(c), int(b), int(a)
         if not 1 <= month <= 12 or not 1 <= day <= 31:

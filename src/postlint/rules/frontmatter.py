@@ -181,8 +181,9 @@ def front_matter_schema(post, ctx) -> Iterator[Problem]:
 
     ## What it does
     Checks that `date` is a date Jekyll can read, that list keys (`categories`, `tags`) are
-    lists of strings or one string, that text keys (`title`, `description`, ...) are text,
-    that `published` is true or false, that values listed in `patterns` match their pattern
+    lists of strings or one string, that text keys (`title`, `description`, ...) are text (and
+    a post's `slug`, which Jekyll crashes on otherwise), that `permalink` is not empty (a page's
+    stops the build, a post's replaces the home page), that `published` is true or false, that values listed in `patterns` match their pattern
     (by default `time_read` must read like `5 min`), and, when `schema` names a JSON Schema
     file, that the whole front matter satisfies it.
 
@@ -233,6 +234,15 @@ def front_matter_schema(post, ctx) -> Iterator[Problem]:
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             yield Problem(*at(key), f"'{key}' must be text, not {_describe(value)}", fingerprint=key)
+    slug = data.get("slug")
+    if post.kind in POST_KINDS and slug is not None and slug is not False and not isinstance(slug, str):
+        yield Problem(*at("slug"), f"'slug' must be text, not {_describe(slug)}: `jekyll build` crashes on it "
+                      "(undefined method `gsub')", fingerprint="slug")
+    if isinstance(data.get("permalink"), str) and not data["permalink"].strip():
+        consequence = ("publishes the post at the site's root, in place of its home page" if post.kind in POST_KINDS
+                       else "stops `jekyll build` (Invalid permalink)")
+        yield Problem(*at("permalink"), f"an empty permalink {consequence}; remove the key or write an address",
+                      fingerprint="permalink-empty")
     if "published" in data and not isinstance(data["published"], bool):
         yield Problem(*at("published"), f"'published' must be true or false, not {_describe(data['published'])}",
                       fingerprint="published")
