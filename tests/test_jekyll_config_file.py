@@ -41,3 +41,19 @@ def test_a_broken_toml_config_is_a_run_error_and_the_cache_follows_the_file(tmp_
     assert [f.message for f in warm.findings] == [f.message for f in cold.findings] != []
     (site / "_config.toml").write_text("permalink = [broken\n", encoding="utf-8")
     assert "_config.toml: cannot read Jekyll config" in " ".join(run([post], use_cache=True)[0].errors)
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("2020-05-05", "is a date without a time (2020-05-05)"),  # a YAML date: every post fails to read
+    ('"garbage"', "is 'garbage', which Jekyll cannot read as a date"),  # jekyll build stops: Invalid date
+    ("null", "is null, not a date"),
+    ('"2020-05-05"', None),  # a text Ruby reads, and a YAML time, are fine
+    ("2020-05-05 10:00:00", None),
+])
+def test_a_defaults_date_jekyll_cannot_use_is_a_run_error_whatever_its_scope(tmp_path, value, problem):
+    site = make_site(tmp_path, {"_config.yml": f'defaults:\n  - scope: {{path: "_posts/elsewhere"}}\n'
+                                               f"    values: {{date: {value}}}\n"})
+    result, _ = run([site / "_posts" / "2020-01-01-p.md"], select=["LNK003"], use_cache=False)
+    assert result.findings  # the run goes on: the post's own findings are still reported
+    errors = " ".join(result.errors)
+    assert (problem in errors) if problem else not errors

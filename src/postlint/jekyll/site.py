@@ -176,6 +176,31 @@ def categories_jekyll_cannot_merge(data: dict[str, Any]) -> str | None:
     return _RUBY_CLASSES.get(type(value), type(value).__name__)
 
 
+def _defaults_date_problem(config: dict[str, Any]) -> str | None:
+    """Why Jekyll cannot use a `date` of the config's `defaults` (None: it can). Checked with
+    `jekyll build`: FrontmatterDefaults#ensure_time! parses every set's date each time it
+    reads a file, whatever the set's scope, and a date without a time (a YAML date), a null or
+    a number makes every post fail to read and a site with pages stop building; a text Ruby
+    cannot read as a date stops the build."""
+    sets = config.get("defaults")
+    for index, entry in enumerate(sets if isinstance(sets, list) else []):
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict) or "date" not in entry["values"]:
+            continue
+        value = entry["values"]["date"]
+        if isinstance(value, _dt.datetime) or (isinstance(value, str) and judge_date(value).date is not None):
+            continue
+        if isinstance(value, _dt.date):
+            why = (f"is a date without a time ({value}), which Jekyll cannot read (no implicit conversion of Date "
+                   f"into String): every post fails to read and a site with pages stops building; quote it: \"{value}\"")
+        elif isinstance(value, str):
+            why = f"is '{value}', which Jekyll cannot read as a date: `jekyll build` stops (Invalid date)"
+        else:
+            shown = "null" if value is None else repr(value)
+            why = f"is {shown}, not a date: every post fails to read and a site with pages stops building"
+        return f"`defaults[{index}].values.date` {why}"
+    return None
+
+
 def _load_toml(text: str) -> dict[str, Any]:
     import tomllib  # only sites configured in TOML pay for the import
 
@@ -470,7 +495,9 @@ class Site(Recording):
             data = _load_toml(source.text) if name.endswith(".toml") else load_yaml(source.text, name)
         except (YamlError, ValueError, RecursionError) as exc:
             return {}, f"{path}: cannot read Jekyll config: {exc}"
-        return (data if isinstance(data, dict) else {}), None
+        data = data if isinstance(data, dict) else {}
+        problem = _defaults_date_problem(data)
+        return data, (f"{path}: {problem}" if problem else None)
 
     @property
     def config(self) -> dict[str, Any]:
