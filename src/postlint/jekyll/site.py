@@ -745,12 +745,7 @@ class Site(Recording):
         return self.per_file("post-slug", entry.rel, lambda: self._post_slug(entry))
 
     def _post_slug(self, entry: PostEntry) -> str:
-        value = self.document_data(entry.rel, "posts").get("slug")
-        if value is not None and value is not False:  # Document#populate_title: `data["slug"] ||= slug`
-            return str(value)
-        if self.jekyll_fails_reading(entry.rel):  # no slug is taken from the file name: its URL has the whole name
-            return posixpath.splitext(entry.rel.rsplit("/", 1)[-1])[0]
-        return entry.slug
+        return self._document_slug(entry.rel, self.document_data(entry.rel, "posts"), entry.slug)
 
     def unpublished_reason(self, entry: PostEntry, future: bool) -> str | None:
         """Why a normal `jekyll build` leaves this post out (None: it is built). A per-file fact:
@@ -923,9 +918,7 @@ class Site(Recording):
         patterns = self._include_patterns
         if any(pattern.lstrip("/") == rel for pattern in patterns):
             return False
-        return any(_special_name(part) and not any(ruby_fnmatch(pattern, part) or part.startswith(pattern)
-                                                   or pattern == part + "/" for pattern in patterns)
-                   for part in parts)
+        return any(_special_name(part) and not (self._included(part) or part + "/" in patterns) for part in parts)
 
     def renders_liquid(self, post: Post) -> bool:
         """Does Jekyll run the Liquid of this file? Checked with `jekyll build`: not in a page or
@@ -950,8 +943,11 @@ class Site(Recording):
         name = inner.rsplit("/", 1)[-1]
         if not (_special_name(inner.split("/", 1)[0]) or _special_name(name)):
             return False
-        return not any(ruby_fnmatch(pattern, text) or text.startswith(pattern)
-                       for pattern in self._include_patterns for text in (inner, name))
+        return not (self._included(inner) or self._included(name))
+
+    def _included(self, name: str) -> bool:
+        """Does an `include` entry match `name` (EntryFilter#glob_include?: a glob, or its start)?"""
+        return any(ruby_fnmatch(pattern, name) or name.startswith(pattern) for pattern in self._include_patterns)
 
     @cached_property
     def _include_patterns(self) -> list[str]:
@@ -996,7 +992,7 @@ class Site(Recording):
             template = str(data.get("permalink") or meta["permalink"]
                            or urls.add_permalink_suffix("/:collection/:path", self.config))
             return urls.fill(template, self._document_values(rel, meta["label"], data, [], self._document_date(rel, data),
-                                                            self._document_slug(rel, data)))
+                                                            self._document_slug(rel, data, self._name_slug(rel))))
         data = deep_merged(defaults_for(self.config, rel, "pages"), data)
         folder, name = posixpath.split(rel)
         basename, ext = posixpath.splitext(name)
@@ -1039,15 +1035,21 @@ class Site(Recording):
             return judge_date(data["date"]).date
         return None if self.jekyll_fails_reading(rel) else filename_date(rel.rsplit("/", 1)[-1])
 
-    def _document_slug(self, rel: str, data: dict[str, Any]) -> str:
-        """A collection document's `data["slug"]`: its data's, else its file name's without the date
-        (`2020-03-04-gamma.md` gives `gamma`), else the whole name when Jekyll cannot read it."""
+    def _document_slug(self, rel: str, data: dict[str, Any], name_slug: str) -> str:
+        """A post's or collection document's `data["slug"]` (Document#populate_title: `data["slug"]
+        ||= slug`): its data's, else `name_slug`, its file name's; the whole name when Jekyll cannot
+        read it (no slug is taken from the file name then: its URL has the whole name)."""
         value = data.get("slug")
         if value is not None and value is not False:
             return str(value)
-        name = rel.rsplit("/", 1)[-1]
         if self.jekyll_fails_reading(rel):
-            return posixpath.splitext(name)[0]
+            return posixpath.splitext(rel.rsplit("/", 1)[-1])[0]
+        return name_slug
+
+    @staticmethod
+    def _name_slug(rel: str) -> str:
+        """A collection document's slug from its file name: without a date (`2020-03-04-gamma.md` gives `gamma`)."""
+        name = rel.rsplit("/", 1)[-1]
         dated = POST_FILENAME.match(name)
         return (dated.group(2) if dated else posixpath.splitext(name)[0]).rstrip(".")
 
