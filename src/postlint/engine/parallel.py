@@ -154,6 +154,7 @@ class _Pool:
         from multiprocessing.connection import wait
 
         waiting = dict(self.connections)
+        untaken: list[int] = []  # workers whose learning the parent has not taken yet
         while waiting:
             for connection in wait(list(waiting.values())):
                 number = next(n for n, c in waiting.items() if c is connection)
@@ -163,13 +164,22 @@ class _Pool:
                 except (EOFError, OSError):
                     self._lost_worker(number)
                     continue
-                self.prologue.in_parent(pickle.loads(learned[number]))
+                untaken.append(number)
+            if waiting:  # taken while other workers still work; the last after the workers have theirs
+                self._take(learned, untaken)
         for number, connection in list(self.connections.items()):
             others = [payload for other, payload in sorted(learned.items()) if other != number]
             try:
                 connection.send_bytes(pickle.dumps(others))
             except OSError:
                 self._lost_worker(number)
+        self._take(learned, untaken)
+
+    def _take(self, learned: dict[int, bytes], untaken: list[int]) -> None:
+        assert self.prologue is not None
+        for number in untaken:
+            self.prologue.in_parent(pickle.loads(learned[number]))
+        untaken.clear()
 
     def _feed(self, number: int) -> None:
         """Keep worker `number` busy: its own share's items first, then the longest queue's last."""

@@ -277,6 +277,7 @@ class Site(Recording):
         self._site_file_errors: dict[str, str] = {}
         self._current: dict[str, str] = {}  # input key -> its digest in this run
         self._front_matter_digests: dict[str, str] = {}
+        self._defaults: dict[tuple[str, str], dict[str, Any]] = {}  # (rel, kind) -> defaults_for's answer
         self._folders: dict[str, tuple[str, bool]] = {}  # folder -> (its real path, trusted), for _outside
         self._real_folders: dict[str, str] = {}  # folder -> os.path.realpath of it (_real_folder)
         self._folder_outside: dict[str, bool] = {}  # file -> _folder_leads_outside
@@ -614,12 +615,22 @@ class Site(Recording):
         front_matter = self.front_matter(rel)
         return front_matter.jekyll_fails or categories_jekyll_cannot_merge(front_matter.data) is not None
 
+    def defaults(self, rel: str, kind: str) -> dict[str, Any]:
+        """The front-matter `defaults` of _config.yml that Jekyll gives `rel` of kind `kind` (see
+        defaults.py), worked out once per file and kind: several rules and indexes ask for each
+        post's. Never changed by a caller (deep_merged copies)."""
+        key = (rel, kind)
+        found = self._defaults.get(key)
+        if found is None:
+            found = self._defaults[key] = defaults_for(self.config, rel, kind)
+        return found
+
     def document_data(self, rel: str, kind: str) -> dict[str, Any]:
         """The data Jekyll gives a post, draft (kind "posts") or collection document (its label):
         the front-matter `defaults` that apply, with the front matter merged over them, or none of
         the front matter when jekyll_fails_reading (the defaults are merged before it is read)."""
         written = {} if self.jekyll_fails_reading(rel) else self.front_matter(rel).data
-        defaults = defaults_for(self.config, rel, kind)
+        defaults = self.defaults(rel, kind)
         data = deep_merged(defaults, written)
         if defaults.get("categories") is not None and written.get("categories") is not None:
             # Document#merge_categories!: the front matter's categories join the defaults' ones
@@ -784,7 +795,7 @@ class Site(Recording):
         collection = self.collection_of(rel)
         if not self.has_yaml_header(rel):
             label = collection[1]["label"] if collection is not None else ""
-            published = defaults_for(self.config, self.document_path(rel), label).get("published", True)
+            published = self.defaults(self.document_path(rel), label).get("published", True)
             return None if _ruby_truthy(published) else "is left out by `published: false` in _config.yml's defaults"
         if collection is None:
             front_matter = self.front_matter(rel)
@@ -929,7 +940,7 @@ class Site(Recording):
             return False
         collection = self.collection_of(post.rel)
         kind = "posts" if entry is not None else collection[1]["label"] if collection is not None else "pages"
-        return deep_merged(defaults_for(self.config, post.rel, kind), post.data).get("render_with_liquid") is not False
+        return deep_merged(self.defaults(post.rel, kind), post.data).get("render_with_liquid") is not False
 
     def skipped_in_collection(self, rel: str) -> bool:
         """Does Jekyll leave out this file of a collection? Checked with `jekyll build`: inside a
@@ -993,7 +1004,7 @@ class Site(Recording):
                            or urls.add_permalink_suffix("/:collection/:path", self.config))
             return urls.fill(template, self._document_values(rel, meta["label"], data, [], self._document_date(rel, data),
                                                             self._document_slug(rel, data, self._name_slug(rel))))
-        data = deep_merged(defaults_for(self.config, rel, "pages"), data)
+        data = deep_merged(self.defaults(rel, "pages"), data)
         folder, name = posixpath.split(rel)
         basename, ext = posixpath.splitext(name)
         out_ext = urls.output_ext(rel)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from postlint.finding import Problem
-from postlint.jekyll.defaults import defaults_for
 from postlint.options import Option
 from postlint.registry import rule
 
@@ -99,7 +98,7 @@ def description_length(post, ctx) -> Iterator[Problem]:
 def _described_elsewhere(post, ctx) -> bool:
     """Does the page get a description without a front-matter `description`: from `defaults`
     in _config.yml, or from an explicit `excerpt` (jekyll-seo-tag's fallback)?"""
-    defaults = defaults_for(ctx.site.config, post.rel, "posts")
+    defaults = ctx.site.defaults(post.rel, "posts")
     return post.text_value("excerpt") is not None or bool(str(defaults.get("description") or "").strip())
 
 
