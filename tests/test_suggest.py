@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from postlint import suggest
 
@@ -79,3 +81,9 @@ def test_one_edit_apart(one, other, apart):
 ])
 def test_names_that_differ_only_in_extension_or_extra_words_are_close(word, candidate):
     assert suggest.closest(word, [candidate], cutoff=0.8) == candidate
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab-/.é0", max_size=12), st.text(alphabet="ab-/.é0", max_size=12))
+def test_quick_ratio_is_difflibs(one, other):
+    assert suggest._quick_ratio(one, other) == difflib.SequenceMatcher(None, one, other).quick_ratio()
