@@ -106,3 +106,27 @@ def test_tags_jekyll_never_runs_are_not_reported(tmp_path):
     files = ["nofm.md", "page.md", "_posts/2020-01-02-q.md", "raw/page.md", "checked.md"]
     result, _ = run([tmp_path / rel for rel in files], select=["LNK"], use_cache=False)
     assert {(f.path.rsplit("/", 1)[-1], f.code) for f in result.findings} == {("checked.md", "LNK001"), ("checked.md", "LNK002")}
+
+
+def test_any_dated_file_of_posts_is_a_post_unless_yaml_or_not_utf8(tmp_path):
+    """Checked with `jekyll build`: a `.txt`, `.textile` or `.svg` post, and one without front
+    matter, are built where their extension says; a `.yml` file is data, and a file that is not
+    UTF-8 text (invalid bytes, a PNG, UTF-16) is left out ("could not read file")."""
+    write(tmp_path, {
+        "_posts/2020-01-01-txtpost.txt": PAGE, "_posts/2020-01-02-tex.textile": PAGE, "_posts/2020-01-03-h.htm": PAGE,
+        "_posts/2020-01-05-data.yml": "k: v\n", "_posts/2020-01-06-pic.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
+        "_posts/2020-01-08-nofm.md": "no front matter\n", "about.htm": PAGE, "_config.yml": "title: t\n",
+    })
+    (tmp_path / "_posts/2020-01-04-badutf.md").write_bytes(b"---\ntitle: bad\n---\nbad \xff byte\n")
+    (tmp_path / "_posts/2020-01-07-pic.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "_posts/2020-01-09-wide.md").write_bytes("---\ntitle: w\n---\nw\n".encode("utf-16"))
+    names = ["txtpost", "tex", "h", "badutf", "data", "pic", "pic", "nofm", "wide"]
+    days = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    tags = " ".join(f"{{% post_url 2020-01-0{day}-{name} %}}" for day, name in zip(days, names))
+    write(tmp_path, {"_posts/2020-02-01-links.md": "---\ntitle: l\n---\n" + tags + "\n"})
+    result, _ = run([tmp_path / "_posts/2020-02-01-links.md"], select=["post-url-target"], use_cache=False)
+    assert {f.message.split("'")[1] for f in result.findings} == {
+        "2020-01-04-badutf", "2020-01-05-data", "2020-01-07-pic", "2020-01-09-wide"}
+    assert set(Site(tmp_path).url_index.values()) >= {
+        "/2020/01/01/txtpost.txt", "/2020/01/02/tex.textile", "/2020/01/03/h.htm", "/2020/01/06/pic.svg",
+        "/2020/01/08/nofm.html", "/about.htm"}

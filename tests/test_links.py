@@ -14,10 +14,10 @@ from postlint.jekyll.posts import (
     _name_matcher,
     _name_regex,
     resolve_post_url,
-    ruby_date,
 )
 from postlint.jekyll.site import Site
 from postlint.jekyll.urls import slugify, url_key
+from postlint.parse.dates import ruby_date
 
 
 def make_site(root: Path, files: dict[str, str]) -> Path:

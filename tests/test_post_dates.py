@@ -55,3 +55,18 @@ def test_an_hour_past_24_stops_the_build():
     assert judge_date("2020-03-04 25:00").date is None  # jekyll build: Invalid date
     assert judge_date("2020-03-04 24:00").date.isoformat() == "2020-03-05"
     assert judge_date("2020/03/04").date.isoformat() == "2020-03-04"
+
+
+def test_the_day_in_a_file_name_as_ruby_reads_it(tmp_path):
+    """A day past the month's end rolls over, a two-digit year is completed, a year is written
+    with four digits, and a front-matter date makes an unreadable name's date irrelevant."""
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    names = {"2023-02-30-feb": "/2023/03/02/feb.html", "20-01-05-short": "/2020/01/05/short.html",
+             "999-01-01-old": "/0999/01/01/old.html", "99-12-31-last": "/1999/12/31/last.html",
+             "2023-13-45-dated": "/2023/01/01/dated.html"}
+    for name in names:
+        date = "date: 2023-01-01\n" if name.endswith("dated") else ""
+        (tmp_path / "_posts" / f"{name}.md").write_text(f"---\ntitle: t\n{date}---\nb\n", encoding="utf-8")
+    site = Site(tmp_path)
+    assert {name: site.published_url(f"_posts/{name}.md") for name in names} == names

@@ -48,11 +48,24 @@ def prepare(site: Path) -> None:
     config.write_text(config.read_text() + "  front-matter-schema:\n    schema: schema.json\nyaml_rules: [house-rules]\n")
 
 
+def text_of(path: Path) -> tuple[str, str]:
+    """A file's text and the encoding it is saved in: an edit may have saved a post as UTF-16 or
+    left an invalid byte in it, which later edits keep."""
+    data = path.read_bytes()
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8"
+    return data.decode(encoding, "surrogateescape"), encoding
+
+
+def save(path: Path, text: str, encoding: str) -> None:
+    path.write_bytes(text.encode(encoding, "surrogateescape"))
+
+
 def replace_in(rel: str, old: str, new: str, count: int = 1) -> Callable[[Path], None]:
     def edit(site: Path) -> None:
         path = site / rel
         if path.is_file():
-            path.write_text(path.read_text().replace(old, new, count))
+            text, encoding = text_of(path)
+            save(path, text.replace(old, new, count), encoding)
     return edit
 
 
@@ -62,10 +75,11 @@ def set_front_matter(rel: str, key: str, value: str) -> Callable[[Path], None]:
         path = site / rel
         if not path.is_file():
             return
-        lines = path.read_text().split("\n")
+        text, encoding = text_of(path)
+        lines = text.split("\n")
         end = lines.index("---", 1)
         kept = [line for line in lines[1:end] if not line.startswith(f"{key}:")]
-        path.write_text("\n".join(["---", *kept, f"{key}: {value}", *lines[end:]]))
+        save(path, "\n".join(["---", *kept, f"{key}: {value}", *lines[end:]]), encoding)
     return edit
 
 
@@ -104,8 +118,21 @@ def same_size_keeping_mtime(rel: str, old: str, new: str) -> Callable[[Path], No
         if not path.is_file():
             return
         info = path.stat()
-        path.write_text(path.read_text().replace(old, new, 1))
+        text, encoding = text_of(path)
+        save(path, text.replace(old, new, 1), encoding)
         os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    return edit
+
+
+def saved_as(rel: str, encoding: str, tail: bytes = b"") -> Callable[[Path], None]:
+    """The file's text saved in another encoding (with `tail` after it): UTF-16, or UTF-8 with an
+    invalid byte, make a post Jekyll cannot read; UTF-8 makes it readable again."""
+    def edit(site: Path) -> None:
+        path = site / rel
+        if not path.is_file():
+            return
+        text, _ = text_of(path)
+        path.write_bytes(text.replace("\udcff\n", "").encode(encoding) + tail)  # the invalid byte (surrogateescape) dropped
     return edit
 
 
@@ -122,6 +149,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "post deleted": delete(GUIDE),
     "post renamed": rename(RAMP, "_posts/2024-01-16-ramp-time-benchmark.md"),
     "post renamed back": rename("_posts/2024-01-16-ramp-time-benchmark.md", RAMP),
+    "post not UTF-8": saved_as(RAMP, "utf-8", tail=b"\xff\n"),  # Jekyll leaves it out: post_url to it fails
+    "post in UTF-16": saved_as(RAMP, "utf-16"),
+    "post in UTF-8 again": saved_as(RAMP, "utf-8"),
     "page added": lambda site: (site / "request-a-demo.md").write_text("---\ntitle: Demo\n---\nHi.\n"),
     "image narrower": image_of_width(VARIANT, 300),
     "image at the right width": image_of_width(VARIANT, 376),
@@ -194,7 +224,8 @@ def test_every_edit_changes_some_answer(tmp_path):
     before = outcome(pristine, use_cache=False)
     order = {"date back": ["date in the future"], "published again": ["unpublished"],
              "categories readable again": ["categories Jekyll cannot read"],
-             "post renamed back": ["post renamed"], "image at the right width": ["image narrower"]}
+             "post renamed back": ["post renamed"], "image at the right width": ["image narrower"],
+             "post in UTF-8 again": ["post in UTF-16"]}
     unchanged = []
     for name, edit in EDITS.items():
         site = tmp_path / name.replace(" ", "-").replace(",", "")

@@ -45,6 +45,11 @@ class UnreadableFile(PostlintError):
     """The file's bytes are not text postlint can lint; the message says why."""
 
 
+class NotUtf8(UnreadableFile):
+    """The file's bytes are not UTF-8 text, after an optional UTF-8 byte-order mark: Jekyll, which
+    reads every file that way, cannot read it either (and leaves such a post out)."""
+
+
 class PatternTimeout(PostlintError, RuntimeError):
     """Matching ran out of its time budget on one file."""
 

@@ -4,7 +4,6 @@ same name regex, the same deprecated slug-and-date fallback), so "postlint is cl
 
 from __future__ import annotations
 
-import datetime as _dt
 import functools
 import posixpath
 import re
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from postlint.jekyll.site import PostEntry, Site
+from postlint.parse.dates import ruby_date
 from postlint.parse.post import POST_EXTENSIONS
 from postlint.suggest import closest
 
@@ -40,20 +40,6 @@ def _post_name_problem(name: str) -> str:
     if name[0] in quotes or name[-1] in quotes:
         return f"the post name must not be quoted; write `{{% post_url {name.strip(quotes)} %}}`"
     return f"'{name}' has no YYYY-MM-DD- date before the slug; post names look like `2024-01-15-my-post`"
-
-
-def ruby_date(text: str) -> _dt.date | None:
-    """The day Ruby's Time.parse reads from a post_url date ("2024-3-1" works, "2024-02-30" rolls
-    over to March 1); None where Jekyll raises "Invalid date" (month or day out of range)."""
-    match = re.fullmatch(r"(\d+)-(\d+)-(\d+)", text)
-    if match is None:
-        return None
-    year, month, day = (int(part) for part in match.groups())
-    if len(match.group(1)) == 2:  # Date._parse completes two-digit years
-        year += 2000 if year < 69 else 1900
-    if not (1 <= month <= 12 and 1 <= day <= 31 and 1 <= year <= 9999):
-        return None
-    return _dt.date(year, month, 1) + _dt.timedelta(days=day - 1)
 
 
 def _published(site: Site, future: bool) -> list[PostEntry]:

@@ -23,7 +23,7 @@ from typing import Any
 
 from postlint.config import DEFAULT_MAX_FILE_SIZE
 from postlint.digest import digest
-from postlint.errors import SchemaError, UnreadableFile, YamlError
+from postlint.errors import NotUtf8, SchemaError, UnreadableFile, YamlError
 from postlint.jekyll import urls
 from postlint.jekyll.defaults import deep_merged, defaults_for, ruby_fnmatch
 from postlint.jekyll.facts import (
@@ -56,6 +56,7 @@ from postlint.parse.source import (
 # Jekyll reads the first of these that exists (Configuration#config_files).
 JEKYLL_CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")
 SITE_MARKERS = (*JEKYLL_CONFIG_NAMES, ".postlint.yaml")
+YAML_DOCUMENT_EXTENSIONS = (".yml", ".yaml")  # Document#yaml_file?: read as data, never a post
 FILE_KINDS = frozenset({CONTENT, FRONT_MATTER, YAML_HEADER, IMAGE, FILE})  # inputs computed from one file's bytes
 OUTSIDE = "a symbolic link to a file outside the site; not read (Jekyll does not read it either)"
 HEAD_BYTES = 4096  # read of a large static file or image: its first line and most image headers
@@ -267,6 +268,7 @@ class Site(Recording):
         self._files: frozenset[str] | None = None
         self._inventory_digest = ""
         self._sources: dict[str, tuple[Source | None, str, str]] = {}  # rel -> (source, read error, bytes digest)
+        self._not_utf8: set[str] = set()  # files read whose bytes are not UTF-8 text (NotUtf8)
         self._posts: dict[str, Post] = {}
         self._image_sizes: dict[str, tuple[int, int] | str] = {}
         self._yaml_headers: dict[str, bool] = {}
@@ -383,6 +385,8 @@ class Site(Recording):
                     found = (Source(path=path, original=text, bom=bom, encoding=encoding), "", digest(data))
                 except UnreadableFile as exc:
                     found = (None, str(exc), digest(data))
+                    if isinstance(exc, NotUtf8):
+                        self._not_utf8.add(rel)
             self._sources[rel] = found
             self.memo.note(rel, input_key(CONTENT, rel), found[2])
         return found
@@ -426,7 +430,11 @@ class Site(Recording):
         found = self._front_matter_digests.get(rel)
         if found is None:
             source, error, _ = self._source(rel)
-            found = digest(front_matter_extent(source.text)) if source is not None else digest(f"unreadable: {error}")
+            if source is not None:  # a text not in UTF-8 is one Jekyll cannot read (jekyll_cannot_decode)
+                extent = front_matter_extent(source.text)
+                found = digest(extent if source.encoding == "utf-8" else f"{source.encoding}\n{extent}")
+            else:
+                found = digest(f"unreadable{' (not UTF-8)' if rel in self._not_utf8 else ''}: {error}")
             self._front_matter_digests[rel] = found
         return found
 
@@ -566,8 +574,11 @@ class Site(Recording):
         return entries
 
     def _entry(self, rel: str) -> PostEntry | None:
-        """The post or draft a file of the site is, judged by its path alone (None: neither)."""
-        if ("_posts/" in rel or "_drafts/" in rel) and os.path.splitext(rel)[1].lower() in POST_EXTENSIONS:
+        """The post or draft a file of the site is, judged by its path alone (None: neither).
+        Checked with `jekyll build`: any file of `_posts` with a date in its name is a post,
+        whatever its extension (a `.txt` or `.textile` post is written as it is, at an address
+        ending in its extension), except a `.yml` or `.yaml` file (exactly so written)."""
+        if ("_posts/" in rel or "_drafts/" in rel) and os.path.splitext(rel)[1] not in YAML_DOCUMENT_EXTENSIONS:
             return post_entry(rel, self.collections_dir)
         return None
 
@@ -614,6 +625,20 @@ class Site(Recording):
         is published at an address made of its whole file name."""
         front_matter = self.front_matter(rel)
         return front_matter.jekyll_fails or categories_jekyll_cannot_merge(front_matter.data) is not None
+
+    def jekyll_cannot_decode(self, rel: str) -> bool:
+        """Are the bytes of this post not UTF-8 text? Jekyll reads every file as UTF-8 (after an
+        optional UTF-8 byte-order mark) and, checked with `jekyll build`, leaves out a post whose
+        text is not valid ("could not read file … invalid byte sequence in UTF-8"): `post_url`
+        does not find it. A site whose `encoding` is not UTF-8 is read otherwise: never here.
+        Binary files and UTF-16 text are such files; a file postlint cannot read for another
+        reason (too large, a device) is taken to be a post."""
+        encoding = str(self.config.get("encoding") or "utf-8").lower()
+        if encoding not in ("utf-8", "bom|utf-8"):
+            return False
+        self.front_matter(rel)  # records the input whose digest says which case this is
+        source, _, _ = self._source(rel)
+        return rel in self._not_utf8 if source is None else source.encoding != "utf-8"
 
     def defaults(self, rel: str, kind: str) -> dict[str, Any]:
         """The front-matter `defaults` of _config.yml that Jekyll gives `rel` of kind `kind` (see
@@ -766,6 +791,8 @@ class Site(Recording):
     def _unpublished_reason(self, entry: PostEntry, future: bool) -> str | None:
         if entry.draft:
             return "is a draft (drafts are only built with --drafts)"
+        if self.jekyll_cannot_decode(entry.rel):
+            return "is not UTF-8 text, which Jekyll cannot read (it leaves the post out)"
         if self.is_excluded(entry.rel):
             return "is left out by `exclude` in _config.yml"
         if self._hidden_by_published(self.document_data(entry.rel, "posts")):

@@ -24,8 +24,9 @@ PERMALINK_STYLES = {
     "none": "/:categories/:title:output_ext",
 }
 # Converters that change the extension of what a page writes.
+# Checked with `jekyll build`: a `.htm` page or post is written as `.htm`.
 OUTPUT_EXT = {".md": ".html", ".markdown": ".html", ".mkdown": ".html", ".mkdn": ".html", ".mkd": ".html",
-              ".htm": ".html", ".scss": ".css", ".sass": ".css", ".coffee": ".js"}
+              ".scss": ".css", ".sass": ".css", ".coffee": ".js"}
 _SLUG_DEFAULT = re.compile(r"(?:[^\w]|_)+")
 _SLUG_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+")
 _PLACEHOLDER = re.compile(r":(\w+)")
@@ -100,13 +101,15 @@ def _sanitized(url: str) -> str:
 
 
 def date_values(date: _dt.date | None) -> dict[str, str]:
+    """The date placeholders of a permalink. Years are padded to four digits as Ruby's strftime
+    pads them (`0999`), which glibc's does not."""
     if date is None:
         return {}
     return {
-        "year": date.strftime("%Y"), "month": date.strftime("%m"), "day": date.strftime("%d"),
+        "year": f"{date.year:04d}", "month": date.strftime("%m"), "day": date.strftime("%d"),
         "i_day": str(date.day), "i_month": str(date.month), "short_month": date.strftime("%b"),
         "long_month": date.strftime("%B"), "short_year": date.strftime("%y"), "y_day": date.strftime("%j"),
-        "w_year": date.strftime("%G"), "week": date.strftime("%V"), "w_day": date.strftime("%u"),
+        "w_year": f"{date.isocalendar().year:04d}", "week": date.strftime("%V"), "w_day": date.strftime("%u"),
         "short_day": date.strftime("%a"), "long_day": date.strftime("%A"),
         "hour": "00", "minute": "00", "second": "00",
     }

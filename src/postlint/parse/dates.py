@@ -47,6 +47,31 @@ def _roll(year: int, month: int, day: int) -> _dt.date:
     return _dt.date(year, month, 1) + _dt.timedelta(days=day - 1)
 
 
+def _ruby_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) as Ruby's Time.parse reads a `Y-M-D` date (a two-digit year completed
+    as Date._parse completes it); None where it raises (month or day out of range)."""
+    match = re.fullmatch(r"(\d+)-(\d+)-(\d+)", text)
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if len(match.group(1)) == 2:
+        year += 2000 if year < 69 else 1900
+    return (year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 and year <= 9999 else None
+
+
+def ruby_reads_date(text: str) -> bool:
+    """Does Jekyll read the date of a post's name, or stop with "Invalid date"?"""
+    return _ruby_parts(text) is not None
+
+
+def ruby_date(text: str) -> _dt.date | None:
+    """The day Ruby's Time.parse reads from the date of a post's name, in a file name or a
+    post_url tag ("2024-3-1" works, "2024-02-30" rolls over to March 1, "24-01-15" is 2024); None
+    where Jekyll raises "Invalid date", or for year 0, which Ruby reads and Python cannot hold."""
+    parts = _ruby_parts(text)
+    return _roll(*parts) if parts is not None and parts[0] >= 1 else None
+
+
 def judge_date(value: object) -> JekyllDate:
     if isinstance(value, _dt.datetime):
         return JekyllDate(value.date())

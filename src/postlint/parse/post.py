@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from postlint.parse.dates import ruby_date
 from postlint.parse.frontmatter import FrontMatter, KeyInfo
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.parse.liquid import LiquidScan, LiquidTag, mask, scan_liquid
@@ -32,15 +33,11 @@ PostKind = Literal["post", "draft", "page"]
 
 
 def filename_date(name: str) -> _dt.date | None:
-    """The date in a post file name, or None when it has none or it is not a real date."""
+    """The day Jekyll dates a post by its file name, as Ruby's Time.parse reads it (checked with
+    `jekyll build`: `2023-02-30` rolls over to March 2, `20-01-05` is 2020); None when the name
+    has no date or one Jekyll cannot read (see ruby_date)."""
     match = POST_FILENAME.match(name)
-    if not match:
-        return None
-    try:
-        year, month, day = (int(part) for part in match.group(1).split("-"))
-        return _dt.date(year, month, day)
-    except ValueError:
-        return None
+    return ruby_date(match.group(1)) if match else None
 
 
 class Field:

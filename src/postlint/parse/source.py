@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
-from postlint.errors import UnreadableFile
+from postlint.errors import NotUtf8, UnreadableFile
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -34,14 +34,27 @@ def decode(data: bytes) -> tuple[str, bytes, str]:
             try:
                 return data[len(bom):].decode(encoding), bom, encoding
             except UnicodeDecodeError as exc:
-                raise UnreadableFile(f"not valid {encoding} despite its byte-order mark: {exc.reason} at byte {exc.start + len(bom)}") from None
+                raise NotUtf8(f"not valid {encoding} despite its byte-order mark: {exc.reason} at byte {exc.start + len(bom)}") from None
     if b"\0" in data[:8192]:
-        raise UnreadableFile(_utf16_without_bom(data[:8192]) or "binary file (NUL bytes), not text")
+        message = _utf16_without_bom(data[:8192])
+        if message is not None:  # ASCII with NUL bytes between: UTF-8 to Jekyll, which reads it
+            raise UnreadableFile(message)
+        if _is_utf8(data):
+            raise UnreadableFile("binary file (NUL bytes, though valid UTF-8), not text")
+        raise NotUtf8("binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8"), b"", "utf-8"
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise UnreadableFile(f"not valid UTF-8: {exc.reason} at byte {exc.start} (line {line})") from None
+        raise NotUtf8(f"not valid UTF-8: {exc.reason} at byte {exc.start} (line {line})") from None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf16_without_bom(head: bytes) -> str | None:

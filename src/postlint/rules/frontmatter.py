@@ -14,7 +14,7 @@ from postlint.errors import SchemaError, UnsafePattern, YamlError
 from postlint.finding import Edit, Fix, Problem
 from postlint.jekyll.site import categories_jekyll_cannot_merge
 from postlint.options import Option
-from postlint.parse.dates import judge_date
+from postlint.parse.dates import judge_date, ruby_reads_date
 from postlint.parse.frontmatter import load_yaml
 from postlint.registry import rule
 
@@ -323,8 +323,11 @@ def post_filename(post, ctx) -> Iterator[Problem]:
 
     ## What it does
     Reports files in a `_posts` folder whose name has no date (Jekyll silently skips them: the
-    post is never published) or whose date is not a real date (`2023-13-45-x.md` stops the
-    build).
+    post is never published) or whose date Ruby cannot read, a month out of 1–12 or a day out
+    of 1–31 (`2023-13-45-x.md` stops the build), when the post has no `date` of its own (in its
+    front matter or `defaults`), which Jekyll would use instead. Checked with `jekyll build`:
+    Ruby rolls a day past the month's end over (`2023-02-30` is published on March 2) and
+    completes a two-digit year (`20-01-05` is 2020), so those names are not reported.
 
     ## Why is this bad?
     A skipped post gives no error at all; an impossible date fails the whole site.
@@ -344,9 +347,16 @@ def post_filename(post, ctx) -> Iterator[Problem]:
     if match is None:
         yield Problem(1, 1, f"file name '{name}' has no YYYY-MM-DD- date: Jekyll silently skips this post",
                       fingerprint=name)
-    elif post.filename_date is None:
+    elif not ruby_reads_date("-".join(match.groups())) and not _dated_otherwise(post, ctx.site):
         yield Problem(1, 1, f"file name '{name}' has an impossible date: `jekyll build` stops with \"Invalid date\"",
                       fingerprint=name)
+
+
+def _dated_otherwise(post, site) -> bool:
+    """Does Jekyll not read the date of the post's file name: the post has a `date` of its own
+    (front matter or `defaults`), or Jekyll cannot read its front matter and dates it at the
+    build's time?"""
+    return site.jekyll_fails_reading(post.rel) or site.document_data(post.rel, "posts").get("date") is not None
 
 
 # Typographic quotes an editor or word processor puts where the author typed a straight one, each

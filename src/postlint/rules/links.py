@@ -44,8 +44,10 @@ def post_url_target(post, ctx) -> Iterator[Problem]:
     one that fails, at the tag's exact line and column: a name that does not parse (no
     `YYYY-MM-DD-` date, quoted, empty), a date that does not exist, an extension such as `.md`,
     a name no post has (with the closest existing post as a suggestion), and a post that
-    exists but is not built: a draft, `published: false`, or dated in the future (unless
-    `future: true` in `_config.yml` or `site.future` in `.postlint.yaml`).
+    exists but is not built: a draft, `published: false`, dated in the future (unless
+    `future: true` in `_config.yml` or `site.future` in `.postlint.yaml`), or not UTF-8 text
+    (Jekyll cannot read it). Any dated file of `_posts` but a `.yml` is a post, as in Jekyll:
+    a `.txt` or `.textile` post is found.
 
     Liquid runs before Markdown, so tags inside code blocks and code spans are checked too;
     only `{% raw %}` protects a tag. Inside `{% comment %}` Jekyll still parses the tag but
