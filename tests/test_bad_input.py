@@ -28,6 +28,7 @@ from typer.testing import CliRunner
 from postlint import patterns
 from postlint.cli import app
 from postlint.engine import check as engine_module
+from postlint.errors import NotUtf8, UnreadableFile
 from postlint.finding import Problem
 from postlint.jekyll import site as site_module
 from postlint.parse import frontmatter_memo
@@ -529,3 +530,23 @@ def test_a_yaml_set_reads_the_same_in_every_process(tmp_path):
     assert len(outputs) == 1
     messages = [finding["message"] for finding in json.loads(outputs.pop()) if finding["code"] == "FM003"]
     assert "'tags' must be a list of strings or one string, not a mapping" in messages
+
+
+@pytest.mark.parametrize("data, jekyll_reads", [
+    (b"---\ntitle: a\n---\nplain \xc3\xa9\n", True),
+    (b"\xef\xbb\xbf---\ntitle: a\n---\n", True),  # a UTF-8 byte-order mark
+    ("---\ntitle: a\n---\n".encode("utf-16"), False),  # UTF-16 with its mark
+    ("---\ntitle: a\n---\n".encode("utf-16-le"), True),  # ASCII as UTF-16 without a mark: NUL bytes, valid UTF-8
+    ("---\ntitle: é\n---\n".encode("utf-16-le"), False),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", False),
+    (b"---\ntitle: a\n---\nbad \xff byte\n", False),
+])
+def test_text_jekyll_cannot_read_is_told_apart(data, jekyll_reads):
+    """decode() raises NotUtf8 exactly for bytes Jekyll (UTF-8 after an optional UTF-8 mark)
+    cannot read either: the site model leaves such a post out, as Jekyll does."""
+    try:
+        _, _, encoding = source_module.decode(data)
+    except UnreadableFile as exc:
+        assert isinstance(exc, NotUtf8) is not jekyll_reads
+    else:
+        assert (encoding == "utf-8") is jekyll_reads

@@ -36,12 +36,9 @@ def decode(data: bytes) -> tuple[str, bytes, str]:
             except UnicodeDecodeError as exc:
                 raise NotUtf8(f"not valid {encoding} despite its byte-order mark: {exc.reason} at byte {exc.start + len(bom)}") from None
     if b"\0" in data[:8192]:
-        message = _utf16_without_bom(data[:8192])
-        if message is not None:  # ASCII with NUL bytes between: UTF-8 to Jekyll, which reads it
-            raise UnreadableFile(message)
-        if _is_utf8(data):
-            raise UnreadableFile("binary file (NUL bytes, though valid UTF-8), not text")
-        raise NotUtf8("binary file (NUL bytes), not text")
+        reason = _utf16_without_bom(data[:8192]) or "binary file (NUL bytes), not text"
+        # NUL bytes are valid UTF-8: Jekyll reads such a file (UTF-16 of ASCII text, say) as text
+        raise (UnreadableFile if _is_utf8(data) else NotUtf8)(reason)
     try:
         return data.decode("utf-8"), b"", "utf-8"
     except UnicodeDecodeError as exc:
