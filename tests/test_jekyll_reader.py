@@ -130,3 +130,13 @@ def test_any_dated_file_of_posts_is_a_post_unless_yaml_or_not_utf8(tmp_path):
     assert set(Site(tmp_path).url_index.values()) >= {
         "/2020/01/01/txtpost.txt", "/2020/01/02/tex.textile", "/2020/01/03/h.htm", "/2020/01/06/pic.svg",
         "/2020/01/08/nofm.html", "/about.htm"}
+
+
+def test_markdown_ext_says_which_files_are_written_as_html(tmp_path):
+    """Checked with `jekyll build`: with `markdown_ext: "md,txt"` a `.txt` post and a `.TXT` page
+    are written as `.html`, and `.markdown` files under their own extension."""
+    write(tmp_path, {"_config.yml": 'markdown_ext: "md,txt"\n', "_posts/2020-01-01-a.txt": PAGE,
+                     "_posts/2020-01-02-b.markdown": PAGE, "_posts/2020-01-03-c.MD": PAGE, "page.markdown": PAGE,
+                     "page2.TXT": PAGE})
+    assert set(Site(tmp_path).url_index.values()) == {
+        "/2020/01/01/a.html", "/2020/01/02/b.markdown", "/2020/01/03/c.html", "/page.markdown", "/page2.html"}

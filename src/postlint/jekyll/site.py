@@ -1034,7 +1034,7 @@ class Site(Recording):
         data = deep_merged(self.defaults(rel, "pages"), data)
         folder, name = posixpath.split(rel)
         basename, ext = posixpath.splitext(name)
-        out_ext = urls.output_ext(rel)
+        out_ext = urls.output_ext(rel, self.config)
         if data.get("permalink"):
             template = str(data["permalink"])
         elif out_ext != ".html":
@@ -1101,7 +1101,7 @@ class Site(Recording):
             # UrlDrop gathers both into a set: `News` from the front matter and a `news` folder are one
             "categories": "/".join(dict.fromkeys(c.lower() for c in cats)),
             "slugified_categories": "/".join(dict.fromkeys(urls.slugify(c) or "" for c in cats)),
-            "output_ext": urls.output_ext(rel),
+            "output_ext": urls.output_ext(rel, self.config),
         }
         values.update(urls.date_values(date))
         return values

@@ -10,6 +10,7 @@ serves them interchangeably, so a link may use any of them).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import posixpath
 import re
 from typing import Any
@@ -23,10 +24,11 @@ PERMALINK_STYLES = {
     "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
     "none": "/:categories/:title:output_ext",
 }
-# Converters that change the extension of what a page writes.
-# Checked with `jekyll build`: a `.htm` page or post is written as `.htm`.
-OUTPUT_EXT = {".md": ".html", ".markdown": ".html", ".mkdown": ".html", ".mkdn": ".html", ".mkd": ".html",
-              ".scss": ".css", ".sass": ".css", ".coffee": ".js"}
+# Converters other than Markdown's that change the extension of what a page writes. Checked with
+# `jekyll build`: any other file (`.htm`, `.txt`) is written under its own extension, as written.
+OUTPUT_EXT = {".scss": ".css", ".sass": ".css", ".coffee": ".js"}
+# Jekyll's default `markdown_ext`: the extensions its Markdown converter takes (to `.html`).
+MARKDOWN_EXT = "markdown,mkdown,mkdn,mkd,md"
 _SLUG_DEFAULT = re.compile(r"(?:[^\w]|_)+")
 _SLUG_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+")
 _PLACEHOLDER = re.compile(r":(\w+)")
@@ -40,9 +42,19 @@ def slugify(text: str | None, pretty: bool = False, cased: bool = False) -> str 
     return slug if cased else slug.lower()
 
 
-def output_ext(rel: str) -> str:
-    ext = posixpath.splitext(rel)[1].lower()
-    return OUTPUT_EXT.get(ext, ext)
+def output_ext(rel: str, config: dict[str, Any]) -> str:
+    """The extension Jekyll writes `rel` under: `.html` for the extensions `markdown_ext` names
+    (checked with `jekyll build`: `markdown_ext: "md,txt"` writes a `.txt` post as `.html` and a
+    `.markdown` one as `.markdown`), a converter's for Sass and CoffeeScript, else its own."""
+    ext = posixpath.splitext(rel)[1]
+    if ext.lower() in _markdown_extensions(str(config.get("markdown_ext") or MARKDOWN_EXT)):
+        return ".html"
+    return OUTPUT_EXT.get(ext.lower(), ext)
+
+
+@functools.lru_cache(maxsize=8)
+def _markdown_extensions(markdown_ext: str) -> frozenset[str]:
+    return frozenset("." + name.strip().lower() for name in markdown_ext.split(","))
 
 
 def site_style(config: dict[str, Any]) -> str:
