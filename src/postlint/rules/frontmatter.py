@@ -16,6 +16,7 @@ from postlint.jekyll.site import categories_jekyll_cannot_merge
 from postlint.options import Option
 from postlint.parse.dates import judge_date, ruby_reads_date
 from postlint.parse.frontmatter import load_yaml
+from postlint.parse.post import POST_FILENAME
 from postlint.registry import rule
 
 POST_KINDS = ("post", "draft")
@@ -343,11 +344,11 @@ def post_filename(post, ctx) -> Iterator[Problem]:
     if post.kind != "post":
         return
     name = post.path.name
-    match = re.match(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-[^/]*\.[^./]+$", name)
+    match = POST_FILENAME.match(name)
     if match is None:
         yield Problem(1, 1, f"file name '{name}' has no YYYY-MM-DD- date: Jekyll silently skips this post",
                       fingerprint=name)
-    elif not ruby_reads_date("-".join(match.groups())) and not _dated_otherwise(post, ctx.site):
+    elif not ruby_reads_date(match.group(1)) and not _dated_otherwise(post, ctx.site):
         yield Problem(1, 1, f"file name '{name}' has an impossible date: `jekyll build` stops with \"Invalid date\"",
                       fingerprint=name)
 
