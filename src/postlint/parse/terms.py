@@ -35,7 +35,8 @@ your yours yourself yourselves
 @functools.lru_cache(maxsize=65536)  # a site has tens of thousands of distinct words, each folded often
 def fold(word: str) -> str:
     """An English plural folded to its singular, roughly: "operations" -> "operation",
-    "companies" -> "company"; "business", "status" and "analysis" stay."""
+    "companies" -> "company"; "business", "status" and "analysis" stay. A word that does not
+    end in "s" stays as it is: callers folding many words skip the call for those."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -69,4 +70,4 @@ def plain(text: str) -> str:
 
 def raw_terms(text: str) -> set[str]:
     """The distinct folded terms of a text already made plain and casefolded."""
-    return set(map(fold, set(LETTERS.findall(text))))
+    return {fold(word) if word[-1] == "s" else word for word in set(LETTERS.findall(text))}

@@ -475,7 +475,7 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
     minimum = ctx.options.min_words
     text = post.text
     seen_blocks: dict[str, int] = {}
-    seen_sentences: dict[str, int] = {}
+    seen_sentences: dict[str, int] = {}  # where each sentence was first (an offset: its line is asked for when repeated)
     for block in post.blocks:
         if block.kind != "paragraph" or block.in_list \
                 or bold_definition(post, block) is not None or kramdown_definitions(post, block, None):
@@ -501,11 +501,10 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
             if _words_read(text, block, start, end, written) < minimum:
                 continue
             skey = _as_written(written)
-            line, column = post.position(start)
-            if skey in seen_sentences:
-                yield Problem(line, column, f"this sentence repeats the one on line {seen_sentences[skey]}", fingerprint=skey)
-            else:
-                seen_sentences[skey] = line
+            first = seen_sentences.setdefault(skey, start)
+            if first != start:
+                yield Problem(*post.position(start), f"this sentence repeats the one on line {post.position(first)[0]}",
+                              fingerprint=skey)
 
 
 def _words_read(text: str, block, start: int, end: int, written: list[str]) -> int:

@@ -210,7 +210,7 @@ class PostTopic:
                 continue  # a phrase occurs no more often than its rarest word
             if folded is None:
                 # Each word between spaces of its own, so that str.count finds a phrase right after itself.
-                folded = " " + "  ".join(map(fold, body)) + " "
+                folded = " " + "  ".join([fold(word) if word[-1] == "s" else word for word in body]) + " "
             count = folded.count(" " + "  ".join(phrase) + " ")
             if count >= phrase_count:
                 self.phrases.append((" ".join(written), count, phrase, max(reversed(phrase), key=site.weight)))
