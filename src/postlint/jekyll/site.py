@@ -636,7 +636,7 @@ class Site(Recording):
         encoding = str(self.config.get("encoding") or "utf-8").lower()
         if encoding not in ("utf-8", "bom|utf-8"):
             return False
-        self.front_matter(rel)  # records the input whose digest says which case this is
+        self.record(FRONT_MATTER, rel, self._front_matter_digest(rel))  # the input whose digest says which case this is
         source, _, _ = self._source(rel)
         return rel in self._not_utf8 if source is None else source.encoding != "utf-8"
 
