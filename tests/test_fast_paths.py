@@ -8,7 +8,8 @@ import re
 import sys
 
 from postlint.jekyll.links import own_address, parse_origin
-from postlint.parse.terms import fold, unfolded
+from postlint.parse.terms import fold, raw_terms, unfolded
+from postlint.parse.words import LETTERS
 from postlint.rules.links import _may_name
 from postlint.rules.placeholders import _FILLER, _FILLER_WORDS
 
@@ -41,3 +42,12 @@ def test_unfolded_gives_every_word_that_folds_to_a_term():
         word = "".join(rng.choice("abisuy") for _ in range(rng.randrange(1, 8)))
         assert word in unfolded(fold(word)), word
         assert all(fold(other) == word for other in unfolded(word)), word
+
+
+def test_fold_changes_only_words_ending_in_s_as_raw_terms_assumes():
+    rng = random.Random(5)
+    for _ in range(20000):
+        word = "".join(rng.choice("abeisuyé") for _ in range(rng.randrange(1, 8)))
+        assert word.endswith("s") or fold(word) == word, word
+    text = " ".join("".join(rng.choice("abeisuyé ") for _ in range(rng.randrange(1, 9))) for _ in range(3000))
+    assert raw_terms(text) == set(map(fold, LETTERS.findall(text)))
