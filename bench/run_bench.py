@@ -68,10 +68,7 @@ def measure_against(baseline: tuple[str, list[str]], measured: tuple[str, list[s
         for name, command in order:
             series[name].append(timed(command, cwd))
     results = [_summary(name, series[name]) for name in (baseline[0], measured[0])]
-    ratios = [ours[0] / theirs[0] for theirs, ours in zip(series[baseline[0]], series[measured[0]])]
-    ratio = statistics.median(ratios)
-    print(f"  {'ratio of each pair':<44} median {ratio:.2f}  range {min(ratios):.2f}-{max(ratios):.2f}", flush=True)
-    return results[0], results[1], ratio
+    return results[0], results[1], _pairs_ratio(series[baseline[0]], series[measured[0]])
 
 
 def warm_after_cold(command: list[str], cwd: Path, runs: int, clear) -> tuple[dict, dict, float]:
@@ -84,10 +81,15 @@ def warm_after_cold(command: list[str], cwd: Path, runs: int, clear) -> tuple[di
         timed(command, cwd)
         warm.append(timed(command, cwd))
     results = _summary("postlint, cold (cache cleared first)", cold), _summary("postlint, warm (nothing changed)", warm)
-    ratios = [hot[0] / first[0] for first, hot in zip(cold, warm)]
+    return results[0], results[1], _pairs_ratio(cold, warm)
+
+
+def _pairs_ratio(bases: list[tuple[float, int, int]], others: list[tuple[float, int, int]]) -> float:
+    """The median of other / base over the pairs of runs (printed with their range)."""
+    ratios = [other[0] / base[0] for base, other in zip(bases, others)]
     ratio = statistics.median(ratios)
     print(f"  {'ratio of each pair':<44} median {ratio:.2f}  range {min(ratios):.2f}-{max(ratios):.2f}", flush=True)
-    return results[0], results[1], ratio
+    return ratio
 
 
 def _summary(name: str, runs: list[tuple[float, int, int]]) -> dict:
