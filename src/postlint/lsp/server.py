@@ -1,11 +1,17 @@
 """`postlint lsp`: a Language Server Protocol server over stdio (pygls).
 
 An open document is linted from the editor's unsaved text, with the same rules, config and site
-model as `postlint check`. Each site (by root folder) keeps one `Site` while no file on disk
-changes, so the site-wide indexes are built once and every edit only re-checks its post. When a
-file changes on disk (`workspace/didChangeWatchedFiles`, or a document saved), the site is made
-anew and takes the old one's file memo and per-file facts: a fact whose inputs are unchanged is
-reused, every other one is computed from the disk as it is now, so nothing stale is served.
+model as `postlint check`, and the site is read as the editor shows it: every open document of
+the site from its text in the editor, every other file from the disk. Each site (by root folder)
+keeps one `Site` while those texts and the files on disk stay as they are, so that linting again
+after nothing changed builds no index. When a file changes on disk
+(`workspace/didChangeWatchedFiles`, or a document saved) or an open document's text changes, is
+opened or closed, the site is made anew and takes the old one's file memo and per-file facts: a
+fact whose inputs are unchanged is reused, every other one is computed from the texts as they
+are now, and the indexes are built again from the facts, as a warm `postlint check` of one post
+builds them. An index the old site built from another text of a post (its title, its
+definitions, whether it is published) is never served: linting with a long-lived site reports
+what a new server given the same open documents reports (tests/test_lsp_sessions.py).
 """
 
 from __future__ import annotations
@@ -49,12 +55,16 @@ _POST_URL_TAG = re.compile(r"\{%-?\s*post_url\s+(\S+)\s*-?%\}")
 
 @dataclass
 class SiteSession:
-    """One site's config, rules and site model while no file on disk changes."""
+    """One site's config, rules and site model while no file on disk and no open document's text
+    changes."""
 
     root: Path
     config: Config
     settings: list[RuleSetting]
     site: Site
+    # The editor's texts the site reads instead of the disk: path relative to the root -> text.
+    # None until they are given, which happens before the site reads anything.
+    texts: dict[str, str] | None = None
 
     @property
     def rules_by_code(self) -> dict:
@@ -119,11 +129,34 @@ class PostlintServer(LanguageServer):
     # --- sites ----------------------------------------------------------------------------------
 
     def session_for(self, path: Path) -> SiteSession:
+        """The session of the site holding `path`, reading the open documents' texts as they are
+        now (a new site when the one it had read other texts)."""
         root = find_site_root(path)
         session = self.sessions.get(root)
+        texts = self.editor_texts(root)
+        if session is not None and session.texts is not None and session.texts != texts:
+            session = new_session(root, session, reload_config=False)
         if session is None:
-            session = self.sessions[root] = new_session(root)
+            session = new_session(root)
+        if session.texts is None:
+            for rel, text in texts.items():
+                session.site.with_text(rel, text)
+            session.texts = texts
+        self.sessions[root] = session
         return session
+
+    def editor_texts(self, root: Path) -> dict[str, str]:
+        """The text in the editor of each open document of the site at `root`, by its path
+        relative to the root."""
+        texts = {}
+        for uri, document in list(self.workspace.text_documents.items()):
+            fs_path = to_fs_path(uri)
+            if fs_path is None or not uri.startswith("file:"):
+                continue
+            path = resolve_given(Path(fs_path))
+            if root in path.parents and find_site_root(path) == root:
+                texts[display_path(path, root)] = document.source
+        return texts
 
     def files_changed(self, paths: list[Path]) -> None:
         """Files changed on disk: the sites holding them start anew from what they knew. A site
@@ -176,7 +209,7 @@ class PostlintServer(LanguageServer):
         if session.config.is_excluded(rel):
             self.linted.pop(document.uri, None)
             return []
-        post = session.site.with_text(rel, document.source)
+        post = session.site.post(rel)  # the document's text (session_for gave it to the site)
         post.display = rel
         findings = check_post(post, session.settings, session.site, session.config)
         rules = session.rules_by_code
