@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -189,3 +190,46 @@ def test_a_run_whose_results_all_come_from_the_cache_never_decodes_the_facts(sit
     post.write_text(post.read_text() + "\nOne more sentence.\n")
     lint(site)
     assert decoded == [1], "a post to check again needs the other posts' facts: decoded once"
+
+
+PLUGIN = '''from postlint.finding import Problem
+from postlint.registry import rule
+
+
+@rule("ACM001", "acme-mark", severity="warning")
+def acme_mark(post, ctx):
+    """Marks every post."""
+    yield Problem(1, 1, "MESSAGE")
+
+
+RULES = [acme_mark]
+'''
+
+
+def test_a_plugin_upgraded_or_edited_in_place_leaves_no_cached_result_of_its_old_code(site, tmp_path):
+    """A plugin's rules are part of the cache key through their distribution's version and the
+    bytes of the module its entry point names (edited in place, a plugin keeps its version)."""
+    plugins = tmp_path / "plugins"
+    info = plugins / "acme_postlint-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-postlint\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[postlint.rules]\nacme = acme_rules:RULES\n")
+    module = plugins / "acme_rules.py"
+    env = {name: value for name, value in os.environ.items() if name != "POSTLINT_NO_CACHE"}  # cached runs
+    env["PYTHONPATH"] = os.pathsep.join([str(plugins), os.environ.get("PYTHONPATH", "")])
+
+    def messages() -> set[str]:
+        done = subprocess.run([sys.executable, "-m", "postlint", "check", str(site), "--select", "ACM001",
+                               "--format", "json"], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr  # warnings only
+        return {finding["message"] for finding in json.loads(done.stdout)}
+
+    module.write_text(PLUGIN.replace("MESSAGE", "first version"))
+    assert messages() == {"first version"}
+    module.write_text(PLUGIN.replace("MESSAGE", "edited in place"))  # the same version
+    assert messages() == {"edited in place"}
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-postlint\nVersion: 2.0\n")
+    assert (site / CACHE_DIR / CACHE_FILE).is_file()
+    key = read_cache(site)["key"]
+    messages()
+    assert read_cache(site)["key"] != key  # a new version, the same module: another key

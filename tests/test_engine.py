@@ -46,7 +46,7 @@ def test_entry_points_are_those_importlib_metadata_finds():
     """The registry's own scan of sys.path agrees with importlib.metadata on this environment."""
     for group in (ENTRY_POINT_GROUP, "console_scripts"):
         expected = sorted({(e.name, e.value) for e in importlib.metadata.entry_points(group=group)})
-        assert sorted(set(entry_points(group))) == expected
+        assert sorted({(name, value) for name, value, _ in entry_points(group)}) == expected
 
 
 def test_entry_points_first_distribution_of_a_name_wins(monkeypatch, tmp_path):
@@ -54,7 +54,7 @@ def test_entry_points_first_distribution_of_a_name_wins(monkeypatch, tmp_path):
     _install_plugin(first, "Shadowed.Plugin", f"# a comment\n[other]\nx = nope\n[{ENTRY_POINT_GROUP}]\n  mine = json : loads [extra]\n")
     _install_plugin(second, "shadowed_plugin", f"[{ENTRY_POINT_GROUP}]\ntheirs = json:dumps\n")
     monkeypatch.setattr(sys, "path", [str(first), str(second), str(tmp_path / "gone")])
-    assert entry_points(ENTRY_POINT_GROUP) == [("mine", "json : loads [extra]")]
+    assert entry_points(ENTRY_POINT_GROUP) == [("mine", "json : loads [extra]", str(first / "Shadowed.Plugin-1.0.dist-info"))]
     import json
     assert load_entry_point("json : loads [extra]") is json.loads
     assert load_entry_point("json") is json

@@ -15,9 +15,10 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from postlint.digest import digest
 from postlint.errors import RunErrors
 from postlint.finding import SEVERITIES
 from postlint.options import Option
@@ -125,25 +126,56 @@ class Registry:
         return sorted(self.rules.values(), key=lambda r: r.code)
 
 
-def entry_point_rules() -> list[tuple[str, object]]:
-    """(entry point, what it names) for every `postlint.rules` entry point, built-in and plugins;
-    a failure to load stands in as the exception."""
-    found: list[tuple[str, object]] = []
-    for name, value in sorted(entry_points(ENTRY_POINT_GROUP)):
+def entry_point_rules() -> list[tuple[str, object, str]]:
+    """(entry point, what it names, the identity of its code: plugin_identity) for every
+    `postlint.rules` entry point, built-in and plugins; a failure to load stands in as the
+    exception."""
+    found: list[tuple[str, object, str]] = []
+    for name, value, distribution in sorted(entry_points(ENTRY_POINT_GROUP)):
         try:
-            found.append((f"'{name}' ({value})", load_entry_point(value)))
+            loaded = load_entry_point(value)
         except Exception as exc:  # a broken plugin must not take the run down
-            found.append((f"'{name}' ({value})", exc))
+            found.append((f"'{name}' ({value})", exc, ""))
+        else:
+            found.append((f"'{name}' ({value})", loaded, plugin_identity(value, distribution)))
     return found
 
 
-def entry_points(group: str) -> list[tuple[str, str]]:
-    """(name, value) of each entry point in `group` of the distributions installed on sys.path:
-    what importlib.metadata.entry_points(group=...) finds in `*.dist-info` and `*.egg-info`
-    folders (the first distribution of a name on the path wins; its entry_points.txt is read as
-    importlib reads it). Importing importlib.metadata (email, zipfile, csv, socket...) and
-    scanning with it took 36 ms of every run, a tenth of a cached one; this takes 3."""
-    found: list[tuple[str, str]] = []
+def plugin_identity(value: str, distribution: str) -> str:
+    """What decides a plugin's findings besides its rules' settings, for the result cache's key:
+    the version of its distribution (the `*.dist-info` or `*.egg-info` folder `distribution`) and
+    the bytes of the module the entry point `value` names, which change when the plugin is edited
+    in place without a new version. Empty for postlint's own rules: postlint's version is in every
+    cache key."""
+    folder = os.path.basename(distribution)
+    if _NAME_SEPARATORS.sub("_", folder.partition("-")[0]).lower() == "postlint":
+        return ""
+    version = ""
+    for metadata in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(distribution, metadata), encoding="utf-8", errors="replace") as file:
+                version = next((line[8:].strip() for line in file if line.startswith("Version:")), "")
+            break
+        except OSError:
+            continue
+    match = _ENTRY_POINT_VALUE.match(value)
+    module = sys.modules.get(match.group("module")) if match else None
+    try:
+        with open(getattr(module, "__file__", None) or "", "rb") as file:
+            code = file.read()
+    except OSError:
+        code = b""  # a module without a file of its own (built in, or from a zip)
+    return digest([folder, version, digest(code)])
+
+
+def entry_points(group: str) -> list[tuple[str, str, str]]:
+    """(name, value, the distribution's folder) of each entry point in `group` of the
+    distributions installed on sys.path: what importlib.metadata.entry_points(group=...) finds in
+    `*.dist-info` and `*.egg-info` folders (the first distribution of a name on the path wins; its
+    entry_points.txt is read as importlib reads it). Importing importlib.metadata (email, zipfile,
+    csv, socket...) and scanning with it took 36 ms of every run, a tenth of a cached one; this
+    takes 3."""
+    found: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     for folder in sys.path:
         try:
@@ -158,12 +190,13 @@ def entry_points(group: str) -> list[tuple[str, str]]:
             if distribution in seen:
                 continue
             seen.add(distribution)
+            info = os.path.join(folder or ".", name)
             try:
-                with open(os.path.join(folder or ".", name, "entry_points.txt"), encoding="utf-8") as file:
+                with open(os.path.join(info, "entry_points.txt"), encoding="utf-8") as file:
                     text = file.read()
             except (OSError, UnicodeDecodeError):
                 continue  # no entry points (or an egg-info file, not a folder)
-            found += _group_entries(text, group)
+            found += [(entry, value, info) for entry, value in _group_entries(text, group)]
     return found
 
 
@@ -198,7 +231,7 @@ def load_registry(yaml_rule_dirs: Iterable[str] = ()) -> Registry:
     from postlint import yamlrules
 
     registry = Registry()
-    for name, loaded in entry_point_rules():
+    for name, loaded, identity in entry_point_rules():
         if isinstance(loaded, Exception):
             registry.errors.add(f"rule plugin {name} failed to load: {type(loaded).__name__}: {loaded}")
         elif not isinstance(loaded, (list, tuple)) or not all(isinstance(item, Rule) for item in loaded):
@@ -206,7 +239,7 @@ def load_registry(yaml_rule_dirs: Iterable[str] = ()) -> Registry:
                                         f"(a module's RULES), not {type(loaded).__name__}")
         else:
             for declared in loaded:
-                registry.add(declared)
+                registry.add(replace(declared, source_digest=identity) if identity else declared)
     for folder in [yamlrules.builtin_dir(), *yaml_rule_dirs]:
         if folder is None:
             continue
