@@ -21,12 +21,12 @@ from typing import Any
 from postlint.digest import digest
 from postlint.errors import RunErrors
 from postlint.finding import SEVERITIES
+from postlint.installed import entry_points, normalized, version
 from postlint.options import Option
 
 ENTRY_POINT_GROUP = "postlint.rules"
 _CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-_NAME_SEPARATORS = re.compile(r"[-_.]+")
 _ENTRY_POINT_VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attribute>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options")
 
@@ -143,21 +143,13 @@ def entry_point_rules() -> list[tuple[str, object, str]]:
 
 def plugin_identity(value: str, distribution: str) -> str:
     """What decides a plugin's findings besides its rules' settings, for the result cache's key:
-    the version of its distribution (the `*.dist-info` or `*.egg-info` folder `distribution`) and
-    the bytes of the module the entry point `value` names, which change when the plugin is edited
-    in place without a new version. Empty for postlint's own rules: postlint's version is in every
+    the version of its distribution (the metadata folder `distribution`) and the bytes of the
+    module the entry point `value` names, which change when the plugin is edited in place without
+    a new version. Empty for postlint's own rules: postlint and what it requires are in every
     cache key."""
     folder = os.path.basename(distribution)
-    if _NAME_SEPARATORS.sub("_", folder.partition("-")[0]).lower() == "postlint":
+    if normalized(folder.partition("-")[0]) == "postlint":
         return ""
-    version = ""
-    for metadata in ("METADATA", "PKG-INFO"):
-        try:
-            with open(os.path.join(distribution, metadata), encoding="utf-8", errors="replace") as file:
-                version = next((line[8:].strip() for line in file if line.startswith("Version:")), "")
-            break
-        except OSError:
-            continue
     match = _ENTRY_POINT_VALUE.match(value)
     module = sys.modules.get(match.group("module")) if match else None
     try:
@@ -165,54 +157,7 @@ def plugin_identity(value: str, distribution: str) -> str:
             code = file.read()
     except OSError:
         code = b""  # a module without a file of its own (built in, or from a zip)
-    return digest([folder, version, digest(code)])
-
-
-def entry_points(group: str) -> list[tuple[str, str, str]]:
-    """(name, value, the distribution's folder) of each entry point in `group` of the
-    distributions installed on sys.path: what importlib.metadata.entry_points(group=...) finds in
-    `*.dist-info` and `*.egg-info` folders (the first distribution of a name on the path wins; its
-    entry_points.txt is read as importlib reads it). Importing importlib.metadata (email, zipfile,
-    csv, socket...) and scanning with it took 36 ms of every run, a tenth of a cached one; this
-    takes 3."""
-    found: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
-    for folder in sys.path:
-        try:
-            names = sorted(os.listdir(folder or "."))
-        except (OSError, ValueError):
-            continue  # a zip file or a folder that is gone: no distribution installed as a folder
-        for name in names:
-            stem, suffix = os.path.splitext(name)
-            if suffix not in (".dist-info", ".egg-info"):
-                continue
-            distribution = _NAME_SEPARATORS.sub("_", stem.partition("-")[0]).lower()
-            if distribution in seen:
-                continue
-            seen.add(distribution)
-            info = os.path.join(folder or ".", name)
-            try:
-                with open(os.path.join(info, "entry_points.txt"), encoding="utf-8") as file:
-                    text = file.read()
-            except (OSError, UnicodeDecodeError):
-                continue  # no entry points (or an egg-info file, not a folder)
-            found += [(entry, value, info) for entry, value in _group_entries(text, group)]
-    return found
-
-
-def _group_entries(text: str, group: str) -> list[tuple[str, str]]:
-    """The `name = value` lines of section `[group]` of an entry_points.txt."""
-    entries, section = [], None
-    for line in map(str.strip, text.splitlines()):
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line.strip("[]")
-        elif section == group:
-            name, equals, value = line.partition("=")
-            if equals:
-                entries.append((name.strip(), value.strip()))
-    return entries
+    return digest([folder, version(distribution), digest(code)])
 
 
 def load_entry_point(value: str) -> object:

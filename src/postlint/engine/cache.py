@@ -62,6 +62,7 @@ from postlint import __version__
 from postlint.digest import digest
 from postlint.engine.heap import no_collection
 from postlint.finding import Edit, Finding, Fix
+from postlint.installed import requirement_folders
 from postlint.jekyll.facts import FRONT_MATTER
 from postlint.parse.frontmatter import YAML_MEMO
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
@@ -246,10 +247,12 @@ def _finding_from_stored(data: dict, path: str, lines: dict[str, str]) -> Findin
 
 
 def run_key(settings, config, site) -> str:
-    """Everything besides the file and its recorded inputs that decides a file's findings."""
+    """Everything besides the file and its recorded inputs that decides a file's findings. The
+    libraries postlint parses with are in it by version (markdown-it-py, PyYAML...): a hook's
+    environment made anew for the same postlint may hold newer ones."""
     rules = [(s.rule.code, s.rule.name, s.severity, s.options, s.rule.origin, s.rule.doc, s.rule.source_digest)
              for s in settings]
-    return digest([__version__, rules, config.source_digest, config.site, config.max_file_size,
+    return digest([__version__, requirement_folders("postlint"), rules, config.source_digest, config.site, config.max_file_size,
                    site.jekyll_config_name,
                    site.content_digest(site.jekyll_config_name) if (site.root / site.jekyll_config_name).is_file() else ""])
 

@@ -1,0 +1,104 @@
+"""The distributions installed on sys.path, read from their `*.dist-info` and `*.egg-info`
+folders as importlib.metadata reads them, without importing it: importing importlib.metadata
+(email, zipfile, csv, socket...) and scanning with it took 36 ms of every run, a tenth of a cached
+one; this takes 3. The first distribution of a name on the path wins; a zipped egg is not searched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+_NAME_SEPARATORS = re.compile(r"[-_.]+")
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def normalized(name: str) -> str:
+    """A distribution's name as folders and requirements are compared (PEP 503, with _)."""
+    return _NAME_SEPARATORS.sub("_", name).lower()
+
+
+def distributions() -> dict[str, str]:
+    """Normalized name -> metadata folder of each distribution installed on sys.path."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            names = sorted(os.listdir(folder or "."))
+        except (OSError, ValueError):
+            continue  # a zip file or a folder that is gone: no distribution installed as a folder
+        for name in names:
+            stem, suffix = os.path.splitext(name)
+            if suffix in (".dist-info", ".egg-info"):
+                found.setdefault(normalized(stem.partition("-")[0]), os.path.join(folder or ".", name))
+    return found
+
+
+def entry_points(group: str) -> list[tuple[str, str, str]]:
+    """(name, value, the distribution's metadata folder) of each entry point in `group`, as
+    importlib.metadata.entry_points(group=...) finds them."""
+    found: list[tuple[str, str, str]] = []
+    for info in distributions().values():
+        try:
+            with open(os.path.join(info, "entry_points.txt"), encoding="utf-8") as file:
+                text = file.read()
+        except (OSError, UnicodeDecodeError):
+            continue  # no entry points (or an egg-info file, not a folder)
+        found += [(entry, value, info) for entry, value in _group_entries(text, group)]
+    return found
+
+
+def _group_entries(text: str, group: str) -> list[tuple[str, str]]:
+    """The `name = value` lines of section `[group]` of an entry_points.txt."""
+    entries, section = [], None
+    for line in map(str.strip, text.splitlines()):
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]")
+        elif section == group:
+            name, equals, value = line.partition("=")
+            if equals:
+                entries.append((name.strip(), value.strip()))
+    return entries
+
+
+def metadata_headers(info: str) -> list[tuple[str, str]]:
+    """The (field, value) header lines of a distribution's METADATA (or an egg's PKG-INFO)."""
+    for name in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(info, name), encoding="utf-8", errors="replace") as file:
+                headers = []
+                for line in file:
+                    if not line.strip():
+                        break  # the description follows the headers
+                    field, colon, value = line.partition(":")
+                    if colon and not line[0].isspace():
+                        headers.append((field, value.strip()))
+                return headers
+        except OSError:
+            continue
+    return []
+
+
+def version(info: str) -> str:
+    return next((value for field, value in metadata_headers(info) if field == "Version"), "")
+
+
+def requirement_folders(name: str) -> list[str]:
+    """The metadata folders (their names hold the versions) of the distribution `name` and of
+    every distribution it requires, directly or not, that is installed; extras are left out."""
+    installed = distributions()
+    seen: set[str] = set()
+    waiting = [normalized(name)]
+    while waiting:
+        wanted = waiting.pop()
+        if wanted in seen or wanted not in installed:
+            continue
+        seen.add(wanted)
+        for field, value in metadata_headers(installed[wanted]):
+            if field == "Requires-Dist" and "extra ==" not in value.replace('"', "").replace("'", ""):
+                match = _REQUIREMENT_NAME.match(value)
+                if match:
+                    waiting.append(normalized(match.group(0)))
+    return sorted(os.path.basename(installed[found]) for found in seen)

@@ -1,0 +1,45 @@
+"""What is installed decides findings too: the result cache's key holds the versions of the
+libraries postlint requires, found from their metadata folders on sys.path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from postlint.config import Config
+from postlint.engine.cache import run_key
+from postlint.installed import requirement_folders
+from postlint.jekyll.site import Site
+
+
+def install(folder: Path, name: str, version: str, *requires: str) -> None:
+    info = folder / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir(parents=True)
+    headers = [f"Name: {name}", f"Version: {version}", *(f"Requires-Dist: {r}" for r in requires)]
+    (info / "METADATA").write_text("Metadata-Version: 2.1\n" + "\n".join(headers) + "\n\nA description.\nRequires-Dist: not-a-header\n")
+
+
+def test_the_requirements_of_a_distribution_are_followed_to_the_end(monkeypatch, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    install(first, "postlint", "1.0", "markdown-it-py>=3", "Pillow>=10; python_version >= '3.11'",
+            'pytest>=8; extra == "test"', "not-installed")
+    install(first, "markdown-it-py", "4.3.0", "mdurl~=0.1")
+    install(second, "mdurl", "0.1.2")
+    install(second, "markdown_it_py", "3.0.0")  # shadowed: the first on the path wins
+    install(second, "pillow", "13.0.0")
+    install(second, "pytest", "9.0.0")
+    install(second, "not-a-header", "1.0")
+    monkeypatch.setattr(sys, "path", [str(first), str(second)])
+    assert requirement_folders("postlint") == ["markdown_it_py-4.3.0.dist-info", "mdurl-0.1.2.dist-info",
+                                               "pillow-13.0.0.dist-info", "postlint-1.0.dist-info"]
+
+
+def test_a_library_upgraded_under_the_same_postlint_changes_the_cache_key(monkeypatch, tmp_path):
+    site = Site(tmp_path / "site")
+    environment = tmp_path / "environment"
+    install(environment, "postlint", "1.0", "markdown-it-py>=3")
+    install(environment, "markdown-it-py", "3.0.0")
+    monkeypatch.setattr(sys, "path", [str(environment)])
+    before = run_key([], Config(), site)
+    (environment / "markdown_it_py-3.0.0.dist-info").rename(environment / "markdown_it_py-4.0.0.dist-info")
+    assert run_key([], Config(), site) != before
