@@ -22,12 +22,13 @@ def install(folder: Path, name: str, version: str, *requires: str) -> None:
 def test_the_requirements_of_a_distribution_are_followed_to_the_end(monkeypatch, tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     install(first, "postlint", "1.0", "markdown-it-py>=3", "Pillow>=10; python_version >= '3.11'",
-            'pytest>=8; extra == "test"', "not-installed")
+            'pytest>=8; extra == "test"', "hatchling; python_version > '3' and extra=='build'", "not-installed")
     install(first, "markdown-it-py", "4.3.0", "mdurl~=0.1")
     install(second, "mdurl", "0.1.2")
     install(second, "markdown_it_py", "3.0.0")  # shadowed: the first on the path wins
     install(second, "pillow", "13.0.0")
     install(second, "pytest", "9.0.0")
+    install(second, "hatchling", "1.0")
     install(second, "not-a-header", "1.0")
     monkeypatch.setattr(sys, "path", [str(first), str(second)])
     assert requirement_folders("postlint") == ["markdown_it_py-4.3.0.dist-info", "mdurl-0.1.2.dist-info",

@@ -12,6 +12,7 @@ import sys
 
 _NAME_SEPARATORS = re.compile(r"[-_.]+")
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_FOR_AN_EXTRA = re.compile(r";.*\bextra\s*==")  # a requirement's marker naming an extra
 
 
 def normalized(name: str) -> str:
@@ -82,6 +83,7 @@ def metadata_headers(info: str) -> list[tuple[str, str]]:
 
 
 def version(info: str) -> str:
+    """The version a distribution's metadata gives ("" when none)."""
     return next((value for field, value in metadata_headers(info) if field == "Version"), "")
 
 
@@ -97,7 +99,7 @@ def requirement_folders(name: str) -> list[str]:
             continue
         seen.add(wanted)
         for field, value in metadata_headers(installed[wanted]):
-            if field == "Requires-Dist" and "extra ==" not in value.replace('"', "").replace("'", ""):
+            if field == "Requires-Dist" and not _FOR_AN_EXTRA.search(value):
                 match = _REQUIREMENT_NAME.match(value)
                 if match:
                     waiting.append(normalized(match.group(0)))
