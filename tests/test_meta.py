@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import tomllib
 
 import pytest
@@ -59,3 +60,16 @@ def test_python_rule_has_fixture_cases(rule):
     case = CASES / rule.name
     assert case.is_dir(), f"fixtures/cases/{rule.name}/ is missing"
     assert (case / "expected.txt").is_file()
+
+
+def test_readme_layout_names_every_module():
+    """README's tree of src/postlint/ ("How it works") names every module outside rules/ and
+    report/ (those two are described as families), so that a new module is not left out of it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    tree = readme[readme.index("\nsrc/postlint/\n"):]
+    tree = tree[:tree.index("```")]
+    package = REPO / "src" / "postlint"
+    missing = [path.relative_to(package).as_posix() for path in sorted(package.rglob("*.py"))
+               if path.name not in ("__init__.py", "__main__.py") and path.parent.name not in ("rules", "report")
+               and not re.search(rf"(?<![\w.]){re.escape(path.name)}\b", tree)]
+    assert missing == []
