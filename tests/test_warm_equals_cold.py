@@ -40,15 +40,18 @@ examples: {fail: ["Try BrightWave."], pass: ["Try Brightwave."]}
 
 def prepare(site: Path) -> None:
     """The demo site, plus a JSON Schema and a YAML rule folder in its config (and a post the
-    rule speaks about), and a post without a permalink of its own that another post links to."""
+    rule speaks about), and a post without a permalink of its own that another post links to,
+    the one post that sets the alt-text key the config names."""
     (site / "schema.json").write_text(SCHEMA)
-    (site / QUOTA).write_text('---\ntitle: "Quota planning"\ndate: 2024-06-10\n---\nSet sales quotas a quarter ahead.\n')
+    (site / QUOTA).write_text('---\ntitle: "Quota planning"\ndate: 2024-06-10\nimage_alt: A chart of quotas\n---\n'
+                              'Set sales quotas a quarter ahead.\n')
     coaching = site / COACHING
     coaching.write_text(coaching.read_text() + "\nTry BrightWave for a month, then read [quota planning](/blog/quota-planning).\n")
     (site / "house-rules").mkdir()
     (site / "house-rules" / "brand.yml").write_text(HOUSE_RULE)
     config = site / ".postlint.yaml"
-    config.write_text(config.read_text() + "  front-matter-schema:\n    schema: schema.json\nyaml_rules: [house-rules]\n")
+    config.write_text(config.read_text() + "  front-matter-schema:\n    schema: schema.json\n"
+                      "  image-alt:\n    alt_key: image_alt\nyaml_rules: [house-rules]\n")
 
 
 def text_of(path: Path) -> tuple[str, str]:
@@ -189,6 +192,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
     # Most posts now use the word: the post whose summary leads with it is no longer said to be about it.
     "word most posts use": both(append("_posts/2024-03-20-pipeline-review-cadence.md", "\nSales teams read this too.\n"),
                                 append("_posts/2024-05-13-image-checklist-for-posts.md", "\nSales teams read it too.\n")),
+    # No post sets the alt-text key any more: a post's image without alt text is told so.
+    "alt key set by no post": replace_in(QUOTA, "image_alt: A chart of quotas\n", ""),
     "title of another post": set_front_matter(ONBOARDING, "title", '"An image checklist for every blog post"'),
     "description of another post": set_front_matter(GUIDE, "description", '"A day-by-day plan for a new seller\'s first '
                                                                           'week: accounts, shadowing, product practice '
