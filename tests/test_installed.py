@@ -16,7 +16,8 @@ def install(folder: Path, name: str, version: str, *requires: str) -> None:
     info = folder / f"{name.replace('-', '_')}-{version}.dist-info"
     info.mkdir(parents=True)
     headers = [f"Name: {name}", f"Version: {version}", *(f"Requires-Dist: {r}" for r in requires)]
-    (info / "METADATA").write_text("Metadata-Version: 2.1\n" + "\n".join(headers) + "\n\nA description.\nRequires-Dist: not-a-header\n")
+    description = "A description.\nRequires-Dist: not-a-header\n"  # not a header: after the blank line
+    (info / "METADATA").write_text("Metadata-Version: 2.1\n" + "\n".join(headers) + "\n\n" + description)
 
 
 def test_the_requirements_of_a_distribution_are_followed_to_the_end(monkeypatch, tmp_path):

@@ -77,7 +77,8 @@ STEPS = st.lists(st.tuples(st.sampled_from(["open", "edit", "edit", "close"]), s
                            st.sampled_from(sorted(EDITS))), min_size=1, max_size=6)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(steps=STEPS)
 def test_the_long_lived_site_reports_what_a_new_server_reports(tmp_path: Path, steps) -> None:
     """After each step the document acted on is linted (or, once it is closed, another)."""

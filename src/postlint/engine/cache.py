@@ -252,8 +252,8 @@ def run_key(settings, config, site) -> str:
     environment made anew for the same postlint may hold newer ones."""
     rules = [(s.rule.code, s.rule.name, s.severity, s.options, s.rule.origin, s.rule.doc, s.rule.source_digest)
              for s in settings]
-    return digest([__version__, requirement_folders("postlint"), rules, config.source_digest, config.site, config.max_file_size,
-                   site.jekyll_config_name,
+    return digest([__version__, requirement_folders("postlint"), rules, config.source_digest, config.site,
+                   config.max_file_size, site.jekyll_config_name,
                    site.content_digest(site.jekyll_config_name) if (site.root / site.jekyll_config_name).is_file() else ""])
 
 
