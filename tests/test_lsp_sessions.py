@@ -13,13 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.workspace import Workspace
+from test_warm_equals_cold import COACHING, GUIDE, ONBOARDING, RAMP
 
 from postlint.lsp.server import PostlintServer
 
-RAMP = "_posts/2024-01-15-ramp-time-benchmark.md"
-ONBOARDING = "_posts/2024-02-05-onboarding-checklist.md"
-GUIDE = "_posts/guides/2024-03-01-setup-guide.md"
-COACHING = "_posts/2024-05-20-coaching-vs-revenue-operations.md"
 DOCUMENTS = [RAMP, ONBOARDING, GUIDE, COACHING]
 
 # Edits in the editor that change what the site says about the post, and so other posts' checks.
