@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from helpers import run
 
 from postlint.errors import ConfigError
+from postlint.rules.glossary import _may_define
 
 REVIEW = "_posts/2024-01-15-pipeline-review.md"
 FORECAST = "_posts/2024-06-03-forecast-basics.md"
@@ -154,3 +156,20 @@ def test_a_one_post_run_finds_terms_written_with_markup_or_entities_in_the_other
     result, _ = run([root / FORECAST], select=["cross-post-definition"], jobs=1)
     assert [(Path(f.path).name, f.line, f.message) for f in result.findings] == [one]
     assert REVIEW in one[2]
+
+
+@pytest.mark.parametrize(("text", "may"), [
+    (": a kramdown definition on the first line", True),
+    ("Term\n   : a definition three spaces in", True),
+    ("Term\n    : four spaces in is code", False),
+    ("Term\n:no space after the colon", False),
+    ("**Churn:** the share of customers lost", True),
+    ("**Churn**: the share of customers lost", True),
+    ("__Churn__ \t: the share of customers lost", True),
+    ("<DL><DT>Churn</DT>", True),
+    ("A ratio: **bold** words, https://example.com and 10:30", False),
+])
+def test_which_texts_may_hold_a_definition(text, may):
+    """Only posts whose text may hold a definition are parsed for the site's definitions."""
+    site = SimpleNamespace(whole_post=lambda rel: SimpleNamespace(text=text))
+    assert _may_define(site, "_posts/2024-01-01-a.md") is may

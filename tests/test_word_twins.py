@@ -8,10 +8,12 @@ import pytest
 import regex
 
 from postlint.parse.words import (
+    _WORD_CHARACTER,
     LETTERS,
     NOT_WORD,
     WORD,
     WORD_PIECE,
+    _is_word_character,
     ascii_word_characters,
 )
 
@@ -35,6 +37,17 @@ def test_word_characters_outside_ascii_send_text_to_the_regex_pattern():
         assert not ascii_word_characters(f"plain {character} text")
         assert ascii_word_characters(f"plain {character} text", 0, 5)  # only the slice counts
         assert ascii_word_characters(f"plain {character} text", 8)
+
+
+def test_unicodedata_tells_word_characters_as_the_regex_class_does():
+    """Every code point above ASCII of the planes where Unicode assigns characters (surrogates
+    included), one by one: _is_word_character decides from unicodedata's categories which pattern
+    a text gets, so it must agree with the class."""
+    word_character = regex.compile(_WORD_CHARACTER)
+    assigned = [*range(0x80, 0x40000), *range(0xE0000, 0xE1000)]
+    differ = [hex(code) for code in assigned
+              if _is_word_character(chr(code)) != (word_character.match(chr(code)) is not None)]
+    assert differ == []
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
-from postlint.parse.words import WORD, WORD_CHARACTERS, unicode_pattern
+from postlint.parse.words import WORD, WORD_CHARACTERS, WordPattern
 
 if TYPE_CHECKING:  # markdown-it loads only when a body is parsed
     from markdown_it.token import Token
@@ -28,8 +28,9 @@ _SENTENCE_END = re.compile(r"[.!?…]([\"'”’)\]]*)(?:\s+|$)")
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "vs", "etc", "mr", "mrs", "ms", "dr", "st", "no", "inc", "ltd", "co", "jr", "sr",
                             "approx", "fig", "cf", "al", "u.s", "a.m", "p.m"})
 # The word before a sentence's final dot ("e.g", "Dr"), matched backwards on the reversed text: a
-# forward search from the sentence's start tried every position (a tenth of a whole-site run).
-_LAST_WORD_REVERSED = rf"(?:{WORD_CHARACTERS}+\.)*{WORD_CHARACTERS}+"
+# forward search from the sentence's start tried every position (a tenth of a whole-site run). A
+# WordPattern: compiling its `regex` twin was a tenth of a one-post run whose text is all ASCII.
+_LAST_WORD_REVERSED = WordPattern(rf"(?:{WORD_CHARACTERS}+\.)*{WORD_CHARACTERS}+")
 LAST_WORD_REACH = 256  # longer runs of words and dots are no abbreviation
 
 
@@ -158,7 +159,7 @@ def _ends_in_abbreviation(prose: str, start: int, end: int) -> bool:
         return False
     reach = max(start, end - 1 - LAST_WORD_REACH)
     tail = prose[reach:end - 1][::-1]
-    word = unicode_pattern(_LAST_WORD_REVERSED).match(tail)
+    word = _LAST_WORD_REVERSED.match(tail)
     if word is None or (word.end() == len(tail) and reach > start):
         return False
     return word.group()[::-1].lower() in _ABBREVIATIONS
