@@ -4,12 +4,13 @@ Every expectation here was checked against a real `jekyll build` of the same fil
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from helpers import run
 
-from postlint.jekyll.site import Site
+from postlint.jekyll.site import SKIP_DIRS, Site, _files_below
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -140,3 +141,23 @@ def test_markdown_ext_says_which_files_are_written_as_html(tmp_path):
                      "page2.TXT": PAGE})
     assert set(Site(tmp_path).url_index.values()) == {
         "/2020/01/01/a.html", "/2020/01/02/b.markdown", "/2020/01/03/c.html", "/page.markdown", "/page2.html"}
+
+
+def test_the_inventory_lists_what_os_walk_lists(tmp_path):
+    """Files in folders, symbolic links to a file, to a folder (neither listed nor entered, as
+    os.walk(followlinks=False) does), to nothing, and the folders postlint never reads."""
+    for rel in ("a.md", "_posts/2024-01-01-x.md", "deep/er/still/f.png", "_site/out.html", "node_modules/m/i.js",
+                "deep/.git/HEAD", "outside/o.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    (tmp_path / "site").mkdir()
+    for name, target in (("file-link.md", "../a.md"), ("folder-link", "../deep"), ("dangling.md", "../nothing"),
+                         ("_site", "../deep")):  # a link named like a skipped folder
+        (tmp_path / "site" / name).symlink_to(target)
+    expected = []
+    for folder, dirs, names in os.walk(tmp_path):
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
+        prefix = Path(folder).relative_to(tmp_path).as_posix()
+        expected += [name if prefix == "." else f"{prefix}/{name}" for name in names]
+    assert sorted(_files_below(str(tmp_path))) == sorted(expected)
+    assert "site/file-link.md" in expected and "site/dangling.md" in expected and "site/folder-link" not in expected

@@ -217,6 +217,36 @@ def _special_name(name: str) -> bool:
     return name.startswith((".", "_", "#", "~")) or name.endswith("~")
 
 
+def _files_below(root: str) -> list[str]:
+    """The files below `root` (relative, "/"-separated) as os.walk(root) lists them, SKIP_DIRS
+    left out: a symbolic link to a folder is neither listed nor entered, and a folder that cannot
+    be listed to its end is left out with what is below it. A loop over os.scandir, which knows
+    each entry's type, where os.walk also took the `lstat` of every folder and joined paths: a
+    third of its time, and os.walk ran on every run, warm ones included."""
+    found: list[str] = []
+    folders = [(root, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        files: list[str] = []
+        below: list[tuple[str, str]] = []
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    try:
+                        is_folder = entry.is_dir()  # follows a symbolic link, as os.walk does
+                    except OSError:
+                        is_folder = False
+                    if not is_folder:
+                        files.append(prefix + entry.name)
+                    elif entry.name not in SKIP_DIRS and not entry.is_symlink():
+                        below.append((entry.path, f"{prefix}{entry.name}/"))
+        except OSError:
+            continue
+        found.extend(files)
+        folders.extend(below)
+    return found
+
+
 def post_entry(rel: str, collections_dir: str = "") -> PostEntry | None:
     """The post or draft `rel` is, judged by its path alone (None: neither). With a
     `collections_dir`, Jekyll reads posts and drafts only below that folder (a `_posts` beside
@@ -535,15 +565,7 @@ class Site(Recording):
 
     def _inventory(self) -> frozenset[str]:
         if self._files is None:
-            found: list[str] = []
-            root = str(self.root)
-            for folder, dirs, names in os.walk(root):
-                dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
-                # os.walk joins each folder to `root`: its relative path is what follows (relpath
-                # normalises both paths anew for each of hundreds of folders)
-                rel_folder = folder[len(root):].lstrip(os.sep).replace(os.sep, "/")
-                prefix = rel_folder + "/" if rel_folder else ""
-                found.extend(prefix + name for name in names)
+            found = _files_below(str(self.root))
             self._files = frozenset(found)
             self._inventory_digest = digest("\n".join(sorted(found)))
         return self._files
