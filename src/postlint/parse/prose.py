@@ -29,7 +29,7 @@ _ABBREVIATIONS = frozenset({"e.g", "i.e", "vs", "etc", "mr", "mrs", "ms", "dr", 
                             "approx", "fig", "cf", "al", "u.s", "a.m", "p.m"})
 # The word before a sentence's final dot ("e.g", "Dr"), matched backwards on the reversed text: a
 # forward search from the sentence's start tried every position (a tenth of a whole-site run). A
-# WordPattern: compiling its `regex` twin was a tenth of a one-post run whose text is all ASCII.
+# WordPattern: text whose words are all ASCII needs no `regex` pattern compiled for it.
 _LAST_WORD_REVERSED = WordPattern(rf"(?:{WORD_CHARACTERS}+\.)*{WORD_CHARACTERS}+")
 LAST_WORD_REACH = 256  # longer runs of words and dots are no abbreviation
 

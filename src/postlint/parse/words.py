@@ -52,9 +52,9 @@ def ascii_word_characters(text: str, pos: int = 0, endpos: int = sys.maxsize) ->
 
 
 def _is_word_character(character: str) -> bool:
-    """Is `character` in _WORD_CHARACTER? unicodedata answers as the `regex` module does for every
-    character it knows, without importing `regex` (a tenth of a one-post run whose only characters
-    outside ASCII are curly quotes); a character newer than its tables asks `regex`."""
+    """Is `character` in _WORD_CHARACTER? unicodedata's categories answer as the `regex` class does
+    for every character its tables know (a test compares them all), with no pattern compiled; a
+    character newer than its tables asks `regex`."""
     category = unicodedata.category(character)
     if category == "Cn":
         return unicode_pattern(_WORD_CHARACTER).match(character) is not None
