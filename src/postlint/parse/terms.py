@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 from postlint.parse.words import LETTERS
 
@@ -36,12 +37,17 @@ your yours yourself yourselves
 def fold(word: str) -> str:
     """An English plural folded to its singular, roughly: "operations" -> "operation",
     "companies" -> "company"; "business", "status" and "analysis" stay. A word that does not
-    end in "s" stays as it is: callers folding many words skip the call for those."""
+    end in "s" stays as it is (fold_each skips the call for those)."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+def fold_each(words: Iterable[str]) -> list[str]:
+    """fold of each word, called only for those that end in "s": for many words at once."""
+    return [fold(word) if word[-1] == "s" else word for word in words]
 
 
 def unfolded(term: str) -> list[str]:
@@ -70,4 +76,4 @@ def plain(text: str) -> str:
 
 def raw_terms(text: str) -> set[str]:
     """The distinct folded terms of a text already made plain and casefolded."""
-    return {fold(word) if word[-1] == "s" else word for word in set(LETTERS.findall(text))}
+    return set(fold_each(set(LETTERS.findall(text))))

@@ -11,7 +11,15 @@ from collections.abc import Iterator
 
 from postlint.finding import Problem
 from postlint.options import Option
-from postlint.parse.terms import fold, is_content, plain, raw_terms, unfolded, words
+from postlint.parse.terms import (
+    fold,
+    fold_each,
+    is_content,
+    plain,
+    raw_terms,
+    unfolded,
+    words,
+)
 from postlint.registry import rule
 
 # A key YAML made out of a summary's next line: words with spaces between them, or markup.
@@ -210,7 +218,7 @@ class PostTopic:
                 continue  # a phrase occurs no more often than its rarest word
             if folded is None:
                 # Each word between spaces of its own, so that str.count finds a phrase right after itself.
-                folded = " " + "  ".join([fold(word) if word[-1] == "s" else word for word in body]) + " "
+                folded = " " + "  ".join(fold_each(body)) + " "
             count = folded.count(" " + "  ".join(phrase) + " ")
             if count >= phrase_count:
                 self.phrases.append((" ".join(written), count, phrase, max(reversed(phrase), key=site.weight)))
