@@ -180,16 +180,19 @@ def test_a_run_whose_results_all_come_from_the_cache_never_decodes_the_facts(sit
     decoded = []
     real = cache_module._decoded_when_asked
 
-    def counting(facts):
-        load = real(facts)
-        return lambda: decoded.append(1) or load()
+    def counting(payload):
+        load = real(payload)
+        part = next(name for name in ("facts", "counts") if stored[name] == payload)
+        return lambda: decoded.append(part) or load()
 
+    stored = read_cache(site)
     monkeypatch.setattr(cache_module, "_decoded_when_asked", counting)
     assert lint(site) == cold and decoded == []
     post = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
     post.write_text(post.read_text() + "\nOne more sentence.\n")
     lint(site)
-    assert decoded == [1], "a post to check again needs the other posts' facts: decoded once"
+    assert sorted(decoded) == ["counts", "facts"], \
+        "a post to check again needs the other posts' facts and the site's word counts: each decoded once"
 
 
 PLUGIN = '''from postlint.finding import Problem

@@ -20,6 +20,8 @@ of the site's files, changes.
 The same file keeps the site model's per-file facts (a post's URLs, whether it is published, its
 terms; jekyll/facts.py), each with the inputs it was computed from: a warm run that checks one
 edited post takes what the site's indexes need from them instead of reading every other post.
+It keeps the site's word counts too (in how many posts each term occurs), which the next run
+corrects by the posts whose terms changed instead of counting them all again.
 
 It also keeps the front-matter memo (parse/frontmatter_memo.py): the parses of the site's front
 matters by the digest of their text, so that a post whose body alone changed is checked without
@@ -128,8 +130,9 @@ def decode(payload: bytes | memoryview) -> object:
 
 
 def _decoded_when_asked(facts: object) -> Callable[[], object]:
-    """The site model's facts, stored encoded inside the cache (signed with the rest), decoded
-    when the run first needs one: a run whose every result comes from the cache never does."""
+    """The site model's facts (or word counts), stored encoded inside the cache (signed with the
+    rest), decoded when the run first needs one: a run whose every result comes from the cache
+    never does."""
 
     def decoded() -> object:
         if not isinstance(facts, bytes):
@@ -273,7 +276,8 @@ class ResultCache:
         if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict) \
                 and isinstance(stored.get("groups"), dict):
             self.entries, self.groups = stored["entries"], stored["groups"]
-            site.remember(stored.get("files"), _decoded_when_asked(stored.get("facts")))
+            site.remember(stored.get("files"), _decoded_when_asked(stored.get("facts")),
+                          _decoded_when_asked(stored.get("counts")))
             parses = stored.get("front-matters")
             if isinstance(parses, dict):
                 FRONT_MATTERS.use({key: value for key, value in parses.items() if type(key) is str and type(value) is bytes})
@@ -323,11 +327,11 @@ class ResultCache:
         self.changed = True
 
     def save(self) -> None:
-        if self.secret is None or not (self.changed or self.site.memo.may_grow or self.site.learned_facts
-                                       or FRONT_MATTERS.grew):
+        learned = self.site.learned_facts or self.site.learned_counts or FRONT_MATTERS.grew
+        if self.secret is None or not (self.changed or self.site.memo.may_grow or learned):
             return  # a run that read nothing new (every result from the cache) leaves the file alone
         files = self.site.memo.export()
-        if not (self.changed or self.site.memo.grew or self.site.learned_facts or FRONT_MATTERS.grew):
+        if not (self.changed or self.site.memo.grew or learned):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -348,6 +352,7 @@ class ResultCache:
             front_matters = {digests.get(f"{FRONT_MATTER}:{rel}") for rel, (_, digests) in files.items()}
             _write_signed(self.path, self.secret, {"key": self.key, "entries": self.entries, "groups": groups,
                                                    "files": files, "facts": encode(self.site.export_facts()),
+                                                   "counts": encode(self.site.export_counts()),
                                                    "front-matters": FRONT_MATTERS.kept(front_matters)})
             _remove_older_formats(self.path)
         except OSError:

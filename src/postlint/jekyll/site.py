@@ -319,11 +319,12 @@ class Site(Recording):
         # whole at once rather than answering one question at a time (the answers are the same).
         self.checks_many = False
 
-    def remember(self, files: object, facts: object) -> None:
-        """Take the file signatures and digests, and the per-file facts, the previous run left in
-        the cache."""
+    def remember(self, files: object, facts: object, counts: object = None) -> None:
+        """Take the file signatures and digests, the per-file facts and the word counts the
+        previous run left in the cache."""
         self.memo = FileMemo(self._root_path, files)
         self.remember_facts(facts)
+        self.remember_counts(counts)
 
     def hand_over(self) -> tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes]]:
         """What a worker process learned since the last call, for the parent to keep (adopt): the

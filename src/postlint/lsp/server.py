@@ -91,7 +91,7 @@ def new_session(root: Path, previous: SiteSession | None = None, reload_config: 
     site = Site(root, config.max_file_size, config_folder=config.path.parent if config.path else None,
                 languages=config.site.get("languages"))
     if previous is not None:
-        site.remember(previous.site.memo.export(), previous.site.export_facts())
+        site.remember(previous.site.memo.export(), previous.site.export_facts(), previous.site.export_counts())
     return SiteSession(root, config, settings, site)
 
 

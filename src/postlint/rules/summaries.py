@@ -29,7 +29,7 @@ _PROSE_KEY = re.compile(r"\S\s+\S|^<")
 class SiteTerms:
     """In how many of the site's published English posts each term occurs (document frequency),
     counted from each post's `english-terms` fact (its distinct terms): a warm run tokenises only
-    the posts that changed."""
+    the posts that changed, and corrects the previous run's counts by them (word_counts)."""
 
     def __init__(self, frequencies: Counter[str], posts: int) -> None:
         self._frequencies = frequencies
@@ -57,14 +57,12 @@ def _site_terms(ctx) -> SiteTerms:
     future = site.future(ctx.config.site.get("future"))
 
     def build() -> SiteTerms:
-        frequencies: Counter[str] = Counter()
-        posts = 0
+        terms = {}
         for entry in site.published_posts(future):
-            terms = site.per_file("english-terms", entry.rel, lambda: _english_terms(site, entry.rel))
-            if terms is not None:
-                frequencies.update(terms.split())
-                posts += 1
-        return SiteTerms(frequencies, posts)
+            found = site.per_file("english-terms", entry.rel, lambda: _english_terms(site, entry.rel))
+            if found is not None:
+                terms[entry.rel] = found
+        return SiteTerms(site.word_counts(f"summary-terms:{future}", "english-terms", terms), len(terms))
 
     return site.index(f"summary-terms:{future}", build)
 

@@ -1,0 +1,81 @@
+"""Word counts kept across runs (jekyll/facts.py, word_counts): a run that starts from the previous
+run's counts reaches the counts a count from scratch gives."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postlint.jekyll.facts import Recording
+
+WORDS = st.lists(st.sampled_from(["ramp", "quota", "pipeline", "café", "coaching", "x"]), unique=True, max_size=5)
+FILES = st.dictionaries(st.sampled_from([f"_posts/{n}.md" for n in range(8)]), WORDS.map(" ".join), max_size=8)
+
+
+def from_scratch(words: dict[str, str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for text in words.values():
+        counts.update(text.split())
+    return counts
+
+
+def next_run(previous: Recording, words: dict[str, str]) -> Recording:
+    """A run that remembers what `previous` left: its facts (the words of each file) and counts."""
+    site = Recording()
+    site.remember_facts({"terms": {rel: [text, {}] for rel, text in previous.words.items()}})
+    site.remember_counts(previous.export_counts())
+    site.words = words
+    return site
+
+
+def first_run(words: dict[str, str]) -> Recording:
+    site = Recording()
+    site.words = words
+    return site
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(FILES, min_size=1, max_size=6))
+def test_counts_corrected_run_after_run_equal_counts_from_scratch(versions):
+    site = first_run(versions[0])
+    assert site.word_counts("summary", "terms", versions[0]) == from_scratch(versions[0])
+    for words in versions[1:]:
+        site = next_run(site, words)
+        counts = site.word_counts("summary", "terms", words)
+        assert counts == from_scratch(words)
+        assert all(count > 0 for count in counts.values())
+
+
+def test_a_run_starts_from_the_previous_counts_and_counts_only_what_changed():
+    posts = {f"_posts/{n}.md": "ramp quota" for n in range(10)}
+    first = first_run(posts)
+    first.word_counts("summary", "terms", posts)
+    planted = first.export_counts()
+    planted["summary"][1]["planted"] = 7  # a count no file gives: kept only if the counts are reused
+    edited = {**posts, "_posts/3.md": "ramp pipeline"}
+    second = next_run(first, edited)
+    second.remember_counts(planted)
+    assert second.word_counts("summary", "terms", edited) == Counter({"ramp": 10, "quota": 9, "pipeline": 1,
+                                                                       "planted": 7})
+
+
+def test_without_the_old_words_of_a_changed_file_the_run_counts_from_scratch():
+    posts = {f"_posts/{n}.md": "ramp quota" for n in range(10)}
+    first = first_run(posts)
+    first.word_counts("summary", "terms", posts)
+    planted = first.export_counts()
+    planted["summary"][1]["planted"] = 7
+    edited = {**posts, "_posts/3.md": "ramp pipeline"}
+    second = Recording()  # the previous run's counts, and none of its facts
+    second.remember_counts(planted)
+    assert second.word_counts("summary", "terms", edited) == from_scratch(edited)
+
+
+def test_counts_made_from_a_share_of_the_site_are_not_kept():
+    site = first_run({"_posts/1.md": "ramp"})
+    with site._computing() as partial:
+        partial[0] = True  # a fact pass worker's index: built from its share of the files
+        site.word_counts("summary", "terms", site.words)
+    assert site.export_counts() == {} and not site.learned_counts
