@@ -13,7 +13,7 @@ import sys
 import time
 
 import pytest
-from helpers import DEMO_SITE
+from helpers import DEMO_SITE, copy_site, git_environment
 
 from postlint.engine import cache
 from postlint.errors import YamlError
@@ -49,6 +49,29 @@ def test_a_cached_run_imports_no_parser(tmp_path, monkeypatch):
     cold, warm = set(cold), set(warm)
     assert {"markdown_it", "regex", "yaml"} <= cold  # the cold run did parse and match
     assert not warm & set(NOT_NEEDED_WHEN_CACHED), warm & set(NOT_NEEDED_WHEN_CACHED)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is needed")
+def test_the_hooks_command_on_an_edited_body_parses_no_yaml(tmp_path, monkeypatch):
+    """The pre-commit hook's command after a post's body was edited and staged: what the change
+    moved (the post's addresses at the base and now) comes from the cache's facts and front-matter
+    parses, as the post's own check does, so PyYAML is not even imported."""
+    monkeypatch.delenv("POSTLINT_NO_CACHE")
+    env = {**os.environ, **git_environment(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "the demo site"]):
+        subprocess.run(["git", *command], cwd=site, env=env, check=True, capture_output=True)
+    time.sleep(RACY_NS / 1e9 + 0.1)
+    subprocess.run([sys.executable, "-m", "postlint", "."], cwd=site, env=env, capture_output=True, timeout=120)
+    post = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=site, env=env, check=True)
+    hook = subprocess.run([sys.executable, "-c", MODULES_AFTER_A_RUN, "check", "--staged", "--force-exclude",
+                           post.relative_to(site).as_posix()], cwd=site, env=env, capture_output=True, text=True,
+                          timeout=120)
+    exit_code, *modules = hook.stderr.split()
+    assert exit_code in ("0", "1") and "postlint.changes" in modules, hook.stderr[-2000:]
+    assert "yaml" not in modules
 
 
 def test_commands_annotations_are_objects_not_text():

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 
 from postlint.config import Config, RuleSetting, find_config, load_config, resolve_rules
 from postlint.engine.cache import save_yaml_memo, secret_key, use_yaml_memo
-from postlint.engine.check import RunResult, display_path, lint, printable
+from postlint.engine.check import (
+    RunResult,
+    display_path,
+    lint,
+    printable,
+    result_caches,
+)
 from postlint.errors import ChangesError, ConfigError
 from postlint.finding import SEVERITY_RANK
 from postlint.jekyll.site import Site, find_site_root
@@ -164,22 +170,26 @@ def _run_request(request: RunRequest) -> RunOutcome:
     settings = resolve_rules(config, registry, request.select, request.ignore)
     sites: dict[Path, Site] = {}
     targets = collect_targets(request.paths, config, registry.rules.values(), request.force_exclude, sites)
-    selection = None
-    if request.changed_since is not None:
-        changes = git_changes(request.changed_since, start.resolve())
-        selection = select_changed(targets, changes, config)
-    elif changes is not None:  # the hook's files are the ones to lint; referrers may be anywhere in the sites touched
-        universe = collect_targets(changes.touched_sites(), config, registry.rules.values(), sites=sites)
-        selection = select_changed(targets, changes, config, universe)
-    entries = load_baseline(request.baseline) if request.baseline is not None else None
-    at_merge_base = None
-    if entries is not None and changes is not None and changes.base:  # a change may shrink the baseline, never grow it
-        before = file_at_base(changes, request.baseline)
-        at_merge_base = parse_baseline(before, f"{request.baseline} at the merge base") if before is not None else Counter()
     cwd = Path.cwd()
-    linted = selection.changed if selection is not None else targets
-    result = lint(linted, settings, config, fix=request.fix, diff=request.diff, debug=request.debug, cwd=cwd,
-                  jobs=request.jobs, use_cache=request.use_cache, progress=request.progress)
+    # The caches are read before the change is weighed: what select_changed asks of the sites (the
+    # addresses of each touched post, now and at the base) then comes from their facts and parses.
+    with result_caches(targets, settings, config, use_cache=request.use_cache, fix=request.fix,
+                       diff=request.diff) as caches:
+        selection = None
+        if request.changed_since is not None:
+            changes = git_changes(request.changed_since, start.resolve())
+            selection = select_changed(targets, changes, config)
+        elif changes is not None:  # the hook's files are the ones to lint; referrers may be anywhere in the sites touched
+            universe = collect_targets(changes.touched_sites(), config, registry.rules.values(), sites=sites)
+            selection = select_changed(targets, changes, config, universe)
+        entries = load_baseline(request.baseline) if request.baseline is not None else None
+        at_merge_base = None
+        if entries is not None and changes is not None and changes.base:  # a change may shrink the baseline, never grow it
+            before = file_at_base(changes, request.baseline)
+            at_merge_base = parse_baseline(before, f"{request.baseline} at the merge base") if before is not None else Counter()
+        linted = selection.changed if selection is not None else targets
+        result = lint(linted, settings, config, fix=request.fix, diff=request.diff, debug=request.debug, cwd=cwd,
+                      jobs=request.jobs, progress=request.progress, caches=caches)
     referrers = selection.referrers if selection is not None else []
     if referrers:
         _add_findings(result, _broken_links(selection, settings, config, request, cwd))

@@ -36,6 +36,7 @@ from postlint.parse.post import Post
 from postlint.parse.source import decode, read_bytes
 
 if TYPE_CHECKING:
+    from postlint.engine.cache import ResultCache
     from postlint.engine.parallel import Prologue
 
 INTERNAL_ERROR = ("PL001", "internal-error")
@@ -522,44 +523,61 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+@contextmanager
+def result_caches(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: Config, *,
+                  use_cache: bool, fix: bool = False, diff: bool = False) -> Iterator[dict[Path, ResultCache]]:
+    """The result cache of each target's site, read now: none without `use_cache`, for a fix (it
+    changes the file: no result worth keeping) or a diff (it needs the fixes, which are not
+    cached), nor when this user has no cache key. Reading a cache turns the front-matter memo on;
+    it is off again when the block ends."""
+    from postlint.engine.cache import ResultCache, run_key, secret_key
+
+    caches: dict[Path, ResultCache] = {}
+    secret = secret_key() if use_cache and not fix and not diff else None
+    if secret is not None:
+        for _, site in targets:
+            if site.root not in caches:
+                caches[site.root] = ResultCache(site, run_key(settings, config, site), secret)
+    with FRONT_MATTERS.until_done():
+        yield caches
+
+
 def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: Config, *,
          fix: bool = False, diff: bool = False, debug: bool = False, cwd: Path | None = None, jobs: int | None = None,
-         use_cache: bool = False, progress: Callable[[int, int], None] | None = None) -> RunResult:
+         use_cache: bool = False, progress: Callable[[int, int], None] | None = None,
+         caches: dict[Path, ResultCache] | None = None) -> RunResult:
     """Lint every target, on `jobs` processes, reusing cached results where nothing they depend
     on changed. The findings are the same whatever the jobs and the cache.
 
     `fix` makes the fixes rules offer; `diff` writes nothing and collects each fixable file's
     unified diff instead. `progress(files done, files in all)` is called as each file is done
-    (files whose results come from the cache are done at once, in one call)."""
-    from postlint.engine.cache import ResultCache, run_key, secret_key
+    (files whose results come from the cache are done at once, in one call). `caches`: the
+    targets' result caches, when the caller read them already (result_caches)."""
+    if caches is None:
+        with result_caches(targets, settings, config, use_cache=use_cache, fix=fix, diff=diff) as caches:
+            return lint(targets, settings, config, fix=fix, diff=diff, debug=debug, cwd=cwd, jobs=jobs,
+                        progress=progress, caches=caches)
     from postlint.engine.heap import frozen_heap
     from postlint.engine.parallel import default_jobs, parallel_map
 
     started = time.perf_counter()
     cwd = cwd or Path.cwd()
     result = RunResult()
-    caches: dict[Path, ResultCache] = {}
     work: list[tuple[Path, Site, str | None]] = []
-    # A fix changes the file: no result worth keeping; a diff needs the fixes, which are not cached.
-    secret = secret_key() if use_cache and not fix and not diff else None
-    if secret is not None:
-        for _, site in targets:
-            if site.root not in caches:
-                caches[site.root] = ResultCache(site, run_key(settings, config, site), secret)
     # The caches' contents (millions of objects) live to the end of the run: no collection visits them.
-    # The caches turned the front-matter memo on; it is off again once they are saved.
-    with frozen_heap(), FRONT_MATTERS.until_done():
-        if secret is not None:
-            for path, site in targets:
-                rel = display_path(path, site.root)
-                content = site.content_digest(rel)
-                cached = caches[site.root].get(rel, content, printable(display_path(path, cwd)))
-                if cached is None:
-                    work.append((path, site, content))
-                else:
-                    result.findings.extend(cached)
-        else:
-            work = [(path, site, None) for path, site in targets]
+    with frozen_heap():
+        for path, site in targets:
+            cache = caches.get(site.root)
+            if cache is None:
+                work.append((path, site, None))
+                continue
+            rel = display_path(path, site.root)
+            content = site.content_digest(rel)
+            cached = cache.get(rel, content, printable(display_path(path, cwd)))
+            if cached is None:
+                work.append((path, site, content))
+            else:
+                result.findings.extend(cached)
         done = len(targets) - len(work)
         if progress is not None and done:
             progress(done, len(targets))
