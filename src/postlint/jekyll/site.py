@@ -569,6 +569,10 @@ class Site(Recording):
             found = _files_below(str(self.root))
             self._files = frozenset(found)
             self._inventory_digest = digest("\n".join(sorted(found)))
+            # The listing entered no symbolic link to a folder: no folder of these files leads
+            # outside (judged here for all at once; a warm run asks it of every file).
+            for rel in found:
+                self._folder_outside.setdefault(rel, False)
         return self._files
 
     @property
