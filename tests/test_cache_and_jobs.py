@@ -16,6 +16,7 @@ from postlint.engine import check as engine
 from postlint.engine.cache import (
     CACHE_DIR,
     CACHE_FILE,
+    JOURNAL_FILE,
     _sign,
     decode,
     encode,
@@ -105,6 +106,65 @@ def test_corrupt_cache_is_ignored_and_rebuilt(site):
     read_cache(site)  # rewritten whole
 
 
+def edit_body(site: Path) -> None:
+    post = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
+    post.write_text(post.read_text() + "\nOne more sentence.\n")
+
+
+def uncached(site: Path):
+    return [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in run([site])[0].findings]
+
+
+def test_a_small_change_is_written_as_a_journal_beside_the_cache(site, monkeypatch):
+    # The demo site's cache is small: even one post's changes are more than an eighth of it.
+    monkeypatch.setattr(cache_module, "JOURNAL_SHARE", 0)
+    lint(site)
+    written = (site / CACHE_DIR / CACHE_FILE).read_bytes()
+    edit_body(site)
+    assert lint(site) == uncached(site)
+    assert (site / CACHE_DIR / CACHE_FILE).read_bytes() == written, "the cache itself is left as it was"
+    journal = (site / CACHE_DIR / JOURNAL_FILE).read_bytes()
+    assert len(journal) < len(written) / 2
+    checked = count_checks(monkeypatch)
+    again = lint(site)
+    assert checked == [], "the edited post's result comes from the journal"
+    assert again == uncached(site)
+
+
+def test_a_large_change_writes_the_whole_cache_and_drops_the_journal(site, monkeypatch):
+    monkeypatch.setattr(cache_module, "JOURNAL_SHARE", 0)
+    lint(site)
+    edit_body(site)
+    lint(site)
+    assert (site / CACHE_DIR / JOURNAL_FILE).is_file()
+    monkeypatch.setattr(cache_module, "JOURNAL_SHARE", 10**9)  # any journal is too large now
+    edit_body(site)
+    assert lint(site) == uncached(site)
+    assert not (site / CACHE_DIR / JOURNAL_FILE).exists()
+    checked = count_checks(monkeypatch)
+    again = lint(site)
+    assert checked == [], "every result comes from the whole cache written again"
+    assert again == uncached(site)
+
+
+@pytest.mark.parametrize("journal", ["signed with another key", "of an earlier cache"])
+def test_a_journal_not_made_against_this_cache_by_this_user_is_ignored(site, monkeypatch, journal):
+    """A journal that says the posts have no findings (each entry emptied, as an attacker would)."""
+    monkeypatch.setattr(cache_module, "JOURNAL_SHARE", 0)
+    cold = lint(site)
+    assert cold
+    data = read_cache(site)
+    emptied = {rel: [entry[0], entry[1], encode((decode(entry[2])[0], {}, []))] for rel, entry in data["entries"].items()}
+    mac = (site / CACHE_DIR / CACHE_FILE).read_bytes().partition(b"\n")[0].decode()
+    forged = {"base": mac if journal == "signed with another key" else "0" * len(mac), "key": data["key"],
+              "facts": encode({}), "counts": data["counts"], "entries": [emptied, []], "groups": [{}, []],
+              "files": [{}, []], "front-matters": [{}, []]}
+    payload = encode(forged)
+    key = b"k" * 32 if journal == "signed with another key" else secret_key()
+    (site / CACHE_DIR / JOURNAL_FILE).write_bytes(_sign(key, payload).encode() + b"\n" + payload)
+    assert lint(site) == cold
+
+
 def test_foreign_entry_shapes_are_ignored(site):
     cold = lint(site)
     data = read_cache(site)
@@ -182,7 +242,7 @@ def test_a_run_whose_results_all_come_from_the_cache_never_decodes_the_facts(sit
 
     def counting(payload):
         load = real(payload)
-        part = next(name for name in ("facts", "counts") if stored[name] == payload)
+        part = next((name for name in ("facts", "counts") if stored[name] == payload), "a journal's")
         return lambda: decoded.append(part) or load()
 
     stored = read_cache(site)

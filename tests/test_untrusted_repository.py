@@ -17,6 +17,7 @@ from helpers import DEMO_SITE, copy_site, git_environment, run
 from postlint.engine.cache import (
     CACHE_DIR,
     CACHE_FILE,
+    JOURNAL_FILE,
     _sign,
     decode,
     encode,
@@ -121,6 +122,35 @@ def test_bad_cache_files_are_ignored(repo, tmp_path, planted):
         cache.write_bytes(_sign(key, payload).encode() + b"\n" + payload)
     else:
         cache.write_bytes(os.urandom(4096))
+    got = postlint(repo, "--format", "json", ".", cache_home=home)
+    assert (got.returncode, got.stdout) == (expected.returncode, expected.stdout)
+    assert "Traceback" not in got.stderr
+
+
+@pytest.mark.parametrize("planted", ["symlink to /dev/zero", "fifo", "deep nesting", "wrong shapes", "garbage"])
+def test_bad_journal_files_beside_a_good_cache_are_ignored(repo, tmp_path, planted):
+    home = Path(os.environ["XDG_CACHE_HOME"])
+    key = secret_key()
+    postlint(repo, "--format", "json", ".", cache_home=home)  # a cache this user's postlint wrote
+    base = (repo / CACHE_DIR / CACHE_FILE).read_bytes().partition(b"\n")[0].decode()
+    journal = repo / CACHE_DIR / JOURNAL_FILE
+    if planted == "symlink to /dev/zero":
+        journal.symlink_to("/dev/zero")
+    elif planted == "fifo":
+        os.mkfifo(journal)
+    elif planted == "deep nesting":
+        payload = b"[\x01\x00\x00\x00" * 200_000 + b"N"
+        journal.write_bytes(_sign(key, payload).encode() + b"\n" + payload)
+    elif planted == "wrong shapes":  # of this cache, signed with this user's key, made of nonsense
+        payload = encode({"base": base, "key": decode((repo / CACHE_DIR / CACHE_FILE).read_bytes().partition(b"\n")[2])["key"],
+                          "entries": [[1], {}], "groups": "x", "files": [{}, [[]]], "front-matters": [],
+                          "facts": b"nonsense", "counts": encode([1, 2])})
+        journal.write_bytes(_sign(key, payload).encode() + b"\n" + payload)
+    else:
+        journal.write_bytes(os.urandom(4096))
+    post = repo / BAD_POST
+    post.write_text(post.read_text() + "\nOne more line.\n")
+    expected = postlint(repo, "--format", "json", ".", "--no-cache", cache_home=home)
     got = postlint(repo, "--format", "json", ".", cache_home=home)
     assert (got.returncode, got.stdout) == (expected.returncode, expected.stdout)
     assert "Traceback" not in got.stderr

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from postlint.engine import cache
 from postlint.errors import ConfigError
 from postlint.jekyll import signatures
 from postlint.run import exit_code
@@ -224,12 +225,18 @@ def outcome(site: Path, use_cache: bool, jobs: int = 1, target: str = "the site"
     return findings, sorted(result.errors), exit_code(result, fail_on)
 
 
+# How a run writes the cache: whole when its changes are large beside it, else as a journal of
+# them (engine/cache.py); "journal" makes every run after the first write a journal.
+WRITES = {"as it chooses": cache.JOURNAL_SHARE, "journal": 0}
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=5))
-def test_cached_run_equals_uncached_run_after_every_edit(edits):
+@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=5), st.sampled_from(sorted(WRITES)))
+def test_cached_run_equals_uncached_run_after_every_edit(edits, writes):
     # Every file counts as settled at once, so that unchanged files come from the signature memo
     # (signatures.py) and only what an edit touched is read again.
-    with tempfile.TemporaryDirectory() as folder, patch.object(signatures, "RACY_NS", 0):
+    with tempfile.TemporaryDirectory() as folder, patch.object(signatures, "RACY_NS", 0), \
+            patch.object(cache, "JOURNAL_SHARE", WRITES[writes]):
         site = copy_site(DEMO_SITE, Path(folder) / "site")
         prepare(site)
         assert outcome(site, use_cache=True) == outcome(site, use_cache=False)
@@ -258,12 +265,14 @@ def test_cached_parallel_run_equals_uncached_run_after_every_edit(edits):
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.sampled_from(sorted(TARGETS))), min_size=1, max_size=5))
-def test_cached_run_over_some_files_equals_uncached_run(steps):
+@given(st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.sampled_from(sorted(TARGETS))), min_size=1, max_size=5),
+       st.sampled_from(sorted(WRITES)))
+def test_cached_run_over_some_files_equals_uncached_run(steps, writes):
     """Runs over one post, a draft or a folder, as pre-commit makes them, between edits: each
     reuses the cache that the runs before it left (a run over one post keeps what it learned
     about the rest of the site), and reports what a run without the cache reports."""
-    with tempfile.TemporaryDirectory() as folder, patch.object(signatures, "RACY_NS", 0):
+    with tempfile.TemporaryDirectory() as folder, patch.object(signatures, "RACY_NS", 0), \
+            patch.object(cache, "JOURNAL_SHARE", WRITES[writes]):
         site = copy_site(DEMO_SITE, Path(folder) / "site")
         prepare(site)
         assert outcome(site, use_cache=True) == outcome(site, use_cache=False)
