@@ -217,6 +217,23 @@ def test_staged_rename_reports_the_referrers_broken_link_only(linked_site):
     assert in_hub(outcome) == {(4, "LNK001")}
 
 
+def test_a_staged_edit_that_moves_nothing_never_lists_the_sites_posts(linked_site, monkeypatch):
+    """The usual commit: no address changed, so no post can have lost a link target, and the
+    site's posts are not even listed (a tenth of the hook's run on a site of 500 posts)."""
+    from postlint.jekyll.site import Site
+
+    listed = []
+    real = Site.lint_targets
+    monkeypatch.setattr(Site, "lint_targets", lambda site, folder: listed.append(folder) or real(site, folder))
+    edit(linked_site, "_posts/2024-02-01-funnel-guide.md", "Plain text.", "Plain text, reworded.")
+    git(linked_site, "add", "-A")
+    assert staged("_posts/2024-02-01-funnel-guide.md").checked == ["_posts/2024-02-01-funnel-guide.md"]
+    assert listed == []
+    git(linked_site, "mv", "_posts/2024-02-01-funnel-guide.md", "_posts/2024-02-01-funnel-playbook.md")
+    assert "_posts/2024-01-31-hub.md" in staged("_posts/2024-02-01-funnel-playbook.md").checked
+    assert listed, "a rename moves the post's address: the posts that may link to it are looked through"
+
+
 def test_staged_delete_with_no_file_given_lints_only_the_referrers(linked_site):
     git(linked_site, "rm", "-q", "_posts/2024-02-03-churn-basics.md")
     outcome = staged()

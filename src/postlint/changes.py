@@ -25,7 +25,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -343,26 +343,28 @@ class Selection:
 
 
 def select_changed(targets: list[tuple[Path, Site]], changes: Changes, config: Config,
-                   universe: list[tuple[Path, Site]] | None = None) -> Selection:
-    """Of `targets`, those the change touched (all of them with `universe` given: the hook names
-    its files itself); plus the files of `universe` (default: `targets`) that reference a target
-    the change moved."""
-    if universe is None:
-        touched = {os.path.realpath(path) for path in changes.changed}
-        changed = [(path, site) for path, site in targets if os.path.realpath(path) in touched]
-        universe = targets
+                   touched: list[Site] | None = None,
+                   universe: Callable[[], list[tuple[Path, Site]]] | None = None) -> Selection:
+    """Of `targets`, those the change touched (all of them with `touched` given: the hook names
+    its files itself); plus the files that reference a target the change moved, among the files
+    `universe()` gives (the files of the `touched` sites; default: `targets`). It is called only
+    when the change moved a target: the usual commit moves none, and listing a site's posts is
+    a tenth of a hook's run."""
+    if touched is None:
+        staged = {os.path.realpath(path) for path in changes.changed}
+        changed = [(path, site) for path, site in targets if os.path.realpath(path) in staged]
+        touched = list({site.root: site for _, site in targets}.values())
     else:
         changed = list(targets)
     selection = Selection(changed, [])
     linted = {os.path.realpath(path) for path, _ in changed}
-    sites: dict[Path, Site] = {}
-    for _, site in universe:
-        sites.setdefault(site.root, site)
-    for site in sites.values():
+    files: list[tuple[Path, Site]] | None = None
+    for site in touched:
         moved = moved_targets(site, changes, config)
         if not moved:
             continue  # the usual commit: no link can miss anything, so no candidate is resolved
-        candidates = [path for path, other in universe if other.root == site.root and os.path.realpath(path) not in linted]
+        files = files if files is not None else universe() if universe is not None else targets
+        candidates = [path for path, other in files if other.root == site.root and os.path.realpath(path) not in linted]
         found = referrers(site, moved, candidates)
         selection.referrers.extend((path, site) for path in candidates if path in found)
         selection.positions.update(found)

@@ -92,6 +92,20 @@ def registry_for(config_file: Path | None, start: Path) -> tuple[Registry, Confi
     return load_registry(config.yaml_rule_dirs), config
 
 
+def site_at(root: Path, config: Config, rules: Iterable[Rule], sites: dict[Path, Site]) -> Site:
+    """The site at `root`, made once per run (`sites`, by root, gains it), reusing the bytes of
+    the config and YAML rule files already read."""
+    site = sites.get(root)
+    if site is None:
+        already_read = {Path(rule.origin): rule.source for rule in rules if rule.source}
+        if config.path is not None:
+            already_read[config.path] = config.source
+        site = sites[root] = Site(root, config.max_file_size, already_read=already_read,
+                                  config_folder=config.path.parent if config.path else None,
+                                  languages=config.site.get("languages"))
+    return site
+
+
 def collect_targets(paths: list[Path], config: Config, rules: Iterable[Rule] = (),
                     force_exclude: bool = False, sites: dict[Path, Site] | None = None) -> list[tuple[Path, Site]]:
     """Each file to lint with its site; folders expand to their posts, less those `exclude` leaves
@@ -100,19 +114,13 @@ def collect_targets(paths: list[Path], config: Config, rules: Iterable[Rule] = (
     The sites reuse the bytes of the config and YAML rule files already read, and `sites` (by
     root), which gains the sites made here.
     """
-    already_read = {Path(rule.origin): rule.source for rule in rules if rule.source}
-    if config.path is not None:
-        already_read[config.path] = config.source
     sites = {} if sites is None else sites
     targets: dict[Path, Site] = {}
     for given in paths:
         if not given.exists() and not given.is_symlink():
             raise ConfigError(f"{given}: no such file or folder")
         resolved = resolve_given(given)
-        root = find_site_root(resolved)
-        site = sites.setdefault(root, Site(root, config.max_file_size, already_read=already_read,
-                                           config_folder=config.path.parent if config.path else None,
-                                           languages=config.site.get("languages")))
+        site = site_at(find_site_root(resolved), config, rules, sites)
         files = site.lint_targets(resolved) if resolved.is_dir() else [resolved]
         for path in files:
             if (force_exclude or path != resolved) and config.is_excluded(display_path(path, site.root)):
@@ -180,8 +188,11 @@ def _run_request(request: RunRequest) -> RunOutcome:
             changes = git_changes(request.changed_since, start.resolve())
             selection = select_changed(targets, changes, config)
         elif changes is not None:  # the hook's files are the ones to lint; referrers may be anywhere in the sites touched
-            universe = collect_targets(changes.touched_sites(), config, registry.rules.values(), sites=sites)
-            selection = select_changed(targets, changes, config, universe)
+            roots = changes.touched_sites()
+            touched = [site_at(find_site_root(resolve_given(root)), config, registry.rules.values(), sites)
+                       for root in roots]
+            selection = select_changed(targets, changes, config, touched,
+                                       lambda: collect_targets(roots, config, registry.rules.values(), sites=sites))
         entries = load_baseline(request.baseline) if request.baseline is not None else None
         at_merge_base = None
         if entries is not None and changes is not None and changes.base:  # a change may shrink the baseline, never grow it
