@@ -13,7 +13,9 @@ npm is missing). Machines are noisy: compare ratios, not seconds.
 
 One-post runs are timed as a pre-commit hook sees them (edited, unchanged, and the hook's own
 `check --staged --force-exclude` in a git copy of the site), next to the floor under them: the
-interpreter importing the libraries and the postlint modules an edited post's run imports.
+interpreter importing the libraries and the postlint modules an edited post's run imports. The
+edited and `--no-cache` runs alternate with runs of that floor, and their ratios to it are the
+median of the pairs.
 
 The ratios against markdownlint-cli2 come from interleaved pairs of runs (measure_against): on a
 machine whose speed drifts within minutes, as shared ones do, two series run one after the other
@@ -57,15 +59,17 @@ def measure(name: str, command: list[str], cwd: Path, runs: int, before=None) ->
 
 
 def measure_against(baseline: tuple[str, list[str]], measured: tuple[str, list[str]], cwd: Path,
-                    runs: int) -> tuple[dict, dict, float]:
+                    runs: int, before=None) -> tuple[dict, dict, float]:
     """Both commands `runs` times, interleaved (the baseline first in odd pairs, second in even
     ones), and the median of the pairs' ratios measured / baseline: a machine whose speed drifts
     during the run slows both runs of a pair alike, where two series one after the other would
-    each see a different machine."""
+    each see a different machine. `before()` is called before each run of the measured command."""
     series: dict[str, list[tuple[float, int, int]]] = {baseline[0]: [], measured[0]: []}
     for pair in range(runs):
         order = (baseline, measured) if pair % 2 == 0 else (measured, baseline)
         for name, command in order:
+            if before is not None and name == measured[0]:
+                before()
             series[name].append(timed(command, cwd))
     results = [_summary(name, series[name]) for name in (baseline[0], measured[0])]
     return results[0], results[1], _pairs_ratio(series[baseline[0]], series[measured[0]])
@@ -220,17 +224,22 @@ def main() -> int:
     edits = iter(range(1, 1_000_000))
     edit = lambda: one.write_bytes(original + f"\nA sentence added by edit {next(edits)}.\n".encode())  # noqa: E731
     rel = one.relative_to(site).as_posix()
-    precommit = measure("postlint one post (pre-commit), no cache", [postlint, rel, "--no-cache"], site, args.runs)
-    edited = measure("postlint one post just edited, warm cache", [postlint, rel], site, args.runs, before=edit)
+    # What any one-post run that parses a post pays before it does anything: the interpreter and
+    # the imports alone (the libraries, then every postlint module such a run imports). The
+    # one-post runs are paired with the second: their seconds drift with the machine, their
+    # ratio to it much less.
+    python = str(Path(postlint).with_name("python")) if Path(postlint).with_name("python").exists() else sys.executable
+    one_runs = max(5, args.runs)
+    libraries = measure("floor: python importing the parsing libraries", [python, "-c", IMPORT_LIBRARIES], site, one_runs)
+    floor = ("floor: ... and every postlint module", [python, "-c", IMPORT_MODULES])
+    modules, precommit, precommit_ratio = measure_against(
+        floor, ("postlint one post (pre-commit), no cache", [postlint, rel, "--no-cache"]), site, one_runs)
+    _, edited, edited_ratio = measure_against(
+        floor, ("postlint one post just edited, warm cache", [postlint, rel]), site, one_runs, before=edit)
     time.sleep(2.1)  # a file written within 2 s of a run is read again (racily clean; signatures.py)
     unchanged = measure("postlint one post unchanged, warm cache", [postlint, rel], site, args.runs)
     hook = staged_hook(postlint, site, rel, edit, args.runs)
     one.write_bytes(original)
-    # What any one-post run that parses a post pays before it does anything: the interpreter and
-    # the imports alone (the libraries, then every postlint module such a run imports).
-    python = str(Path(postlint).with_name("python")) if Path(postlint).with_name("python").exists() else sys.executable
-    libraries = measure("floor: python importing the parsing libraries", [python, "-c", IMPORT_LIBRARIES], site, args.runs)
-    modules = measure("floor: ... and every postlint module", [python, "-c", IMPORT_MODULES], site, args.runs)
     rows += [("cold / markdownlint-cli2 (median of interleaved pairs)", cold_ratio, "<= 0.5"),
              ("warm / cold (median of pairs)", warm_ratio, "< 0.10"),
              ("cold --jobs N / --jobs 1", cold["median"] / single_process["median"], "< 1 on >1 CPU"),
@@ -241,8 +250,8 @@ def main() -> int:
              ("floor: imports of an edited-post run, libraries, seconds", libraries["median"], ""),
              ("floor: imports of an edited-post run, with postlint's, seconds", modules["median"], ""),
              # Seconds differ between machines two or three times over; over the floor measured alongside, less.
-             ("one post just edited, warm cache, over that floor", edited["median"] / modules["median"], ""),
-             ("one post, no cache, over that floor", precommit["median"] / modules["median"], "")]
+             ("one post just edited, warm cache, over that floor (median of pairs)", edited_ratio, ""),
+             ("one post, no cache, over that floor (median of pairs)", precommit_ratio, "")]
 
     print(f"\n10x site ({10 * len(posts):,} posts made from the corpus' posts)")
     large = synthetic_site(args.corpus, args.work / "site-10x", 10 * len(posts))
