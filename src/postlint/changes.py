@@ -351,8 +351,8 @@ def select_changed(targets: list[tuple[Path, Site]], changes: Changes, config: C
     when the change moved a target: the usual commit moves none, and listing a site's posts is
     a tenth of a hook's run."""
     if touched is None:
-        staged = {os.path.realpath(path) for path in changes.changed}
-        changed = [(path, site) for path, site in targets if os.path.realpath(path) in staged]
+        changed_paths = {os.path.realpath(path) for path in changes.changed}
+        changed = [(path, site) for path, site in targets if os.path.realpath(path) in changed_paths]
         touched = list({site.root: site for _, site in targets}.values())
     else:
         changed = list(targets)

@@ -36,7 +36,7 @@ journal of an earlier file is ignored. Each item of the cache is checked where u
 its inputs, its signature), so a journal can only add or remove items. The whole file is written
 again, and the journal removed, when the journal grows past an eighth of it. Its contents are in
 `marshal`'s format, which Python reads twice and writes five times as fast as JSON (a one-post
-run reads and writes the whole cache: 5 MB on a 500-post site). `marshal` is not made to read
+run reads the whole cache: 5 MB on a 500-post site). `marshal` is not made to read
 hostile data, and it never sees any: the contents are read only after their HMAC (below) has
 shown that this user's postlint wrote them, with this Python version (in the signed bytes).
 
@@ -221,6 +221,9 @@ def save_yaml_memo(secret: bytes | None) -> None:
         pass
 
 
+_ABSENT = object()
+
+
 def _changes(base: dict, now: dict) -> list:
     """[what `now` holds that `base` does not hold (as the same object), the keys of `base` that
     `now` lacks]: a journal's changes to one part of the cache."""
@@ -236,9 +239,6 @@ def _applied(base: dict, changes: object) -> dict:
     for key in changes[1]:
         merged.pop(key, None)
     return merged
-
-
-_ABSENT = object()
 
 
 def _remove(path: Path) -> None:
