@@ -286,7 +286,7 @@ def _url_sources(site: Site) -> dict[str, tuple[str, bool]]:
     wins a shared address, so the answer does not depend on the order of the walk."""
     sources: dict[str, tuple[str, bool]] = {}
     redirects: list[tuple[str, str]] = []
-    for rel, served in site.served_urls_of_all():
+    for rel, served in site.served_urls_of_all:
         for key, _, how in served:
             if how == "page":
                 sources.setdefault(key, (rel, False))

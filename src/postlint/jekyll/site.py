@@ -15,7 +15,6 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -1141,16 +1140,18 @@ class Site(Recording):
         post and document; a warm run only that of the files that changed.
         """
         index: dict[str, str] = {}
-        for _, served in self.served_urls_of_all():
+        for _, served in self.served_urls_of_all:
             for key, url, _ in served:
                 index.setdefault(key, url)
         for redirect in self.host_redirects:  # a splat or placeholder is a pattern (generated_patterns)
             index.setdefault(urls.url_key(redirect), redirect)
         return index
 
-    def served_urls_of_all(self) -> Iterator[tuple[str, list[list[str]]]]:
-        """(rel, served_urls(rel)) for every file of the site, in path order."""
-        return self.facts_of("served-urls", sorted(self.files), self._served_urls)
+    @derived
+    def served_urls_of_all(self) -> list[tuple[str, list[list[str]]]]:
+        """(rel, served_urls(rel)) for every file of the site, in path order: the URL index and
+        links.py's address sources both read them, and one walk over the facts serves both."""
+        return list(self.facts_of("served-urls", sorted(self.files), self._served_urls))
 
     def served_urls(self, rel: str) -> list[list[str]]:
         """[url_key, url, how] for each address the file `rel` of the site gives the built site;
