@@ -61,6 +61,15 @@ def count_checks(monkeypatch) -> list[str]:
     return checked
 
 
+def edit_body(site: Path) -> None:
+    post = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
+    post.write_text(post.read_text() + "\nOne more sentence.\n")
+
+
+def uncached(site: Path):
+    return [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in run([site])[0].findings]
+
+
 def test_warm_run_reuses_results_and_reports_the_same(site, monkeypatch):
     cold = lint(site)
     assert (site / CACHE_DIR / CACHE_FILE).is_file()
@@ -88,14 +97,14 @@ def test_deleting_a_link_target_resurfaces_the_broken_link(site):
     (site / "_posts" / "guides" / "2024-03-01-setup-guide.md").unlink()
     after = lint(site)
     assert any(f[3] == "LNK001" and "setup-guide" in f[4] for f in after)
-    assert after == [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in run([site])[0].findings]
+    assert after == uncached(site)
 
 
 def test_config_change_invalidates(site):
     lint(site)
     config = site / ".postlint.yaml"
     config.write_text(config.read_text() + "  title-length: {max: 20}\n")
-    assert lint(site) == [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in run([site])[0].findings]
+    assert lint(site) == uncached(site)
 
 
 def test_corrupt_cache_is_ignored_and_rebuilt(site):
@@ -104,15 +113,6 @@ def test_corrupt_cache_is_ignored_and_rebuilt(site):
     cache.write_text('{"key": "x", "entries": ')
     assert lint(site) == cold
     read_cache(site)  # rewritten whole
-
-
-def edit_body(site: Path) -> None:
-    post = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
-    post.write_text(post.read_text() + "\nOne more sentence.\n")
-
-
-def uncached(site: Path):
-    return [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in run([site])[0].findings]
 
 
 def test_a_small_change_is_written_as_a_journal_beside_the_cache(site, monkeypatch):
@@ -248,8 +248,7 @@ def test_a_run_whose_results_all_come_from_the_cache_never_decodes_the_facts(sit
     stored = read_cache(site)
     monkeypatch.setattr(cache_module, "_decoded_when_asked", counting)
     assert lint(site) == cold and decoded == []
-    post = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
-    post.write_text(post.read_text() + "\nOne more sentence.\n")
+    edit_body(site)
     lint(site)
     assert sorted(decoded) == ["counts", "facts"], \
         "a post to check again needs the other posts' facts and the site's word counts: each decoded once"

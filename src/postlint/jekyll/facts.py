@@ -66,6 +66,11 @@ def group_name(inputs: dict[str, str]) -> str:
     return digest("\n".join(f"{key}\0{value}" for key, value in sorted(inputs.items())).encode("utf-8", "surrogatepass"))
 
 
+def _words_digest(words: str) -> str:
+    """What word_counts keeps of the words it counted for one file."""
+    return digest(words.encode("utf-8", "surrogatepass"))
+
+
 def file_share(rel: str, shares: int) -> int:
     """Which of `shares` fact-pass workers computes the facts of the file `rel`."""
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % shares
@@ -274,7 +279,7 @@ class Recording:
         """In how many of the files of `words` (rel -> the file's distinct words, space-separated:
         its per-file fact `fact`) each word occurs; see the module docstring for how a warm run
         gets there from the previous run's counts."""
-        digests = {rel: digest(text.encode("utf-8", "surrogatepass")) for rel, text in words.items()}
+        digests = {rel: _words_digest(text) for rel, text in words.items()}
         counts = self._counts_from_previous(name, fact, words, digests)
         if counts is None:
             counts = Counter()
@@ -301,7 +306,7 @@ class Recording:
         for rel in gone:
             old = old_facts.get(rel)
             old_words = old[0] if type(old) is list and len(old) == 2 else None
-            if type(old_words) is not str or digest(old_words.encode("utf-8", "surrogatepass")) != counted[rel]:
+            if type(old_words) is not str or _words_digest(old_words) != counted[rel]:
                 return None  # the words counted for this file are not at hand: count afresh
             counts.subtract(old_words.split())
         for rel in came:
