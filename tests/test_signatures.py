@@ -73,20 +73,20 @@ def test_a_file_replaced_by_another_is_not_recalled(tmp_path, trust_at_once):
     memo.before_read("post.md")
     memo.note("post.md", "content:post.md", "digest of one")
     remembered = memo.export()
-    assert FileMemo(str(tmp_path), remembered).recall("post.md", "content:post.md") == "digest of one"
+    assert FileMemo(str(tmp_path), remembered).unchanged("post.md") == {"content:post.md": "digest of one"}
     replacement = tmp_path / "new.md"
     replacement.write_text("two")
     stat = path.stat()
     os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     os.replace(replacement, path)  # same size and modification time, another inode
-    assert FileMemo(str(tmp_path), remembered).recall("post.md", "content:post.md") is None
+    assert FileMemo(str(tmp_path), remembered).unchanged("post.md") is None
 
 
 def test_a_memo_of_another_shape_is_ignored(tmp_path, trust_at_once):
     (tmp_path / "post.md").write_text("one")
     for broken in (["not", "a", "pair"], [None, {}], [[1, 2], "digests"], "text", 7):
         memo = FileMemo(str(tmp_path), {"post.md": broken})
-        assert memo.recall("post.md", "content:post.md") is None
+        assert memo.unchanged("post.md") is None
         memo.export()  # and saving it again does not fail
 
 

@@ -20,7 +20,6 @@ returned are run one per process, so that only an item whose own process dies is
 from __future__ import annotations
 
 import os
-import pickle
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -151,6 +150,7 @@ class _Pool:
     def _share_what_workers_learned(self) -> None:
         assert self.prologue is not None
         learned: dict[int, bytes] = {}
+        import pickle  # here and below, not at the top: most runs have no workers (5 ms of their start)
         from multiprocessing.connection import wait
 
         waiting = dict(self.connections)
@@ -177,6 +177,8 @@ class _Pool:
 
     def _take(self, learned: dict[int, bytes], untaken: list[int]) -> None:
         assert self.prologue is not None
+        import pickle
+
         for number in untaken:
             self.prologue.in_parent(pickle.loads(learned[number]))
         untaken.clear()
@@ -229,6 +231,8 @@ def _end(process) -> None:
 def _serve(number: int, workers: int, connection, prologue: Prologue | None) -> None:
     """A worker: its prologue, then the item numbers it is sent, one result per item, in order."""
     if prologue is not None:
+        import pickle
+
         connection.send_bytes(pickle.dumps(prologue.in_worker(number, workers)))
         for payload in pickle.loads(connection.recv_bytes()):
             prologue.from_other(pickle.loads(payload))

@@ -120,10 +120,30 @@ class Recording:
         self.shard: tuple[int, int] | None = None
         self._partial: set[str] = set()  # names of the indexes built from a share of the facts
         self._building: list[list[bool]] = []  # one flag per index or fact being computed: partial?
+        self._current: dict[str, str] = {}  # input key -> its digest in this run (current_digest)
 
     def current_digest(self, key: str) -> str:
-        """What the input `key` looks like now, without recording it (see Site)."""
+        """What the input `key` looks like now, without recording it; worked out once per run."""
+        found = self._current.get(key)
+        if found is None:
+            found = self._current[key] = self.digest_now(key)
+        return found
+
+    def digest_now(self, key: str) -> str:
+        """What the input `key` looks like now, worked out (see Site)."""
         raise NotImplementedError
+
+    def inputs_hold(self, inputs: dict) -> bool:
+        """Does every input of `inputs` (key -> digest) have that digest now? A loop that looks in
+        current_digest's memo itself: a one-post run asks this of thousands of facts."""
+        current = self._current
+        for key, value in inputs.items():
+            found = current.get(key)
+            if found is None:
+                found = self.current_digest(key)
+            if found != value or type(value) is not str:
+                return False
+        return True
 
     def record(self, kind: str, argument: str, value_digest: str) -> None:
         """Tell every active recorder that `kind:argument` was read and looked like `value_digest`."""
@@ -174,11 +194,17 @@ class Recording:
         """(rel, the fact `name` about rel: per_file with `compute(rel)`) for each of `rels`, in
         order; in a fact pass only for the files of this worker's share, which makes the index
         being built partial."""
+        stored = self._stored_facts.get(name, _NONE)
         for rel in rels:
             if self.shard is not None and file_share(rel, self.shard[1]) != self.shard[0]:
                 self._taint()
                 continue
-            yield rel, self.per_file(name, rel, lambda: compute(rel))  # noqa: B023 - called at once
+            fact = self._known_in(name, rel, stored)
+            if fact is not None:
+                self._report(fact)
+                yield rel, fact[0]
+            else:
+                yield rel, self._computed(name, rel, lambda: compute(rel))  # noqa: B023 - called at once
 
     @contextmanager
     def _computing(self) -> Iterator[list[bool]]:
@@ -203,8 +229,10 @@ class Recording:
         lists, tuples, strings, numbers, booleans and None: what the cache stores (marshal) and
         a worker sends, both of which give it back as it was."""
         known, value = self.known_fact(name, rel)
-        if known:
-            return value
+        return value if known else self._computed(name, rel, compute)
+
+    def _computed(self, name: str, rel: str, compute: Callable[[], Any]) -> Any:
+        """The fact `name` about `rel` computed now (per_file), kept unless it rests on a partial index."""
         with self._computing() as partial, self.recording(isolated=True) as recorder:
             value = compute()
         if partial[0]:
@@ -218,25 +246,23 @@ class Recording:
         """(True, the fact) when this run computed it or the previous run left it with every
         input unchanged (reported to the recorders, as per_file does); (False, None) otherwise:
         a caller with a cheaper way to tell that the fact does not matter may skip computing it."""
-        fact = self._facts.get(name, _NONE).get(rel)
+        fact = self._known_in(name, rel, self._stored_facts.get(name, _NONE))
         if fact is None:
-            stored = self._stored_facts.get(name, _NONE).get(rel)
-            if not self._still_holds(stored):
-                return False, None
-            fact = self._facts.setdefault(name, {})[rel] = stored
+            return False, None
         self._report(fact)
         return True, fact[0]
 
-    def _still_holds(self, stored: object) -> bool:
-        """Is `stored` a [value, inputs] fact whose every input has the same digest now? (A loop,
-        not all() over a generator: a one-post run asks this of thousands of facts.)"""
-        if type(stored) is not list or len(stored) != 2 or type(stored[1]) is not dict:
-            return False
-        current = self.current_digest
-        for key, value in stored[1].items():
-            if type(value) is not str or current(key) != value:
-                return False
-        return True
+    def _known_in(self, name: str, rel: str, stored: dict[str, Any]) -> list | None:
+        """This run's [value, inputs] fact `name` about `rel`, or else the previous run's (`stored`:
+        its facts `name`) when it is of that shape and every input has the same digest now (it
+        becomes this run's); None when neither."""
+        fact = self._facts.get(name, _NONE).get(rel)
+        if fact is None:
+            fact = stored.get(rel)
+            if type(fact) is not list or len(fact) != 2 or type(fact[1]) is not dict or not self.inputs_hold(fact[1]):
+                return None
+            self._facts.setdefault(name, {})[rel] = fact
+        return fact
 
     def _report(self, fact: list) -> None:
         for active in self._recorders:

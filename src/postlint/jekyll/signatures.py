@@ -23,6 +23,7 @@ import time
 
 RACY_NS = 2_000_000_000  # FAT keeps times in 2-second steps
 Signature = tuple[int, ...]
+_UNSEEN = ()  # FileMemo._now's answer for a file not looked at yet (a signature is never empty)
 
 
 def signature(path: str) -> Signature | None:
@@ -60,9 +61,10 @@ class FileMemo:
         self._unsent: set[str] = set()  # files read and not handed over yet (hand_over)
 
     def _signature_now(self, rel: str) -> Signature | None:
-        if rel not in self._now:
-            self._now[rel] = signature(os.path.join(self._root, rel))
-        return self._now[rel]
+        now = self._now.get(rel, _UNSEEN)
+        if now is _UNSEEN:
+            now = self._now[rel] = signature(os.path.join(self._root, rel))
+        return now
 
     def _known(self, rel: str) -> tuple[Signature, dict[str, str]] | None:
         if rel not in self._checked:
@@ -71,19 +73,15 @@ class FileMemo:
             self._checked[rel] = (tuple(item[0]), item[1]) if ok else None  # else not of this shape: read the file
         return self._checked[rel]
 
-    def recall(self, rel: str, key: str) -> str | None:
-        """The digest of `key` remembered for `rel` when the file's signature is the same now."""
+    def unchanged(self, rel: str) -> dict[str, str] | None:
+        """The digests remembered for `rel` (input key -> digest; check each is a string) when the
+        file's signature is the same now; its signature is compared once."""
         digests = self._unchanged.get(rel)
-        if digests is None:  # the file's signature is compared once; its other inputs are looked up
+        if digests is None and rel not in self._read:
             known = self._known(rel)
-            if known is None or rel in self._read:
-                return None
-            now = self._signature_now(rel)
-            if now is None or now != known[0]:
-                return None
-            digests = self._unchanged[rel] = known[1]
-        value = digests.get(key)
-        return value if isinstance(value, str) else None
+            if known is not None and self._signature_now(rel) == known[0]:  # a signature of None never is
+                digests = self._unchanged[rel] = known[1]
+        return digests
 
     def forget(self, rel: str) -> None:
         """Neither recall nor keep anything about `rel` in this run: the site reads another text

@@ -306,7 +306,6 @@ class Site(Recording):
         for path, data in (already_read or {}).items():
             self._whole[self._site_key(path)] = data
         self._site_file_errors: dict[str, str] = {}
-        self._current: dict[str, str] = {}  # input key -> its digest in this run
         self._front_matter_digests: dict[str, str] = {}
         self._defaults: dict[tuple[str, str], dict[str, Any]] = {}  # (rel, kind) -> defaults_for's answer
         self._folders: dict[str, tuple[str, bool]] = {}  # folder -> (its real path, trusted), for _outside
@@ -468,24 +467,24 @@ class Site(Recording):
             self._front_matter_digests[rel] = found
         return found
 
-    def current_digest(self, key: str) -> str:
-        """What the input `key` (kind:argument, see facts.py) looks like now, without recording it."""
-        found = self._current.get(key)
+    def digest_now(self, key: str) -> str:
+        """What the input `key` (kind:argument, see facts.py) looks like now: remembered for an
+        unchanged file, else computed."""
+        kind, _, argument = key.partition(":")
+        if kind not in FILE_KINDS:
+            return self._compute_digest(key)
+        found = self._recall(argument, key)
         if found is None:
-            kind, _, argument = key.partition(":")
-            found = self._recall(argument, key) if kind in FILE_KINDS else None
-            if found is None:
-                found = self._compute_digest(key)
-                if kind in FILE_KINDS:
-                    self._note(kind, argument, found)
-            self._current[key] = found
+            found = self._compute_digest(key)
+            self._note(kind, argument, found)
         return found
 
     def _recall(self, rel: str, key: str) -> str | None:
-        """The memo's digest of the file input `key` about `rel`, when the file is unchanged and
-        still inside the site."""
-        known = self.memo.recall(rel, key)  # never for a symbolic link
-        return None if known is None or self._folder_leads_outside(rel) else known
+        """The memo's digest of the file input `key` about `rel`, when the file is unchanged (never
+        a symbolic link: it has no signature) and still inside the site."""
+        remembered = self.memo.unchanged(rel)
+        found = remembered.get(key) if remembered is not None else None
+        return found if type(found) is str and not self._folder_leads_outside(rel) else None
 
     def _note(self, kind: str, argument: str, value_digest: str) -> None:
         self.memo.note(argument, input_key(kind, argument), value_digest)
@@ -567,7 +566,7 @@ class Site(Recording):
         if self._files is None:
             found = _files_below(str(self.root))
             self._files = frozenset(found)
-            self._inventory_digest = digest("\n".join(sorted(found)))
+            self._inventory_digest = digest("\n".join(sorted(found)).encode("utf-8", "surrogatepass"))
             # The listing entered no symbolic link to a folder: no folder of these files leads
             # outside (judged here for all at once; a warm run asks it of every file).
             for rel in found:
