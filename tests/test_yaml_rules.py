@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from helpers import REPO, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from postlint import yamlrules
+from postlint.parse.words import _is_word_character, ascii_word_characters
 from postlint.registry import load_registry
 
 SHIPPED = sorted((REPO / "rules").glob("*.yml"))
@@ -114,3 +121,50 @@ def test_languages_must_be_a_list_of_codes(tmp_path, value):
 def test_languages_are_in_the_rule_docs():
     rule = yamlrules.load_rule(REPO / "rules" / "wordiness.yml")
     assert "Only in posts written in `en`" in rule.doc
+
+
+def test_no_character_a_text_of_ascii_words_may_hold_folds_to_an_ascii_letter():
+    """Scans.may_match looks for a literal rule's ASCII words as substrings of the lowered text
+    when its word characters are all ASCII. That is sound only if no other character it may hold
+    matches an ASCII letter case-insensitively in `regex`, or lowers to one: checked for all."""
+    import regex
+
+    # The characters outside ASCII that ascii_word_characters lets through: no word characters.
+    others = "".join(chr(code) for code in range(0x80, 0x110000)
+                     if not 0xD800 <= code < 0xE000 and not _is_word_character(chr(code)))
+    assert ascii_word_characters(others)
+    assert others and not regex.compile("[a-z]", regex.IGNORECASE | regex.VERSION0).search(others)
+    assert not any(character.isascii() for character in others.lower())
+
+
+TRICKY = ["in", "order", "to", "utilize", "UTILIZE", " ", "-", "’", "\u212a", "\u017f", "\u0131", "\u0130", "é", "ß",
+          "\u200d", "_", "ut\u0131lize", "\u017fite"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(TRICKY), max_size=12).map("".join), ignorecase=st.booleans())
+def test_may_match_never_turns_away_a_text_the_patterns_match(text, ignorecase):
+    words = ["in order to", "utilize", "site", "[citation needed]"]
+    flags = re.IGNORECASE if ignorecase else 0
+    scans = yamlrules.Scans(yamlrules._scan_sources(words, False), flags, words)
+    if not scans.may_match(text):
+        assert not [match.group() for match in yamlrules._matches(scans.compiled, text, time.perf_counter() + 5)]
+
+
+def test_a_post_without_the_rules_words_is_checked_without_the_regex_module(tmp_path):
+    """The shipped wordiness rule's words appear in few posts; for the others `regex` is not
+    even imported (15 ms of a one-post run)."""
+    probe = ("import sys\nfrom helpers import run\n"
+             "result, _ = run([sys.argv[1]], select=['wordiness'])\n"
+             "print(len(result.findings), 'regex' in sys.modules)")
+    seen = []
+    for name, sentence in (("plain", "We use dashboards \u2014 they\u2019re quick."),
+                           ("wordy", "We stay late in order to finish \u2014 it\u2019s late.")):
+        site = tmp_path / name
+        (site / "_posts").mkdir(parents=True)
+        (site / "_config.yml").write_text("title: t\n")
+        (site / "_posts" / "2024-01-01-post.md").write_text(f"---\ntitle: T\n---\n{sentence}\n", encoding="utf-8")
+        done = subprocess.run([sys.executable, "-c", probe, str(site)], capture_output=True, text=True, timeout=120,
+                              cwd=Path(__file__).parent)
+        seen.append(done.stdout.split() or done.stderr[-2000:])
+    assert seen == [["0", "False"], ["1", "True"]]
