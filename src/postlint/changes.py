@@ -22,7 +22,6 @@ reference to a moved target are the change's: its other findings were there befo
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
@@ -34,6 +33,7 @@ from postlint.errors import ChangesError, UnreadableFile
 from postlint.jekyll import urls
 from postlint.jekyll.links import liquid_free_href, literal_url_filter, site_path
 from postlint.jekyll.site import SITE_MARKERS, Site, find_site_root
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.liquid import LiquidTag
 from postlint.parse.post import POST_EXTENSIONS, Post
 from postlint.parse.source import decode, read_bytes
@@ -41,7 +41,7 @@ from postlint.parse.source import decode, read_bytes
 LINK_FAMILY = "LNK"  # the rules that judge references to other files; the only ones run on referrers
 # The date and slug a post_url names. Jekyll also resolves a name without its subfolder, with a
 # leading slash or with unpadded dates (with a deprecation warning), so compare on these alone.
-_POST_NAME = re.compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-(.+)$")
+_POST_NAME = lazy_compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-(.+)$")
 
 
 @dataclass

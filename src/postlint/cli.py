@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from postlint import __version__
+from postlint.lazy_patterns import lazy_compile
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 HELP_WIDTH = 120  # help wraps at the terminal's width, up to this
@@ -241,8 +242,8 @@ def list_rules(
         raise typer.Exit(EXIT_ERROR)
 
 
-_TRAILING_BLANKS = re.compile(r"(?:[ \t]|\x1b\[[0-9;]*m)*[ \t](?:[ \t]|\x1b\[[0-9;]*m)*$", re.MULTILINE)
-_STYLE_CODE = re.compile(r"\x1b\[[0-9;]*m")
+_TRAILING_BLANKS = lazy_compile(r"(?:[ \t]|\x1b\[[0-9;]*m)*[ \t](?:[ \t]|\x1b\[[0-9;]*m)*$", re.MULTILINE)
+_STYLE_CODE = lazy_compile(r"\x1b\[[0-9;]*m")
 
 
 def _without_trailing_blanks(text: str) -> str:

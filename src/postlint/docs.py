@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option, _split_union
 from postlint.registry import Registry, Rule
 
@@ -22,7 +23,7 @@ TABLE_END = "<!-- rules:end -->"
 REGENERATE = "python -m postlint.docs README.md"
 
 _KIND_WORDS = {"int": "integer", "number": "number", "str": "string", "bool": "boolean", "null": "null"}
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE = lazy_compile(r"^\s*(```|~~~)")
 
 
 # What the engine reports that is no rule's finding; `postlint explain` documents these too.

@@ -32,6 +32,7 @@ import yaml
 from postlint.config import CONFIG_NAME, load_config, resolve_rules
 from postlint.errors import ConfigError
 from postlint.jekyll.site import Site, find_site_root
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.source import open_regular
 from postlint.registry import Registry, load_registry
 from postlint.schema import modeline
@@ -39,10 +40,10 @@ from postlint.schema import modeline
 REQUIRED_SHARE = 0.9  # "nearly every post"
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 # A read time as people write it: "5 min", "5 min read", "5 minutes", "5-minute read", "5m".
-_READ_TIME = re.compile(r"\s*\d+(\s*|-)(m|mins?|minutes?)\b.*", re.IGNORECASE)
-_DIGITS = re.compile(r"\d+")
+_READ_TIME = lazy_compile(r"\s*\d+(\s*|-)(m|mins?|minutes?)\b.*", re.IGNORECASE)
+_DIGITS = lazy_compile(r"\d+")
 # A key that holds alt text: `alt`, `image_alt`, `hero-alt`, `imageAlt`.
-_ALT_KEY = re.compile(r"(?:^|[_-])(?:alt|Alt|ALT)(?:$|[_-])|[a-z0-9]Alt(?:$|[A-Z_-])")
+_ALT_KEY = lazy_compile(r"(?:^|[_-])(?:alt|Alt|ALT)(?:$|[_-])|[a-z0-9]Alt(?:$|[A-Z_-])")
 
 
 @dataclass

@@ -7,12 +7,13 @@ one; this takes 3. The first distribution of a name on the path wins; a zipped e
 from __future__ import annotations
 
 import os
-import re
 import sys
 
-_NAME_SEPARATORS = re.compile(r"[-_.]+")
-_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_FOR_AN_EXTRA = re.compile(r";.*\bextra\s*==")  # a requirement's marker naming an extra
+from postlint.lazy_patterns import lazy_compile
+
+_NAME_SEPARATORS = lazy_compile(r"[-_.]+")
+_REQUIREMENT_NAME = lazy_compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_FOR_AN_EXTRA = lazy_compile(r";.*\bextra\s*==")  # a requirement's marker naming an extra
 
 
 def normalized(name: str) -> str:

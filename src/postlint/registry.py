@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -22,12 +21,13 @@ from postlint.digest import digest
 from postlint.errors import RunErrors
 from postlint.finding import SEVERITIES
 from postlint.installed import entry_points, normalized, version
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 
 ENTRY_POINT_GROUP = "postlint.rules"
-_CODE = re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
-_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-_ENTRY_POINT_VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attribute>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+_CODE = lazy_compile(r"^[A-Z]{1,4}[0-9]{3}$")
+_NAME = lazy_compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_ENTRY_POINT_VALUE = lazy_compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attribute>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options")
 
 

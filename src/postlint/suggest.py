@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import difflib
 import heapq
-import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from postlint.lazy_patterns import lazy_compile
+
 SCAN_ALL_BELOW = 1000  # short lists are scored whole: exactly difflib's answer
 SHORTLIST = 200
-_EXTENSION = re.compile(r"(?<=[^/])\.[^./]+$")
-_WORDS = re.compile(r"[^\W_]+")
+_EXTENSION = lazy_compile(r"(?<=[^/])\.[^./]+$")
+_WORDS = lazy_compile(r"[^\W_]+")
 
 
 def _trigrams(text: str) -> set[str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from postlint.lazy_patterns import lazy_compile
+
 # C0 controls as their Unicode "control pictures" (␛, ␊, ...), DEL as ␡, C1 controls as U+FFFD.
 _CONTROL = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}
 _CONTROL.update({0x7F: "\u2421", **{code: "\ufffd" for code in range(0x80, 0xA0)}})
@@ -21,8 +23,8 @@ _LINE = {**_CONTROL, **_BIDI}
 _KEEP_LINE_BREAKS = {code: char for code, char in _LINE.items() if code != 0x0A}
 # str.translate looks up every character in the table: a search finds the rare text that needs it
 # ten times sooner (thousands of findings and source lines per report).
-_NEEDS_LINE = re.compile("[" + "".join(re.escape(chr(code)) for code in _LINE) + "]")
-_NEEDS_KEEP_LINE_BREAKS = re.compile("[" + "".join(re.escape(chr(code)) for code in _KEEP_LINE_BREAKS) + "]")
+_NEEDS_LINE = lazy_compile("[" + "".join(re.escape(chr(code)) for code in _LINE) + "]")
+_NEEDS_KEEP_LINE_BREAKS = lazy_compile("[" + "".join(re.escape(chr(code)) for code in _KEEP_LINE_BREAKS) + "]")
 
 
 def one_line(text: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import signal
 import sys
 import threading
@@ -30,6 +29,7 @@ from postlint.errors import ConfigError, FixRefused, RunErrors, UnreadableFile
 from postlint.finding import Edit, Finding, Problem
 from postlint.jekyll.facts import file_share
 from postlint.jekyll.site import Site
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.parse.post import Post
 from postlint.parse.source import decode, read_bytes
@@ -84,7 +84,7 @@ def display_path(path: Path, cwd: Path) -> str:
             return path.as_posix()
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = lazy_compile("[\ud800-\udfff]")
 
 
 def printable(text: str) -> str:

@@ -16,8 +16,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-_DIRECTIVE = re.compile(r"<!--\s*postlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->", re.S)
-_SPLIT = re.compile(r"[\s,]+")
+from postlint.lazy_patterns import lazy_compile
+
+_DIRECTIVE = lazy_compile(r"<!--\s*postlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->", re.S)
+_SPLIT = lazy_compile(r"[\s,]+")
 
 
 

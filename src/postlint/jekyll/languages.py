@@ -12,11 +12,12 @@ subtag (`en-US`, `pt_BR` → `en`, `pt`).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from postlint.lazy_patterns import lazy_compile
+
 ENGLISH = "en"
-_SUBTAG_SEPARATOR = re.compile(r"[-_]")
+_SUBTAG_SEPARATOR = lazy_compile(r"[-_]")
 
 
 def primary_subtag(value: Any) -> str:

@@ -11,12 +11,13 @@ from urllib.parse import unquote, urlsplit
 from postlint.jekyll import urls
 from postlint.jekyll.posts import resolve_post_url
 from postlint.jekyll.site import Site
+from postlint.lazy_patterns import lazy_compile
 from postlint.suggest import Vocabulary, closest
 
-_LITERAL_URL_FILTER = re.compile(r"""^(['"])([^'"{}]*)\1\s*\|\s*(relative_url|absolute_url)\s*$""")
-BASEURL_PREFIX = re.compile(r"^\{\{-?\s*site\.baseurl\s*-?\}\}")
-SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_LIQUID_OUTPUT = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.S)
+_LITERAL_URL_FILTER = lazy_compile(r"""^(['"])([^'"{}]*)\1\s*\|\s*(relative_url|absolute_url)\s*$""")
+BASEURL_PREFIX = lazy_compile(r"^\{\{-?\s*site\.baseurl\s*-?\}\}")
+SCHEME = lazy_compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_LIQUID_OUTPUT = lazy_compile(r"^\{\{-?(.*?)-?\}\}$", re.S)
 
 
 def link_target_problem(path: str, site: Site, future: bool) -> str | None:
@@ -200,9 +201,9 @@ def _closest_file(rel: str, site: Site) -> str:
 
 # --- absolute links to the site's own address ------------------------------------------------
 
-_ABSOLUTE_HTTP = re.compile(r"^(?:https?:)?//", re.I)
+_ABSOLUTE_HTTP = lazy_compile(r"^(?:https?:)?//", re.I)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_HOST = re.compile(r"[\w.-]+")  # a domain name or IPv4 address, any script
+_HOST = lazy_compile(r"[\w.-]+")  # a domain name or IPv4 address, any script
 
 
 @dataclass(frozen=True)

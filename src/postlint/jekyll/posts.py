@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from postlint.jekyll.site import PostEntry, Site
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.dates import ruby_date
 from postlint.parse.post import POST_EXTENSIONS
 from postlint.suggest import closest
 
 # Jekyll::Tags::PostComparer::MATCHER; Ruby's ^ and $ anchor at every line, hence re.M.
-POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$", re.M)
+POST_NAME = lazy_compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$", re.M)
 _REGEX_SYNTAX = frozenset("\\.^$*+?{}[]|()")  # a path holding none of these is literal text in a regex
 
 Status = Literal["ok", "deprecated", "unparseable", "not-found"]

@@ -39,6 +39,7 @@ from postlint.jekyll.facts import (
 )
 from postlint.jekyll.languages import ENGLISH, language_of
 from postlint.jekyll.signatures import FileMemo
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.dates import judge_date
 from postlint.parse.frontmatter import FrontMatter, front_matter_extent, load_yaml
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
@@ -91,8 +92,8 @@ def leaves_site(rel: str) -> bool:
     return rel.startswith(("/", "\\")) or os.path.isabs(rel) or ".." in rel.replace("\\", "/").split("/")
 
 
-_OFFSET_TIME = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*"
-                          r"(?:([a-z]+)|([+-])(\d{2})(?::?(\d{2}))?)\s*$", re.I)
+_OFFSET_TIME = lazy_compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*"
+                             r"(?:([a-z]+)|([+-])(\d{2})(?::?(\d{2}))?)\s*$", re.I)
 # Ruby's Time::ZoneOffset: the zone names Time.parse knows (others leave the time in the site's zone).
 _ZONE_HOURS = {"Z": 0, "UTC": 0, "UT": 0, "GMT": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7,
                "MDT": -6, "PST": -8, "PDT": -7}

@@ -16,6 +16,8 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from postlint.lazy_patterns import lazy_compile
+
 # Jekyll's Configuration#style_to_permalink.
 PERMALINK_STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -29,9 +31,9 @@ PERMALINK_STYLES = {
 OUTPUT_EXT = {".scss": ".css", ".sass": ".css", ".coffee": ".js"}
 # Jekyll's default `markdown_ext`: the extensions its Markdown converter takes (to `.html`).
 MARKDOWN_EXT = "markdown,mkdown,mkdn,mkd,md"
-_SLUG_DEFAULT = re.compile(r"(?:[^\w]|_)+")
-_SLUG_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+")
-_PLACEHOLDER = re.compile(r":(\w+)")
+_SLUG_DEFAULT = lazy_compile(r"(?:[^\w]|_)+")
+_SLUG_PRETTY = lazy_compile(r"[^\w._~!$&'()+,;=@]+")
+_PLACEHOLDER = lazy_compile(r":(\w+)")
 
 
 def slugify(text: str | None, pretty: bool = False, cased: bool = False) -> str | None:

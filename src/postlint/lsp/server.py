@@ -17,7 +17,6 @@ what a new server given the same open documents reports (tests/test_lsp_sessions
 from __future__ import annotations
 
 import asyncio
-import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from postlint.errors import ConfigError
 from postlint.finding import Finding
 from postlint.jekyll.posts import resolve_post_url
 from postlint.jekyll.site import SITE_MARKERS, Site, find_site_root
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.post import Post
 from postlint.report.sarif import help_uri
 from postlint.run import registry_for, resolve_given
@@ -46,11 +46,11 @@ SEVERITY = {
     "warning": types.DiagnosticSeverity.Warning,
     "info": types.DiagnosticSeverity.Information,
 }
-_OFFENDING_TEXT = re.compile(r"\S+")
-_LIQUID_OPENING = re.compile(r"\{[%{]")
+_OFFENDING_TEXT = lazy_compile(r"\S+")
+_LIQUID_OPENING = lazy_compile(r"\{[%{]")
 # A `post_url` tag whose name is being typed, up to the cursor; and a whole tag on a line.
-_POST_URL_TYPED = re.compile(r"\{%-?\s*post_url\s+(\S*)$")
-_POST_URL_TAG = re.compile(r"\{%-?\s*post_url\s+(\S+)\s*-?%\}")
+_POST_URL_TYPED = lazy_compile(r"\{%-?\s*post_url\s+(\S*)$")
+_POST_URL_TAG = lazy_compile(r"\{%-?\s*post_url\s+(\S+)\s*-?%\}")
 
 
 @dataclass

@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-_ISO = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
-_ISO_STRICT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5}))?)?")
+from postlint.lazy_patterns import lazy_compile
+
+_ISO = lazy_compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+_ISO_STRICT = lazy_compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5}))?)?")
 # English month names and their abbreviations (Ruby reads no other language), lower case.
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                 "november", "december")
@@ -28,9 +30,9 @@ def _named_month_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     names = "|".join(sorted(_MONTHS, key=len, reverse=True))
     return (re.compile(r"\b(" + names + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I),
             re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + names + r")\.?,?\s+(\d{4})\b", re.I))
-_SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
-_SLASHED_YEAR_FIRST = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
-_TIME = re.compile(r"[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
+_SLASHED = lazy_compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_SLASHED_YEAR_FIRST = lazy_compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
+_TIME = lazy_compile(r"[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
 @dataclass(frozen=True)

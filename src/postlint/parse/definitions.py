@@ -4,11 +4,11 @@ lists (`Term` / `: text`) and HTML `<dt>`/`<dd>`, each with its position."""
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.prose import Block
 
 
@@ -25,12 +25,12 @@ class Definition:
 
 
 # `* **Term**: text`, `**Term:** text` (also with `__`), after an optional list marker or quote.
-_BOLD_TERM = re.compile(r"[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)?(\*\*|__)(?P<term>[^\n]+?)(?P<inside>:?)\1(?P<outside>[ \t]*:)?")
-_KRAMDOWN_DD = re.compile(r"[ \t]{0,3}:[ \t]+")
-_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|~~")
+_BOLD_TERM = lazy_compile(r"[ \t>]*(?:(?:[*+-]|\d{1,9}[.)])[ \t]+)?(\*\*|__)(?P<term>[^\n]+?)(?P<inside>:?)\1(?P<outside>[ \t]*:)?")
+_KRAMDOWN_DD = lazy_compile(r"[ \t]{0,3}:[ \t]+")
+_EMPHASIS = lazy_compile(r"\*+|(?<!\w)_+|_+(?!\w)|~~")
 # What a term key drops (term_key): emphasis, code and link brackets.
-TERM_MARKUP = re.compile(r"[*_`\[\]]+")
-_TRAILING = re.compile(r"[\s:.;,!?]+$")
+TERM_MARKUP = lazy_compile(r"[*_`\[\]]+")
+_TRAILING = lazy_compile(r"[\s:.;,!?]+$")
 
 
 def word_difference(old: Sequence[str], new: Sequence[str], old_compared: Sequence[str] | None = None,

@@ -17,14 +17,15 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from postlint.errors import YamlError
+from postlint.lazy_patterns import lazy_compile
 
 if TYPE_CHECKING:
     import yaml
 
 # Jekyll: has_yaml_header? is "\A---\s*\r?\n" on the first line, and the block is
 # "\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)" (multiline). Source.text has "\n" line breaks only.
-_OPENING = re.compile(r"---[ \t]*\n")
-_BLOCK = re.compile(r"---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
+_OPENING = lazy_compile(r"---[ \t]*\n")
+_BLOCK = lazy_compile(r"---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
 
 
 @cache
@@ -336,7 +337,7 @@ def _marshalled(value: Any) -> bool:
 YAML_MEMO = YamlMemo()
 
 
-_QUOTED_VALUE = re.compile(r"""^\s*(?:- +)?[^\s:#'"][^:#]*:[ \t]+(["'])""")
+_QUOTED_VALUE = lazy_compile(r"""^\s*(?:- +)?[^\s:#'"][^:#]*:[ \t]+(["'])""")
 
 
 def _unclosed_quote(yaml_text: str, before_line: int) -> tuple[int, int, str] | None:

@@ -4,12 +4,13 @@ attribute values), so posts read as they did with bs4 without its ~175 ms import
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.entities import html5
 from html.parser import HTMLParser
+
+from postlint.lazy_patterns import lazy_compile
 
 # Elements that close as soon as they open (bs4's HTMLTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS).
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "menuitem",
@@ -18,7 +19,7 @@ _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "
 # bs4 gives text inside these its own string classes (DEFAULT_STRING_CONTAINERS), which get_text
 # of an element around them skips: a link inside <template> has no text.
 _STRING_CONTAINERS = frozenset({"script", "style", "template", "rt", "rp"})
-_MARKED_SECTION = re.compile(r"<!\[")
+_MARKED_SECTION = lazy_compile(r"<!\[")
 
 
 @dataclass(eq=False, slots=True)

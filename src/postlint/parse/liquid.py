@@ -12,16 +12,16 @@ empty line.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.source import blanked
 
-_OPENER = re.compile(r"\{[%{]")
+_OPENER = lazy_compile(r"\{[%{]")
 _CLOSERS = {"{%": "%}", "{{": "}}"}
-_TAG_NAME = re.compile(r"\s*(\w+)")
-_ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+_TAG_NAME = lazy_compile(r"\s*(\w+)")
+_ENDRAW = lazy_compile(r"\{%-?\s*endraw\s*-?%\}")
 
 
 @dataclass(frozen=True)

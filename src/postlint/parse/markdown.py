@@ -20,31 +20,32 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.token import Token
 
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.html import HtmlElement, html_elements
 from postlint.parse.liquid import markdown_view, tag_name
 from postlint.parse.source import blanked
 
-IAL = re.compile(r"\{:([^}\n]*)\}")
-_IAL_ATTR = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|\.([\w-]+)|#([\w-]+)""")
+IAL = lazy_compile(r"\{:([^}\n]*)\}")
+_IAL_ATTR = lazy_compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|\.([\w-]+)|#([\w-]+)""")
 # A line's quote markers, list markers and heading marks (group 1), found after the line break
 # before it: a pattern that starts with a character `re` skips to at C speed, where `^` is tried at
 # every position. The lookahead names the characters a prefix starts with: a line that starts
 # otherwise is not matched (an empty match called the replacement on every line of a post).
-_LINE_PREFIX = re.compile(r"\n((?=[ \t>*+\-#\d])[ \t]*(?:(?:[>*+-]|\d{1,9}[.)]|#{1,6})(?=[ \t]|$)[ \t]*)*)", re.M)
+_LINE_PREFIX = lazy_compile(r"\n((?=[ \t>*+\-#\d])[ \t]*(?:(?:[>*+-]|\d{1,9}[.)]|#{1,6})(?=[ \t]|$)[ \t]*)*)", re.M)
 # Markup characters: a run of emphasis, strikethrough or table pipes, a backslash escape, `![`,
 # `[` and `]`. The pattern starts with a character set, which `re` skips to at C speed (a leading
 # lookahead is tried at every position); the lookbehind then says which character it was.
-_MARKUP = re.compile(r"[\\*_~|!\[\]](?:(?<=[*_~|])[*_~|]*|(?<=\\)(?=[!-/:-@\[-`{-~])|(?<=!)\[|(?<=[\[\]]))")
+_MARKUP = lazy_compile(r"[\\*_~|!\[\]](?:(?<=[*_~|])[*_~|]*|(?<=\\)(?=[!-/:-@\[-`{-~])|(?<=!)\[|(?<=[\[\]]))")
 # Bare URLs, blanked before the markup: a `_` or `~` in one is part of it. No markup match holds an
 # `h`, so none reaches into a URL, and blanking URLs first leaves the markup around them as it was.
-_BARE_URL = re.compile(r"https?://\S+")
+_BARE_URL = lazy_compile(r"https?://\S+")
 # The closing sequence of an ATX heading (`## Title ##`), in a pass of its own: a pattern that
 # starts with a space or tab makes `re` try it at every space. No URL or markup match holds a
 # space, tab or `#`, so blanking these first, and only where " #" or "\t#" occurs, blanks the same.
-_HEADING_CLOSER = re.compile(r"[ \t]#+[ \t]*$", re.M)
+_HEADING_CLOSER = lazy_compile(r"[ \t]#+[ \t]*$", re.M)
 # `[^<>]`: a tag never holds another `<`; and an opener left unclosed is not scanned to the end of
 # the text from every later `<` (quadratic on a line of 20,000 unclosed comments).
-_HTML_TAG = re.compile(r"<[A-Za-z/!][^<>]*>")
+_HTML_TAG = lazy_compile(r"<[A-Za-z/!][^<>]*>")
 
 
 @lru_cache(maxsize=1)
@@ -169,7 +170,7 @@ def _match_bracket(text: str, pos: int, end: int, open_: str, close: str) -> int
     return -1
 
 
-_BRACKET_TOKEN = re.compile(r"\\.|[\[\]()>]", re.S)
+_BRACKET_TOKEN = lazy_compile(r"\\.|[\[\]()>]", re.S)
 MAX_LABEL = 999  # CommonMark: a link label (what a reference link looks up) has at most 999 characters
 
 
@@ -215,7 +216,7 @@ class _Brackets:
 
 
 # What ends or nests an inline link's destination: white space, a backslash escape, parentheses.
-_DESTINATION_STOP = re.compile(r"[ \t\n\\()]")
+_DESTINATION_STOP = lazy_compile(r"[ \t\n\\()]")
 
 
 @dataclass
@@ -512,7 +513,7 @@ def parse_body(text: str, masked: str, line_starts: list[int], not_prose: list[t
 
 INCLUDE_TAGS = ("include", "include_relative")
 # `[text][label]`: a full reference link as written (the label is what its definition is looked up by).
-_FULL_REFERENCE = re.compile(r"\[[^\[\]\n]*\](\[[^\[\]\n]+\])")
+_FULL_REFERENCE = lazy_compile(r"\[[^\[\]\n]*\](\[[^\[\]\n]+\])")
 
 
 def _included_reference_labels(masked: str, not_prose: list[tuple[int, int]], text: str,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
-import re
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.dates import ruby_date
 from postlint.parse.frontmatter import FrontMatter, KeyInfo
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the Markdown parser loads when a body is first needed: a ca
 MARKDOWN_EXTENSIONS = frozenset({".md", ".markdown", ".mkdown", ".mkdn", ".mkd"})
 POST_EXTENSIONS = MARKDOWN_EXTENSIONS | {".html", ".htm"}
 # Jekyll's Document::DATE_FILENAME_MATCHER: a date, a slug, an extension.
-POST_FILENAME = re.compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^./]+)$")
+POST_FILENAME = lazy_compile(r"^(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^./]+)$")
 
 PostKind = Literal["post", "draft", "page"]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.words import WORD, WORD_CHARACTERS, WordPattern
 
 if TYPE_CHECKING:  # markdown-it loads only when a body is parsed
@@ -23,7 +24,7 @@ BlockKind = Literal["paragraph", "heading", "cell"]
 
 # The final mark, closing quotes and brackets, white space. It starts with the mark, not a
 # lookbehind for it: `re` skips to a character of a set at C speed but tries a lookbehind everywhere.
-_SENTENCE_END = re.compile(r"[.!?…]([\"'”’)\]]*)(?:\s+|$)")
+_SENTENCE_END = lazy_compile(r"[.!?…]([\"'”’)\]]*)(?:\s+|$)")
 # Words whose dot does not end a sentence.
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "vs", "etc", "mr", "mrs", "ms", "dr", "st", "no", "inc", "ltd", "co", "jr", "sr",
                             "approx", "fig", "cf", "al", "u.s", "a.m", "p.m"})
@@ -76,10 +77,10 @@ def hidden_ranges(post) -> list[tuple[int, int]]:
 # `{% include links.md %}` line writes them at build time (Liquid runs first), and a definition
 # that follows another line is paragraph text to CommonMark but a definition to kramdown. Neither a
 # reference definition line nor the label of `[text][label]` is ever shown to a reader.
-_REFERENCE_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S[^\n]*", re.MULTILINE)
+_REFERENCE_DEFINITION = lazy_compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S[^\n]*", re.MULTILINE)
 # Bracketed text: the label of `[text][label]` where a `]` precedes it (checked in Python: a
 # pattern that starts with a lookbehind has `re` try every position of the text).
-_BRACKETED = re.compile(r"\[[^\[\]\n]*\]")
+_BRACKETED = lazy_compile(r"\[[^\[\]\n]*\]")
 
 
 def reader_prose(post) -> str:
@@ -172,4 +173,4 @@ def _first_visible(prose: str, start: int) -> int:
     return found.start() if found else len(prose)
 
 
-_NOT_SPACE = re.compile(r"\S")
+_NOT_SPACE = lazy_compile(r"\S")

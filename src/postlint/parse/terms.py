@@ -11,10 +11,11 @@ import functools
 import re
 from collections.abc import Iterable
 
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.words import LETTERS
 
 # Raw text that is never read as words: Liquid, HTML tags, URLs and Markdown link targets.
-_NOT_WORDS = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|<[^>\n]*>|\]\([^)\n]*\)|https?://\S+", re.S)
+_NOT_WORDS = lazy_compile(r"\{%.*?%\}|\{\{.*?\}\}|<[^>\n]*>|\]\([^)\n]*\)|https?://\S+", re.S)
 
 STOPWORDS = frozenset("""
 a about above after again against all almost also although always am among an and another any anyone

@@ -27,12 +27,14 @@ import unicodedata
 from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
+from postlint.lazy_patterns import lazy_compile
+
 if TYPE_CHECKING:
     import regex
 
 # The Unicode classes are written inside [...] sets only: the ASCII twin narrows each set.
 _ASCII_MEMBERS = {r"\p{L}": "A-Za-z", r"\p{N}": "0-9", r"\p{M}": "", r"\u200c": "", r"\u200d": ""}
-_UNICODE_CLASS = re.compile("|".join(re.escape(name) for name in _ASCII_MEMBERS))
+_UNICODE_CLASS = lazy_compile("|".join(re.escape(name) for name in _ASCII_MEMBERS))
 # Any character outside ASCII that is part of a word.
 _WORD_CHARACTER = r"[\p{L}\p{N}\p{M}\u200c\u200d]"
 _ASCII_BYTES = bytes(range(128))

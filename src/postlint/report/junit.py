@@ -10,13 +10,13 @@ shows what postlint found; the exit code decides whether the job fails.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from postlint.engine.check import RunResult
+from postlint.lazy_patterns import lazy_compile
 
 # Characters XML 1.0 cannot carry at all, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML = lazy_compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _clean(text: str) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import builtins
 import os
-import re
 import sys
 import time
 from collections import Counter
@@ -30,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from postlint.engine.check import RunResult
 from postlint.finding import Finding
+from postlint.lazy_patterns import lazy_compile
 from postlint.visible import one_line
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def _plain_stream(color: str, stderr: bool) -> IO[str] | None:
 # stream that is no terminal: no line break or tab (lines split, tabs expanded), no control
 # character (rich drops BEL, BS, VT, FF and CR), no `:name:` (an emoji code), no trailing white
 # space (dropped beyond the console's width).
-_PRINTED_AS_IS = re.compile(r"(?!.*:\S*?:)[^\x00-\x1f\x7f-\x9f]*(?<!\s)")
+_PRINTED_AS_IS = lazy_compile(r"(?!.*:\S*?:)[^\x00-\x1f\x7f-\x9f]*(?<!\s)")
 
 
 def write_line(console: Console | PlainOutput, line: str) -> None:

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from postlint.finding import Problem
 from postlint.jekyll.languages import primary_subtag
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.parse.definitions import (
     Definition,
@@ -171,7 +172,7 @@ VAGUE_LINK_TEXTS = ["here", "click here", "read more", "learn more", "this link"
 VAGUE_LINK_STARTS = ["click here", "tap here"]
 # A link text that is only a small number ("1", "[2]", "(3)"); a four-digit one names a year
 # ("2023"), "#348" an issue, and "^1" is a kramdown footnote marker.
-_BARE_NUMBER = re.compile(r"[\[(]?\d{1,3}[\])]?")
+_BARE_NUMBER = lazy_compile(r"[\[(]?\d{1,3}[\])]?")
 
 
 def _plain(text: str) -> str:
@@ -294,9 +295,9 @@ CHECKED_LANGUAGES = {
 # What may stand between two words that a reader still sees side by side: spaces and line breaks
 # (with a quote's `>` continuing it), emphasis, the end of a link (`](url)`, `][ref]`, a kramdown
 # `{:...}`), inline formatting tags.
-_JOINING_GAP = re.compile(
+_JOINING_GAP = lazy_compile(
     r"(?:\n[ \t]*(?:>[ \t]?)+|\s|[*_~\[]|\](?:\([^)\n]*\)|\[[^\]\n]*\])?(?:\{:[^}\n]*\})?|</?(?:em|strong|b|i|u|mark|span|a)\b[^>]*>)*")
-_LINK_END = re.compile(r"\]|</a\b", re.IGNORECASE)
+_LINK_END = lazy_compile(r"\]|</a\b", re.IGNORECASE)
 _SENTENCE_BREAK = frozenset(".!?…:")
 
 

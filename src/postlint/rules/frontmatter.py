@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +12,7 @@ from postlint import patterns
 from postlint.errors import SchemaError, UnsafePattern, YamlError
 from postlint.finding import Edit, Fix, Problem
 from postlint.jekyll.site import categories_jekyll_cannot_merge
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.parse.dates import judge_date, ruby_reads_date
 from postlint.parse.frontmatter import load_yaml
@@ -365,7 +365,7 @@ def _dated_otherwise(post, site) -> bool:
 # Polish „…”, French «…», Swedish ”…”, Swiss ‹…›). CJK corner brackets are left alone: wrapping a
 # title in 「…」 is a typographic choice, not a YAML quote gone wrong.
 TYPOGRAPHIC_QUOTES = {"“": "”", "„": "“”", "«": "»", "»": "«", "‘": "’", "‚": "‘’", "‹": "›", "›": "‹", "”": "”"}
-_APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")  # don’t: an apostrophe inside a word, not a closing quote
+_APOSTROPHE = lazy_compile(r"(?<=\w)’(?=\w)")  # don’t: an apostrophe inside a word, not a closing quote
 
 
 def _wrapping_quotes(value: str) -> tuple[str, str] | None:

@@ -14,14 +14,15 @@ from urllib.parse import unquote
 
 from postlint.finding import Problem
 from postlint.jekyll.links import SCHEME, missing_image, site_path
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.registry import rule
 
-IMAGE_FILE = re.compile(r"^[^\s/\\]+\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)$", re.I)
+IMAGE_FILE = lazy_compile(r"^[^\s/\\]+\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)$", re.I)
 # Names cameras and screenshot tools give files: "IMG_0042", "DSC-1234", "PXL_20240115_101010",
 # "Screenshot 2024-01-15 at 10.32.11". Matched whole, so "Image 3 of the dashboard" is not one.
-CAMERA_NAME = re.compile(r"^(?:(?:img|dsc|dscn|dscf|pxl|mvimg|image|photo)[\s_-]*\d[\d_-]{2,}"
-                         r"|screen ?shot[\s_-]*\d{4}-\d{2}-\d{2}(?: at [\d.]+(?: [ap]m)?)?)(?:\.\w{3,4})?$", re.I)
+CAMERA_NAME = lazy_compile(r"^(?:(?:img|dsc|dscn|dscf|pxl|mvimg|image|photo)[\s_-]*\d[\d_-]{2,}"
+                            r"|screen ?shot[\s_-]*\d{4}-\d{2}-\d{2}(?: at [\d.]+(?: [ap]m)?)?)(?:\.\w{3,4})?$", re.I)
 DEFAULT_PLACEHOLDERS = ["image", "img", "photo", "picture", "pic", "alt", "alt text", "screenshot", "placeholder",
                         "untitled", "todo", "tbd"]
 
@@ -37,9 +38,9 @@ def _variant_keys(ctx) -> list[str]:
 
 _IMAGE_EXTENSION = r"\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)"
 # A path to an image written as the alt text: `img/installing-gdb/gdb_host_target.drawio.svg`.
-IMAGE_PATH = re.compile(rf"^[^\s]*[/\\][^\s]*{_IMAGE_EXTENSION}$", re.I)
+IMAGE_PATH = lazy_compile(rf"^[^\s]*[/\\][^\s]*{_IMAGE_EXTENSION}$", re.I)
 # The image file a source names, Liquid around it or not (`{% img_url charts/funnel.png %}`).
-_SOURCE_FILE = re.compile(rf"[^\s/\\'\"{{}}%|()]+{_IMAGE_EXTENSION}", re.I)
+_SOURCE_FILE = lazy_compile(rf"[^\s/\\'\"{{}}%|()]+{_IMAGE_EXTENSION}", re.I)
 
 
 def file_stems(src: str) -> set[str]:

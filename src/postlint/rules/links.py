@@ -27,6 +27,7 @@ from postlint.jekyll.links import (
     unresolved_url,
 )
 from postlint.jekyll.posts import resolve_post_url
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.registry import rule
 
@@ -242,7 +243,7 @@ def relative_url_target(post, ctx) -> Iterator[Problem]:
             yield Problem(line, column, problem, fingerprint=url)
 
 
-_CLOSING_A = re.compile(r"</a\s*>", re.I)
+_CLOSING_A = lazy_compile(r"</a\s*>", re.I)
 
 
 def _links_to_its_own_image(post, link, href: str, site) -> bool:
@@ -265,7 +266,7 @@ def _links_to_its_own_image(post, link, href: str, site) -> bool:
 
 # `[label]: url` at the start of a line (in a quote or list item too), the URL on that line or the
 # next. Not `[^1]: …`: kramdown reads that as a footnote, whose URL is text, not a link.
-_REFERENCE_DEFINITION = re.compile(r"^[ \t>]*\[(?!\^)(?:[^\]\\\n]|\\.)+\]:[ \t]*(?:\n[ \t>]*)?<?([^\s<>]+)", re.M)
+_REFERENCE_DEFINITION = lazy_compile(r"^[ \t>]*\[(?!\^)(?:[^\]\\\n]|\\.)+\]:[ \t]*(?:\n[ \t>]*)?<?([^\s<>]+)", re.M)
 _NOT_DEFINITION = ("inline", "fence", "code_block", "html_block")  # blocks whose lines hold no definition
 
 

@@ -7,16 +7,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from postlint.finding import Problem
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.prose import hidden_ranges
 from postlint.registry import rule
 
 # kramdown's footnote name (ALD_ID_NAME): a word character, then word characters or dashes. Ruby's
 # \w is ASCII only, so `[^ü]` is no footnote at all; names are compared as written (case matters).
 _NAME = r"[A-Za-z0-9_][A-Za-z0-9_-]*"
-_MARKER = re.compile(rf"\[\^({_NAME})\]")
+_MARKER = lazy_compile(rf"\[\^({_NAME})\]")
 # A definition opens a line, after any blockquote markers and indentation (inside a list item the
 # indentation is the item's; four spaces outside one make a code block, which in_code excludes).
-_DEFINITION = re.compile(rf"^[ \t]*(?:>[ \t]?)*[ \t]*\[\^({_NAME})\]:", re.M)
+_DEFINITION = lazy_compile(rf"^[ \t]*(?:>[ \t]?)*[ \t]*\[\^({_NAME})\]:", re.M)
 
 
 @dataclass
@@ -193,12 +194,12 @@ def footnote_reference(post, ctx) -> Iterator[Problem]:
 
 # What a link destination starts with: a scheme, a site path, an anchor, `www.` or Liquid. A bare
 # word after "](" is more likely prose or code than a link.
-_DESTINATION_START = re.compile(r"[ \t]*<?(?:[A-Za-z][A-Za-z0-9+.-]*://|mailto:|tel:|www\.|\.{0,2}/|#|\{\{|\{%)")
-_DESTINATION = re.compile(r"[ \t]*<?[^\s>]*")  # matched on the masked text: Liquid is one word there
+_DESTINATION_START = lazy_compile(r"[ \t]*<?(?:[A-Za-z][A-Za-z0-9+.-]*://|mailto:|tel:|www\.|\.{0,2}/|#|\{\{|\{%)")
+_DESTINATION = lazy_compile(r"[ \t]*<?[^\s>]*")  # matched on the masked text: Liquid is one word there
 SNIPPET_CHARS = 80
 
 
-_BRACKET = re.compile(r"\\.|[\[\]()]", re.S)
+_BRACKET = lazy_compile(r"\\.|[\[\]()]", re.S)
 
 
 def _partners(post, start: int, end: int) -> dict[int, int]:

@@ -16,15 +16,16 @@ from postlint.jekyll.links import (
     site_path,
 )
 from postlint.jekyll.posts import resolve_post_url
+from postlint.lazy_patterns import lazy_compile
 from postlint.parse.post import POST_EXTENSIONS
 from postlint.registry import rule
 
 # Pieces of text a link to a post is made of: what lies between path separators, quotes and
 # brackets. A link to a post always holds its slug or its URL's last segment as such a piece.
-_PIECE = re.compile(r"[^\s/?#\"'()<>\[\]{}|`\\*=&,;]+")
-_DATE_PREFIX = re.compile(r"^\d+-\d+-\d+-")
+_PIECE = lazy_compile(r"[^\s/?#\"'()<>\[\]{}|`\\*=&,;]+")
+_DATE_PREFIX = lazy_compile(r"^\d+-\d+-\d+-")
 # A URL written as data (a front-matter value, a `_data` file): root-relative or absolute.
-_DATA_URL = re.compile(r"(?:https?:)?//[^\s\"'<>()\[\]{}|`,]+|(?<![\w.~/-])/[^\s\"'<>()\[\]{}|`,]*")
+_DATA_URL = lazy_compile(r"(?:https?:)?//[^\s\"'<>()\[\]{}|`,]+|(?<![\w.~/-])/[^\s\"'<>()\[\]{}|`,]*")
 DATA_EXTENSIONS = (".yml", ".yaml", ".json", ".csv", ".tsv")
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from postlint.finding import Problem
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.registry import rule
 
@@ -19,8 +20,8 @@ CHECKED_FIELDS = ["title", "description", "excerpt"]
 
 # The words of the standard filler text itself. "Lorem ipsum" alone is how people name the filler
 # ("replacing lorem ipsum with real copy"); only the filler goes on to "dolor sit amet".
-_FILLER = re.compile(r"\blorem\s+ipsum\s+dolor\b|\bdolor\s+sit\s+amet\b|\bconsectetur\s+adipiscing\b", re.I)
-_FILLER_NAME = re.compile(r"lorem\s+ipsum", re.I)
+_FILLER = lazy_compile(r"\blorem\s+ipsum\s+dolor\b|\bdolor\s+sit\s+amet\b|\bconsectetur\s+adipiscing\b", re.I)
+_FILLER_NAME = lazy_compile(r"lorem\s+ipsum", re.I)
 # A word of each of _FILLER's alternatives whose letters match only themselves and their ASCII
 # capitals under re.I ("i" matches "ı" and "İ" too, "s" matches "ſ"): text whose lower case holds
 # none of them has no filler, found by str's search instead of trying the pattern at every position.
@@ -29,13 +30,13 @@ _FILLER_WORDS = ("lorem", "dolor", "ectetur")
 _OPENING_QUOTES = "\"'“‘«‹„‚「『"
 _EMPHASIS = "*_~"
 # What follows a note marker written as a note: `TODO:`, `TODO(ana):`, `FIXME -` at a line start.
-_NOTE_COLON = re.compile(r"[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?:")
-_REST_OF_LINE_BLANK = re.compile(r"[ \t]*(?:\n|\Z)")
-_NOTE_DASH = re.compile(r"[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?[-–—][ \t]")
+_NOTE_COLON = lazy_compile(r"[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?:")
+_REST_OF_LINE_BLANK = lazy_compile(r"[ \t]*(?:\n|\Z)")
+_NOTE_DASH = lazy_compile(r"[ \t]*(?:\([^()\n]{0,40}\)[ \t]*)?[-–—][ \t]")
 # Degree words make "TBD" an adjective someone says ("it's still a bit TBD"), never a blank slot.
-_DEGREE_BEFORE = re.compile(r"\b(?:a bit|a little|a tad|very|pretty|rather|somewhat|kind of|sort of|kinda|sorta|"
-                            r"fairly|quite|too|so|more|most|mostly|largely|super|totally)\s+$", re.I)
-_JOINED_BEFORE = re.compile(r"[\w.-]")
+_DEGREE_BEFORE = lazy_compile(r"\b(?:a bit|a little|a tad|very|pretty|rather|somewhat|kind of|sort of|kinda|sorta|"
+                               r"fairly|quite|too|so|more|most|mostly|largely|super|totally)\s+$", re.I)
+_JOINED_BEFORE = lazy_compile(r"[\w.-]")
 _LINE_LEAD = " \t>*-+#0123456789.)"
 LINE_LEAD_REACH = 200  # longer runs of bullets and blanks before a word are no line start
 _EDGE_PUNCTUATION = " \t\n.!?:;,-–—*_~()[]"

@@ -8,14 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from postlint.finding import Edit, Fix, Problem
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.parse.prose import count_words
 from postlint.registry import rule
 
 # `5`, `5 min`, `5 mins`, `5 minutes`, `5 minute read`; anything else is left to front-matter-schema.
-_STATED = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:(min|mins|minute|minutes)\.?(?:\s+read)?)?\s*", re.I)
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_UNIT = re.compile(r"\b(minutes?|mins?)\b", re.I)
+_STATED = lazy_compile(r"\s*(\d+(?:\.\d+)?)\s*(?:(min|mins|minute|minutes)\.?(?:\s+read)?)?\s*", re.I)
+_NUMBER = lazy_compile(r"\d+(?:\.\d+)?")
+_UNIT = lazy_compile(r"\b(minutes?|mins?)\b", re.I)
 
 
 @dataclass

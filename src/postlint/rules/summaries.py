@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from postlint.finding import Problem
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.parse.terms import (
     fold,
@@ -23,7 +24,7 @@ from postlint.parse.terms import (
 from postlint.registry import rule
 
 # A key YAML made out of a summary's next line: words with spaces between them, or markup.
-_PROSE_KEY = re.compile(r"\S\s+\S|^<")
+_PROSE_KEY = lazy_compile(r"\S\s+\S|^<")
 
 
 class SiteTerms:

@@ -12,18 +12,18 @@ import bisect
 import datetime as _dt
 import difflib
 import math
-import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from postlint.finding import Problem
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.parse.words import WORD_PIECE
 from postlint.registry import rule
 
 # An HTML tag; a bare `<` or `>` in a title ("a < b") is not one.
-_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_HTML_TAG = lazy_compile(r"</?[A-Za-z][^<>]*>")
 
 
 @dataclass(frozen=True)
