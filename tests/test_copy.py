@@ -213,6 +213,12 @@ def _lint_language(tmp_path: Path, rel: str, front: str, body: str, config_yml: 
     ("lang: de\n", "Wir lesen die Zahlen Zahlen jeden Tag.\n", ["'Zahlen' is repeated: 'Zahlen Zahlen'"]),
     ("lang: fr\n", "Nous nous réunissons et vous vous demandez pourquoi.\n", []),
     ("lang: fr\n", "Le le rapport est prêt.\n", ["'le' is repeated: 'Le le'"]),
+    # a noun that is also its verb's third person, after "de" or an article: noun, then verb
+    ("lang: fr\n", "Nous attendons que le taux de change change, car la porte porte mal.\n", []),
+    ("lang: fr\n", "La maison maison est grande et une une fois suffit.\n",
+     ["'maison' is repeated: 'maison maison'", "'une' is repeated: 'une une'"]),
+    ("lang: fr\n", "Nous fermons et change change tout.\n", ["'change' is repeated: 'change change'"]),
+    ("lang: en\n", "The exchange rate change change is a typo.\n", ["'change' is repeated: 'change change'"]),
     ("lang: en\n", "We had had enough of that that report, not the the report.\n", ["'the' is repeated: 'the the'"]),
     ("lang: vi\n", "Hai nhóm chạy song song mãi mãi.\n", []),  # reduplication: not checked
     ("lang: id\n", "Anak anak membaca laporan.\n", []),

@@ -292,6 +292,13 @@ CHECKED_LANGUAGES = {
     "nl": [],
     "cs": [],
 }
+# French nouns that are also their verb's third person ("change", "ferme", "porte", "marche"): after
+# one of these, the first of two such words is the noun and the second its verb ("le taux de change
+# change", "la porte ferme mal"). Only words of four letters or more ending in "e", so that "le le"
+# and "une une" stay typos.
+_FRENCH_NOUN_MARKERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "ce",
+                                  "cet", "cette", "ces", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses",
+                                  "notre", "nos", "votre", "vos", "leur", "leurs"})
 # What may stand between two words that a reader still sees side by side: spaces and line breaks
 # (with a quote's `>` continuing it), emphasis, the end of a link (`](url)`, `][ref]`, a kramdown
 # `{:...}`), inline formatting tags.
@@ -318,11 +325,12 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
     (`the\\nthe`, `the **the**`), in paragraphs, list items, headings and table cells. Numbers
     ("1 1") are not words here; words the grammar of the post's language doubles ("had had",
     German "die die", French "nous nous") and words in `allow` ("ha ha") may repeat, and so
-    may a doubled word in quotation marks (agile's "done done"), an all-capitals word next to
-    the ordinary one ("OR and AND") and a one-letter label inside a sentence (Czech "služby A a
-    B": service A and B). A run ("the the the") is reported once. Two cells of a table, two
-    list items, words with punctuation, code or Liquid between them are not side by side and
-    are never reported; code, Liquid, reference labels (`[text][label]`) and reference
+    may a French noun that is also its verb's third person after an article, a possessive or
+    "de" ("le taux de change change"), a doubled word in quotation marks (agile's "done done"),
+    an all-capitals word next to the ordinary one ("OR and AND") and a one-letter label inside a
+    sentence (Czech "služby A a B": service A and B). A run ("the the the") is reported once.
+    Two cells of a table, two list items, words with punctuation, code or Liquid between them
+    are not side by side and are never reported; code, Liquid, reference labels (`[text][label]`) and reference
     definitions are not read.
 
     Words are split on Unicode word boundaries, combining marks included (a Hindi vowel sign is
@@ -368,13 +376,14 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
         seen.add((block.start, block.end))
         if not _has_adjacent_twins(block.words):
             continue  # most blocks: no word follows itself, whatever the gap
-        previous = None
+        before = previous = None
         previous_word = ""
         reported = False
         for match in WORD.finditer(block.prose):
             word = match.group().lower()
             repeat = word == previous_word and previous is not None and word not in allowed \
                 and not any(ch.isdigit() for ch in word) and not _acronym_and_word(previous.group(), match.group()) \
+                and not (language == "fr" and _french_noun_then_verb(block.prose, before, previous)) \
                 and not _label_and_word(block.prose, previous, match) \
                 and _side_by_side(text, block.start + previous.end(), block.start + match.start()) \
                 and not _quoted(text, block.start + previous.start(), block.start + match.end()) \
@@ -387,7 +396,15 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
                 yield Problem(line, column, f"'{match.group()}' is repeated: '{previous.group()} {match.group()}'{link}",
                               fingerprint=f"{word} {word}")
             reported = repeat
-            previous, previous_word = match, word
+            before, previous, previous_word = previous, match, word
+
+
+def _french_noun_then_verb(prose: str, before: re.Match | None, noun: re.Match) -> bool:
+    """Is `noun`, followed by the same word, a French noun that is also its verb's third person,
+    coming right after an article, a possessive or "de" (see _FRENCH_NOUN_MARKERS)?"""
+    word = noun.group().lower()
+    return before is not None and len(word) >= 4 and word.endswith("e") and word not in _FRENCH_NOUN_MARKERS \
+        and before.group().lower() in _FRENCH_NOUN_MARKERS and prose[before.end():noun.start()].isspace()
 
 
 def _has_adjacent_twins(words: list[str]) -> bool:
