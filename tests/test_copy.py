@@ -214,7 +214,7 @@ def _lint_language(tmp_path: Path, rel: str, front: str, body: str, config_yml: 
     ("lang: fr\n", "Nous nous réunissons et vous vous demandez pourquoi.\n", []),
     ("lang: fr\n", "Le le rapport est prêt.\n", ["'le' is repeated: 'Le le'"]),
     # a noun that is also its verb's third person, after "de" or an article: noun, then verb
-    ("lang: fr\n", "Nous attendons que le taux de change change, car la porte porte mal.\n", []),
+    ("lang: fr\n", "Nous attendons que le taux de change change, et la ferme ferme à midi.\n", []),
     ("lang: fr\n", "La maison maison est grande et une une fois suffit.\n",
      ["'maison' is repeated: 'maison maison'", "'une' is repeated: 'une une'"]),
     ("lang: fr\n", "Nous fermons et change change tout.\n", ["'change' is repeated: 'change change'"]),

@@ -294,8 +294,8 @@ CHECKED_LANGUAGES = {
 }
 # French nouns that are also their verb's third person ("change", "ferme", "porte", "marche"): after
 # one of these, the first of two such words is the noun and the second its verb ("le taux de change
-# change", "la porte ferme mal"). Only words of four letters or more ending in "e", so that "le le"
-# and "une une" stay typos.
+# change", "la ferme ferme à midi"). Only words of four letters or more ending in "e", so that "le
+# le" and "une une" stay typos.
 _FRENCH_NOUN_MARKERS = frozenset({"le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "ce",
                                   "cet", "cette", "ces", "mon", "ma", "mes", "ton", "ta", "tes", "son", "sa", "ses",
                                   "notre", "nos", "votre", "vos", "leur", "leurs"})
@@ -330,8 +330,8 @@ def repeated_word(post, ctx) -> Iterator[Problem]:
     an all-capitals word next to the ordinary one ("OR and AND") and a one-letter label inside a
     sentence (Czech "služby A a B": service A and B). A run ("the the the") is reported once.
     Two cells of a table, two list items, words with punctuation, code or Liquid between them
-    are not side by side and are never reported; code, Liquid, reference labels (`[text][label]`) and reference
-    definitions are not read.
+    are not side by side and are never reported; code, Liquid, reference labels
+    (`[text][label]`) and reference definitions are not read.
 
     Words are split on Unicode word boundaries, combining marks included (a Hindi vowel sign is
     part of its word, not a break). Only posts in a language of `languages` are checked: the
