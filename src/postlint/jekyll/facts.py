@@ -194,17 +194,11 @@ class Recording:
         """(rel, the fact `name` about rel: per_file with `compute(rel)`) for each of `rels`, in
         order; in a fact pass only for the files of this worker's share, which makes the index
         being built partial."""
-        stored = self._stored_facts.get(name, _NONE)
         for rel in rels:
             if self.shard is not None and file_share(rel, self.shard[1]) != self.shard[0]:
                 self._taint()
                 continue
-            fact = self._known_in(name, rel, stored)
-            if fact is not None:
-                self._report(fact)
-                yield rel, fact[0]
-            else:
-                yield rel, self._computed(name, rel, lambda: compute(rel))  # noqa: B023 - called at once
+            yield rel, self.per_file(name, rel, lambda: compute(rel))  # noqa: B023 - called at once
 
     @contextmanager
     def _computing(self) -> Iterator[list[bool]]:
@@ -229,10 +223,8 @@ class Recording:
         lists, tuples, strings, numbers, booleans and None: what the cache stores (marshal) and
         a worker sends, both of which give it back as it was."""
         known, value = self.known_fact(name, rel)
-        return value if known else self._computed(name, rel, compute)
-
-    def _computed(self, name: str, rel: str, compute: Callable[[], Any]) -> Any:
-        """The fact `name` about `rel` computed now (per_file), kept unless it rests on a partial index."""
+        if known:
+            return value
         with self._computing() as partial, self.recording(isolated=True) as recorder:
             value = compute()
         if partial[0]:
@@ -246,23 +238,14 @@ class Recording:
         """(True, the fact) when this run computed it or the previous run left it with every
         input unchanged (reported to the recorders, as per_file does); (False, None) otherwise:
         a caller with a cheaper way to tell that the fact does not matter may skip computing it."""
-        fact = self._known_in(name, rel, self._stored_facts.get(name, _NONE))
-        if fact is None:
-            return False, None
-        self._report(fact)
-        return True, fact[0]
-
-    def _known_in(self, name: str, rel: str, stored: dict[str, Any]) -> list | None:
-        """This run's [value, inputs] fact `name` about `rel`, or else the previous run's (`stored`:
-        its facts `name`) when it is of that shape and every input has the same digest now (it
-        becomes this run's); None when neither."""
         fact = self._facts.get(name, _NONE).get(rel)
         if fact is None:
-            fact = stored.get(rel)
+            fact = self._stored_facts.get(name, _NONE).get(rel)  # a [value, inputs] fact, if of that shape
             if type(fact) is not list or len(fact) != 2 or type(fact[1]) is not dict or not self.inputs_hold(fact[1]):
-                return None
+                return False, None
             self._facts.setdefault(name, {})[rel] = fact
-        return fact
+        self._report(fact)
+        return True, fact[0]
 
     def _report(self, fact: list) -> None:
         for active in self._recorders:
