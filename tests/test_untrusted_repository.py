@@ -144,7 +144,7 @@ def test_bad_journal_files_beside_a_good_cache_are_ignored(repo, tmp_path, plant
     elif planted == "wrong shapes":  # of this cache, signed with this user's key, made of nonsense
         payload = encode({"base": base, "key": decode((repo / CACHE_DIR / CACHE_FILE).read_bytes().partition(b"\n")[2])["key"],
                           "entries": [[1], {}], "groups": "x", "files": [{}, [[]]], "front-matters": [],
-                          "facts": b"nonsense", "counts": encode([1, 2])})
+                          "facts": {"served-urls": b"nonsense", "post-slug": encode([1]), 3: b"x"}, "counts": encode([1, 2])})
         journal.write_bytes(_sign(key, payload).encode() + b"\n" + payload)
     else:
         journal.write_bytes(os.urandom(4096))

@@ -20,6 +20,8 @@ of the site's files, changes.
 The same file keeps the site model's per-file facts (a post's URLs, whether it is published, its
 terms; jekyll/facts.py), each with the inputs it was computed from: a warm run that checks one
 edited post takes what the site's indexes need from them instead of reading every other post.
+The facts of each name (a post's URLs, its terms...) are encoded apart and decoded when first
+asked for: a one-post run decodes the few names its indexes still need.
 It keeps the site's word counts too (in how many posts each term occurs), which the next run
 corrects by the posts whose terms changed instead of counting them all again.
 
@@ -74,11 +76,12 @@ from postlint.parse.frontmatter import YAML_MEMO
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
 
 CACHE_DIR = ".postlint_cache"
-CACHE_FILE = "results-v5.bin"
-JOURNAL_FILE = "results-v5-journal.bin"  # what changed since CACHE_FILE was written
+CACHE_FILE = "results-v6.bin"
+JOURNAL_FILE = "results-v6-journal.bin"  # what changed since CACHE_FILE was written
 JOURNAL_SHARE = 8  # a journal is written while it is at most an eighth of CACHE_FILE's size
-_SECTIONS = ("entries", "groups", "files", "front-matters")  # the parts of the cache a journal lists changes to
-_OLDER_FORMATS = ("results-v[0-9].bin", "results-v[0-9].json")  # CACHE_FILE's earlier names (v1-v3 were JSON)
+_SECTIONS = ("entries", "groups", "files", "front-matters", "indexes")  # the parts a journal lists changes to
+# CACHE_FILE's and JOURNAL_FILE's earlier names (v1-v3 were JSON)
+_OLDER_FORMATS = ("results-v[0-9].bin", "results-v[0-9].json", "results-v[0-9]-journal.bin")
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 KEY_NAME = "cache-key"
 YAML_MEMO_FILE = "yaml-memo-v1.bin"
@@ -136,21 +139,21 @@ def decode(payload: bytes | memoryview) -> object:
         raise ValueError(str(exc)) from exc
 
 
-def _decoded_when_asked(facts: object) -> Callable[[], object]:
-    """The site model's facts (or word counts), stored encoded inside the cache (signed with the
-    rest), decoded when the run first needs one: a run whose every result comes from the cache
-    never does."""
+def _decoded(encoded: object) -> object:
+    """A part of the cache stored encoded inside it (signed with the rest); None when it is not."""
+    if not isinstance(encoded, bytes):
+        return None
+    try:
+        with no_collection():
+            return decode(encoded)
+    except (ValueError, RecursionError):
+        return None
 
-    def decoded() -> object:
-        if not isinstance(facts, bytes):
-            return None
-        try:
-            with no_collection():
-                return decode(facts)
-        except (ValueError, RecursionError):
-            return None
 
-    return decoded
+def _decoded_when_asked(encoded: object) -> Callable[[], object]:
+    """The site model's word counts (or one name's facts), decoded when the run first needs them:
+    a run whose every result comes from the cache never does."""
+    return lambda: _decoded(encoded)
 
 
 def _read_signed(path: Path, secret: bytes) -> object:
@@ -258,12 +261,13 @@ def _remove(path: Path) -> None:
         pass
 
 
-def _remove_older_formats(path: Path) -> None:
-    """Delete the result files an earlier postlint wrote next to `path` in a format this one does
-    not read (results-v1.json ... results-v4.bin): megabytes each, read by no one. Only such names
-    are touched; a symbolic link of such a name is removed itself, never what it leads to."""
-    for old in (found for pattern in _OLDER_FORMATS for found in path.parent.glob(pattern)):
-        if old.name != path.name:
+def _remove_older_formats(folder: Path) -> None:
+    """Delete the result files an earlier postlint wrote in `folder` in a format this one does
+    not read (results-v1.json ... results-v5.bin and their journals): megabytes each, read by no
+    one. Only such names are touched; a symbolic link of such a name is removed itself, never what
+    it leads to."""
+    for old in (found for pattern in _OLDER_FORMATS for found in folder.glob(pattern)):
+        if old.name not in (CACHE_FILE, JOURNAL_FILE):
             try:
                 old.unlink()
             except OSError:
@@ -322,10 +326,12 @@ class ResultCache:
         self.entries: dict[str, list] = {}  # rel -> [content digest, group names, encoded (inputs, lines, findings)]
         self.groups: dict[str, bytes] = {}  # the inputs of an index, shared by many entries, encoded
         self._group_ok: dict[str, bool] = {}
+        self._group_inputs: dict[str, object] = {}  # a group's inputs, decoded once
         self.changed = False
         self._base: dict[str, dict] | None = None  # the base file's sections as read, for the journal
         self._base_signature, self._base_size = "", 0
-        self._base_facts: dict[str, dict] | None = None  # the base's facts, once decoded
+        self._base_facts: dict[str, dict] = {}  # the base's facts of each name decoded
+        self._journal_facts: dict[str, bytes] = {}  # the journal's changes to the base's facts, by name
         stored, signature, size = self._load(self.path)
         if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict) \
                 and isinstance(stored.get("groups"), dict):
@@ -337,8 +343,9 @@ class ResultCache:
             except (KeyError, TypeError, ValueError):
                 journal, sections = None, {name: dict(self._base[name]) for name in _SECTIONS}  # of another shape: ignored
             self.entries, self.groups = sections["entries"], sections["groups"]
-            site.remember(sections["files"], self._facts_when_asked(stored.get("facts"), journal),
-                          _decoded_when_asked(journal["counts"] if journal else stored.get("counts")))
+            site.remember(sections["files"], self._fact_loaders(stored.get("facts"), journal),
+                          _decoded_when_asked(journal["counts"] if journal else stored.get("counts")),
+                          sections["indexes"], self._group)
             FRONT_MATTERS.use({key: value for key, value in sections["front-matters"].items()
                                if type(key) is str and type(value) is bytes})
         if secret is not None:
@@ -357,29 +364,38 @@ class ResultCache:
             return None  # none, foreign, or left from an earlier base
         return journal
 
-    def _facts_when_asked(self, base: object, journal: dict | None) -> Callable[[], object]:
-        """The site model's facts (see _decoded_when_asked): the base's, with the journal's
-        changes to them; the base's are kept apart, to tell this run's changes at saving."""
-        decode_base, decode_changes = _decoded_when_asked(base), _decoded_when_asked(journal["facts"] if journal else None)
+    def _fact_loaders(self, base: object, journal: dict | None) -> dict[str, Callable[[], object]]:
+        """name -> a function that gives the site model's facts of that name: the base's, with
+        the journal's changes to them. The base's are kept apart, to tell this run's changes at
+        saving; the journal's changes to the names this run leaves alone go to the next journal
+        as they are."""
+        base = base if isinstance(base, dict) else {}
+        changes = journal.get("facts") if journal else None
+        self._journal_facts = {name: data for name, data in changes.items() if type(name) is str
+                               and type(data) is bytes} if isinstance(changes, dict) else {}
 
-        def decoded() -> object:
-            facts = decode_base()
-            self._base_facts = {name: by_rel for name, by_rel in facts.items() if isinstance(by_rel, dict)} \
-                if isinstance(facts, dict) else {}
-            changes = decode_changes() if journal else None
-            changes = changes if isinstance(changes, dict) else {}
-            try:
-                return {name: _applied(self._base_facts.get(name, {}), changes.get(name, [{}, []]))
-                        for name in self._base_facts.keys() | changes.keys()}
-            except (TypeError, ValueError):
-                return {name: dict(by_rel) for name, by_rel in self._base_facts.items()}  # of another shape: ignored
+        def loader(name: str) -> Callable[[], object]:
+            def load() -> object:
+                facts = _decoded(base.get(name))
+                facts = self._base_facts[name] = facts if isinstance(facts, dict) else {}
+                try:
+                    return _applied(facts, _decoded(self._journal_facts[name])) if name in self._journal_facts \
+                        else dict(facts)
+                except ValueError:
+                    return dict(facts)  # changes of another shape: ignored
+            return load
 
-        return decoded
+        return {name: loader(name) for name in base.keys() | self._journal_facts.keys() if type(name) is str}
+
+    def _group(self, name: str) -> object:
+        """The inputs of the group `name` as stored (None: no such group)."""
+        if name not in self._group_inputs:
+            self._group_inputs[name] = _decoded(self.groups.get(name))
+        return self._group_inputs[name]
 
     def _group_unchanged(self, name: str) -> bool:
         if name not in self._group_ok:
-            encoded = self.groups.get(name)
-            group = decode(encoded) if type(encoded) is bytes else None
+            group = self._group(name)
             self._group_ok[name] = isinstance(group, dict) and self.site.inputs_hold(group)
         return self._group_ok[name]
 
@@ -410,7 +426,7 @@ class ResultCache:
         self.changed = True
 
     def save(self) -> None:
-        learned = self.site.learned_facts or self.site.learned_counts or FRONT_MATTERS.grew
+        learned = self.site.learned_facts or self.site.learned_counts or self.site.learned_indexes or FRONT_MATTERS.grew
         if self.secret is None or not (self.changed or self.site.memo.may_grow or learned):
             return  # a run that read nothing new (every result from the cache) leaves the file alone
         files = self.site.memo.export()
@@ -428,32 +444,52 @@ class ResultCache:
             else:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
                     out.write("# Created by postlint: the cache is local.\n*\n")
+            indexes = self._kept_indexes()
             used = {name for entry in self.entries.values() if type(entry) is list and len(entry) == 3
                     and type(entry[1]) is list for name in entry[1] if type(name) is str}
+            used.update(group for group, _ in indexes.values())
             # The parses of the front matters the site's files have now (their digests, by the file memo).
             front_matters = {digests.get(f"{FRONT_MATTER}:{rel}") for rel, (_, digests) in files.items()}
             sections = {"entries": self.entries, "groups": {name: inputs for name, inputs in self.groups.items() if name in used},
-                        "files": files, "front-matters": FRONT_MATTERS.kept(front_matters)}
-            facts, counts = self.site.export_facts(), encode(self.site.export_counts())
-            if not self._write_journal(sections, facts, counts):
-                _write_signed(self.path, self.secret,
-                              encode({"key": self.key, **sections, "facts": encode(facts), "counts": counts}))
+                        "files": files, "front-matters": FRONT_MATTERS.kept(front_matters), "indexes": indexes}
+            counts = encode(self.site.export_counts())
+            if not self._write_journal(sections, counts):
+                facts = {name: encode(by_rel) for name, by_rel in self.site.export_facts().items()}
+                _write_signed(self.path, self.secret, encode({"key": self.key, **sections, "facts": facts, "counts": counts}))
                 _remove(self.journal_path)  # of the base just replaced
-            _remove_older_formats(self.path)
+            _remove_older_formats(self.path.parent)
         except OSError:
             pass  # a read-only checkout still lints; it only misses the cache
 
-    def _write_journal(self, sections: dict[str, dict], facts: dict[str, dict], counts: bytes) -> bool:
+    def _kept_indexes(self) -> dict[str, list]:
+        """The site's kept indexes whose group of inputs this cache holds, the groups of those
+        built in this run added."""
+        kept = {}
+        for name, index in self.site.export_indexes().items():
+            if type(index) is not list or len(index) != 2 or type(index[0]) is not str:
+                continue
+            if index[0] not in self.groups:
+                inputs = self.site.group_inputs(index[0])
+                if inputs is None:
+                    continue  # a group no longer at hand: the index is built again when next asked for
+                self.groups[index[0]] = encode(inputs)
+            kept[name] = index
+        return kept
+
+    def _write_journal(self, sections: dict[str, dict], counts: bytes) -> bool:
         """Write what changed since the base was written, instead of the whole cache again, when it
-        is small beside the base; False when the whole cache is to be written (raises OSError)."""
-        if self._base is None or self._base_facts is None:
+        is small beside the base; False when the whole cache is to be written (raises OSError).
+        Of the facts, only the names this run looked at can have changed."""
+        if self._base is None:
             return False
-        changed_facts = {}
-        for name in self._base_facts.keys() | facts.keys():
-            changes = _changes(self._base_facts.get(name, {}), facts.get(name, {}))
+        changed_facts = dict(self._journal_facts)
+        for name, now in self.site.export_facts(self.site.touched_fact_names).items():
+            changes = _changes(self._base_facts.get(name, {}), now)
             if changes[0] or changes[1]:
-                changed_facts[name] = changes
-        journal = {"base": self._base_signature, "key": self.key, "facts": encode(changed_facts), "counts": counts,
+                changed_facts[name] = encode(changes)
+            else:
+                changed_facts.pop(name, None)
+        journal = {"base": self._base_signature, "key": self.key, "facts": changed_facts, "counts": counts,
                    **{name: _changes(self._base[name], now) for name, now in sections.items()}}
         payload = encode(journal)
         if len(payload) * JOURNAL_SHARE > self._base_size:

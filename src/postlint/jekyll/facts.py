@@ -23,7 +23,13 @@ the index it gets is partial. The facts go back to the parent, which then builds
 whole from them, and the workers that check the files inherit those. A fact whose computation
 used a partial index is not handed over: only facts that are the same in any process travel.
 
-One kind of index is kept across runs itself: word counts (`word_counts`: in how many files each
+Some indexes are kept across runs whole (`Keeping`): the URL index, the post index, the
+published posts, the titles' words. Such an index is stored as plain data with the name of its group of inputs, and
+the next run takes it as it is when every input of the group has the same digest now; else it is
+built again, from facts. A body edited in one post changes none of their inputs, so a pre-commit
+run does not go over thousands of facts to build them.
+
+Another kind of index is kept across runs itself: word counts (`word_counts`: in how many files each
 word occurs, from a per-file fact that lists a file's distinct words). Counting them again is a
 tenth of a one-post run on a 500-post site, yet an edit changes one file's words. So the counts
 are kept with the digest of each file's words they counted, and the next run starts from them:
@@ -36,6 +42,7 @@ scratch.
 from __future__ import annotations
 
 import functools
+import marshal
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -110,7 +117,7 @@ class Recording:
         self._recorders: list[Recorder] = []
         self._derived: dict[str, tuple[Any, str, dict[str, str]]] = {}  # name -> (value, group name, inputs)
         self._previous_facts: dict[str, dict[str, Any]] = {}  # the previous run's facts: name -> rel -> [value, inputs]
-        self._previous_loader: Callable[[], object] | None = None  # gives them when first asked for
+        self._fact_loaders: dict[str, Callable[[], object]] = {}  # name -> gives its facts when first asked for
         self._facts: dict[str, dict[str, list]] = {}  # this run's facts, same shape
         self._previous_counts: dict[str, Any] = {}  # the previous run's word counts (word_counts)
         self._previous_counts_loader: Callable[[], object] | None = None
@@ -121,6 +128,9 @@ class Recording:
         self._partial: set[str] = set()  # names of the indexes built from a share of the facts
         self._building: list[list[bool]] = []  # one flag per index or fact being computed: partial?
         self._current: dict[str, str] = {}  # input key -> its digest in this run (current_digest)
+        self._previous_kept: dict[str, Any] = {}  # the previous run's kept indexes: name -> [group name, encoded]
+        self._previous_group: Callable[[str], object] = lambda name: None  # a group's inputs, as the previous run left them
+        self._keeping: dict[str, tuple[Keeping, Any]] = {}  # indexes this run built to keep: name -> (how, value)
 
     def current_digest(self, key: str) -> str:
         """What the input `key` looks like now, without recording it; worked out once per run."""
@@ -156,10 +166,13 @@ class Recording:
         """The inputs of the index group `name` (None: no index of this site has that name)."""
         return next((inputs for _, group, inputs in self._derived.values() if group == name), None)
 
-    def index(self, name: str, build: Callable[[], Any]) -> Any:
+    def index(self, name: str, build: Callable[[], Any], keep: Keeping | None = None) -> Any:
         """The site-wide index `name` (parameters included in the name), built once per process by
-        `build()`; each use reports the inputs the build read to the active recorders."""
+        `build()`, or with `keep` taken from the previous run when its inputs hold; each use
+        reports the inputs the build read to the active recorders."""
         memo = self._derived.get(name)
+        if memo is None:
+            memo = self._kept_index(name, keep) if keep is not None else None
         if memo is None:
             with self._computing() as partial, self.recording(isolated=True) as recorder:
                 value = build()
@@ -167,11 +180,51 @@ class Recording:
             memo = self._derived[name] = (value, group_name(inputs), inputs)
             if partial[0]:
                 self._partial.add(name)
+            elif keep is not None:
+                self._keeping[name] = (keep, value)
         if name in self._partial:
             self._taint()
         for active in self._recorders:
             active.add_group(memo[1], memo[2])
         return memo[0]
+
+    def _kept_index(self, name: str, keep: Keeping) -> tuple[Any, str, dict[str, str]] | None:
+        """The memo of the index `name` as the previous run kept it, when every input of its group
+        has the same digest now (None: build it)."""
+        kept = self._previous_kept.get(name)
+        if type(kept) is not list or len(kept) != 2 or type(kept[0]) is not str or type(kept[1]) is not bytes:
+            return None
+        inputs = self._previous_group(kept[0])
+        if type(inputs) is not dict or not self.inputs_hold(inputs):
+            return None
+        try:
+            value = keep.restore(marshal.loads(kept[1]))
+        except (AttributeError, EOFError, IndexError, KeyError, TypeError, ValueError):
+            return None  # of another shape: build it
+        memo = self._derived[name] = (value, kept[0], inputs)
+        return memo
+
+    def remember_indexes(self, kept: object, group: Callable[[str], object]) -> None:
+        """Take the indexes the previous run kept (name -> [group name, encoded plain value];
+        checked where used) and the means to look up a group's inputs."""
+        self._previous_kept = kept if isinstance(kept, dict) else {}
+        self._previous_group = group
+
+    def export_indexes(self) -> dict[str, Any]:
+        """The kept indexes for the next run: those this run built, and the previous run's others
+        (each checked where used)."""
+        exported = dict(self._previous_kept)
+        for name, (keep, value) in self._keeping.items():
+            try:
+                exported[name] = [self._derived[name][1], marshal.dumps(keep.plain(value))]
+            except ValueError:  # not plain data after all (a plugin's index): built again next time
+                exported.pop(name, None)
+        return exported
+
+    @property
+    def learned_indexes(self) -> bool:
+        """Did this run build an index to keep?"""
+        return bool(self._keeping)
 
     def take_share(self, share: int, shares: int) -> None:
         """Work as fact-pass worker `share` of `shares` (see the module docstring)."""
@@ -183,6 +236,7 @@ class Recording:
         self.shard = None
         self._derived.clear()
         self._partial.clear()
+        self._keeping.clear()
 
     def prepare(self, build: Callable[[], Any]) -> None:
         """Build an index now, ahead of its first use, without making the file being checked
@@ -240,7 +294,7 @@ class Recording:
         a caller with a cheaper way to tell that the fact does not matter may skip computing it."""
         fact = self._facts.get(name, _NONE).get(rel)
         if fact is None:
-            fact = self._stored_facts.get(name, _NONE).get(rel)  # a [value, inputs] fact, if of that shape
+            fact = self._stored_facts(name).get(rel)  # a [value, inputs] fact, if of that shape
             if type(fact) is not list or len(fact) != 2 or type(fact[1]) is not dict or not self.inputs_hold(fact[1]):
                 return False, None
             self._facts.setdefault(name, {})[rel] = fact
@@ -268,21 +322,24 @@ class Recording:
                 mine.setdefault(rel, fact)
 
     def remember_facts(self, stored: object) -> None:
-        """Take the facts the previous run left in the cache (checked where used): a dict, or a
-        function that returns one, called when a fact is first asked for (a run whose every
-        result comes from the cache never decodes them: more than half of the cache)."""
-        self._previous_facts, self._previous_loader = {}, None
-        if callable(stored):
-            self._previous_loader = stored
-        elif isinstance(stored, dict):
-            self._previous_facts = {name: facts for name, facts in stored.items() if isinstance(facts, dict)}
+        """Take the facts the previous run left in the cache (checked where used): name -> the
+        facts of that name, or a function that gives them, called when a fact of that name is
+        first asked for (a one-post run decodes the few names it uses, not all of them)."""
+        self._previous_facts, self._fact_loaders = {}, {}
+        for name, facts in stored.items() if isinstance(stored, dict) else ():
+            if callable(facts):
+                self._fact_loaders[name] = facts
+            elif isinstance(facts, dict):
+                self._previous_facts[name] = facts
 
-    @property
-    def _stored_facts(self) -> dict[str, dict[str, Any]]:
-        if self._previous_loader is not None:
-            load, self._previous_loader = self._previous_loader, None
-            self.remember_facts(load())
-        return self._previous_facts
+    def _stored_facts(self, name: str) -> dict[str, Any]:
+        """The previous run's facts `name` (rel -> fact, each checked where used)."""
+        found = self._previous_facts.get(name)
+        if found is None:
+            load = self._fact_loaders.pop(name, None)
+            loaded = load() if load is not None else None
+            found = self._previous_facts[name] = loaded if isinstance(loaded, dict) else {}
+        return found
 
     def word_counts(self, name: str, fact: str, words: dict[str, str]) -> Counter[str]:
         """In how many of the files of `words` (rel -> the file's distinct words, space-separated:
@@ -310,7 +367,7 @@ class Recording:
         came = [rel for rel, new in digests.items() if counted.get(rel) != new]
         if len(gone) + len(came) > len(words) // 2:
             return None  # as quick to count afresh
-        old_facts = self._stored_facts.get(fact, _NONE)
+        old_facts = self._stored_facts(fact)
         counts = Counter(previous_counts)
         for rel in gone:
             old = old_facts.get(rel)
@@ -349,21 +406,33 @@ class Recording:
         """Did this run make word counts the previous run did not leave?"""
         return any(self._stored_counts.get(name) != counts for name, counts in self._counts.items())
 
-    def export_facts(self, keep: Callable[[str], bool]) -> dict[str, dict[str, list]]:
-        """What the next run may reuse: this run's facts, and the previous run's facts about the
-        files `keep` accepts that this run did not look at."""
+    def export_facts(self, keep: Callable[[str], bool], names: Iterable[str] | None = None) -> dict[str, dict[str, list]]:
+        """What the next run may reuse of the facts `names` (default: every name): this run's
+        facts, and the previous run's facts about the files `keep` accepts that this run did not
+        look at."""
         exported = {}
-        for name in sorted(self._stored_facts.keys() | self._facts.keys()):
-            merged = {rel: fact for rel, fact in self._stored_facts.get(name, {}).items() if keep(rel)}
-            merged.update(self._facts.get(name, {}))
+        for name in sorted(self.fact_names if names is None else names):
+            merged = {rel: fact for rel, fact in self._stored_facts(name).items() if keep(rel)}
+            merged.update(self._facts.get(name, _NONE))
             exported[name] = merged
         return exported
 
     @property
+    def fact_names(self) -> set[str]:
+        """The names of every fact the previous run left or this run computed."""
+        return self._fact_loaders.keys() | self._previous_facts.keys() | self._facts.keys()
+
+    @property
+    def touched_fact_names(self) -> set[str]:
+        """The names of the facts this run looked at (decoded or computed): the others are as the
+        previous run left them."""
+        return self._previous_facts.keys() | self._facts.keys()
+
+    @property
     def learned_facts(self) -> bool:
         """Did this run compute a fact the previous run did not leave?"""
-        return any(rel not in self._stored_facts.get(name, {}) or self._stored_facts[name][rel] is not fact
-                   for name, facts in self._facts.items() for rel, fact in facts.items())
+        return any(self._stored_facts(name).get(rel) is not fact for name, facts in self._facts.items()
+                   for rel, fact in facts.items())
 
     def build_indexes(self) -> None:
         """Compute every derived index now (before a parallel run forks its workers)."""
@@ -385,14 +454,33 @@ class Recording:
             self._recorders = outer
 
 
-def derived(method: Callable[[Any], Any]) -> property:
+class Keeping:
+    """How an index is kept across runs: `plain(value)` gives plain data (dicts, lists, tuples,
+    strings, numbers, booleans, None: what marshal stores), `restore(plain)` the value again, the
+    same as the one built."""
+
+    __slots__ = ("plain", "restore")
+
+    def __init__(self, plain: Callable[[Any], Any] = lambda value: value,
+                 restore: Callable[[Any], Any] = lambda plain: plain) -> None:
+        self.plain, self.restore = plain, restore
+
+
+AS_IT_IS = Keeping()  # for an index whose value is plain data itself
+
+
+def derived(method: Callable[[Any], Any] | None = None, *, keep: Keeping | None = None) -> Any:
     """A cached property of the site model built from inputs: computed once, and each use reports
-    the inputs its computation read to the active recorders."""
-    name = method.__name__
+    the inputs its computation read to the active recorders. With `keep`, the index is kept
+    across runs (see the module docstring)."""
+    def wrap(method: Callable[[Any], Any]) -> property:
+        name = method.__name__
 
-    @functools.wraps(method)
-    def get(self: Recording) -> Any:
-        return self.index(name, lambda: method(self))
+        @functools.wraps(method)
+        def get(self: Recording) -> Any:
+            return self.index(name, lambda: method(self), keep)
 
-    get.derived = True  # type: ignore[attr-defined]
-    return property(get)
+        get.derived = True  # type: ignore[attr-defined]
+        return property(get)
+
+    return wrap(method) if method is not None else wrap

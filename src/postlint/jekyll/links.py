@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from postlint.jekyll import urls
+from postlint.jekyll.facts import AS_IT_IS
 from postlint.jekyll.posts import resolve_post_url
 from postlint.jekyll.site import Site
 from postlint.lazy_patterns import lazy_compile
@@ -278,7 +279,7 @@ def address_source(path: str, site: Site) -> tuple[str, bool] | None:
     """The post, page or collection document (its source path) that Jekyll publishes at the site
     path `path` (from site_path), and whether it gets there through the file's `redirect_from`;
     None for static files and addresses no source file makes."""
-    return site.index("url-sources", lambda: _url_sources(site)).get(urls.url_key(path))
+    return site.index("url-sources", lambda: _url_sources(site), AS_IT_IS).get(urls.url_key(path))
 
 
 def _url_sources(site: Site) -> dict[str, tuple[str, bool]]:

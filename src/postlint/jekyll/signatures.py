@@ -57,6 +57,7 @@ class FileMemo:
         self._digests: dict[str, dict[str, str]] = {}  # digests computed in this run, by file
         self._checked: dict[str, tuple[Signature, dict[str, str]] | None] = {}  # _known, once per file
         self._unchanged: dict[str, dict[str, str]] = {}  # remembered digests of files seen unchanged, not read
+        self._all_checked = False  # all_unchanged() looked at every remembered file
         self.grew = False
         self._unsent: set[str] = set()  # files read and not handed over yet (hand_over)
 
@@ -82,6 +83,20 @@ class FileMemo:
             if known is not None and self._signature_now(rel) == known[0]:  # a signature of None never is
                 digests = self._unchanged[rel] = known[1]
         return digests
+
+    def all_unchanged(self) -> dict[str, dict[str, str]]:
+        """Every remembered file whose signature is the same now, with its remembered digests:
+        unchanged() for each, in one loop (a warm run that checks one post asks about every file
+        of the site, through the indexes' inputs)."""
+        if not self._all_checked:
+            self._all_checked = True
+            for rel, item in self._remembered.items():
+                if rel in self._now or type(item) is not list or len(item) != 2 or type(item[1]) is not dict:
+                    continue  # looked at already (unchanged() decided), or not of this shape
+                now = self._now[rel] = signature(os.path.join(self._root, rel))
+                if now is not None and type(item[0]) is list and list(now) == item[0]:
+                    self._unchanged[rel] = item[1]
+        return self._unchanged
 
     def forget(self, rel: str) -> None:
         """Neither recall nor keep anything about `rel` in this run: the site reads another text
@@ -136,10 +151,14 @@ class FileMemo:
         """What the next run may reuse: every file remembered and not seen to change, and every
         file read in this run, with their digests."""
         kept: dict[str, list] = {}
-        for rel in self._remembered:
+        unchanged = self._unchanged
+        for rel, item in self._remembered.items():
+            if rel in unchanged:  # seen unchanged (and so of the right shape), not read
+                kept[rel] = item
+                continue
             known = self._known(rel)
             if known is not None and rel not in self._read and self._now.get(rel, known[0]) == known[0]:
-                kept[rel] = self._remembered[rel]  # as it was stored (_known checked its shape)
+                kept[rel] = item  # as it was stored (_known checked its shape)
         for rel, digests in self._digests.items():
             sig = self._read[rel]
             old = self._known(rel)

@@ -15,6 +15,7 @@ import json
 import os
 import posixpath
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +27,7 @@ from postlint.errors import NotUtf8, SchemaError, UnreadableFile, YamlError
 from postlint.jekyll import urls
 from postlint.jekyll.defaults import deep_merged, defaults_for, ruby_fnmatch
 from postlint.jekyll.facts import (
+    AS_IT_IS,
     CONTENT,
     FILE,
     FRONT_MATTER,
@@ -33,6 +35,7 @@ from postlint.jekyll.facts import (
     INVENTORY,
     TODAY,
     YAML_HEADER,
+    Keeping,
     Recording,
     derived,
     input_key,
@@ -85,6 +88,15 @@ class PostEntry:
     slug: str
     ext: str
     draft: bool
+
+
+def _plain_entry(entry: PostEntry) -> list:
+    return [entry.rel, entry.name, entry.date, entry.slug, entry.ext, entry.draft]
+
+
+# A list of posts kept across runs (facts.py): their fields.
+_POST_LIST = Keeping(plain=lambda entries: [_plain_entry(entry) for entry in entries],
+                     restore=lambda plain: [PostEntry(*fields) for fields in plain])
 
 
 def leaves_site(rel: str) -> bool:
@@ -314,16 +326,20 @@ class Site(Recording):
         self._folder_outside: dict[str, bool] = {}  # file -> _folder_leads_outside
         self._folders_as_given: dict[str, tuple[str, bool]] = {}  # folder part of a name -> (real path, trusted)
         self.memo = FileMemo(self._root_path)  # digests of unchanged files, from the cache (signatures.py)
+        self._recalled_all = False  # _recall_all ran
         # Set by the engine when a run checks many files: a site-wide index is then worth building
         # whole at once rather than answering one question at a time (the answers are the same).
         self.checks_many = False
 
-    def remember(self, files: object, facts: object, counts: object = None) -> None:
-        """Take the file signatures and digests, the per-file facts and the word counts the
-        previous run left in the cache."""
+    def remember(self, files: object, facts: object, counts: object = None, indexes: object = None,
+                 group: Callable[[str], object] = lambda name: None) -> None:
+        """Take the file signatures and digests, the per-file facts, the word counts and the kept
+        indexes (with the means to look up their groups' inputs) the previous run left in the cache."""
         self.memo = FileMemo(self._root_path, files)
+        self._recalled_all = False
         self.remember_facts(facts)
         self.remember_counts(counts)
+        self.remember_indexes(indexes, group)
 
     def hand_over(self) -> tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes]]:
         """What a worker process learned since the last call, for the parent to keep (adopt): the
@@ -336,10 +352,11 @@ class Site(Recording):
         self.memo.adopt(files)
         FRONT_MATTERS.adopt(parses)
 
-    def export_facts(self) -> dict[str, dict[str, list]]:  # type: ignore[override]
-        """The facts worth keeping: about files that still exist (as far as this run looked)."""
+    def export_facts(self, names: Iterable[str] | None = None) -> dict[str, dict[str, list]]:  # type: ignore[override]
+        """The facts `names` (default: all) worth keeping: about files that still exist (as far as
+        this run looked)."""
         files = self._files
-        return super().export_facts(lambda rel: files is None or rel in files)
+        return super().export_facts(lambda rel: files is None or rel in files, names)
 
     # --- reading: every file of the site is read here, once ------------------------------------
 
@@ -474,11 +491,29 @@ class Site(Recording):
         kind, _, argument = key.partition(":")
         if kind not in FILE_KINDS:
             return self._compute_digest(key)
+        if not self._recalled_all:
+            self._recall_all()
+            found = self._current.get(key)
+            if found is not None:
+                return found
         found = self._recall(argument, key)
         if found is None:
             found = self._compute_digest(key)
             self._note(kind, argument, found)
         return found
+
+    def _recall_all(self) -> None:
+        """Take the remembered digests of every unchanged file as this run's (current_digest's
+        memo), as _recall gives them one by one: asked for the first time, the inputs of a warm
+        run's indexes are every file of the site."""
+        self._recalled_all = True
+        current = self._current
+        for rel, digests in self.memo.all_unchanged().items():
+            if self._folder_leads_outside(rel):
+                continue
+            for key, value in digests.items():
+                if type(value) is str and key not in current and key.partition(":")[2] == rel:
+                    current[key] = value
 
     def _recall(self, rel: str, key: str) -> str | None:
         """The memo's digest of the file input `key` about `rel`, when the file is unchanged (never
@@ -589,7 +624,8 @@ class Site(Recording):
             folders.setdefault(posixpath.dirname(rel), []).append(rel)
         return folders
 
-    @derived
+    @derived(keep=Keeping(plain=lambda posts: [_plain_entry(entry) for entry in posts.values()],
+                          restore=lambda plain: {fields[0]: PostEntry(*fields) for fields in plain}))
     def posts(self) -> dict[str, PostEntry]:
         """Posts and drafts by relative path (files in a _posts or _drafts folder)."""
         entries = {}
@@ -706,7 +742,7 @@ class Site(Recording):
         return self.index(f"published-posts:{future}", lambda: [
             entries[rel] for rel, reason in self.facts_of(f"unpublished-reason:{future}", sorted(entries),
                                                           lambda rel: self._unpublished_reason(entries[rel], future))
-            if reason is None])
+            if reason is None], _POST_LIST)
 
     def lint_targets(self, folder: Path) -> list[Path]:
         """The posts and drafts inside `folder`; every Markdown/HTML file when it has none."""
@@ -1132,7 +1168,7 @@ class Site(Recording):
         values.update(urls.date_values(date))
         return values
 
-    @derived
+    @derived(keep=AS_IT_IS)
     def url_index(self) -> dict[str, str]:
         """Every address the built site serves, by urls.url_key: pages, posts, documents, static files.
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from postlint.finding import Problem
+from postlint.jekyll.facts import Keeping
 from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.parse.words import WORD_PIECE
@@ -40,6 +41,20 @@ class Value:
     def key(self) -> str:
         """What an exact repeat shares: the language (translations may keep a title) and the words."""
         return f"{self.lang}\t{' '.join(self.words)}"
+
+
+def _plain_value(value: Value) -> list:
+    """A value as the site's kept indexes store it (facts.py): [path, line, date, language, words]."""
+    return [value.rel, value.line, value.order[0].toordinal(), value.lang, list(value.words)]
+
+
+def _restored_value(plain: list) -> Value:
+    rel, line, day, lang, words = plain
+    return Value(rel, line, (_dt.date.fromordinal(day), rel), lang, tuple(words))
+
+
+_KEPT_VALUES = Keeping(plain=lambda values: [_plain_value(value) for value in values.values()],
+                       restore=lambda plain: {value.rel: value for value in map(_restored_value, plain)})
 
 
 def normalised_words(value: object) -> tuple[str, ...]:
@@ -72,7 +87,7 @@ def _published_values(site, key: str, future: bool) -> dict[str, Value]:
                 found[entry.rel] = Value(entry.rel, line, (date, entry.rel), lang, tuple(words))
         return found
 
-    return site.index(f"uniqueness-values:{key}:{future}", build)
+    return site.index(f"uniqueness-values:{key}:{future}", build, _KEPT_VALUES)
 
 
 def _same_value_groups(site, key: str, future: bool) -> dict[str, list[Value]]:
@@ -130,18 +145,21 @@ class _NearestEarlier:
     the word-by-word comparisons are made for the post asked about only.
     """
 
-    def __init__(self, groups: dict[str, list[Value]], threshold: float) -> None:
-        # One representative per distinct value, in order: exact repeats are reported as such.
-        self.distinct = sorted((group[0] for group in groups.values()), key=lambda value: value.order)
+    def __init__(self, distinct: list[Value], threshold: float,
+                 containing: dict[tuple[str, str, int], list[int]] | None = None) -> None:
+        """`distinct`: one value per group of exact repeats, earliest first (`in_order`);
+        `containing`: what this object computed from them before (kept across runs)."""
+        self.distinct = distinct
         self.threshold = threshold
         self._jaccard = threshold / (2 - threshold)
         self.position = {value.rel: number for number, value in enumerate(self.distinct)}
-        self._tokens = [_tokens(value) for value in self.distinct]
-        # token -> the positions whose value has it, ascending (its length: the token's frequency)
-        self._containing: dict[tuple[str, str, int], list[int]] = {}
-        for number, tokens in enumerate(self._tokens):
-            for token in tokens:
-                self._containing.setdefault(token, []).append(number)
+        if containing is None:
+            # token -> the positions whose value has it, ascending (its length: the token's frequency)
+            containing = {}
+            for number, value in enumerate(self.distinct):
+                for token in _tokens(value):
+                    containing.setdefault(token, []).append(number)
+        self._containing = containing
         self._prefixes: dict[int, list[tuple[str, str, int]]] = {}
         self._prefix_sets: dict[int, set[tuple[str, str, int]]] = {}
         self._found: dict[str, tuple[Value, float] | None] = {}
@@ -156,7 +174,7 @@ class _NearestEarlier:
         prefix = self._prefixes.get(number)
         if prefix is None:
             containing = self._containing
-            ordered = sorted(self._tokens[number], key=lambda t: (len(containing[t]), t))
+            ordered = sorted(_tokens(self.distinct[number]), key=lambda t: (len(containing[t]), t))
             prefix = self._prefixes[number] = ordered[:len(ordered) - math.ceil(self._jaccard * len(ordered) - 1e-9) + 1]
             self._prefix_sets[number] = set(prefix)
         return prefix
@@ -197,9 +215,28 @@ class _NearestEarlier:
         return best
 
 
+    @staticmethod
+    def in_order(groups: dict[str, list[Value]]) -> list[Value]:
+        """One representative per distinct value, in order: exact repeats are reported as such."""
+        return sorted((group[0] for group in groups.values()), key=lambda value: value.order)
+
+    def plain(self) -> list:
+        """What the site's kept indexes store of this object (facts.py)."""
+        return [[_plain_value(value) for value in self.distinct], self.threshold, self._containing]
+
+    @classmethod
+    def restored(cls, plain: list) -> _NearestEarlier:
+        distinct, threshold, containing = plain
+        return cls([_restored_value(value) for value in distinct], threshold, containing)
+
+
+_KEPT_NEAREST = Keeping(_NearestEarlier.plain, _NearestEarlier.restored)
+
+
 def _nearest_earlier(site, key: str, future: bool, threshold: float) -> _NearestEarlier:
     return site.index(f"uniqueness-near:{key}:{future}:{threshold!r}",
-                      lambda: _NearestEarlier(_same_value_groups(site, key, future), threshold))
+                      lambda: _NearestEarlier(_NearestEarlier.in_order(_same_value_groups(site, key, future)), threshold),
+                      _KEPT_NEAREST)
 
 
 def _future(ctx) -> bool:
