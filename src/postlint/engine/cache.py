@@ -39,14 +39,14 @@ its inputs, its signature), so a journal can only add or remove items. The whole
 again, and the journal removed, when the journal grows past an eighth of it. Its contents are in
 `marshal`'s format, which Python reads twice and writes five times as fast as JSON (a one-post
 run reads the whole cache: 5 MB on a 500-post site). `marshal` is not made to read
-hostile data, and it never sees any: the contents are read only after their HMAC (below) has
+hostile data, and it never sees any: the contents are read only after their MAC (below) has
 shown that this user's postlint wrote them, with this Python version (in the signed bytes).
 
 Only a cache this machine's postlint wrote is trusted. Everything in a checkout may come from a
 stranger's pull request, a committed `.postlint_cache/` included, and its key is made of things an
-attacker can reproduce. So the file carries an HMAC of its contents under a secret kept outside the
-repository (`$XDG_CACHE_HOME/postlint/cache-key`, made on first use, readable by its owner only);
-a file whose HMAC does not verify (written elsewhere, edited, or arrived with the checkout) is
+attacker can reproduce. So the file carries a MAC of its contents (keyed BLAKE2b) under a secret
+kept outside the repository (`$XDG_CACHE_HOME/postlint/cache-key`, made on first use, readable by
+its owner only); a file whose MAC does not verify (written elsewhere, edited, or arrived with the checkout) is
 ignored. The cache folder and file are never followed through a symbolic link, and only a regular
 file of bounded size is read.
 
@@ -57,8 +57,6 @@ results all come from the cache reads its YAML files without importing PyYAML.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import marshal
 import os
 import stat
@@ -67,7 +65,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from postlint import __version__
-from postlint.digest import digest
+from postlint.digest import blake2b, compare_digest, digest
 from postlint.engine.heap import no_collection
 from postlint.finding import Edit, Finding, Fix
 from postlint.installed import requirement_folders
@@ -120,7 +118,8 @@ _FORMAT = f"postlint cache, marshal {marshal.version}, Python {sys.version_info[
 
 
 def _sign(key: bytes, payload: bytes | memoryview) -> str:
-    mac = hmac.new(key, _FORMAT, hashlib.sha256)
+    """BLAKE2b in its keyed mode, a MAC by design (as HMAC-SHA256 is, without importing hashlib)."""
+    mac = blake2b(_FORMAT, key=key, digest_size=32)
     mac.update(payload)  # not _FORMAT + payload: a copy of megabytes
     return mac.hexdigest()
 
@@ -175,7 +174,7 @@ def _read_signed_file(path: Path, secret: bytes) -> tuple[object, str, int]:
             data = handle.read(MAX_CACHE_BYTES + 1)
         newline = data.find(b"\n")
         mac, payload = data[:newline], memoryview(data)[newline + 1:]  # a view: no copy of megabytes
-        if newline < 0 or len(data) > MAX_CACHE_BYTES or not hmac.compare_digest(mac, _sign(secret, payload).encode()):
+        if newline < 0 or len(data) > MAX_CACHE_BYTES or not compare_digest(mac, _sign(secret, payload).encode()):
             return None, "", 0  # not written by this user's postlint: ignored
         with no_collection():
             return decode(payload), mac.decode("ascii"), len(data)

@@ -507,6 +507,7 @@ class Site(Recording):
         memo), as _recall gives them one by one: asked for the first time, the inputs of a warm
         run's indexes are every file of the site."""
         self._recalled_all = True
+        self._inventory()  # judges every listed file's folder at once (_folder_leads_outside)
         current = self._current
         for rel, digests in self.memo.all_unchanged().items():
             if self._folder_leads_outside(rel):

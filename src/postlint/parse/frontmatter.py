@@ -9,13 +9,13 @@ small enough to state exactly here, and the YAML is composed once so that each k
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import marshal
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from postlint.digest import blake2b
 from postlint.errors import YamlError
 from postlint.lazy_patterns import lazy_compile
 
@@ -316,7 +316,8 @@ class YamlMemo:
 
 
 def _text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    """256 bits: a YAML file of one site must never collide with another's in the user's memo."""
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
 
 
 def _marshalled(value: Any) -> bool:
