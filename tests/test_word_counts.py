@@ -8,6 +8,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from postlint.digest import digest
 from postlint.jekyll.facts import Recording
 
 WORDS = st.lists(st.sampled_from(["ramp", "quota", "pipeline", "café", "coaching", "x"]), unique=True, max_size=5)
@@ -21,61 +22,72 @@ def from_scratch(words: dict[str, str]) -> Counter[str]:
     return counts
 
 
-def next_run(previous: Recording, words: dict[str, str]) -> Recording:
+class Site(Recording):
+    """Files and their words; a file's `terms` fact reads its text, one recorded input."""
+
+    def __init__(self, words: dict[str, str]) -> None:
+        super().__init__()
+        self.words = words
+
+    def digest_now(self, key: str) -> str:
+        return digest(repr(self.words.get(key.partition(":")[2])).encode())
+
+    def terms(self, rel: str) -> str:
+        def read() -> str:
+            self.record("content", rel, digest(repr(self.words[rel]).encode()))
+            return self.words[rel]
+        return self.per_file("terms", rel, read)
+
+    def counts(self) -> Counter[str]:
+        return self.word_counts("summary", "terms", {rel: self.terms(rel) for rel in sorted(self.words)})
+
+
+def next_run(previous: Site, words: dict[str, str]) -> Site:
     """A run that remembers what `previous` left: its facts (the words of each file) and counts."""
-    site = Recording()
-    site.remember_facts({"terms": {rel: [text, {}] for rel, text in previous.words.items()}})
+    site = Site(words)
+    site.remember_facts(previous.export_facts(lambda rel: True))
     site.remember_counts(previous.export_counts())
-    site.words = words
-    return site
-
-
-def first_run(words: dict[str, str]) -> Recording:
-    site = Recording()
-    site.words = words
     return site
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(FILES, min_size=1, max_size=6))
 def test_counts_corrected_run_after_run_equal_counts_from_scratch(versions):
-    site = first_run(versions[0])
-    assert site.word_counts("summary", "terms", versions[0]) == from_scratch(versions[0])
+    site = Site(versions[0])
+    assert site.counts() == from_scratch(versions[0])
     for words in versions[1:]:
         site = next_run(site, words)
-        counts = site.word_counts("summary", "terms", words)
+        counts = site.counts()
         assert counts == from_scratch(words)
         assert all(count > 0 for count in counts.values())
 
 
 def test_a_run_starts_from_the_previous_counts_and_counts_only_what_changed():
     posts = {f"_posts/{n}.md": "ramp quota" for n in range(10)}
-    first = first_run(posts)
-    first.word_counts("summary", "terms", posts)
+    first = Site(posts)
+    first.counts()
     planted = first.export_counts()
     planted["summary"][1]["planted"] = 7  # a count no file gives: kept only if the counts are reused
-    edited = {**posts, "_posts/3.md": "ramp pipeline"}
-    second = next_run(first, edited)
+    second = next_run(first, {**posts, "_posts/3.md": "ramp pipeline"})
     second.remember_counts(planted)
-    assert second.word_counts("summary", "terms", edited) == Counter({"ramp": 10, "quota": 9, "pipeline": 1,
-                                                                       "planted": 7})
+    assert second.counts() == Counter({"ramp": 10, "quota": 9, "pipeline": 1, "planted": 7})
 
 
 def test_without_the_old_words_of_a_changed_file_the_run_counts_from_scratch():
     posts = {f"_posts/{n}.md": "ramp quota" for n in range(10)}
-    first = first_run(posts)
-    first.word_counts("summary", "terms", posts)
+    first = Site(posts)
+    first.counts()
     planted = first.export_counts()
     planted["summary"][1]["planted"] = 7
     edited = {**posts, "_posts/3.md": "ramp pipeline"}
-    second = Recording()  # the previous run's counts, and none of its facts
+    second = Site(edited)  # the previous run's counts, and none of its facts
     second.remember_counts(planted)
-    assert second.word_counts("summary", "terms", edited) == from_scratch(edited)
+    assert second.counts() == from_scratch(edited)
 
 
 def test_counts_made_from_a_share_of_the_site_are_not_kept():
-    site = first_run({"_posts/1.md": "ramp"})
+    site = Site({"_posts/1.md": "ramp"})
     with site._computing() as partial:
         partial[0] = True  # a fact pass worker's index: built from its share of the files
-        site.word_counts("summary", "terms", site.words)
+        site.counts()
     assert site.export_counts() == {} and not site.learned_counts

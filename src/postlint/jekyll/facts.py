@@ -32,11 +32,12 @@ run does not go over thousands of facts to build them.
 Another kind of index is kept across runs itself: word counts (`word_counts`: in how many files each
 word occurs, from a per-file fact that lists a file's distinct words). Counting them again is a
 tenth of a one-post run on a 500-post site, yet an edit changes one file's words. So the counts
-are kept with the digest of each file's words they counted, and the next run starts from them:
-it takes away the words of the files whose words changed or that left (the previous run's fact,
-checked against its digest), and adds those of the files that changed or came. The counts reached
-are the ones a count from scratch gives; when a file's old words are not at hand, it counts from
-scratch.
+are kept with, for each file they counted, the inputs of the fact that gave its words (a fact is
+a function of its inputs: equal inputs, equal words), and the next run starts from them: it takes
+away the words of the files whose fact changed or that left (the previous run's fact, checked
+against those inputs), and adds those of the files that changed or came. The
+counts reached are the ones a count from scratch gives; when a file's old words are not at hand,
+it counts from scratch.
 """
 
 from __future__ import annotations
@@ -71,11 +72,6 @@ def group_name(inputs: dict[str, str]) -> str:
     """The name of an index's group of inputs: a digest of the set (tens of thousands of inputs on
     a large site, so joined as text rather than encoded as JSON)."""
     return digest("\n".join(f"{key}\0{value}" for key, value in sorted(inputs.items())).encode("utf-8", "surrogatepass"))
-
-
-def _words_digest(words: str) -> str:
-    """What word_counts keeps of the words it counted for one file."""
-    return digest(words.encode("utf-8", "surrogatepass"))
 
 
 def file_share(rel: str, shares: int) -> int:
@@ -345,40 +341,46 @@ class Recording:
         """In how many of the files of `words` (rel -> the file's distinct words, space-separated:
         its per-file fact `fact`) each word occurs; see the module docstring for how a warm run
         gets there from the previous run's counts."""
-        digests = {rel: _words_digest(text) for rel, text in words.items()}
-        counts = self._counts_from_previous(name, fact, words, digests)
+        facts = self._facts.get(fact, _NONE)
+        found = {rel: facts.get(rel) for rel in words}
+        # What each file's words come from: the inputs of its fact (equal inputs, equal words).
+        sources = {rel: one[1] for rel, one in found.items() if one is not None and one[0] is words[rel]}
+        counts = self._counts_from_previous(name, fact, words, sources) if len(sources) == len(words) else None
         if counts is None:
             counts = Counter()
             for text in words.values():
                 counts.update(text.split())
-        if not any(frame[0] for frame in self._building):  # never counts made from a share of the site
-            self._counts[name] = [digests, counts]
+        # Never counts made from a share of the site, nor of words that are not the facts'.
+        if len(sources) == len(words) and not any(frame[0] for frame in self._building):
+            self._counts[name] = [sources, counts]
         return counts
 
     def _counts_from_previous(self, name: str, fact: str, words: dict[str, str],
-                              digests: dict[str, str]) -> Counter[str] | None:
+                              sources: dict[str, dict[str, str]]) -> Counter[str] | None:
         """The previous run's counts `name`, corrected to `words`; None when they cannot be."""
         previous = self._stored_counts.get(name)
         if type(previous) is not list or len(previous) != 2 or type(previous[0]) is not dict \
                 or type(previous[1]) is not dict:
             return None
         counted, previous_counts = previous
-        gone = [rel for rel, old in counted.items() if digests.get(rel) != old]
-        came = [rel for rel, new in digests.items() if counted.get(rel) != new]
+        gone = [rel for rel, old in counted.items() if sources.get(rel) != old]
+        came = [rel for rel, new in sources.items() if counted.get(rel) != new]
         if len(gone) + len(came) > len(words) // 2:
             return None  # as quick to count afresh
         old_facts = self._stored_facts(fact)
         counts = Counter(previous_counts)
+        taken: list[str] = []
         for rel in gone:
             old = old_facts.get(rel)
-            old_words = old[0] if type(old) is list and len(old) == 2 else None
-            if type(old_words) is not str or _words_digest(old_words) != counted[rel]:
+            if type(old) is not list or len(old) != 2 or type(old[0]) is not str or old[1] != counted[rel]:
                 return None  # the words counted for this file are not at hand: count afresh
-            counts.subtract(old_words.split())
+            taken += old[0].split()
+        counts.subtract(taken)
         for rel in came:
             counts.update(words[rel].split())
-        for word in [word for word, count in counts.items() if count <= 0]:
-            del counts[word]
+        for word in taken:
+            if counts.get(word, 1) <= 0:
+                del counts[word]
         return counts
 
     def remember_counts(self, stored: object) -> None:

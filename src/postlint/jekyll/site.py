@@ -826,8 +826,10 @@ class Site(Recording):
         index: dict[str, list[PostEntry]] = {}
         for entry in sorted(self.posts.values(), key=lambda e: e.rel):
             filename = entry.rel.rsplit("/", 1)[-1]
-            for dot in (i for i, ch in enumerate(filename) if ch == "."):
+            dot = filename.find(".")
+            while dot != -1:
                 index.setdefault(filename[:dot], []).append(entry)
+                dot = filename.find(".", dot + 1)
         return index
 
     @derived
