@@ -81,8 +81,8 @@ class Linted:
 
 
 def new_session(root: Path, previous: SiteSession | None = None, reload_config: bool = True) -> SiteSession:
-    """The session of the site at `root`; with `previous`, its memo and facts are remembered (and
-    its config kept unless `reload_config`). Raises ConfigError."""
+    """The session of the site at `root`; with `previous`, its memo, facts, word counts and kept
+    indexes are remembered (and its config kept unless `reload_config`). Raises ConfigError."""
     if previous is None or reload_config:
         registry, config = registry_for(None, root)
         settings = resolve_rules(config, registry)
@@ -91,7 +91,10 @@ def new_session(root: Path, previous: SiteSession | None = None, reload_config: 
     site = Site(root, config.max_file_size, config_folder=config.path.parent if config.path else None,
                 languages=config.site.get("languages"))
     if previous is not None:
-        site.remember(previous.site.memo.export(), previous.site.export_facts(), previous.site.export_counts())
+        indexes = previous.site.export_indexes()
+        groups = {index[0]: previous.site.group_inputs(index[0]) for index in indexes.values()}  # not the old site itself
+        site.remember(previous.site.memo.export(), previous.site.export_facts(), previous.site.export_counts(),
+                      indexes, groups.get)
     return SiteSession(root, config, settings, site)
 
 
