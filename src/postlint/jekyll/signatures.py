@@ -26,14 +26,14 @@ Signature = tuple[int, ...]
 _UNSEEN = ()  # FileMemo._now's answer for a file not looked at yet (a signature is never empty)
 
 
-def signature(path: str) -> Signature | None:
+def signature(path: str, folder: int | None = None) -> Signature | None:
     """The file's signature, or None when it cannot be trusted to tell a change: changed just now,
     missing, a symbolic link (whether it leads outside the site is decided by reading it), or on
-    Windows."""
+    Windows. `folder`: an open descriptor of the folder `path` is relative to."""
     if os.name == "nt":
         return None
     try:
-        info = os.lstat(path)
+        info = os.stat(path, dir_fd=folder, follow_symlinks=False)
     except (OSError, ValueError):
         return None
     if stat.S_ISLNK(info.st_mode) or max(info.st_ctime_ns, info.st_mtime_ns) > time.time_ns() - RACY_NS:
@@ -90,12 +90,22 @@ class FileMemo:
         of the site, through the indexes' inputs)."""
         if not self._all_checked:
             self._all_checked = True
-            for rel, item in self._remembered.items():
-                if rel in self._now or type(item) is not list or len(item) != 2 or type(item[1]) is not dict:
-                    continue  # looked at already (unchanged() decided), or not of this shape
-                now = self._now[rel] = signature(os.path.join(self._root, rel))
-                if now is not None and type(item[0]) is list and list(now) == item[0]:
-                    self._unchanged[rel] = item[1]
+            try:  # paths looked up from the root's descriptor: a third faster than whole paths
+                root = os.open(self._root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) \
+                    if os.stat in os.supports_dir_fd else None
+            except OSError:
+                root = None
+            try:
+                for rel, item in self._remembered.items():
+                    if rel in self._now or type(item) is not list or len(item) != 2 or type(item[1]) is not dict:
+                        continue  # looked at already (unchanged() decided), or not of this shape
+                    now = self._now[rel] = signature(rel, root) if root is not None \
+                        else signature(os.path.join(self._root, rel))
+                    if now is not None and type(item[0]) is list and list(now) == item[0]:
+                        self._unchanged[rel] = item[1]
+            finally:
+                if root is not None:
+                    os.close(root)
         return self._unchanged
 
     def forget(self, rel: str) -> None:
