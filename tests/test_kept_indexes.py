@@ -10,6 +10,7 @@ import pytest
 from helpers import DEMO_SITE, copy_site, run
 
 from postlint.jekyll import facts
+from postlint.jekyll import site as site_module
 from postlint.rules.uniqueness import _NearestEarlier
 
 POST = Path("_posts") / "2024-01-15-ramp-time-benchmark.md"
@@ -17,8 +18,12 @@ KEPT = ("url_index", "url-sources", "posts", "published-posts:False", "uniquenes
         "uniqueness-near:description:False:0.8")
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
+@pytest.fixture(params=["files recalled one by one", "all unchanged files recalled at once"])
+def site(tmp_path: Path, monkeypatch, request) -> Path:
+    """A copy of the demo site; its 30 files are fewer than a run asks about one by one before it
+    recalls every unchanged file at once (site.py, RECALL_ALL_AFTER), unless told otherwise."""
+    if request.param == "all unchanged files recalled at once":
+        monkeypatch.setattr(site_module, "RECALL_ALL_AFTER", 0)
     return copy_site(DEMO_SITE, tmp_path / "site")
 
 

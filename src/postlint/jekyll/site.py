@@ -60,6 +60,7 @@ from postlint.parse.source import (
 JEKYLL_CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")
 SITE_MARKERS = (*JEKYLL_CONFIG_NAMES, ".postlint.yaml")
 YAML_DOCUMENT_EXTENSIONS = (".yml", ".yaml")  # Document#yaml_file?: read as data, never a post
+RECALL_ALL_AFTER = 64  # file inputs worked out one by one before all unchanged files are recalled at once
 FILE_KINDS = frozenset({CONTENT, FRONT_MATTER, YAML_HEADER, IMAGE, FILE})  # inputs computed from one file's bytes
 OUTSIDE = "a symbolic link to a file outside the site; not read (Jekyll does not read it either)"
 HEAD_BYTES = 4096  # read of a large static file or image: its first line and most image headers
@@ -327,6 +328,7 @@ class Site(Recording):
         self._folders_as_given: dict[str, tuple[str, bool]] = {}  # folder part of a name -> (real path, trusted)
         self.memo = FileMemo(self._root_path)  # digests of unchanged files, from the cache (signatures.py)
         self._recalled_all = False  # _recall_all ran
+        self._files_asked = 0  # file inputs worked out one by one before it
         # Set by the engine when a run checks many files: a site-wide index is then worth building
         # whole at once rather than answering one question at a time (the answers are the same).
         self.checks_many = False
@@ -492,10 +494,12 @@ class Site(Recording):
         if kind not in FILE_KINDS:
             return self._compute_digest(key)
         if not self._recalled_all:
-            self._recall_all()
-            found = self._current.get(key)
-            if found is not None:
-                return found
+            self._files_asked += 1
+            if self._files_asked > RECALL_ALL_AFTER:
+                self._recall_all()
+                found = self._current.get(key)
+                if found is not None:
+                    return found
         found = self._recall(argument, key)
         if found is None:
             found = self._compute_digest(key)
@@ -504,8 +508,8 @@ class Site(Recording):
 
     def _recall_all(self) -> None:
         """Take the remembered digests of every unchanged file as this run's (current_digest's
-        memo), as _recall gives them one by one: asked for the first time, the inputs of a warm
-        run's indexes are every file of the site."""
+        memo), as _recall gives them one by one: once a run asks about more than a few files, it
+        is about to ask about every file of the site (a warm run's indexes read them all)."""
         self._recalled_all = True
         self._inventory()  # judges every listed file's folder at once (_folder_leads_outside)
         current = self._current
