@@ -214,7 +214,6 @@ class _NearestEarlier:
                 best = (other, score)
         return best
 
-
     @staticmethod
     def in_order(groups: dict[str, list[Value]]) -> list[Value]:
         """One representative per distinct value, in order: exact repeats are reported as such."""
@@ -226,6 +225,7 @@ class _NearestEarlier:
 
     @classmethod
     def restored(cls, plain: list) -> _NearestEarlier:
+        """The object whose plain() gave `plain`, its token index not built again."""
         distinct, threshold, containing = plain
         return cls([_restored_value(value) for value in distinct], threshold, containing)
 
@@ -234,9 +234,10 @@ _KEPT_NEAREST = Keeping(_NearestEarlier.plain, _NearestEarlier.restored)
 
 
 def _nearest_earlier(site, key: str, future: bool, threshold: float) -> _NearestEarlier:
-    return site.index(f"uniqueness-near:{key}:{future}:{threshold!r}",
-                      lambda: _NearestEarlier(_NearestEarlier.in_order(_same_value_groups(site, key, future)), threshold),
-                      _KEPT_NEAREST)
+    def build() -> _NearestEarlier:
+        return _NearestEarlier(_NearestEarlier.in_order(_same_value_groups(site, key, future)), threshold)
+
+    return site.index(f"uniqueness-near:{key}:{future}:{threshold!r}", build, _KEPT_NEAREST)
 
 
 def _future(ctx) -> bool:
