@@ -17,7 +17,9 @@ from postlint.engine.cache import (
     CACHE_DIR,
     CACHE_FILE,
     JOURNAL_FILE,
+    _read_parts,
     _sign,
+    _write_parts,
     decode,
     encode,
     secret_key,
@@ -37,16 +39,16 @@ def lint(site: Path, **kwargs):
 
 
 def read_cache(site: Path) -> dict:
-    """The cache's contents, after checking it is signed with this user's key."""
-    mac, _, payload = (site / CACHE_DIR / CACHE_FILE).read_bytes().partition(b"\n")
-    assert mac.decode() == _sign(secret_key(), payload)
-    return decode(payload)
+    """The cache's key and its parts decoded, after checking it is signed with this user's key."""
+    parts, _, _ = _read_parts(site / CACHE_DIR / CACHE_FILE, secret_key())
+    assert parts is not None
+    return {"key": parts.key, **{name: parts.get(name) for name in parts.names}}
 
 
 def write_cache(site: Path, data: dict) -> None:
-    """Replace the cache's contents, signed with this user's key as postlint signs them."""
-    payload = encode(data)
-    (site / CACHE_DIR / CACHE_FILE).write_bytes(_sign(secret_key(), payload).encode() + b"\n" + payload)
+    """Replace the cache with `data` (as read_cache gives it), signed with this user's key."""
+    _write_parts(site / CACHE_DIR / CACHE_FILE, secret_key(), data["key"],
+                 {name: encode(part) for name, part in data.items() if name != "key"})
 
 
 def count_checks(monkeypatch) -> list[str]:
@@ -147,22 +149,27 @@ def test_a_large_change_writes_the_whole_cache_and_drops_the_journal(site, monke
     assert again == uncached(site)
 
 
-@pytest.mark.parametrize("journal", ["signed with another key", "of an earlier cache"])
+@pytest.mark.parametrize("journal", ["signed with another key", "of an earlier cache", "genuine (the control)"])
 def test_a_journal_not_made_against_this_cache_by_this_user_is_ignored(site, monkeypatch, journal):
-    """A journal that says the posts have no findings (each entry emptied, as an attacker would)."""
+    """A journal that says the posts have no findings (each entry emptied, as an attacker would).
+    The control, made against this cache and signed with this user's key, is taken: the forged
+    journal is refused for its signature or base alone."""
     monkeypatch.setattr(cache_module, "JOURNAL_SHARE", 0)
     cold = lint(site)
     assert cold
     data = read_cache(site)
     emptied = {rel: [entry[0], entry[1], encode((decode(entry[2])[0], {}, []))] for rel, entry in data["entries"].items()}
     mac = (site / CACHE_DIR / CACHE_FILE).read_bytes().partition(b"\n")[0].decode()
-    forged = {"base": mac if journal == "signed with another key" else "0" * len(mac), "key": data["key"],
-              "facts": {}, "counts": data["counts"], "entries": [emptied, []], "groups": [{}, []],
-              "files": [{}, []], "front-matters": [{}, []]}
+    forged = {"base": "0" * len(mac) if journal == "of an earlier cache" else mac, "key": data["key"],
+              "facts": {}, "counts": encode(data["counts"]), "entries": [emptied, []], "groups": [{}, []],
+              "files": [{}, []], "front-matters": [{}, []], "indexes": [{}, []]}
     payload = encode(forged)
     key = b"k" * 32 if journal == "signed with another key" else secret_key()
     (site / CACHE_DIR / JOURNAL_FILE).write_bytes(_sign(key, payload).encode() + b"\n" + payload)
-    assert lint(site) == cold
+    if journal == "genuine (the control)":
+        assert lint(site) == []
+    else:
+        assert lint(site) == cold
 
 
 def test_foreign_entry_shapes_are_ignored(site):
@@ -231,7 +238,8 @@ def test_a_parallel_run_caches_the_facts_its_workers_learned(tmp_path, monkeypat
     for jobs in (1, 2):
         copy = copy_site(DEMO_SITE, tmp_path / f"jobs-{jobs}")
         run([copy], jobs=jobs, use_cache=True)
-        learned[jobs] = {name: sorted(decode(facts)) for name, facts in read_cache(copy)["facts"].items()}
+        learned[jobs] = {name.removeprefix("facts:"): sorted(facts) for name, facts in read_cache(copy).items()
+                         if name.startswith("facts:")}
     assert any(name.startswith("definitions:") for name in learned[1])
     assert learned[2] == learned[1]
 
@@ -239,21 +247,21 @@ def test_a_parallel_run_caches_the_facts_its_workers_learned(tmp_path, monkeypat
 def test_a_run_whose_results_all_come_from_the_cache_never_decodes_the_facts(site, monkeypatch):
     cold = lint(site)
     decoded = []
-    real = cache_module._decoded
+    real = cache_module._Parts.get
 
-    def counting(payload):
-        names = [f"facts {name}" for name, facts in stored["facts"].items() if facts == payload]
-        if payload not in stored["groups"].values():  # a group of inputs, decoded to check it
-            decoded.append("counts" if payload == stored["counts"] else names[0] if names else "a journal's")
-        return real(payload)
+    def counting(parts, name):
+        if name not in parts._decoded:
+            decoded.append(name)
+        return real(parts, name)
 
-    stored = read_cache(site)
-    monkeypatch.setattr(cache_module, "_decoded", counting)
-    assert lint(site) == cold and decoded == []
+    monkeypatch.setattr(cache_module._Parts, "get", counting)
+    assert lint(site) == cold
+    assert sorted(decoded) == ["entries", "files", "groups"], "no facts, word counts, indexes or parses"
     edit_body(site)
+    decoded.clear()
     lint(site)
-    assert decoded.count("counts") == 1, "a post to check again needs the site's word counts"
-    assert "facts english-terms" in decoded, "... and the other posts' terms"
+    assert "counts" in decoded, "a post to check again needs the site's word counts"
+    assert "facts:english-terms" in decoded, "... and the other posts' terms"
     assert len(decoded) == len(set(decoded)), "each part is decoded once"
 
 

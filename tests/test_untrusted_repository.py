@@ -18,7 +18,9 @@ from postlint.engine.cache import (
     CACHE_DIR,
     CACHE_FILE,
     JOURNAL_FILE,
+    _read_parts,
     _sign,
+    _write_parts,
     decode,
     encode,
     secret_key,
@@ -69,14 +71,13 @@ def test_committed_cache_cannot_hide_findings(repo, tmp_path):
     # The attacker empties the post's findings in their cache, signs it again with their own key
     # (they know it), and commits the folder.
     cache = repo / CACHE_DIR / CACHE_FILE
-    mac, _, payload = cache.read_bytes().partition(b"\n")
-    data = decode(payload)
+    key = (attacker / "postlint" / "cache-key").read_bytes()
+    parts, _, _ = _read_parts(cache, key)
+    data = {name: parts.get(name) for name in parts.names}
     for entry in data["entries"].values():
         inputs, _, _ = decode(entry[2])
         entry[2] = encode((inputs, {}, []))
-    forged = encode(data)
-    key = (attacker / "postlint" / "cache-key").read_bytes()
-    cache.write_bytes(_sign(key, forged).encode() + b"\n" + forged)
+    _write_parts(cache, key, parts.key, {name: encode(part) for name, part in data.items()})
     assert postlint(repo, "--changed-since", "main", "--format", "github", ".", cache_home=attacker).returncode == 0, \
         "the forged cache fools the attacker's own machine: the attack is real"
     git(repo, "add", "-f", CACHE_DIR)
@@ -102,7 +103,16 @@ def test_a_cache_signed_with_this_users_key_is_reused(repo, tmp_path):
     assert again.stdout == first.stdout and cache.read_bytes() == signed, "a trusted cache is read, not rewritten"
 
 
-@pytest.mark.parametrize("planted", ["symlink to /dev/zero", "fifo", "deep nesting", "wrong shapes", "garbage"])
+def run_key(repo: Path, home: Path) -> str:
+    """The key of the repository's runs, from the cache a run with this user's key writes."""
+    postlint(repo, "--format", "json", ".", cache_home=home)
+    parts, _, _ = _read_parts(repo / CACHE_DIR / CACHE_FILE, secret_key())
+    (repo / CACHE_DIR / CACHE_FILE).unlink()
+    return parts.key
+
+
+@pytest.mark.parametrize("planted", ["symlink to /dev/zero", "fifo", "deep nesting", "a deeply nested part",
+                                     "wrong shapes", "garbage"])
 def test_bad_cache_files_are_ignored(repo, tmp_path, planted):
     home = Path(os.environ["XDG_CACHE_HOME"])  # the subprocess shares this test session's key
     key = secret_key()
@@ -116,10 +126,13 @@ def test_bad_cache_files_are_ignored(repo, tmp_path, planted):
         os.mkfifo(cache)
     elif planted == "deep nesting":  # even signed with the right key: lists of one list, 200,000 deep
         payload = b"[\x01\x00\x00\x00" * 200_000 + b"N"
-        cache.write_bytes(_sign(key, payload).encode() + b"\n" + payload)
-    elif planted == "wrong shapes":
-        payload = encode({"key": 1, "entries": [1, 2], "groups": "x"})
-        cache.write_bytes(_sign(key, payload).encode() + b"\n" + payload)
+        cache.write_bytes(_sign(key, payload).encode() + b"\n" + str(len(payload)).encode() + b"\n" + payload)
+    elif planted == "a deeply nested part":
+        _write_parts(cache, key, run_key(repo, home), {"entries": b"[\x01\x00\x00\x00" * 200_000 + b"N"})
+    elif planted == "wrong shapes":  # of this run's key, signed with this user's key, made of nonsense
+        _write_parts(cache, key, run_key(repo, home),
+                     {"entries": encode([1, 2]), "groups": encode("x"), "files": encode({"a": 1}), "indexes": encode([]),
+                      "front-matters": encode({1: 2}), "facts:served-urls": b"nonsense", "counts": encode([1])})
     else:
         cache.write_bytes(os.urandom(4096))
     got = postlint(repo, "--format", "json", ".", cache_home=home)
@@ -142,7 +155,7 @@ def test_bad_journal_files_beside_a_good_cache_are_ignored(repo, tmp_path, plant
         payload = b"[\x01\x00\x00\x00" * 200_000 + b"N"
         journal.write_bytes(_sign(key, payload).encode() + b"\n" + payload)
     elif planted == "wrong shapes":  # of this cache, signed with this user's key, made of nonsense
-        payload = encode({"base": base, "key": decode((repo / CACHE_DIR / CACHE_FILE).read_bytes().partition(b"\n")[2])["key"],
+        payload = encode({"base": base, "key": _read_parts(repo / CACHE_DIR / CACHE_FILE, key)[0].key,
                           "entries": [[1], {}], "groups": "x", "files": [{}, [[]]], "front-matters": [],
                           "facts": {"served-urls": b"nonsense", "post-slug": encode([1]), 3: b"x"}, "counts": encode([1, 2])})
         journal.write_bytes(_sign(key, payload).encode() + b"\n" + payload)

@@ -37,17 +37,22 @@ since the file was written, made against it (its signature names it). The next r
 journal of an earlier file is ignored. Each item of the cache is checked where used (its digest,
 its inputs, its signature), so a journal can only add or remove items. The whole file is written
 again, and the journal removed, when the journal grows past an eighth of it. Its contents are in
-`marshal`'s format, which Python reads twice and writes five times as fast as JSON (a one-post
-run reads the whole cache: 5 MB on a 500-post site). `marshal` is not made to read
-hostile data, and it never sees any: the contents are read only after their MAC (below) has
-shown that this user's postlint wrote them, with this Python version (in the signed bytes).
+`marshal`'s format, which Python reads twice and writes five times as fast as JSON. The file is
+made of *parts* (the entries, the groups, the file signatures, the front-matter parses, the kept
+indexes, each name's facts, the word counts), which a signed header names with their size and
+digest: a part is hashed against its digest and decoded only when a run first uses it, so a run
+that checks one unchanged post hashes and decodes two of 18F's seven megabytes (_read_parts).
+`marshal` is not made to read hostile data, and it never sees any: a header is read only after its
+MAC (below) has shown that this user's postlint wrote it, with this Python version (in the signed
+bytes), and a part only after its digest matched the header's.
 
 Only a cache this machine's postlint wrote is trusted. Everything in a checkout may come from a
 stranger's pull request, a committed `.postlint_cache/` included, and its key is made of things an
-attacker can reproduce. So the file carries a MAC of its contents (keyed BLAKE2b) under a secret
-kept outside the repository (`$XDG_CACHE_HOME/postlint/cache-key`, made on first use, readable by
-its owner only); a file whose MAC does not verify (written elsewhere, edited, or arrived with the checkout) is
-ignored. The cache folder and file are never followed through a symbolic link, and only a regular
+attacker can reproduce. So the file carries a MAC of its header (keyed BLAKE2b), whose digests
+cover the parts, under a secret kept outside the repository (`$XDG_CACHE_HOME/postlint/cache-key`,
+made on first use, readable by its owner only); a file whose MAC does not verify (written
+elsewhere, edited, or arrived with the checkout) is ignored, and so is a part whose digest does
+not match. The cache folder and file are never followed through a symbolic link, and only a regular
 file of bounded size is read.
 
 The YAML memo (parse/frontmatter.py's YamlMemo: loaded YAML documents by the digest of their
@@ -74,10 +79,11 @@ from postlint.parse.frontmatter import YAML_MEMO
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
 
 CACHE_DIR = ".postlint_cache"
-CACHE_FILE = "results-v6.bin"
-JOURNAL_FILE = "results-v6-journal.bin"  # what changed since CACHE_FILE was written
+CACHE_FILE = "results-v7.bin"
+JOURNAL_FILE = "results-v7-journal.bin"  # what changed since CACHE_FILE was written
 JOURNAL_SHARE = 8  # a journal is written while it is at most an eighth of CACHE_FILE's size
 _SECTIONS = ("entries", "groups", "files", "front-matters", "indexes")  # the parts a journal lists changes to
+_FACTS = "facts:"  # the parts that hold the facts of one name each: "facts:" + name
 # CACHE_FILE's and JOURNAL_FILE's earlier names (v1-v3 were JSON)
 _OLDER_FORMATS = ("results-v[0-9].bin", "results-v[0-9].json", "results-v[0-9]-journal.bin")
 MAX_CACHE_BYTES = 512 * 1024 * 1024
@@ -139,8 +145,8 @@ def decode(payload: bytes | memoryview) -> object:
 
 
 def _decoded(encoded: object) -> object:
-    """A part of the cache stored encoded inside it (signed with the rest); None when it is not."""
-    if not isinstance(encoded, bytes):
+    """A part of the cache stored encoded (and checked); None when it is not."""
+    if not isinstance(encoded, (bytes, memoryview)):
         return None
     try:
         with no_collection():
@@ -163,23 +169,110 @@ def _read_signed(path: Path, secret: bytes) -> object:
 
 def _read_signed_file(path: Path, secret: bytes) -> tuple[object, str, int]:
     """(contents, signature, size in bytes) of a file _read_signed accepts; (None, "", 0) otherwise."""
+    data = _read_regular(path)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None, "", 0  # none yet, or a symbolic link
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                return None, "", 0  # a FIFO or a device: never read
-            data = handle.read(MAX_CACHE_BYTES + 1)
-        newline = data.find(b"\n")
+        newline = data.find(b"\n") if data is not None else -1
+        if newline < 0:
+            return None, "", 0
         mac, payload = data[:newline], memoryview(data)[newline + 1:]  # a view: no copy of megabytes
-        if newline < 0 or len(data) > MAX_CACHE_BYTES or not compare_digest(mac, _sign(secret, payload).encode()):
+        if not compare_digest(mac, _sign(secret, payload).encode()):
             return None, "", 0  # not written by this user's postlint: ignored
         with no_collection():
             return decode(payload), mac.decode("ascii"), len(data)
-    except (OSError, ValueError, RecursionError, UnicodeDecodeError):
+    except (ValueError, RecursionError, UnicodeDecodeError):
         return None, "", 0  # a corrupt file: start afresh
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file of bounded size, never through a symbolic link; None for
+    anything else (none, a link, a FIFO or device, too big, unreadable)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None  # none yet, or a symbolic link
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None  # a FIFO or a device: never read
+            data = handle.read(MAX_CACHE_BYTES + 1)
+    except OSError:
+        return None
+    return data if len(data) <= MAX_CACHE_BYTES else None
+
+
+def _part_digest(data: bytes | memoryview) -> str:
+    return blake2b(data, digest_size=32).hexdigest()
+
+
+class _Parts:
+    """The parts of a result cache file whose signed header verified, by name: each is checked
+    against the digest the header gives it, and decoded, when first asked for. A run that checks
+    one unchanged post never hashes nor decodes the facts, indexes and word counts it does not use."""
+
+    def __init__(self, key: object, layout: dict[str, tuple[int, int, str]], data: memoryview) -> None:
+        self.key = key
+        self._layout = layout  # name -> (start, length, digest)
+        self._data = data
+        self._decoded: dict[str, object] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._layout)
+
+    def get(self, name: str) -> object:
+        """The part `name` decoded; None when there is none or it is not what the header says."""
+        if name not in self._decoded:
+            found = None
+            place = self._layout.get(name)
+            if place is not None:
+                start, length, expected = place
+                view = self._data[start:start + length]
+                if compare_digest(_part_digest(view).encode(), expected.encode()):
+                    found = _decoded(view)
+            self._decoded[name] = found
+        return self._decoded[name]
+
+
+def _read_parts(path: Path, secret: bytes) -> tuple[_Parts | None, str, int]:
+    """(parts, signature, size in bytes) of a result cache file this user's postlint wrote
+    (_write_parts); (None, "", 0) for anything else."""
+    data = _read_regular(path)
+    try:
+        first = data.find(b"\n") if data is not None else -1
+        second = data.find(b"\n", first + 1) if first >= 0 else -1
+        if second < 0:
+            return None, "", 0
+        mac, length = data[:first], int(data[first + 1:second])
+        view = memoryview(data)
+        header = view[second + 1:second + 1 + length]
+        if length < 0 or len(header) != length or not compare_digest(mac, _sign(secret, header).encode()):
+            return None, "", 0  # not written by this user's postlint: ignored
+        contents = decode(header)
+        start, layout = second + 1 + length, {}
+        for name, size, expected in contents["parts"]:
+            layout[str(name)] = (start, int(size), str(expected))
+            start += int(size)
+        return _Parts(contents["key"], layout, view), mac.decode("ascii"), len(data)
+    except (KeyError, TypeError, ValueError, RecursionError, UnicodeDecodeError):
+        return None, "", 0  # a corrupt file: start afresh
+
+
+def _write_parts(path: Path, secret: bytes, key: str, parts: dict[str, bytes]) -> None:
+    """Replace `path` atomically with a result cache file of the encoded `parts`: a header signed
+    with the cache key gives each part's name, size and digest (raises OSError)."""
+    header = encode({"key": key, "parts": [[name, len(data), _part_digest(data)] for name, data in parts.items()]})
+    handle, temp = _new_temporary(path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(_sign(secret, header).encode() + b"\n" + str(len(header)).encode() + b"\n")
+            out.write(header)
+            for data in parts.values():
+                out.write(data)
+        os.replace(temp, path)
+    except OSError:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
 
 
 def _new_temporary(folder: Path) -> tuple[int, str]:
@@ -243,9 +336,14 @@ def _changes(base: dict, now: dict) -> list:
             [key for key in base if key not in now]]
 
 
+def _are_changes(changes: object) -> bool:
+    """Are `changes` of the shape _changes gives them?"""
+    return type(changes) is list and len(changes) == 2 and type(changes[0]) is dict and type(changes[1]) is list
+
+
 def _applied(base: dict, changes: object) -> dict:
     """`base` with a journal's `changes` made to it (ValueError: not changes as _changes makes them)."""
-    if type(changes) is not list or len(changes) != 2 or type(changes[0]) is not dict or type(changes[1]) is not list:
+    if not _are_changes(changes):
         raise ValueError("not a journal's changes")
     merged = {**base, **changes[0]}
     for key in changes[1]:
@@ -327,55 +425,65 @@ class ResultCache:
         self._group_ok: dict[str, bool] = {}
         self._group_inputs: dict[str, object] = {}  # a group's inputs, decoded once
         self.changed = False
-        self._base: dict[str, dict] | None = None  # the base file's sections as read, for the journal
+        self._parts: _Parts | None = None  # the base file's parts, decoded when used
+        self._base: dict[str, dict] = {}  # the base's sections decoded, for the journal
+        self._sections: dict[str, dict] = {}  # the same with the journal's changes: this run's
+        self._journal_changes: dict | None = None  # the journal: its changes to the base
         self._base_signature, self._base_size = "", 0
         self._base_facts: dict[str, dict] = {}  # the base's facts of each name decoded
         self._journal_facts: dict[str, bytes] = {}  # the journal's changes to the base's facts, by name
-        stored, signature, size = self._load(self.path)
-        if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("entries"), dict) \
-                and isinstance(stored.get("groups"), dict):
-            self._base = {name: stored.get(name) if isinstance(stored.get(name), dict) else {} for name in _SECTIONS}
-            self._base_signature, self._base_size = signature, size
-            journal = self._journal()
-            try:  # copies: the run changes its sections, and the journal is what differs from the base
-                sections = {name: _applied(self._base[name], journal[name] if journal else [{}, []]) for name in _SECTIONS}
-            except (KeyError, TypeError, ValueError):
-                journal, sections = None, {name: dict(self._base[name]) for name in _SECTIONS}  # of another shape: ignored
-            self.entries, self.groups = sections["entries"], sections["groups"]
-            site.remember(sections["files"], self._fact_loaders(stored.get("facts"), journal),
-                          _decoded_when_asked(journal["counts"] if journal else stored.get("counts")),
-                          sections["indexes"], self._group)
-            FRONT_MATTERS.use({key: value for key, value in sections["front-matters"].items()
-                               if type(key) is str and type(value) is bytes})
+        parts, signature, size = _read_parts(self.path, secret) if self._may_read() else (None, "", 0)
+        if parts is not None and parts.key == self.key:
+            self._parts, self._base_signature, self._base_size = parts, signature, size
+            self._journal_changes = self._journal()
+            self.entries, self.groups = self._section("entries"), self._section("groups")
+            counts = self._journal_changes["counts"] if self._journal_changes else None
+            site.remember(self._section("files"), self._fact_loaders(),
+                          _decoded_when_asked(counts) if self._journal_changes else lambda: parts.get("counts"),
+                          lambda: self._section("indexes"), self._group)
+            FRONT_MATTERS.use(lambda: {key: value for key, value in self._section("front-matters").items()
+                                       if type(key) is str and type(value) is bytes})
         if secret is not None:
             FRONT_MATTERS.use({})  # on, to keep this run's parses
 
-    def _load(self, path: Path) -> tuple[object, str, int]:
-        """(contents, signature, size) of a cache file this user's postlint wrote; (None, "", 0) otherwise."""
-        if self.secret is None or not _real_folder(path.parent):
-            return None, "", 0
-        return _read_signed_file(path, self.secret)
+    def _may_read(self) -> bool:
+        """Is there a key to check files with, and is the cache folder a folder (not a link)?"""
+        return self.secret is not None and _real_folder(self.path.parent)
+
+    def _section(self, name: str) -> dict:
+        """A section of the cache as this run sees it (the base's, with the journal's changes),
+        decoded when first used."""
+        found = self._sections.get(name)
+        if found is None:
+            base = self._parts.get(name) if self._parts is not None else None
+            base = self._base[name] = base if isinstance(base, dict) else {}
+            changes = self._journal_changes[name] if self._journal_changes else None
+            found = self._sections[name] = _applied(base, changes) if changes is not None else dict(base)
+        return found
 
     def _journal(self) -> dict | None:
-        """The journal of what changed since the base was written, when it is of this base."""
-        journal, _, _ = self._load(self.journal_path)
+        """The journal of what changed since the base was written, when it is of this base and of
+        the shape _write_journal gives it."""
+        journal, _, _ = _read_signed_file(self.journal_path, self.secret) if self._may_read() else (None, "", 0)
         if not isinstance(journal, dict) or journal.get("base") != self._base_signature or journal.get("key") != self.key:
             return None  # none, foreign, or left from an earlier base
+        if not all(_are_changes(journal.get(name)) for name in _SECTIONS):
+            return None  # of another shape: ignored
         return journal
 
-    def _fact_loaders(self, base: object, journal: dict | None) -> dict[str, Callable[[], object]]:
+    def _fact_loaders(self) -> dict[str, Callable[[], object]]:
         """name -> a function that gives the site model's facts of that name: the base's, with
         the journal's changes to them. The base's are kept apart, to tell this run's changes at
         saving; the journal's changes to the names this run leaves alone go to the next journal
         as they are."""
-        base = base if isinstance(base, dict) else {}
-        changes = journal.get("facts") if journal else None
+        parts = self._parts
+        changes = self._journal_changes.get("facts") if self._journal_changes else None
         self._journal_facts = {name: data for name, data in changes.items() if type(name) is str
                                and type(data) is bytes} if isinstance(changes, dict) else {}
 
         def loader(name: str) -> Callable[[], object]:
             def load() -> object:
-                facts = _decoded(base.get(name))
+                facts = parts.get(_FACTS + name) if parts is not None else None
                 facts = self._base_facts[name] = facts if isinstance(facts, dict) else {}
                 try:
                     return _applied(facts, _decoded(self._journal_facts[name])) if name in self._journal_facts \
@@ -384,7 +492,8 @@ class ResultCache:
                     return dict(facts)  # changes of another shape: ignored
             return load
 
-        return {name: loader(name) for name in base.keys() | self._journal_facts.keys() if type(name) is str}
+        names = {name[len(_FACTS):] for name in (parts.names if parts is not None else []) if name.startswith(_FACTS)}
+        return {name: loader(name) for name in names | self._journal_facts.keys()}
 
     def _group(self, name: str) -> object:
         """The inputs of the group `name` as stored (None: no such group)."""
@@ -453,8 +562,9 @@ class ResultCache:
                         "files": files, "front-matters": FRONT_MATTERS.kept(front_matters), "indexes": indexes}
             counts = encode(self.site.export_counts())
             if not self._write_journal(sections, counts):
-                facts = {name: encode(by_rel) for name, by_rel in self.site.export_facts().items()}
-                _write_signed(self.path, self.secret, encode({"key": self.key, **sections, "facts": facts, "counts": counts}))
+                facts = {_FACTS + name: encode(by_rel) for name, by_rel in self.site.export_facts().items()}
+                _write_parts(self.path, self.secret, self.key,
+                             {**{name: encode(section) for name, section in sections.items()}, **facts, "counts": counts})
                 _remove(self.journal_path)  # of the base just replaced
             _remove_older_formats(self.path.parent)
         except OSError:
@@ -479,8 +589,10 @@ class ResultCache:
         """Write what changed since the base was written, instead of the whole cache again, when it
         is small beside the base; False when the whole cache is to be written (raises OSError).
         Of the facts, only the names this run looked at can have changed."""
-        if self._base is None:
+        if self._parts is None:
             return False
+        for name in _SECTIONS:
+            self._section(name)  # its base decoded, to tell what changed
         changed_facts = dict(self._journal_facts)
         for name, now in self.site.export_facts(self.site.touched_fact_names).items():
             changes = _changes(self._base_facts.get(name, {}), now)

@@ -124,7 +124,7 @@ class Recording:
         self._partial: set[str] = set()  # names of the indexes built from a share of the facts
         self._building: list[list[bool]] = []  # one flag per index or fact being computed: partial?
         self._current: dict[str, str] = {}  # input key -> its digest in this run (current_digest)
-        self._previous_kept: dict[str, Any] = {}  # the previous run's kept indexes: name -> [group name, encoded]
+        self._previous_kept: object = {}  # the previous run's kept indexes: name -> [group name, encoded] (or a loader)
         self._previous_group: Callable[[str], object] = lambda name: None  # a group's inputs, as the previous run left them
         self._keeping: dict[str, tuple[Keeping, Any]] = {}  # indexes this run built to keep: name -> (how, value)
 
@@ -187,7 +187,7 @@ class Recording:
     def _kept_index(self, name: str, keep: Keeping) -> tuple[Any, str, dict[str, str]] | None:
         """The memo of the index `name` as the previous run kept it, when every input of its group
         has the same digest now (None: build it)."""
-        kept = self._previous_kept.get(name)
+        kept = self._stored_kept.get(name)
         if type(kept) is not list or len(kept) != 2 or type(kept[0]) is not str or type(kept[1]) is not bytes:
             return None
         inputs = self._previous_group(kept[0])
@@ -202,14 +202,23 @@ class Recording:
 
     def remember_indexes(self, kept: object, group: Callable[[str], object]) -> None:
         """Take the indexes the previous run kept (name -> [group name, encoded plain value];
-        checked where used) and the means to look up a group's inputs."""
-        self._previous_kept = kept if isinstance(kept, dict) else {}
+        checked where used), or a function that gives them when first asked for, and the means to
+        look up a group's inputs."""
+        self._previous_kept = kept
         self._previous_group = group
+
+    @property
+    def _stored_kept(self) -> dict[str, Any]:
+        if callable(self._previous_kept):
+            self._previous_kept = self._previous_kept()
+        if not isinstance(self._previous_kept, dict):
+            self._previous_kept = {}
+        return self._previous_kept
 
     def export_indexes(self) -> dict[str, Any]:
         """The kept indexes for the next run: those this run built, and the previous run's others
         (each checked where used)."""
-        exported = dict(self._previous_kept)
+        exported = dict(self._stored_kept)
         for name, (keep, value) in self._keeping.items():
             try:
                 exported[name] = [self._derived[name][1], marshal.dumps(keep.plain(value))]

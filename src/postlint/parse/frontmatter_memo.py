@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import marshal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -100,16 +100,28 @@ class FrontMatterMemo:
     """Encoded parses by the digest of their extent (the site model's front-matter digest)."""
 
     def __init__(self) -> None:
-        self.parses: dict[str, bytes] | None = None  # None: off
+        self._parses: dict[str, bytes] | None = None  # None: off
+        self._pending: list[Callable[[], dict[str, bytes]]] = []  # parses a cache holds, not decoded yet
         self.used: set[str] = set()  # looked up or made in this run: worth keeping for the next
         self.grew = False
         self._unsent: dict[str, bytes] = {}  # made and not handed over yet (a worker's)
 
-    def use(self, parses: dict[str, bytes]) -> None:
-        """Turn the memo on, with what a site's cache held (called once per site)."""
-        if self.parses is None:
-            self.parses = {}
-        self.parses.update(parses)
+    def use(self, parses: dict[str, bytes] | Callable[[], dict[str, bytes]]) -> None:
+        """Turn the memo on, with what a site's cache held (called once per site): the parses, or
+        a function that gives them, called when a front matter is first parsed."""
+        if self._parses is None:
+            self._parses = {}
+        if callable(parses):
+            self._pending.append(parses)
+        else:
+            self._parses.update(parses)
+
+    @property
+    def parses(self) -> dict[str, bytes] | None:
+        """The parses by digest (None: the memo is off)."""
+        while self._pending:
+            self._parses.update(self._pending.pop(0)())  # type: ignore[union-attr]
+        return self._parses
 
     @contextmanager
     def until_done(self) -> Iterator[None]:
@@ -117,7 +129,7 @@ class FrontMatterMemo:
         try:
             yield
         finally:
-            self.parses, self.used, self.grew, self._unsent = None, set(), False, {}
+            self._parses, self._pending, self.used, self.grew, self._unsent = None, [], set(), False, {}
 
     def parse(self, text: str) -> FrontMatter:
         """parse_front_matter(text), from the memo when it holds the parse."""
