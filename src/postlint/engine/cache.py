@@ -261,13 +261,17 @@ def _write_parts(path: Path, secret: bytes, key: str, parts: dict[str, bytes]) -
     """Replace `path` atomically with a result cache file of the encoded `parts`: a header signed
     with the cache key gives each part's name, size and digest (raises OSError)."""
     header = encode({"key": key, "parts": [[name, len(data), _part_digest(data)] for name, data in parts.items()]})
+    _replace(path, [_sign(secret, header).encode() + b"\n" + str(len(header)).encode() + b"\n", header,
+                    *parts.values()])
+
+
+def _replace(path: Path, chunks: list[bytes]) -> None:
+    """Replace `path` atomically with a file of `chunks` that only this user can read (raises OSError)."""
     handle, temp = _new_temporary(path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(_sign(secret, header).encode() + b"\n" + str(len(header)).encode() + b"\n")
-            out.write(header)
-            for data in parts.values():
-                out.write(data)
+            for chunk in chunks:
+                out.write(chunk)
         os.replace(temp, path)
     except OSError:
         if os.path.exists(temp):
@@ -289,16 +293,7 @@ def _new_temporary(folder: Path) -> tuple[int, str]:
 
 def _write_signed(path: Path, secret: bytes, payload: bytes) -> None:
     """Replace `path` atomically with the encoded contents `payload`, signed (raises OSError)."""
-    handle, temp = _new_temporary(path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(_sign(secret, payload).encode() + b"\n")
-            out.write(payload)
-        os.replace(temp, path)
-    except OSError:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    _replace(path, [_sign(secret, payload).encode() + b"\n", payload])
 
 
 def use_yaml_memo(secret: bytes | None) -> None:
