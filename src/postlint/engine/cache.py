@@ -155,12 +155,6 @@ def _decoded(encoded: object) -> object:
         return None
 
 
-def _decoded_when_asked(encoded: object) -> Callable[[], object]:
-    """The site model's word counts (or one name's facts), decoded when the run first needs them:
-    a run whose every result comes from the cache never does."""
-    return lambda: _decoded(encoded)
-
-
 def _read_signed(path: Path, secret: bytes) -> object:
     """The contents of a file this user's postlint wrote and signed; None for anything else (none,
     a symbolic link, a FIFO or device, too big, signed otherwise, corrupt)."""
@@ -432,9 +426,11 @@ class ResultCache:
             self._parts, self._base_signature, self._base_size = parts, signature, size
             self._journal_changes = self._journal()
             self.entries, self.groups = self._section("entries"), self._section("groups")
-            counts = self._journal_changes["counts"] if self._journal_changes else None
+            journal = self._journal_changes
+            # The word counts, the facts and the kept indexes are decoded when the run first needs
+            # them: a run whose every result comes from the cache never does.
             site.remember(self._section("files"), self._fact_loaders(),
-                          _decoded_when_asked(counts) if self._journal_changes else lambda: parts.get("counts"),
+                          lambda: _decoded(journal["counts"]) if journal else parts.get("counts"),
                           lambda: self._section("indexes"), self._group)
             FRONT_MATTERS.use(lambda: {key: value for key, value in self._section("front-matters").items()
                                        if type(key) is str and type(value) is bytes})
