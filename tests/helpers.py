@@ -62,7 +62,8 @@ def copy_site(source: Path, target: Path, symlinks: bool = False) -> Path:
 def add_rules(monkeypatch, *rules) -> None:
     """Make `rules` known to every registry loaded in this test, as a plugin's RULES would."""
     real = registry.entry_point_rules
-    monkeypatch.setattr(registry, "entry_point_rules", lambda: [*real(), ("'test rules' (tests)", list(rules), "")])
+    monkeypatch.setattr(registry, "entry_point_rules",
+                        lambda memo=None: [*real(memo), ("'test rules' (tests)", list(rules), "")])
 
 
 @contextmanager

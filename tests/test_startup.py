@@ -1,7 +1,8 @@
 """Start-up: a run whose every result comes from the cache parses nothing, so it imports none of
 the parsers or the libraries only a parse, a match or another output format needs. Each of them
 cost a pre-commit hook tens of milliseconds per run. Its YAML files (config, _config.yml, YAML
-rules) come from the YAML memo, which gives back exactly what loading them gives."""
+rules) come from the YAML memo, which gives back exactly what loading them gives, and the
+declarations of postlint's rules from the rule memo: no rule module is imported."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ def test_a_cached_run_imports_no_parser(tmp_path, monkeypatch):
     cold, warm = set(cold), set(warm)
     assert {"markdown_it", "regex", "yaml"} <= cold  # the cold run did parse and match
     assert not warm & set(NOT_NEEDED_WHEN_CACHED), warm & set(NOT_NEEDED_WHEN_CACHED)
+    assert "postlint.rules.links" in cold and not {name for name in warm if name.startswith("postlint.rules.")}
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is needed")

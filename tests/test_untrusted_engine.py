@@ -78,7 +78,7 @@ def chatty(post, ctx):
     yield Problem(1, 1, "chatty was here")
 
 real = registry.entry_point_rules
-registry.entry_point_rules = lambda: [*real(), ("'chatty' (test)", [Rule("ZZZ801", "chatty-rule", "warning", chatty, "Chatty.")], "")]
+registry.entry_point_rules = lambda memo=None: [*real(memo), ("'chatty' (test)", [Rule("ZZZ801", "chatty-rule", "warning", chatty, "Chatty.")], "")]
 from postlint.cli import main
 main()
 """

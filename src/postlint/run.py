@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from postlint.config import Config, RuleSetting, find_config, load_config, resolve_rules
-from postlint.engine.cache import save_yaml_memo, secret_key, use_yaml_memo
+from postlint.engine.cache import (
+    read_rules_memo,
+    save_rules_memo,
+    save_yaml_memo,
+    secret_key,
+    use_yaml_memo,
+)
 from postlint.engine.check import (
     RunResult,
     display_path,
@@ -24,7 +30,7 @@ from postlint.errors import ChangesError, ConfigError
 from postlint.finding import SEVERITY_RANK
 from postlint.jekyll.site import Site, find_site_root
 from postlint.parse.frontmatter import YAML_MEMO
-from postlint.registry import Registry, Rule, load_registry
+from postlint.registry import Registry, Rule, RuleMemo, load_registry
 from postlint.visible import one_line
 
 if TYPE_CHECKING:
@@ -85,11 +91,12 @@ def resolve_given(path: Path) -> Path:
     return path.absolute().parent.resolve() / path.name
 
 
-def registry_for(config_file: Path | None, start: Path) -> tuple[Registry, Config]:
-    """The config that applies at `start` (or the given file) and the rules it makes known."""
+def registry_for(config_file: Path | None, start: Path, memo: RuleMemo | None = None) -> tuple[Registry, Config]:
+    """The config that applies at `start` (or the given file) and the rules it makes known
+    (postlint's own from `memo`, when it holds them)."""
     path = config_file if config_file is not None else find_config(find_site_root(resolve_given(start)))
     config = load_config(path)
-    return load_registry(config.yaml_rule_dirs), config
+    return load_registry(config.yaml_rule_dirs, memo), config
 
 
 def site_at(root: Path, config: Config, rules: Iterable[Rule], sites: dict[Path, Site]) -> Site:
@@ -144,14 +151,16 @@ def run_request(request: RunRequest) -> RunOutcome:
         return _run_request(request)
     secret = secret_key()
     use_yaml_memo(secret)
+    rules_memo = read_rules_memo(secret)
     try:
-        return _run_request(request)
+        return _run_request(request, rules_memo)
     finally:
         save_yaml_memo(secret)
+        save_rules_memo(secret, rules_memo)
         YAML_MEMO.stop()
 
 
-def _run_request(request: RunRequest) -> RunOutcome:
+def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> RunOutcome:
     if request.staged and request.changed_since is not None:
         raise ConfigError("--staged and --changed-since both choose the files from git; use one of them")
     if request.write_baseline is not None and (request.changed_since is not None or request.staged):
@@ -174,7 +183,7 @@ def _run_request(request: RunRequest) -> RunOutcome:
         )
     changes = staged_changes(Path.cwd()) if request.staged else None
     start = request.paths[0] if request.paths else _first_site(changes)
-    registry, config = registry_for(request.config_file, start)
+    registry, config = registry_for(request.config_file, start, rules_memo)
     settings = resolve_rules(config, registry, request.select, request.ignore)
     sites: dict[Path, Site] = {}
     targets = collect_targets(request.paths, config, registry.rules.values(), request.force_exclude, sites)

@@ -57,7 +57,9 @@ file of bounded size is read.
 
 The YAML memo (parse/frontmatter.py's YamlMemo: loaded YAML documents by the digest of their
 text) is kept the same way, signed, next to the key in the user's cache folder: a run whose
-results all come from the cache reads its YAML files without importing PyYAML.
+results all come from the cache reads its YAML files without importing PyYAML. So is the rule memo
+(registry.RuleMemo: what postlint's own rule modules declare, for the code that declared it): such
+a run imports no rule module either.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ from postlint.installed import requirement_folders
 from postlint.jekyll.facts import FRONT_MATTER
 from postlint.parse.frontmatter import YAML_MEMO
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
+from postlint.registry import RuleMemo, own_code
 
 CACHE_DIR = ".postlint_cache"
 CACHE_FILE = "results-v7.bin"
@@ -89,6 +92,7 @@ _OLDER_FORMATS = ("results-v[0-9].bin", "results-v[0-9].json", "results-v[0-9]-j
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 KEY_NAME = "cache-key"
 YAML_MEMO_FILE = "yaml-memo-v1.bin"
+RULES_MEMO_FILE = "rules-memo-v1.bin"
 MAX_YAML_DOCUMENTS = 64  # the configs, _config.yml files and YAML rules of the sites in use
 
 
@@ -311,6 +315,25 @@ def save_yaml_memo(secret: bytes | None) -> None:
     try:
         _write_signed(Path(_user_folder()) / YAML_MEMO_FILE, secret, encode({"version": __version__, "documents": documents}))
         YAML_MEMO.grew = False
+    except OSError:
+        pass
+
+
+def read_rules_memo(secret: bytes | None) -> RuleMemo | None:
+    """The declarations of postlint's own rules as this user's earlier runs imported them
+    (registry.RuleMemo), signed like the cache; None without a key (then every run imports them)."""
+    if secret is None:
+        return None
+    return RuleMemo(own_code(), _read_signed(Path(_user_folder()) / RULES_MEMO_FILE, secret))
+
+
+def save_rules_memo(secret: bytes | None, memo: RuleMemo | None) -> None:
+    """Keep the rule memo for the next run when this run imported a rule list it did not hold."""
+    if secret is None or memo is None or not memo.grew:
+        return
+    try:
+        _write_signed(Path(_user_folder()) / RULES_MEMO_FILE, secret, encode(memo.export()))
+        memo.grew = False
     except OSError:
         pass
 

@@ -33,6 +33,7 @@ from postlint.lazy_patterns import lazy_compile
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.parse.post import Post
 from postlint.parse.source import decode, read_bytes
+from postlint.registry import load_functions
 
 if TYPE_CHECKING:
     from postlint.engine.cache import ResultCache
@@ -585,6 +586,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         if progress is not None and done:
             progress(done, len(targets))
         jobs = jobs or default_jobs()
+        if work:
+            load_functions(setting.rule for setting in settings)
         for site in {id(site): site for _, site, _ in work}.values():
             site.checks_many = len(work) > 1
 
