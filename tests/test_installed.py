@@ -6,9 +6,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from postlint import installed
 from postlint.config import Config
 from postlint.engine.cache import run_key
-from postlint.installed import requirement_folders
+from postlint.installed import looked_up_once, requirement_folders
 from postlint.jekyll.site import Site
 
 
@@ -45,3 +46,27 @@ def test_a_library_upgraded_under_the_same_postlint_changes_the_cache_key(monkey
     before = run_key([], Config(), site)
     (environment / "markdown_it_py-3.0.0.dist-info").rename(environment / "markdown_it_py-4.0.0.dist-info")
     assert run_key([], Config(), site) != before
+
+
+def test_a_run_lists_the_installed_distributions_once(monkeypatch, tmp_path):
+    """The rules' entry points, the cache key and the rule memo's code all ask what is installed:
+    inside looked_up_once (one run) sys.path is listed once per path, outside it every time."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    install(first, "postlint", "1.0", "mdurl")
+    install(second, "mdurl", "0.1.2")
+    monkeypatch.setattr(sys, "path", [str(first), str(second)])
+    listed = []
+    real = installed.os.listdir
+    monkeypatch.setattr(installed.os, "listdir", lambda folder: listed.append(folder) or real(folder))
+    with looked_up_once():
+        for _ in range(3):
+            assert requirement_folders("postlint") == ["mdurl-0.1.2.dist-info", "postlint-1.0.dist-info"]
+            installed.entry_points("postlint.rules")
+        assert len(listed) == 2
+        sys.path = [str(second)]  # another path: listed anew
+        assert requirement_folders("postlint") == []
+        assert len(listed) == 3
+    sys.path = [str(first), str(second)]
+    requirement_folders("postlint")
+    requirement_folders("postlint")
+    assert len(listed) == 7

@@ -2,12 +2,17 @@
 folders as importlib.metadata reads them, without importing it: importing importlib.metadata
 (email, zipfile, csv, socket...) and scanning with it took 36 ms of every run, a tenth of a cached
 one; this takes 3. The first distribution of a name on the path wins; a zipped egg is not searched.
+A run looks them up once (looked_up_once): it asks for the rules' entry points, and for what
+postlint requires for its cache key and its rule memo.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
 
 from postlint.lazy_patterns import lazy_compile
 
@@ -21,8 +26,40 @@ def normalized(name: str) -> str:
     return _NAME_SEPARATORS.sub("_", name).lower()
 
 
+T = TypeVar("T")
+_looked_up: dict[tuple, object] | None = None  # inside looked_up_once: each answer, by question
+
+
+@contextmanager
+def looked_up_once() -> Iterator[None]:
+    """Inside the block (one run, which installs nothing), the distributions on sys.path are
+    listed, and the requirements of each distribution asked about read, once."""
+    global _looked_up
+    outer = _looked_up
+    _looked_up = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _looked_up = outer
+
+
+def _once(question: tuple, answer: Callable[[], T]) -> T:
+    """answer(), or the answer given to `question` already inside looked_up_once."""
+    if _looked_up is None:
+        return answer()
+    key = (*question, tuple(sys.path))
+    if key not in _looked_up:
+        _looked_up[key] = answer()
+    return _looked_up[key]  # type: ignore[return-value]
+
+
 def distributions() -> dict[str, str]:
-    """Normalized name -> metadata folder of each distribution installed on sys.path."""
+    """Normalized name -> metadata folder of each distribution installed on sys.path (not to be
+    changed: inside looked_up_once the same dict is given again)."""
+    return _once(("distributions",), _distributions)
+
+
+def _distributions() -> dict[str, str]:
     found: dict[str, str] = {}
     for folder in sys.path:
         try:
@@ -91,6 +128,10 @@ def version(info: str) -> str:
 def requirement_folders(name: str) -> list[str]:
     """The metadata folders (their names hold the versions) of the distribution `name` and of
     every distribution it requires, directly or not, that is installed; extras are left out."""
+    return list(_once(("requirements", name), lambda: _requirement_folders(name)))
+
+
+def _requirement_folders(name: str) -> list[str]:
     installed = distributions()
     seen: set[str] = set()
     waiting = [normalized(name)]

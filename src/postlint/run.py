@@ -28,6 +28,7 @@ from postlint.engine.check import (
 )
 from postlint.errors import ChangesError, ConfigError
 from postlint.finding import SEVERITY_RANK
+from postlint.installed import looked_up_once
 from postlint.jekyll.site import Site, find_site_root
 from postlint.parse.frontmatter import YAML_MEMO
 from postlint.registry import Registry, Rule, RuleMemo, load_registry
@@ -147,17 +148,18 @@ def exit_code(result: RunResult, fail_on: str) -> int:
 
 def run_request(request: RunRequest) -> RunOutcome:
     """Lint what the request names. Raises ConfigError (or ChangesError for --changed-since and --staged)."""
-    if not request.use_cache:
-        return _run_request(request)
-    secret = secret_key()
-    use_yaml_memo(secret)
-    rules_memo = read_rules_memo(secret)
-    try:
-        return _run_request(request, rules_memo)
-    finally:
-        save_yaml_memo(secret)
-        save_rules_memo(secret, rules_memo)
-        YAML_MEMO.stop()
+    with looked_up_once():
+        if not request.use_cache:
+            return _run_request(request)
+        secret = secret_key()
+        use_yaml_memo(secret)
+        rules_memo = read_rules_memo(secret)
+        try:
+            return _run_request(request, rules_memo)
+        finally:
+            save_yaml_memo(secret)
+            save_rules_memo(secret, rules_memo)
+            YAML_MEMO.stop()
 
 
 def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> RunOutcome:
