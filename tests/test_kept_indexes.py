@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import DEMO_SITE, copy_site, run
 
+from postlint.engine import parallel
 from postlint.jekyll import facts
 from postlint.jekyll import site as site_module
 from postlint.rules.uniqueness import _NearestEarlier
@@ -53,6 +54,22 @@ def test_an_edited_body_takes_every_kept_index_as_the_previous_run_left_it(site,
     taken = watch_kept(monkeypatch)
     assert findings(site, use_cache=True) == findings(site, use_cache=False)
     assert {"url_index", "posts"} <= taken.keys()
+    assert all(taken.values()), f"built again: {sorted(name for name, was in taken.items() if not was)}"
+
+
+@pytest.mark.skipif(not parallel.worker_count(4, 2) and parallel.MIN_FILES_PER_WORKER <= 2, reason="workers need fork")
+def test_a_parallel_run_keeps_the_indexes_its_workers_built(site, monkeypatch):
+    """The parent of a parallel run checks no file and builds no index: the workers hand over the
+    indexes they built to keep, so the next run (one edited post) takes them as it would take a
+    single-process run's."""
+    workers_from = parallel.MIN_FILES_PER_WORKER
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)  # the demo site is small
+    run([site], use_cache=True, jobs=2)
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", workers_from)  # the next run in this process
+    (site / POST).write_text((site / POST).read_text() + "\nOne more sentence.\n")
+    taken = watch_kept(monkeypatch)
+    assert findings(site, use_cache=True) == findings(site, use_cache=False)
+    assert {"url_index", "posts", "uniqueness-values:title:False", "uniqueness-near:description:False:0.8"} <= taken.keys()
     assert all(taken.values()), f"built again: {sorted(name for name, was in taken.items() if not was)}"
 
 

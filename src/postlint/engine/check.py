@@ -28,7 +28,7 @@ from postlint.engine.suppression import Suppressions
 from postlint.errors import ConfigError, FixRefused, RunErrors, UnreadableFile
 from postlint.finding import Edit, Finding, Problem
 from postlint.jekyll.facts import file_share
-from postlint.jekyll.site import Site
+from postlint.jekyll.site import Learned, Site
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.parse.post import Post
@@ -610,7 +610,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
             how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
             message = f"the process checking this file died ({how}); the other files were still checked"
-            return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, ({}, {}, {})
+            return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, ({}, {}, {}, {})
 
         with stdout_to_stderr():  # workers fork inside: they inherit it
             received: dict[str, dict[str, str]] = {}
@@ -635,9 +635,6 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
     result.findings.sort(key=lambda f: f.sort_key)
     result.seconds = time.perf_counter() - started
     return result
-
-
-Learned = tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes]]  # see Site.hand_over
 
 
 def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSetting], config: Config,
@@ -673,7 +670,7 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
             site.adopt(one)
 
     def from_other(learned: list[Learned]) -> None:
-        for site, (facts, _, _) in zip(sites.values(), learned):
+        for site, (facts, *_) in zip(sites.values(), learned):
             site.adopt_facts(facts)
 
     def share_of(item: tuple[Path, Site, str | None], shares: int) -> int:

@@ -27,7 +27,8 @@ Some indexes are kept across runs whole (`Keeping`): the URL index, the post ind
 published posts, the titles' words. Such an index is stored as plain data with the name of its group of inputs, and
 the next run takes it as it is when every input of the group has the same digest now; else it is
 built again, from facts. A body edited in one post changes none of their inputs, so a pre-commit
-run does not go over thousands of facts to build them.
+run does not go over thousands of facts to build them. In a parallel run the workers build them
+(the parent checks no file) and hand them over with their groups' inputs, as they hand over facts.
 
 Another kind of index is kept across runs itself: word counts (`word_counts`: in how many files each
 word occurs, from a per-file fact that lists a file's distinct words). Counting them again is a
@@ -127,6 +128,8 @@ class Recording:
         self._previous_kept: object = {}  # the previous run's kept indexes: name -> [group name, encoded] (or a loader)
         self._previous_group: Callable[[str], object] = lambda name: None  # a group's inputs, as the previous run left them
         self._keeping: dict[str, tuple[Keeping, Any]] = {}  # indexes this run built to keep: name -> (how, value)
+        self._handed_over: set[str] = set()  # of those, the ones a worker sent to the parent (hand_over_indexes)
+        self._adopted: dict[str, tuple[list, dict[str, str]]] = {}  # indexes workers built to keep: name -> (as exported, inputs)
 
     def current_digest(self, key: str) -> str:
         """What the input `key` looks like now, without recording it; worked out once per run."""
@@ -160,7 +163,10 @@ class Recording:
 
     def group_inputs(self, name: str) -> dict[str, str] | None:
         """The inputs of the index group `name` (None: no index of this site has that name)."""
-        return next((inputs for _, group, inputs in self._derived.values() if group == name), None)
+        found = next((inputs for _, group, inputs in self._derived.values() if group == name), None)
+        if found is None:
+            found = next((inputs for index, inputs in self._adopted.values() if index[0] == name), None)
+        return found
 
     def index(self, name: str, build: Callable[[], Any], keep: Keeping | None = None) -> Any:
         """The site-wide index `name` (parameters included in the name), built once per process by
@@ -216,20 +222,39 @@ class Recording:
         return self._previous_kept
 
     def export_indexes(self) -> dict[str, Any]:
-        """The kept indexes for the next run: those this run built, and the previous run's others
-        (each checked where used)."""
-        exported = dict(self._stored_kept)
-        for name, (keep, value) in self._keeping.items():
-            try:
-                exported[name] = [self._derived[name][1], marshal.dumps(keep.plain(value))]
-            except ValueError:  # not plain data after all (a plugin's index): built again next time
-                exported.pop(name, None)
-        return exported
+        """The kept indexes for the next run: those this run built (or its workers did), and the
+        previous run's others (each checked where used)."""
+        exported = {**self._stored_kept, **{name: index for name, (index, _) in self._adopted.items()}}
+        for name in self._keeping:
+            exported[name] = self._encoded_index(name)
+        return {name: index for name, index in exported.items() if index is not None}
+
+    def _encoded_index(self, name: str) -> list | None:
+        """The index `name` this run built to keep, as the cache stores it; None when it is not
+        plain data after all (a plugin's index): built again next time."""
+        keep, value = self._keeping[name]
+        try:
+            return [self._derived[name][1], marshal.dumps(keep.plain(value))]
+        except ValueError:
+            return None
+
+    def hand_over_indexes(self) -> dict[str, tuple[list, dict[str, str]]]:
+        """The indexes to keep built since the last call, encoded, with the inputs of their groups:
+        a worker sends them to the parent (adopt_indexes), which checks no file and so never
+        builds them (nor sees the group of one built only inside another's build)."""
+        sent = {name: (self._encoded_index(name), self._derived[name][2]) for name in self._keeping.keys() - self._handed_over}
+        self._handed_over.update(sent)
+        return {name: (index, inputs) for name, (index, inputs) in sent.items() if index is not None}
+
+    def adopt_indexes(self, indexes: dict[str, tuple[list, dict[str, str]]]) -> None:
+        """Indexes a worker built to keep in this run (the same as this process would build)."""
+        for name, index in indexes.items():
+            self._adopted.setdefault(name, index)
 
     @property
     def learned_indexes(self) -> bool:
-        """Did this run build an index to keep?"""
-        return bool(self._keeping)
+        """Did this run (or a worker of it) build an index to keep?"""
+        return bool(self._keeping or self._adopted)
 
     def take_share(self, share: int, shares: int) -> None:
         """Work as fact-pass worker `share` of `shares` (see the module docstring)."""

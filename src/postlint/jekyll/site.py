@@ -292,6 +292,10 @@ def post_entry(rel: str, collections_dir: str = "") -> PostEntry | None:
     return None
 
 
+# What a worker learned (Site.hand_over): facts by name, file digests, front-matter parses, kept indexes.
+Learned = tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes], dict[str, tuple[list, dict[str, str]]]]
+
+
 class Site(Recording):
     def __init__(self, root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, today: _dt.date | None = None,
                  already_read: dict[Path, bytes] | None = None, config_folder: Path | None = None,
@@ -343,16 +347,18 @@ class Site(Recording):
         self.remember_counts(counts)
         self.remember_indexes(indexes, group)
 
-    def hand_over(self) -> tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes]]:
+    def hand_over(self) -> Learned:
         """What a worker process learned since the last call, for the parent to keep (adopt): the
-        facts it computed, the digests of the files it read and the front matters it parsed."""
-        return self.hand_over_facts(), self.memo.hand_over(), FRONT_MATTERS.hand_over()
+        facts it computed, the digests of the files it read, the front matters it parsed and the
+        indexes it built to keep."""
+        return self.hand_over_facts(), self.memo.hand_over(), FRONT_MATTERS.hand_over(), self.hand_over_indexes()
 
-    def adopt(self, learned: tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes]]) -> None:
-        facts, files, parses = learned
+    def adopt(self, learned: Learned) -> None:
+        facts, files, parses, indexes = learned
         self.adopt_facts(facts)
         self.memo.adopt(files)
         FRONT_MATTERS.adopt(parses)
+        self.adopt_indexes(indexes)
 
     def export_facts(self, names: Iterable[str] | None = None) -> dict[str, dict[str, list]]:  # type: ignore[override]
         """The facts `names` (default: all) worth keeping: about files that still exist (as far as
