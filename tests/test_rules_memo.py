@@ -158,3 +158,28 @@ def test_a_cached_run_takes_the_memo_and_answers_as_a_cold_one(tmp_path, monkeyp
     assert findings(use_cache=True) == findings(use_cache=False)
     assert len(taken) >= 15  # every built-in list came from the memo, and the edited post was checked with them
     shutil.rmtree(tmp_path / "user-cache")
+
+
+def test_a_rule_memo_this_user_did_not_write_is_ignored(tmp_path, monkeypatch):
+    """The memo could turn a rule off or lower its severity: only one this user's postlint
+    signed is taken (the control: the same memo signed with this user's key is)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    code = own_code()
+    honest = RuleMemo(code)
+    load_registry((), honest)
+    value = "postlint.rules.links:RULES"
+    forged = {"code": code, "lists": {value: [[{**plain, "severity": "info"}, options]
+                                              for plain, options in honest.lists[value]]}}
+    folder = tmp_path / "postlint"
+    folder.mkdir()
+    payload = cache.encode(forged)
+    secret = cache.secret_key()
+
+    def severity_taken() -> str:
+        memo = cache.read_rules_memo(secret)
+        return load_registry((), memo).get("LNK001").severity
+
+    (folder / cache.RULES_MEMO_FILE).write_bytes(cache._sign(b"k" * 32, payload).encode() + b"\n" + payload)
+    assert severity_taken() == "error"
+    (folder / cache.RULES_MEMO_FILE).write_bytes(cache._sign(secret, payload).encode() + b"\n" + payload)
+    assert severity_taken() == "info", "signed with this user's key: trusted, as the cache is"
