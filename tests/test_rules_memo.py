@@ -27,6 +27,17 @@ from postlint.registry import (
 from postlint.run import RunRequest, run_request
 
 
+def settled_code() -> str:
+    """own_code(), once no module file of postlint changed in the last RACY_NS (a file changed
+    just now has no signature to tell a later change: an installation or an edit a moment ago)."""
+    code = own_code()
+    if code is None:
+        time.sleep(RACY_NS / 1e9 + 0.1)
+        code = own_code()
+    assert code is not None
+    return code
+
+
 def _declared(rule: Rule) -> dict:
     return {f.name: getattr(rule, f.name) for f in fields(Rule) if f.name != "check"}
 
@@ -36,8 +47,7 @@ def _own_rules(loaded: registry.Registry) -> dict[str, Rule]:
 
 
 def test_a_memo_gives_the_rules_the_modules_declare():
-    code = own_code()
-    assert code is not None
+    code = settled_code()
     first = RuleMemo(code)
     imported = _own_rules(load_registry((), first))
     assert first.grew and len(first.lists) >= 15  # every built-in list, each kept
@@ -51,16 +61,36 @@ def test_a_memo_gives_the_rules_the_modules_declare():
 
 
 def test_a_memo_of_other_code_or_of_another_shape_is_not_used():
-    code = own_code()
+    code = settled_code()
     kept = RuleMemo(code)
     load_registry((), kept)
-    for memo in (RuleMemo("other code", kept.export()), RuleMemo(None, kept.export()), RuleMemo(code, {"lists": []})):
+    for memo in (RuleMemo("other code", kept.export()), RuleMemo(None, kept.export()), RuleMemo(code, {"memos": []}),
+                 RuleMemo(code, {"memos": {code: []}})):
         assert memo.lists == {}
     wrong = {value: [[{"code": "LNK001"}, []]] for value in kept.lists}  # a declaration without its name
-    memo = RuleMemo(code, {"code": code, "lists": wrong})
+    memo = RuleMemo(code, {"memos": {code: wrong}})
     rules = _own_rules(load_registry((), memo))
     assert all(not isinstance(rule.check, registry._Deferred) for rule in rules.values())  # imported instead
     assert memo.grew and memo.lists == kept.lists
+
+
+def test_the_memos_of_a_few_installations_are_kept_side_by_side():
+    """Two installations run in turn (the hook's environment, the command line's) each find their
+    own declarations; only the MAX_CODES latest codes are kept."""
+    code = settled_code()
+    ours = RuleMemo(code)
+    load_registry((), ours)
+    stored = ours.export()
+    for other in ("another installation", "a third", "a fourth"):
+        theirs = RuleMemo(other, stored)
+        theirs.lists = {"their:RULES": []}
+        stored = theirs.export()
+    assert list(stored["memos"]) == [code, "another installation", "a third", "a fourth"]
+    assert RuleMemo(code, stored).lists == ours.lists
+    fifth = RuleMemo("a fifth", stored)
+    assert list(fifth.export()["memos"]) == ["another installation", "a third", "a fourth", "a fifth"]
+    again = RuleMemo(code, stored)  # ours, used again: the latest now
+    assert list(again.export()["memos"])[-1] == code
 
 
 def test_the_code_is_every_module_file_of_the_package(tmp_path, monkeypatch):
@@ -87,7 +117,7 @@ def test_the_code_is_every_module_file_of_the_package(tmp_path, monkeypatch):
 
 
 def test_the_code_is_the_python_and_the_versions_installed_too(monkeypatch):
-    before = own_code()
+    before = settled_code()
     monkeypatch.setattr(registry, "requirement_folders", lambda name: ["markdown_it_py-0.0.1.dist-info"])
     assert own_code() != before
     monkeypatch.undo()
@@ -105,12 +135,12 @@ def test_a_plugins_rules_are_never_kept(tmp_path, monkeypatch):
         "def acme_mark(post, ctx):\n    '''Marks every post.'''\n    return []\n"
         "RULES = [acme_mark]\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    code = own_code()
+    code = settled_code()
     memo = RuleMemo(code)
     load_registry((), memo)
     assert "acme_memo_rules:RULES" not in memo.lists
-    planted = RuleMemo(code, {"code": code, "lists": {**memo.lists, "acme_memo_rules:RULES": memo.lists[
-        "postlint.rules.links:RULES"]}})
+    planted = RuleMemo(code, {"memos": {code: {**memo.lists, "acme_memo_rules:RULES": memo.lists[
+        "postlint.rules.links:RULES"]}}})
     loaded = load_registry((), planted)
     assert loaded.get("ACM001") is not None and loaded.get("ACM001").check.__module__ == "acme_memo_rules"
 
@@ -127,10 +157,10 @@ def test_options_that_marshal_does_not_give_back_keep_the_list_out():
 
 
 def test_a_rule_gone_from_its_module_fails_where_it_runs():
-    code = own_code()
-    memo = RuleMemo(code, {"code": code, "lists": {"postlint.rules.links:RULES": [[
+    code = settled_code()
+    memo = RuleMemo(code, {"memos": {code: {"postlint.rules.links:RULES": [[
         {"code": "LNK999", "name": "gone-rule", "severity": "error", "doc": "", "enabled": True, "fixable": False,
-         "origin": "postlint.rules.links", "source": b"", "source_digest": ""}, []]]}})
+         "origin": "postlint.rules.links", "source": b"", "source_digest": ""}, []]]}}})
     (gone,) = memo.rules("postlint.rules.links:RULES")
     load_functions([gone])  # leaves it be
     with pytest.raises(LookupError, match="LNK999"):
@@ -164,12 +194,12 @@ def test_a_rule_memo_this_user_did_not_write_is_ignored(tmp_path, monkeypatch):
     """The memo could turn a rule off or lower its severity: only one this user's postlint
     signed is taken (the control: the same memo signed with this user's key is)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    code = own_code()
+    code = settled_code()
     honest = RuleMemo(code)
     load_registry((), honest)
     value = "postlint.rules.links:RULES"
-    forged = {"code": code, "lists": {value: [[{**plain, "severity": "info"}, options]
-                                              for plain, options in honest.lists[value]]}}
+    forged = {"memos": {code: {value: [[{**plain, "severity": "info"}, options]
+                                       for plain, options in honest.lists[value]]}}}
     folder = tmp_path / "postlint"
     folder.mkdir()
     payload = cache.encode(forged)

@@ -220,15 +220,23 @@ class RuleMemo:
     severity, docs, options...), so that a run whose every result comes from the cache makes its
     settings and cache key without importing a rule module: 36 ms of a cached one-post run on 18F.
 
-    The declarations are a function of postlint's code, which `code` names (own_code): a memo
-    kept for other code is empty. A rule made from the memo imports its module when a file is
-    checked (load_functions) or when first called. Plugins' lists are never kept: they are imported
-    as always, and their code is in the cache key (plugin_identity)."""
+    The declarations are a function of postlint's code, which `code` names (own_code): only what
+    was kept for this code is used. The memos of the MAX_CODES latest codes are kept side by side:
+    a user often runs two installations in turn (pre-commit's environment for the hook, another
+    for the command line), which would otherwise replace each other's memo at every run. A rule
+    made from the memo imports its module when a file is checked (load_functions) or when first
+    called. Plugins' lists are never kept: they are imported as always, and their code is in the
+    cache key (plugin_identity)."""
+
+    MAX_CODES = 4
 
     def __init__(self, code: str | None, stored: object = None) -> None:
         self.code = code
-        lists = stored.get("lists") if isinstance(stored, dict) and code is not None and stored.get("code") == code else None
+        memos = stored.get("memos") if isinstance(stored, dict) else None
+        memos = memos if isinstance(memos, dict) else {}
+        lists = memos.get(code) if code is not None else None
         self.lists: dict[str, list] = dict(lists) if isinstance(lists, dict) else {}
+        self._others = {other: kept for other, kept in memos.items() if other != code}  # as stored, oldest first
         self.grew = False
 
     def rules(self, value: str) -> list[Rule] | None:
@@ -259,7 +267,9 @@ class RuleMemo:
             self.grew = True
 
     def export(self) -> dict:
-        return {"code": self.code, "lists": self.lists}
+        """The memo to store: this code's lists last (the latest), after the others kept."""
+        others = list(self._others.items())[-(self.MAX_CODES - 1):]
+        return {"memos": {**dict(others), self.code: self.lists}}
 
 
 _PLAIN_FIELDS = tuple(f.name for f in fields(Rule) if f.name not in ("check", "options"))
