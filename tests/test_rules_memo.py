@@ -14,6 +14,7 @@ from helpers import DEMO_SITE, copy_site
 
 from postlint import registry
 from postlint.engine import cache
+from postlint.jekyll import signatures
 from postlint.jekyll.signatures import RACY_NS
 from postlint.options import Option
 from postlint.registry import (
@@ -100,19 +101,16 @@ def test_the_code_is_every_module_file_of_the_package(tmp_path, monkeypatch):
     module.write_text("RULES = []\n")
     (package / "registry.py").write_text("")
     (package / "data.txt").write_text("not a module")
-    old = time.time() - 10
-    for path in (module, package / "registry.py", package / "data.txt"):
-        os.utime(path, (old, old))
     monkeypatch.setattr(registry, "__file__", str(package / "registry.py"))
-    time.sleep(RACY_NS / 1e9 + 0.1)  # their change times are now: not a signature yet
+    assert own_code() is None  # written just now: no signature tells a later change yet
+    monkeypatch.setattr(signatures, "RACY_NS", 0)  # as if they had been written long ago
     before = own_code()
     assert before is not None and own_code() == before
     (package / "data.txt").write_text("still not a module")
     assert own_code() == before
-    module.write_text("RULES = [] \n")  # edited in place
-    assert own_code() is None  # changed just now: no signature tells a change yet
-    os.utime(module, (old, old))  # even with its old modification time put back
-    time.sleep(RACY_NS / 1e9 + 0.1)
+    old = module.stat().st_mtime_ns
+    module.write_text("RULES = [] \n")  # edited in place,
+    os.utime(module, ns=(old, old))  # its modification time put back
     assert own_code() not in (None, before)
 
 
@@ -171,7 +169,7 @@ def test_a_cached_run_takes_the_memo_and_answers_as_a_cold_one(tmp_path, monkeyp
     monkeypatch.delenv("POSTLINT_NO_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     site = copy_site(DEMO_SITE, tmp_path / "site")
-    time.sleep(RACY_NS / 1e9 + 0.1)
+    monkeypatch.setattr(signatures, "RACY_NS", 0)  # the files were written just now
 
     def findings(**options) -> list:
         return sorted(f.sort_key for f in run_request(RunRequest(paths=[site], **options)).result.findings)
