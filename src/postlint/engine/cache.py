@@ -312,11 +312,8 @@ def save_yaml_memo(secret: bytes | None) -> None:
     if secret is None or YAML_MEMO.documents is None or not YAML_MEMO.grew:
         return
     documents = dict(list(YAML_MEMO.documents.items())[-MAX_YAML_DOCUMENTS:])
-    try:
-        _write_signed(Path(_user_folder()) / YAML_MEMO_FILE, secret, encode({"version": __version__, "documents": documents}))
+    if _write_user_file(YAML_MEMO_FILE, secret, {"version": __version__, "documents": documents}):
         YAML_MEMO.grew = False
-    except OSError:
-        pass
 
 
 def read_rules_memo(secret: bytes | None) -> RuleMemo | None:
@@ -331,11 +328,18 @@ def save_rules_memo(secret: bytes | None, memo: RuleMemo | None) -> None:
     """Keep the rule memo for the next run when this run imported a rule list it did not hold."""
     if secret is None or memo is None or not memo.grew:
         return
-    try:
-        _write_signed(Path(_user_folder()) / RULES_MEMO_FILE, secret, encode(memo.export()))
+    if _write_user_file(RULES_MEMO_FILE, secret, memo.export()):
         memo.grew = False
+
+
+def _write_user_file(name: str, secret: bytes, contents: object) -> bool:
+    """Write a memo into the user's cache folder, signed; False when the folder cannot be
+    written (which only costs the next run what the memo would have spared it)."""
+    try:
+        _write_signed(Path(_user_folder()) / name, secret, encode(contents))
     except OSError:
-        pass
+        return False
+    return True
 
 
 _ABSENT = object()
