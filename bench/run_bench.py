@@ -145,10 +145,10 @@ def synthetic_site(source: Path, target: Path, count: int) -> Path:
 
 # An edited post whose front matter did not change takes its parse from the cache (no PyYAML); one
 # whose words are ASCII and hold none of the YAML rules' words needs no `regex` (the post timed here).
-IMPORT_LIBRARIES = "import typer, markdown_it, html.parser"
+IMPORT_LIBRARIES = "import markdown_it, html.parser"
 IMPORT_MODULES = IMPORT_LIBRARIES + """
 import importlib, pkgutil
-import postlint.cli, postlint.run, postlint.report.text, postlint.parse.markdown, postlint.parse.htmltree, postlint.rules
+import postlint.command, postlint.run, postlint.report.text, postlint.parse.markdown, postlint.parse.htmltree, postlint.rules
 for module in pkgutil.iter_modules(postlint.rules.__path__):
     importlib.import_module("postlint.rules." + module.name)
 """

@@ -69,9 +69,9 @@ def root(tmp_path_factory) -> Path:
 
 
 def _run_here(monkeypatch, cwd: Path, args: list[str], env: dict[str, str], *, rich_only: bool) -> tuple:
-    """postlint.cli.main() in this process, in `cwd`, with standard output and error real files;
+    """postlint.command.main() in this process, in `cwd`, with standard output and error real files;
     returns the exit code, what it wrote there and the files it made in `cwd` (then removed)."""
-    from postlint.cli import main
+    from postlint.command import main
 
     before = set(os.listdir(cwd))
     with monkeypatch.context() as patch, tempfile.TemporaryFile("w+b") as out, tempfile.TemporaryFile("w+b") as err:
@@ -245,7 +245,7 @@ if mode == "rich":
     from postlint.report import text
     text._plain_stream = lambda color, stderr: None
 try:
-    from postlint.cli import main
+    from postlint.command import main
     main()
 finally:
     sys.stderr.write("rich imported: %s\\n" % ("rich" in sys.modules))

@@ -11,7 +11,7 @@ import sys
 import pytest
 from helpers import DEMO_SITE
 
-from postlint import cli
+from postlint import command
 
 
 def test_the_command_flushes_its_report_and_keeps_the_exit_code(tmp_path):
@@ -23,7 +23,7 @@ def test_the_command_flushes_its_report_and_keeps_the_exit_code(tmp_path):
 
 @pytest.mark.parametrize(("code", "status", "stderr"), [(None, 0, ""), (2, 2, ""), ("postlint: gone", 1, "postlint: gone\n")])
 def test_exit_now_exits_as_sys_exit_would(code, status, stderr):
-    script = f"import sys; from postlint.cli import _exit_now; sys.stdout.write('kept'); _exit_now({code!r})"
+    script = f"import sys; from postlint.command import _exit_now; sys.stdout.write('kept'); _exit_now({code!r})"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (status, "kept", stderr)
 
@@ -32,5 +32,5 @@ def test_main_leaves_the_collector_alone_and_raises_system_exit(monkeypatch, cap
     before = gc.get_threshold()
     monkeypatch.setattr(sys, "argv", ["postlint", "--version"])
     with pytest.raises(SystemExit) as raised:
-        cli.main()
+        command.main()
     assert raised.value.code in (0, None) and gc.get_threshold() == before

@@ -23,14 +23,15 @@ from postlint.parse.frontmatter import YAML_MEMO, YamlMemo, load_yaml
 
 NOT_NEEDED_WHEN_CACHED = ("markdown_it", "regex", "yaml", "importlib.metadata", "html.parser", "email", "zipfile",
                           "hashlib",  # OpenSSL's loading: the cache's MAC and every digest are BLAKE2b (digest.py)
+                          "typer", "postlint.cli",  # a plain check command line is read without typer (command.py)
                           "postlint.changes", "postlint.baseline")  # the last two: only for --staged, --changed-since, baselines
 
 MODULES_AFTER_A_RUN = """
 import sys
-from postlint import cli
+from postlint import command
 sys.argv = ["postlint", *sys.argv[1:]]
 try:
-    cli.main()
+    command.main()
 except SystemExit as exit:
     print(exit.code, " ".join(sorted(sys.modules)), file=sys.stderr)
 """
@@ -74,7 +75,7 @@ def test_the_hooks_command_on_an_edited_body_parses_no_yaml(tmp_path, monkeypatc
                           timeout=120)
     exit_code, *modules = hook.stderr.split()
     assert exit_code in ("0", "1") and "postlint.changes" in modules, hook.stderr[-2000:]
-    assert "yaml" not in modules and "hashlib" not in modules
+    assert "yaml" not in modules and "hashlib" not in modules and "typer" not in modules
 
 
 def test_commands_annotations_are_objects_not_text():

@@ -79,7 +79,7 @@ def chatty(post, ctx):
 
 real = registry.entry_point_rules
 registry.entry_point_rules = lambda memo=None: [*real(memo), ("'chatty' (test)", [Rule("ZZZ801", "chatty-rule", "warning", chatty, "Chatty.")], "")]
-from postlint.cli import main
+from postlint.command import main
 main()
 """
 

@@ -1,3 +1,3 @@
-from postlint.cli import run_as_command
+from postlint.command import run_as_command
 
 run_as_command()

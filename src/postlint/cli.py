@@ -1,15 +1,12 @@
-"""The `postlint` command. `postlint` alone (or `postlint PATH…`) means `postlint check`.
-
-Exit codes, as in ruff and markdownlint: 0 no finding at or above --fail-on, 1 such findings,
-2 usage, configuration or internal error.
+"""The `postlint` command's sub-commands and options, read by typer. `postlint` alone (or
+`postlint PATH…`) means `postlint check`. A plain check run does not come here: command.py reads
+it without typer; this is where its options are declared and documented (help, completion).
 """
 
 # No `from __future__ import annotations` here: typer reads the commands' annotations at every
 # run, and as strings it would compile and evaluate each again (20 ms of every run).
-import os
 import re
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,9 +14,18 @@ import typer
 from typer.core import TyperGroup
 
 from postlint import __version__
+from postlint.command import (
+    EXIT_ERROR,
+    EXIT_OK,
+    NO_CACHE_VARIABLE,
+    Color,
+    Format,
+    OutputFormat,
+    Severity,
+    run_check,
+)
 from postlint.lazy_patterns import lazy_compile
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 HELP_WIDTH = 120  # help wraps at the terminal's width, up to this
 CHECK_OPTIONS_HEADING = "Options of check, the default command (postlint [OPTIONS] [PATHS]...)"
 
@@ -63,32 +69,6 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-    junit = "junit"
-    html = "html"
-
-
-class Severity(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-
-
-class OutputFormat(str, Enum):
-    full = "full"
-    concise = "concise"
-
-
-class Color(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
 COLOR_HELP = "Colour: auto (on a terminal, or with FORCE_COLOR; none with NO_COLOR), always, never."
 
 
@@ -106,25 +86,11 @@ def _main(
     """Content linter and SEO auditor for Jekyll blogs."""
 
 
-def _split(values: list[str] | None) -> list[str]:
-    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
-
-
 def _fail(message: str) -> typer.Exit:
     from postlint.visible import one_line
 
     typer.echo(f"postlint: error: {one_line(message)}", err=True)
     return typer.Exit(EXIT_ERROR)
-
-
-def _progress_bar(output_format: Format, quiet: bool, diff: bool, color: Color):
-    """A progress bar on standard error when a person watches a text-report run there (see
-    someone_watches); None for machine formats, pipes, logs, --quiet and --diff."""
-    from postlint.report.text import ProgressBar, make_console, someone_watches
-
-    if output_format is not Format.text or quiet or diff or not someone_watches():
-        return None
-    return ProgressBar(make_console(color.value, stderr=True, terminal=True))
 
 
 @app.command()
@@ -152,44 +118,16 @@ def check(
     color: Annotated[Color, typer.Option("--color", help=COLOR_HELP)] = Color.auto,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", help="Processes to use (default: one per CPU).", show_default=False)] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", envvar="POSTLINT_NO_CACHE", show_envvar=False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", envvar=NO_CACHE_VARIABLE, show_envvar=False,
                                            help="Neither read nor write .postlint_cache/ (also: POSTLINT_NO_CACHE=1).")] = False,
 ) -> None:
     """Lint posts: `postlint check [PATH…]`."""
-    from postlint.report.text import TextView
-    from postlint.run import RunRequest, execute
-
-    if diff and (output_format is not Format.text or output_file is not None or write_baseline is not None):
-        raise _fail("--diff prints the fixes as a diff: it takes no --format, --output or --write-baseline")
-    if statistics and output_format is not Format.text:
-        raise _fail(f"--statistics counts the findings of each rule in the text report, not in --format {output_format.value}")
-    progress = _progress_bar(output_format, quiet, diff, color)
-    request = RunRequest(
-        paths=paths or ([] if staged else [Path(".")]),
-        config_file=config_file,
-        select=_split(select),
-        ignore=_split(ignore),
-        fail_on=fail_on.value if fail_on else None,
-        fix=fix,
-        debug=debug,
-        changed_since=changed_since,
-        staged=staged,
-        force_exclude=force_exclude,
-        baseline=baseline,
-        write_baseline=write_baseline,
-        jobs=jobs,
-        use_cache=not no_cache,
-        diff=diff,
-        progress=progress,
-    )
-    view = TextView(output_format=text_layout.value, show_source=show_source, quiet=quiet, statistics=statistics,
-                    color=color.value)
-    try:
-        code = execute(request, output_format.value, output_file=output_file, view=view)
-    finally:
-        if progress is not None:
-            progress.close()
-    raise typer.Exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
+    raise typer.Exit(run_check(
+        paths=paths, config_file=config_file, select=select, ignore=ignore, output_format=output_format,
+        text_layout=text_layout, output_file=output_file, changed_since=changed_since, staged=staged,
+        force_exclude=force_exclude, baseline=baseline, write_baseline=write_baseline, fail_on=fail_on,
+        exit_zero=exit_zero, fix=fix, diff=diff, show_source=show_source, quiet=quiet, statistics=statistics,
+        color=color, debug=debug, jobs=jobs, no_cache=no_cache))
 
 
 @app.command()
@@ -311,48 +249,3 @@ def lsp() -> None:
     from postlint.lsp.server import main as serve
 
     serve()
-
-
-def main() -> None:
-    if sys.stdout is None:  # started with standard output closed
-        print("postlint: error: standard output is closed: the report has nowhere to go", file=sys.stderr)
-        sys.exit(EXIT_ERROR)
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)
-
-
-def run_as_command() -> None:
-    """The `postlint` executable and `python -m postlint`: main() in a process of its own, which
-    it tunes for one run and leaves without tearing down (main() itself stays callable in a
-    process that goes on, as the tests do)."""
-    from postlint.engine.heap import tune_for_a_run
-
-    tune_for_a_run()
-    try:
-        main()
-    except SystemExit as done:  # typer ends every command so
-        _exit_now(done.code)
-    _exit_now(0)
-
-
-def _exit_now(code: object) -> None:
-    """Exit with `code` as sys.exit would, without tearing the interpreter down: freeing every
-    object one by one took 50-100 ms of a 0.6 s cached run, and the operating system takes the
-    memory back at once. The output streams are flushed first; when that fails (a reader that
-    went away), the normal exit reports it as it always did."""
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:  # a message: printed, exit 1
-        print(code, file=sys.stderr)
-        status = 1
-    try:
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None:  # None: started with it closed
-                stream.flush()
-    except (OSError, ValueError):
-        sys.exit(status)
-    os._exit(status)
