@@ -10,7 +10,6 @@ Exit codes, as in ruff and markdownlint: 0 no finding at or above --fail-on, 1 s
 """
 
 import os
-import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -120,7 +119,6 @@ FLAGS = {
     "--quiet": ("quiet", True), "-q": ("quiet", True), "--statistics": ("statistics", True),
     "--debug": ("debug", True), "--no-cache": ("no_cache", True),
 }
-_POSITIVE = re.compile(r"0*[1-9][0-9]{0,8}")  # what --jobs takes (min 1); an odd number goes to typer's reader
 VALUED = {
     "--config": ("config_file", Path), "--select": ("select", str), "--ignore": ("ignore", str),
     "--format": ("output_format", Format), "--output-format": ("text_layout", OutputFormat),
@@ -165,8 +163,8 @@ def plain_check(args: list[str], environ) -> dict | None:
                 if value is None or value.startswith("-"):
                     return None
             name, kind = VALUED[option]
-            if kind is int and not _POSITIVE.fullmatch(value):
-                return None
+            if kind is int and not (value.isascii() and value.isdigit() and int(value) >= 1):
+                return None  # --jobs takes 1 or more; any other form goes to typer's reader
             try:
                 converted = kind(value)
             except ValueError:  # not one of the choices
