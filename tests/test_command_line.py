@@ -119,3 +119,18 @@ def test_the_plain_reader_is_what_the_executable_uses(tmp_path, monkeypatch):
     bad = subprocess.run([sys.executable, "-c", script, "--format", "yaml", str(post)], capture_output=True,
                          text=True, timeout=120, env=env, cwd=tmp_path)
     assert bad.stderr.split()[-2:] == ["2", "True"] and "'yaml' is not one of" in bad.stderr
+
+
+def test_a_reader_gone_ends_either_reader_with_exit_1_and_no_word(monkeypatch, capsys):
+    """A closed pipe that reaches the command (the reports handle their own) exits 1 quietly, as
+    typer's app does."""
+    def gone(**_):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(command, "run_check", gone)
+    monkeypatch.setattr(cli, "run_check", gone)
+    monkeypatch.setattr("sys.argv", ["postlint", "site"])
+    with pytest.raises(SystemExit) as plain:
+        command.main()
+    assert plain.value.code == 1 and capsys.readouterr() == ("", "")
+    assert CliRunner().invoke(cli.app, ["site"]).exit_code == 1
