@@ -23,6 +23,7 @@ from postlint.command import (
     OutputFormat,
     Severity,
     run_check,
+    usage_error,
 )
 from postlint.lazy_patterns import lazy_compile
 
@@ -87,10 +88,7 @@ def _main(
 
 
 def _fail(message: str) -> typer.Exit:
-    from postlint.visible import one_line
-
-    typer.echo(f"postlint: error: {one_line(message)}", err=True)
-    return typer.Exit(EXIT_ERROR)
+    return typer.Exit(usage_error(message))
 
 
 @app.command()

@@ -57,9 +57,9 @@ def run_check(paths: list[Path] | None = None, config_file: Path | None = None, 
     from postlint.run import RunRequest, execute
 
     if diff and (output_format is not Format.text or output_file is not None or write_baseline is not None):
-        return _usage_error("--diff prints the fixes as a diff: it takes no --format, --output or --write-baseline")
+        return usage_error("--diff prints the fixes as a diff: it takes no --format, --output or --write-baseline")
     if statistics and output_format is not Format.text:
-        return _usage_error(f"--statistics counts the findings of each rule in the text report, not in --format {output_format.value}")
+        return usage_error(f"--statistics counts the findings of each rule in the text report, not in --format {output_format.value}")
     progress = _progress_bar(output_format, quiet, diff, color)
     request = RunRequest(
         paths=paths or ([] if staged else [Path(".")]),
@@ -89,7 +89,7 @@ def run_check(paths: list[Path] | None = None, config_file: Path | None = None, 
     return EXIT_OK if exit_zero and code == EXIT_FINDINGS else code
 
 
-def _usage_error(message: str) -> int:
+def usage_error(message: str) -> int:
     """Print `message` as postlint's error and give the exit code of a usage error."""
     from postlint.visible import one_line
 
@@ -193,23 +193,13 @@ def main() -> None:
             try:
                 code = run_check(**arguments)
             except BrokenPipeError:  # the reader went away: exit 1 without a word, as typer's app does
-                _silence_stdout()
+                from postlint.report.text import stdout_to_null
+
+                stdout_to_null()
                 code = EXIT_FINDINGS
             sys.exit(code)
     except KeyboardInterrupt:
         sys.exit(130)
-
-
-def _silence_stdout() -> None:
-    """Standard output to /dev/null, so that flushing what is left of it at exit does not fail
-    again (Python's documentation's answer to SIGPIPE)."""
-    try:
-        descriptor = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):  # not a file (a test's stream): nothing to flush there
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, descriptor)
-    os.close(devnull)
 
 
 def run_as_command() -> None:

@@ -3,7 +3,6 @@ the baseline, report, choose the exit code."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -375,9 +374,8 @@ def execute(request: RunRequest, output_format: str, output_file: Path | None = 
 def _report_lost(exc: OSError) -> int:
     """The report could not be written (a full disk, a closed pipe): one line, exit code 2, and
     standard output pointed at nothing so that the interpreter's last flush fails silently."""
+    from postlint.report.text import stdout_to_null
+
     print(f"postlint: error: cannot write the report to standard output: {exc.strerror or exc}", file=sys.stderr)
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    stdout_to_null()
     return EXIT_ERROR

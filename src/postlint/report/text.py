@@ -133,12 +133,25 @@ def write_line(console: Console | PlainOutput, line: str) -> None:
             console.file.write(line + "\n")
             console.file.flush()  # as rich's print does
         except BrokenPipeError:  # as rich's print does (Console.on_broken_pipe): exit 1, quietly
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            stdout_to_null()
             raise SystemExit(1) from None
     else:  # rare (a file name with a tab or colons): rich says how it prints that
         from rich.console import Console
 
         write_line(Console(file=console.file, color_system=None, force_terminal=False, highlight=False), line)
+
+
+def stdout_to_null() -> None:
+    """Point standard output at the null device once its reader has gone, so that the last flush
+    of what is left in it (at exit) fails no more (Python's documentation's answer to SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (AttributeError, OSError, ValueError):  # not a file (a test's stream): nothing to flush there
+        pass
 
 
 def someone_watches() -> bool:
