@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from dataclasses import fields
 
 import pytest
 from helpers import DEMO_SITE, copy_site
@@ -40,7 +39,7 @@ def settled_code() -> str:
 
 
 def _declared(rule: Rule) -> dict:
-    return {f.name: getattr(rule, f.name) for f in fields(Rule) if f.name != "check"}
+    return {name: getattr(rule, name) for name in Rule._fields if name != "check"}
 
 
 def _own_rules(loaded: registry.Registry) -> dict[str, Rule]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import replace
 
 from typer.testing import CliRunner
 
@@ -32,7 +31,7 @@ def test_repeated_text_gets_one_fingerprint_per_occurrence():
 
 def test_fingerprints_survive_moved_lines_and_report_order():
     findings = [_finding(3), _finding(9), _finding(4, "other")]
-    moved = [replace(finding, line=finding.line + 20) for finding in findings]  # a paragraph added above
+    moved = [finding.replace(line=finding.line + 20) for finding in findings]  # a paragraph added above
     assert sarif.fingerprints(moved) == sarif.fingerprints(findings)
     assert sarif.fingerprints(findings[::-1]) == sarif.fingerprints(findings)[::-1]
 

@@ -24,7 +24,8 @@ from postlint.parse.frontmatter import YAML_MEMO, YamlMemo, load_yaml
 NOT_NEEDED_WHEN_CACHED = ("markdown_it", "regex", "yaml", "importlib.metadata", "html.parser", "email", "zipfile",
                           "hashlib",  # OpenSSL's loading: the cache's MAC and every digest are BLAKE2b (digest.py)
                           "typer", "postlint.cli",  # a plain check command line is read without typer (command.py)
-                          "postlint.changes", "postlint.baseline")  # the last two: only for --staged, --changed-since, baselines
+                          "postlint.changes", "postlint.baseline",  # only for --staged, --changed-since, baselines
+                          "dataclasses", "inspect")  # the data classes are Records (record.py); inspect: @rule only
 
 MODULES_AFTER_A_RUN = """
 import sys

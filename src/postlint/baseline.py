@@ -25,12 +25,12 @@ import hashlib
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from postlint.errors import ConfigError, UnreadableFile
 from postlint.finding import Finding
 from postlint.parse.source import read_bytes
+from postlint.record import Record
 
 VERSION = 1
 MAX_BASELINE_BYTES = 64 * 1024 * 1024
@@ -39,12 +39,20 @@ _LONGEST_KEPT = 200  # fingerprints longer than this are stored hashed, to keep 
 Key = tuple[str, str, str]  # (file, code, fingerprint)
 
 
-@dataclass
-class BaselineMatch:
+class BaselineMatch(Record):
+    __slots__ = ("kept", "hidden", "stale", "not_honoured")
+
     kept: list[Finding]  # findings the baseline does not cover: these are reported
     hidden: int  # findings the baseline covered
     stale: list[tuple[Key, int]]  # entries (with how many of their count) nothing matched
-    not_honoured: list[tuple[Key, int]] = field(default_factory=list)  # added on the branch (--changed-since)
+    not_honoured: list[tuple[Key, int]]  # added on the branch (--changed-since)
+
+    def __init__(self, kept: list[Finding], hidden: int, stale: list[tuple[Key, int]],
+                 not_honoured: list[tuple[Key, int]] | None = None) -> None:
+        self.kept = kept
+        self.hidden = hidden
+        self.stale = stale
+        self.not_honoured = [] if not_honoured is None else not_honoured
 
 
 def _fingerprint(finding: Finding) -> str:

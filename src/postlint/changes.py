@@ -25,7 +25,6 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from postlint.config import DEFAULT_MAX_FILE_SIZE, Config
@@ -37,6 +36,7 @@ from postlint.lazy_patterns import lazy_compile
 from postlint.parse.liquid import LiquidTag
 from postlint.parse.post import POST_EXTENSIONS, Post
 from postlint.parse.source import decode, read_bytes
+from postlint.record import FrozenRecord, Record
 
 LINK_FAMILY = "LNK"  # the rules that judge references to other files; the only ones run on referrers
 # The date and slug a post_url names. Jekyll also resolves a name without its subfolder, with a
@@ -44,13 +44,22 @@ LINK_FAMILY = "LNK"  # the rules that judge references to other files; the only 
 _POST_NAME = lazy_compile(r"(\d{2,4})-(\d{1,2})-(\d{1,2})-(.+)$")
 
 
-@dataclass
-class Changes:
+class Changes(Record):
+    __slots__ = ("top", "base", "changed", "removed", "modified")
+
     top: Path  # the repository's top folder, resolved
-    base: str = ""  # the commit the change is measured from ("" when there is none: a first commit)
-    changed: set[Path] = field(default_factory=set)  # files added, modified or renamed to (absolute)
-    removed: set[Path] = field(default_factory=set)  # files deleted or renamed from (absolute)
-    modified: set[Path] = field(default_factory=set)  # files changed in place: they existed at the base
+    base: str  # the commit the change is measured from ("" when there is none: a first commit)
+    changed: set[Path]  # files added, modified or renamed to (absolute)
+    removed: set[Path]  # files deleted or renamed from (absolute)
+    modified: set[Path]  # files changed in place: they existed at the base
+
+    def __init__(self, top: Path, base: str = "", changed: set[Path] | None = None, removed: set[Path] | None = None,
+                 modified: set[Path] | None = None) -> None:
+        self.top = top
+        self.base = base
+        self.changed = set() if changed is None else changed
+        self.removed = set() if removed is None else removed
+        self.modified = set() if modified is None else modified
 
     def touched_sites(self) -> list[Path]:
         """The roots of the sites (folders with _config.yml or .postlint.yaml) holding a touched file, sorted."""
@@ -65,13 +74,19 @@ class Changes:
         return sorted(roots)
 
 
-@dataclass(frozen=True)
-class MovedTargets:
+class MovedTargets(FrozenRecord):
     """What links named to reach files of a site before a change, and no longer do."""
+    __slots__ = ("post_names", "paths", "url_keys")
 
-    post_names: frozenset[str] = frozenset()  # post_url names (`guides/2024-01-02-x`)
-    paths: frozenset[str] = frozenset()  # link paths, from the site root
-    url_keys: frozenset[str] = frozenset()  # addresses, as urls.url_key gives them
+    post_names: frozenset[str]  # post_url names (`guides/2024-01-02-x`)
+    paths: frozenset[str]  # link paths, from the site root
+    url_keys: frozenset[str]  # addresses, as urls.url_key gives them
+
+    def __init__(self, post_names: frozenset[str] = frozenset(), paths: frozenset[str] = frozenset(),
+                 url_keys: frozenset[str] = frozenset()) -> None:
+        self.post_names = post_names
+        self.paths = paths
+        self.url_keys = url_keys
 
     def __bool__(self) -> bool:
         return bool(self.post_names or self.paths or self.url_keys)
@@ -333,13 +348,19 @@ def referrers(site: Site, moved: MovedTargets, candidates: Iterable[Path]) -> di
     return found
 
 
-@dataclass
-class Selection:
+class Selection(Record):
     """The files a change makes worth linting."""
+    __slots__ = ("changed", "referrers", "positions")
 
     changed: list[tuple[Path, Site]]  # linted with every rule
     referrers: list[tuple[Path, Site]]  # linted with the link rules; only the findings at `positions` kept
-    positions: dict[Path, set[tuple[int, int]]] = field(default_factory=dict)
+    positions: dict[Path, set[tuple[int, int]]]
+
+    def __init__(self, changed: list[tuple[Path, Site]], referrers: list[tuple[Path, Site]],
+                 positions: dict[Path, set[tuple[int, int]]] | None = None) -> None:
+        self.changed = changed
+        self.referrers = referrers
+        self.positions = {} if positions is None else positions
 
 
 def select_changed(targets: list[tuple[Path, Site]], changes: Changes, config: Config,

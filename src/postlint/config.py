@@ -7,7 +7,6 @@ CLI turns into exit code 2: a CI gate must never run with a half-understood conf
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from postlint.errors import ConfigError, YamlError
 from postlint.finding import SEVERITIES
 from postlint.options import Option
 from postlint.parse.frontmatter import load_yaml
+from postlint.record import Record
 from postlint.registry import Registry, Rule, load_registry
 
 CONFIG_NAME = ".postlint.yaml"
@@ -41,33 +41,55 @@ TOP_LEVEL = {
 }
 
 
-@dataclass
-class Config:
+class Config(Record):
     """`.postlint.yaml` as a run uses it: site settings, rule settings, YAML rule folders, exclusions."""
+    __slots__ = ("path", "site", "rules", "yaml_rule_dirs", "exclude", "fail_on", "max_file_size", "source",
+                 "source_digest", "exclude_spec")
 
-    path: Path | None = None
-    site: dict[str, Any] = field(default_factory=lambda: {k: o.default for k, o in SITE_OPTIONS.items()})
-    rules: dict[str, Any] = field(default_factory=dict)
-    yaml_rule_dirs: list[Path] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    fail_on: str | None = None
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    source: bytes = b""  # the config file as read (the site model reuses it)
-    source_digest: str = ""  # of those bytes: part of every cache key
-    exclude_spec: Any = None  # `exclude` compiled (a pathspec.GitIgnoreSpec); None when empty
+    path: Path | None
+    site: dict[str, Any]
+    rules: dict[str, Any]
+    yaml_rule_dirs: list[Path]
+    exclude: list[str]
+    fail_on: str | None
+    max_file_size: int
+    source: bytes  # the config file as read (the site model reuses it)
+    source_digest: str  # of those bytes: part of every cache key
+    exclude_spec: Any  # `exclude` compiled (a pathspec.GitIgnoreSpec); None when empty
+
+    def __init__(self, path: Path | None = None, site: dict[str, Any] | None = None,
+                 rules: dict[str, Any] | None = None, yaml_rule_dirs: list[Path] | None = None,
+                 exclude: list[str] | None = None, fail_on: str | None = None,
+                 max_file_size: int = DEFAULT_MAX_FILE_SIZE, source: bytes = b"", source_digest: str = "",
+                 exclude_spec: Any = None) -> None:
+        self.path = path
+        self.site = {k: o.default for k, o in SITE_OPTIONS.items()} if site is None else site
+        self.rules = {} if rules is None else rules
+        self.yaml_rule_dirs = [] if yaml_rule_dirs is None else yaml_rule_dirs
+        self.exclude = [] if exclude is None else exclude
+        self.fail_on = fail_on
+        self.max_file_size = max_file_size
+        self.source = source
+        self.source_digest = source_digest
+        self.exclude_spec = exclude_spec
 
     def is_excluded(self, rel: str) -> bool:
         """Does `exclude` leave out the file at `rel` (from the site root, "/" separators)?"""
         return self.exclude_spec is not None and self.exclude_spec.match_file(rel)
 
 
-@dataclass
-class RuleSetting:
+class RuleSetting(Record):
     """A rule as this run applies it."""
+    __slots__ = ("rule", "severity", "options")
 
     rule: Rule
     severity: str
     options: dict[str, Any]
+
+    def __init__(self, rule: Rule, severity: str, options: dict[str, Any]) -> None:
+        self.rule = rule
+        self.severity = severity
+        self.options = options
 
 
 def find_config(start: Path) -> Path | None:

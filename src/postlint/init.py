@@ -23,7 +23,6 @@ import datetime as _dt
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from postlint.errors import ConfigError
 from postlint.jekyll.site import Site, find_site_root
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.source import open_regular
+from postlint.record import Record
 from postlint.registry import Registry, load_registry
 from postlint.schema import modeline
 
@@ -46,17 +46,34 @@ _DIGITS = lazy_compile(r"\d+")
 _ALT_KEY = lazy_compile(r"(?:^|[_-])(?:alt|Alt|ALT)(?:$|[_-])|[a-z0-9]Alt(?:$|[A-Z_-])")
 
 
-@dataclass
-class Inferred:
-    posts: int = 0  # posts whose front matter was read
-    required: list[str] = field(default_factory=list)
-    near_misses: list[tuple[str, int]] = field(default_factory=list)  # (key, posts having it)
-    images_dir: str | None = None
-    image_widths: dict[str, int | None] = field(default_factory=dict)  # variant key -> width
-    read_time_key: str | None = None
-    read_time_pattern: str | None = None
-    image_key: str | None = None  # the front-matter key most posts name their image with
-    alt_key: str | None = None  # the key most posts with that image give its alt text in
+class Inferred(Record):
+    __slots__ = ("posts", "required", "near_misses", "images_dir", "image_widths", "read_time_key", "read_time_pattern",
+                 "image_key", "alt_key")
+
+    posts: int  # posts whose front matter was read
+    required: list[str]
+    near_misses: list[tuple[str, int]]  # (key, posts having it)
+    images_dir: str | None
+    image_widths: dict[str, int | None]  # variant key -> width
+    read_time_key: str | None
+    read_time_pattern: str | None
+    image_key: str | None  # the front-matter key most posts name their image with
+    alt_key: str | None  # the key most posts with that image give its alt text in
+
+    def __init__(self, posts: int = 0, required: list[str] | None = None,
+                 near_misses: list[tuple[str, int]] | None = None, images_dir: str | None = None,
+                 image_widths: dict[str, int | None] | None = None, read_time_key: str | None = None,
+                 read_time_pattern: str | None = None, image_key: str | None = None,
+                 alt_key: str | None = None) -> None:
+        self.posts = posts
+        self.required = [] if required is None else required
+        self.near_misses = [] if near_misses is None else near_misses
+        self.images_dir = images_dir
+        self.image_widths = {} if image_widths is None else image_widths
+        self.read_time_key = read_time_key
+        self.read_time_pattern = read_time_pattern
+        self.image_key = image_key
+        self.alt_key = alt_key
 
 
 def _filled(value: Any) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from postlint.record import FrozenRecord
 
 # The value kinds an option can declare; each maps to a check of a parsed YAML value.
 _SCALARS = {
@@ -59,19 +60,29 @@ def _number_text(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else repr(number)
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(FrozenRecord):
     """One rule option: its name, kind (e.g. "int", "list[str]", "dict[str, int|null]"), default,
     and for numbers the bounds every number in the value must keep: `minimum` and `maximum`
     (inclusive), `above` (exclusive: words_per_minute > 0)."""
+    __slots__ = ("name", "kind", "default", "help", "minimum", "maximum", "above")
 
     name: str
     kind: str
     default: Any
     help: str
-    minimum: float | None = None
-    maximum: float | None = None
-    above: float | None = None
+    minimum: float | None
+    maximum: float | None
+    above: float | None
+
+    def __init__(self, name: str, kind: str, default: Any, help: str, minimum: float | None = None,
+                 maximum: float | None = None, above: float | None = None) -> None:
+        self.name = name
+        self.kind = kind
+        self.default = default
+        self.help = help
+        self.minimum = minimum
+        self.maximum = maximum
+        self.above = above
 
     def check(self, value: Any) -> str | None:
         """An error message when `value` is not of this option's kind or breaks its bounds."""

@@ -21,12 +21,12 @@ are textstat's English ones. Imported only by the readability rule.
 from __future__ import annotations
 
 import gzip
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from postlint.parse.prose import sentences
 from postlint.parse.words import WORD
+from postlint.record import Record
 
 SYLLABLE_TABLE = "data/syllables.txt.gz"
 
@@ -61,11 +61,17 @@ def syllable_count(word: str) -> int:
     return _dictionary_counts().get(word) or estimated_syllables(word)
 
 
-@dataclass
-class Score:
+class Score(Record):
+    __slots__ = ("words", "sentences", "syllables")
+
     words: int
     sentences: int
     syllables: int
+
+    def __init__(self, words: int, sentences: int, syllables: int) -> None:
+        self.words = words
+        self.sentences = sentences
+        self.syllables = syllables
 
     @property
     def words_per_sentence(self) -> float:

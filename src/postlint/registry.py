@@ -14,12 +14,10 @@ importing a rule module, and each module is imported when a file is checked afte
 from __future__ import annotations
 
 import importlib
-import inspect
 import marshal
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from postlint import __version__
@@ -30,6 +28,7 @@ from postlint.installed import entry_points, normalized, requirement_folders, ve
 from postlint.jekyll.signatures import signature
 from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
+from postlint.record import Record
 
 ENTRY_POINT_GROUP = "postlint.rules"
 _CODE = lazy_compile(r"^[A-Z]{1,4}[0-9]{3}$")
@@ -38,21 +37,37 @@ _ENTRY_POINT_VALUE = lazy_compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attribute>[\w.
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Options")
 
 
-@dataclass
-class Rule:
+class Rule(Record):
     """A rule: its stable code and name, default severity, check function, docs and options."""
+    __slots__ = ("code", "name", "severity", "check", "doc", "options", "enabled", "fixable", "origin", "source",
+                 "source_digest")
 
     code: str
     name: str
     severity: str
     check: Callable[..., Iterable[Any]]
     doc: str
-    options: dict[str, Option] = field(default_factory=dict)
-    enabled: bool = True  # on unless the config turns it off (False: opt-in rules)
-    fixable: bool = False
-    origin: str = "postlint"  # the module or YAML file that defines it
-    source: bytes = b""  # a YAML rule: its file as read (the site model reuses it)
-    source_digest: str = ""  # of those bytes: part of every cache key
+    options: dict[str, Option]
+    enabled: bool  # on unless the config turns it off (False: opt-in rules)
+    fixable: bool
+    origin: str  # the module or YAML file that defines it
+    source: bytes  # a YAML rule: its file as read (the site model reuses it)
+    source_digest: str  # of those bytes: part of every cache key
+
+    def __init__(self, code: str, name: str, severity: str, check: Callable[..., Iterable[Any]], doc: str,
+                 options: dict[str, Option] | None = None, enabled: bool = True, fixable: bool = False,
+                 origin: str = "postlint", source: bytes = b"", source_digest: str = "") -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.check = check
+        self.doc = doc
+        self.options = {} if options is None else options
+        self.enabled = enabled
+        self.fixable = fixable
+        self.origin = origin
+        self.source = source
+        self.source_digest = source_digest
 
     @property
     def summary(self) -> str:
@@ -85,6 +100,8 @@ def rule(
         raise ValueError(f"bad rule declaration {code} {name} {severity}")
 
     def register(func: Callable) -> Rule:
+        import inspect  # here: a run whose rules come from the rule memo imports no rule module, nor inspect
+
         return Rule(
             code=code,
             name=name,
@@ -204,7 +221,7 @@ def load_registry(yaml_rule_dirs: Iterable[str] = (), memo: RuleMemo | None = No
                                         f"(a module's RULES), not {type(loaded).__name__}")
         else:
             for declared in loaded:
-                registry.add(replace(declared, source_digest=identity) if identity else declared)
+                registry.add(declared.replace(source_digest=identity) if identity else declared)
     for folder in [yamlrules.builtin_dir(), *yaml_rule_dirs]:
         if folder is None:
             continue
@@ -272,8 +289,8 @@ class RuleMemo:
         return {"memos": {**dict(others), self.code: self.lists}}
 
 
-_PLAIN_FIELDS = tuple(f.name for f in fields(Rule) if f.name not in ("check", "options"))
-_OPTION_FIELDS = tuple(f.name for f in fields(Option))
+_PLAIN_FIELDS = tuple(name for name in Rule._fields if name not in ("check", "options"))
+_OPTION_FIELDS = Option._fields
 
 
 class _Deferred:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +29,7 @@ from postlint.finding import SEVERITY_RANK
 from postlint.installed import looked_up_once
 from postlint.jekyll.site import Site, find_site_root
 from postlint.parse.frontmatter import YAML_MEMO
+from postlint.record import Record
 from postlint.registry import Registry, Rule, RuleMemo, load_registry
 from postlint.visible import one_line
 
@@ -41,42 +41,78 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-@dataclass
-class RunRequest:
+class RunRequest(Record):
     """What the command line asks of one run."""
+    __slots__ = ("paths", "config_file", "select", "ignore", "fail_on", "fix", "debug", "changed_since", "baseline",
+                 "write_baseline", "jobs", "use_cache", "diff", "progress", "staged", "force_exclude")
 
     paths: list[Path]
-    config_file: Path | None = None
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    fail_on: str | None = None
-    fix: bool = False
-    debug: bool = False
-    changed_since: str | None = None  # a git ref: lint only what changed since (see changes.py)
-    baseline: Path | None = None  # hide the findings this baseline file records
-    write_baseline: Path | None = None  # record today's findings in this file
-    jobs: int | None = None  # processes for a whole-site run (default: one per CPU)
-    use_cache: bool = False  # reuse results from .postlint_cache/ (the CLI turns it on)
-    diff: bool = False  # write nothing: collect the diff of the fixes rules offer (--diff)
-    progress: Callable[[int, int], None] | None = None  # told (files done, files in all) as files are done
+    config_file: Path | None
+    select: list[str]
+    ignore: list[str]
+    fail_on: str | None
+    fix: bool
+    debug: bool
+    changed_since: str | None  # a git ref: lint only what changed since (see changes.py)
+    baseline: Path | None  # hide the findings this baseline file records
+    write_baseline: Path | None  # record today's findings in this file
+    jobs: int | None  # processes for a whole-site run (default: one per CPU)
+    use_cache: bool  # reuse results from .postlint_cache/ (the CLI turns it on)
+    diff: bool  # write nothing: collect the diff of the fixes rules offer (--diff)
+    progress: Callable[[int, int], None] | None  # told (files done, files in all) as files are done
     # The pre-commit hook: `paths` are the files to lint (none: none), plus the posts whose links
     # the staged change breaks (see changes.py).
-    staged: bool = False
-    force_exclude: bool = False  # `exclude` leaves out files named in `paths` too, not only files found in folders
+    staged: bool
+    force_exclude: bool  # `exclude` leaves out files named in `paths` too, not only files found in folders
+
+    def __init__(self, paths: list[Path], config_file: Path | None = None, select: list[str] | None = None,
+                 ignore: list[str] | None = None, fail_on: str | None = None, fix: bool = False, debug: bool = False,
+                 changed_since: str | None = None, baseline: Path | None = None, write_baseline: Path | None = None,
+                 jobs: int | None = None, use_cache: bool = False, diff: bool = False,
+                 progress: Callable[[int, int], None] | None = None, staged: bool = False,
+                 force_exclude: bool = False) -> None:
+        self.paths = paths
+        self.config_file = config_file
+        self.select = [] if select is None else select
+        self.ignore = [] if ignore is None else ignore
+        self.fail_on = fail_on
+        self.fix = fix
+        self.debug = debug
+        self.changed_since = changed_since
+        self.baseline = baseline
+        self.write_baseline = write_baseline
+        self.jobs = jobs
+        self.use_cache = use_cache
+        self.diff = diff
+        self.progress = progress
+        self.staged = staged
+        self.force_exclude = force_exclude
 
 
-@dataclass
-class RunOutcome:
+class RunOutcome(Record):
     """What one run found and decided, for the reporters and the exit code."""
+    __slots__ = ("result", "fail_on", "settings", "checked", "baseline", "baseline_written", "targets", "referrers")
 
     result: RunResult  # findings after the baseline
     fail_on: str
     settings: list[RuleSetting]
     checked: list[str]  # every linted file, as findings name it
-    baseline: BaselineMatch | None = None
-    baseline_written: int | None = None  # entries written by --write-baseline
-    targets: list[tuple[Path, Site]] = field(default_factory=list)  # each linted file with its site
-    referrers: list[str] = field(default_factory=list)  # linted for the links the change broke, as findings name them
+    baseline: BaselineMatch | None
+    baseline_written: int | None  # entries written by --write-baseline
+    targets: list[tuple[Path, Site]]  # each linted file with its site
+    referrers: list[str]  # linted for the links the change broke, as findings name them
+
+    def __init__(self, result: RunResult, fail_on: str, settings: list[RuleSetting], checked: list[str],
+                 baseline: BaselineMatch | None = None, baseline_written: int | None = None,
+                 targets: list[tuple[Path, Site]] | None = None, referrers: list[str] | None = None) -> None:
+        self.result = result
+        self.fail_on = fail_on
+        self.settings = settings
+        self.checked = checked
+        self.baseline = baseline
+        self.baseline_written = baseline_written
+        self.targets = [] if targets is None else targets
+        self.referrers = [] if referrers is None else referrers
 
 
 def resolve_given(path: Path) -> Path:

@@ -17,7 +17,6 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType, SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -33,6 +32,7 @@ from postlint.lazy_patterns import lazy_compile
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.parse.post import Post
 from postlint.parse.source import decode, read_bytes
+from postlint.record import Record
 from postlint.registry import load_functions
 
 if TYPE_CHECKING:
@@ -45,26 +45,42 @@ FINGERPRINT_LIMIT = 200  # a finding on a 1 MB line needs no 1 MB fingerprint
 CHANGED_ON_DISK = "the file changed on disk while postlint was checking it"
 
 
-@dataclass
-class RuleContext:
+class RuleContext(Record):
     """What a rule sees besides the post: its options, the site index, the whole config."""
+    __slots__ = ("options", "site", "config", "severity")
 
     options: SimpleNamespace
     site: Site
     config: Config
     severity: str
 
+    def __init__(self, options: SimpleNamespace, site: Site, config: Config, severity: str) -> None:
+        self.options = options
+        self.site = site
+        self.config = config
+        self.severity = severity
 
-@dataclass
-class RunResult:
+
+class RunResult(Record):
     """What a check run produced: findings, fixes made or shown, run-level errors, counts."""
+    __slots__ = ("findings", "files_checked", "fixes", "diffs", "errors", "seconds")
 
-    findings: list[Finding] = field(default_factory=list)
-    files_checked: int = 0
-    fixes: list[Finding] = field(default_factory=list)  # the findings whose fixes were made (or, with diff, would be)
-    diffs: list[str] = field(default_factory=list)  # with diff: each fixable file's unified diff
-    errors: RunErrors = field(default_factory=RunErrors)  # run-level problems (plugins, _config.yml)
-    seconds: float = 0.0
+    findings: list[Finding]
+    files_checked: int
+    fixes: list[Finding]  # the findings whose fixes were made (or, with diff, would be)
+    diffs: list[str]  # with diff: each fixable file's unified diff
+    errors: RunErrors  # run-level problems (plugins, _config.yml)
+    seconds: float
+
+    def __init__(self, findings: list[Finding] | None = None, files_checked: int = 0,
+                 fixes: list[Finding] | None = None, diffs: list[str] | None = None, errors: RunErrors | None = None,
+                 seconds: float = 0.0) -> None:
+        self.findings = [] if findings is None else findings
+        self.files_checked = files_checked
+        self.fixes = [] if fixes is None else fixes
+        self.diffs = [] if diffs is None else diffs
+        self.errors = RunErrors() if errors is None else errors
+        self.seconds = seconds
 
     @property
     def fixed(self) -> int:

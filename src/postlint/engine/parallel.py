@@ -22,10 +22,10 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from postlint.engine.heap import frozen_heap
+from postlint.record import Record
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,14 +41,21 @@ _task: Callable | None = None
 _items: list | None = None
 
 
-@dataclass
-class Prologue(Generic[T]):
+class Prologue(Record, Generic[T]):
     """Work each worker does before its items, and what the workers then share."""
+    __slots__ = ("in_worker", "in_parent", "from_other", "share_of")
 
     in_worker: Callable[[int, int], Any]  # (share, shares) -> what this worker learned (picklable)
     in_parent: Callable[[Any], None]  # one worker's learning, kept by the parent
     from_other: Callable[[Any], None]  # another worker's learning, taken by a worker before its items
     share_of: Callable[[T, int], int]  # (item, shares) -> the share whose worker already read it
+
+    def __init__(self, in_worker: Callable[[int, int], Any], in_parent: Callable[[Any], None],
+                 from_other: Callable[[Any], None], share_of: Callable[[T, int], int]) -> None:
+        self.in_worker = in_worker
+        self.in_parent = in_parent
+        self.from_other = from_other
+        self.share_of = share_of
 
 
 def _run(index: int):

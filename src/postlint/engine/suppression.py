@@ -14,22 +14,27 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 from postlint.lazy_patterns import lazy_compile
+from postlint.record import Record
 
 _DIRECTIVE = lazy_compile(r"<!--\s*postlint-(disable-next-line|disable-line|disable-file|disable|enable)\b(.*?)-->", re.S)
 _SPLIT = lazy_compile(r"[\s,]+")
 
 
 
-@dataclass
-class _Directive:
+class _Directive(Record):
     """One suppression comment: its line, what it does, and the rules it names."""
+    __slots__ = ("line", "action", "rules")
 
     line: int
     action: str
     rules: tuple[str, ...]  # empty: every rule
+
+    def __init__(self, line: int, action: str, rules: tuple[str, ...]) -> None:
+        self.line = line
+        self.action = action
+        self.rules = rules
 
 
 def _directives(text: str, start: int):

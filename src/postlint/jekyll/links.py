@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from postlint.jekyll import urls
@@ -13,6 +12,7 @@ from postlint.jekyll.facts import AS_IT_IS
 from postlint.jekyll.posts import resolve_post_url
 from postlint.jekyll.site import Site
 from postlint.lazy_patterns import lazy_compile
+from postlint.record import FrozenRecord
 from postlint.suggest import Vocabulary, closest
 
 _LITERAL_URL_FILTER = lazy_compile(r"""^(['"])([^'"{}]*)\1\s*\|\s*(relative_url|absolute_url)\s*$""")
@@ -207,14 +207,19 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST = lazy_compile(r"[\w.-]+")  # a domain name or IPv4 address, any script
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(FrozenRecord):
     """An address the site is served under: a host (lower case, without "www."), a port other
     than the scheme's default (None: the default), and a path prefix (`url: https://x.org/blog`)."""
+    __slots__ = ("host", "port", "path")
 
     host: str
     port: int | None
     path: str
+
+    def __init__(self, host: str, port: int | None, path: str) -> None:
+        self.host = host
+        self.port = port
+        self.path = path
 
 
 def _host_and_port(url: str) -> tuple[str, int | None, str] | None:

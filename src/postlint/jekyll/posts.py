@@ -8,13 +8,13 @@ import functools
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal
 
 from postlint.jekyll.site import PostEntry, Site
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.dates import ruby_date
 from postlint.parse.post import POST_EXTENSIONS
+from postlint.record import FrozenRecord
 from postlint.suggest import closest
 
 # Jekyll::Tags::PostComparer::MATCHER; Ruby's ^ and $ anchor at every line, hence re.M.
@@ -24,13 +24,18 @@ _REGEX_SYNTAX = frozenset("\\.^$*+?{}[]|()")  # a path holding none of these is 
 Status = Literal["ok", "deprecated", "unparseable", "not-found"]
 
 
-@dataclass(frozen=True)
-class PostUrlResult:
+class PostUrlResult(FrozenRecord):
     """What `{% post_url %}` does with a name: builds, builds with a deprecation warning, or stops the build."""
+    __slots__ = ("status", "entry", "reason")
 
     status: Status
-    entry: PostEntry | None = None  # the post the tag reaches (ok, deprecated)
-    reason: str = ""  # what is wrong, for people
+    entry: PostEntry | None  # the post the tag reaches (ok, deprecated)
+    reason: str  # what is wrong, for people
+
+    def __init__(self, status: Status, entry: PostEntry | None = None, reason: str = "") -> None:
+        self.status = status
+        self.entry = entry
+        self.reason = reason
 
 
 def _post_name_problem(name: str) -> str:

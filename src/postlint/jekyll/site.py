@@ -16,7 +16,6 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -55,6 +54,7 @@ from postlint.parse.source import (
     read_head,
     require_regular,
 )
+from postlint.record import FrozenRecord
 
 # Jekyll reads the first of these that exists (Configuration#config_files).
 JEKYLL_CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")
@@ -79,9 +79,9 @@ def find_site_root(path: Path) -> Path:
     return start
 
 
-@dataclass(frozen=True)
-class PostEntry:
+class PostEntry(FrozenRecord):
     """A post file as Jekyll names it: `name` is what {% post_url %} takes."""
+    __slots__ = ("rel", "name", "date", "slug", "ext", "draft")
 
     rel: str  # path relative to the site root
     name: str  # e.g. "guides/2023-05-01-setup-guide" or "news/2023-02-01-x"
@@ -89,6 +89,14 @@ class PostEntry:
     slug: str
     ext: str
     draft: bool
+
+    def __init__(self, rel: str, name: str, date: str, slug: str, ext: str, draft: bool) -> None:
+        self.rel = rel
+        self.name = name
+        self.date = date
+        self.slug = slug
+        self.ext = ext
+        self.draft = draft
 
 
 def _plain_entry(entry: PostEntry) -> list:

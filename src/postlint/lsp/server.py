@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 
 from lsprotocol import types
@@ -35,6 +34,7 @@ from postlint.jekyll.posts import resolve_post_url
 from postlint.jekyll.site import SITE_MARKERS, Site, find_site_root
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.post import Post
+from postlint.record import Record
 from postlint.report.sarif import help_uri
 from postlint.run import registry_for, resolve_given
 
@@ -53,10 +53,10 @@ _POST_URL_TYPED = lazy_compile(r"\{%-?\s*post_url\s+(\S*)$")
 _POST_URL_TAG = lazy_compile(r"\{%-?\s*post_url\s+(\S+)\s*-?%\}")
 
 
-@dataclass
-class SiteSession:
+class SiteSession(Record):
     """One site's config, rules and site model while no file on disk and no open document's text
     changes."""
+    __slots__ = ("root", "config", "settings", "site", "texts")
 
     root: Path
     config: Config
@@ -64,20 +64,33 @@ class SiteSession:
     site: Site
     # The editor's texts the site reads instead of the disk: path relative to the root -> text.
     # None until they are given, which happens before the site reads anything.
-    texts: dict[str, str] | None = None
+    texts: dict[str, str] | None
+
+    def __init__(self, root: Path, config: Config, settings: list[RuleSetting], site: Site,
+                 texts: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.config = config
+        self.settings = settings
+        self.site = site
+        self.texts = texts
 
     @property
     def rules_by_code(self) -> dict:
         return {setting.rule.code: setting.rule for setting in self.settings}
 
 
-@dataclass
-class Linted:
+class Linted(Record):
     """A document's last lint: the text's post and its findings, for code actions."""
+    __slots__ = ("post", "findings", "diagnostics")
 
     post: Post
     findings: list[Finding]
     diagnostics: list[types.Diagnostic]  # one per finding, in the same order
+
+    def __init__(self, post: Post, findings: list[Finding], diagnostics: list[types.Diagnostic]) -> None:
+        self.post = post
+        self.findings = findings
+        self.diagnostics = diagnostics
 
 
 def new_session(root: Path, previous: SiteSession | None = None, reload_config: bool = True) -> SiteSession:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from postlint.lazy_patterns import lazy_compile
+from postlint.record import FrozenRecord
 
 _ISO = lazy_compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 _ISO_STRICT = lazy_compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,5}))?)?")
@@ -35,13 +35,18 @@ _SLASHED_YEAR_FIRST = lazy_compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _TIME = lazy_compile(r"[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
-@dataclass(frozen=True)
-class JekyllDate:
+class JekyllDate(FrozenRecord):
     """A date as Jekyll reads it: the day it publishes on, and what is wrong with how it is written."""
+    __slots__ = ("date", "problem", "strict")
 
     date: _dt.date | None  # the calendar day Jekyll publishes on; None: the build stops
-    problem: str = ""  # why the build stops, or why the value is sloppy though accepted
-    strict: bool = True  # written as YYYY-MM-DD (optionally with a time)
+    problem: str  # why the build stops, or why the value is sloppy though accepted
+    strict: bool  # written as YYYY-MM-DD (optionally with a time)
+
+    def __init__(self, date: _dt.date | None, problem: str = "", strict: bool = True) -> None:
+        self.date = date
+        self.problem = problem
+        self.strict = strict
 
 
 def _roll(year: int, month: int, day: int) -> _dt.date:

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.prose import Block
+from postlint.record import Record
 
 
-@dataclass
-class Definition:
+class Definition(Record):
     """One term defined in a post (a bold lead-in, a kramdown definition list, or <dt>/<dd>)."""
+    __slots__ = ("term", "key", "words", "line", "column", "syntax")
 
     term: str  # as written, markup removed
     key: str  # compared: lower case, no markup or trailing punctuation
@@ -22,6 +22,15 @@ class Definition:
     line: int
     column: int
     syntax: Literal["bold", "kramdown", "html"]
+
+    def __init__(self, term: str, key: str, words: list[str], line: int, column: int,
+                 syntax: Literal["bold", "kramdown", "html"]) -> None:
+        self.term = term
+        self.key = key
+        self.words = words
+        self.line = line
+        self.column = column
+        self.syntax = syntax
 
 
 # `* **Term**: text`, `**Term:** text` (also with `__`), after an optional list marker or quote.

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as _dt
 import marshal
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from postlint.digest import blake2b
 from postlint.errors import YamlError
 from postlint.lazy_patterns import lazy_compile
+from postlint.record import Record
 
 if TYPE_CHECKING:
     import yaml
@@ -67,32 +67,54 @@ def _jekyll_loader() -> type:
     return JekyllLoader
 
 
-@dataclass
-class KeyInfo:
+class KeyInfo(Record):
     """Where one top-level key and its value stand (offsets into Source.text)."""
+    __slots__ = ("line", "column", "value_start", "value_end")
 
     line: int
     column: int
     value_start: int
     value_end: int
 
+    def __init__(self, line: int, column: int, value_start: int, value_end: int) -> None:
+        self.line = line
+        self.column = column
+        self.value_start = value_start
+        self.value_end = value_end
 
-@dataclass
-class FrontMatter:
+
+class FrontMatter(Record):
     """A file's front matter: whether it has one, its data, where each key is, and what is wrong with it."""
+    __slots__ = ("present", "data", "error", "jekyll_fails", "error_line", "error_column", "keys", "duplicate_keys",
+                 "end_line", "body_offset")
 
-    present: bool = False
-    data: dict[str, Any] = field(default_factory=dict)
-    error: str | None = None
+    present: bool
+    data: dict[str, Any]
+    error: str | None
     # Jekyll's reader raises on it too (invalid YAML, a top level that is not a mapping) and keeps
     # none of it; the other errors (no closing line, over postlint's limits) are postlint's alone.
-    jekyll_fails: bool = False
-    error_line: int = 1
-    error_column: int = 1
-    keys: dict[str, KeyInfo] = field(default_factory=dict)
-    duplicate_keys: list[tuple[str, int, int]] = field(default_factory=list)  # (key, line, first line)
-    end_line: int = 0  # line of the closing delimiter
-    body_offset: int = 0  # where the body starts in Source.text
+    jekyll_fails: bool
+    error_line: int
+    error_column: int
+    keys: dict[str, KeyInfo]
+    duplicate_keys: list[tuple[str, int, int]]  # (key, line, first line)
+    end_line: int  # line of the closing delimiter
+    body_offset: int  # where the body starts in Source.text
+
+    def __init__(self, present: bool = False, data: dict[str, Any] | None = None, error: str | None = None,
+                 jekyll_fails: bool = False, error_line: int = 1, error_column: int = 1,
+                 keys: dict[str, KeyInfo] | None = None, duplicate_keys: list[tuple[str, int, int]] | None = None,
+                 end_line: int = 0, body_offset: int = 0) -> None:
+        self.present = present
+        self.data = {} if data is None else data
+        self.error = error
+        self.jekyll_fails = jekyll_fails
+        self.error_line = error_line
+        self.error_column = error_column
+        self.keys = {} if keys is None else keys
+        self.duplicate_keys = [] if duplicate_keys is None else duplicate_keys
+        self.end_line = end_line
+        self.body_offset = body_offset
 
     def line_of(self, key: str) -> int:
         info = self.keys.get(key)

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from postlint.record import Record
 
 
-@dataclass
-class HtmlElement:
+class HtmlElement(Record):
+    __slots__ = ("tag", "attrs", "text", "start", "end", "raw")
+
     tag: str  # "a" or "img"
     attrs: dict[str, str]
     text: str
     start: int  # offset of "<" in Source.text
     end: int  # offset just past the opening tag's ">"
-    raw: str = field(repr=False, default="")  # the opening tag as written
+    raw: str  # the opening tag as written
+
+    def __init__(self, tag: str, attrs: dict[str, str], text: str, start: int, end: int, raw: str = "") -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.text = text
+        self.start = start
+        self.end = end
+        self.raw = raw
 
     def attr_offset(self, name: str) -> int:
         """Offset of attribute `name`'s value (the tag's start when it is absent)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from html.entities import html5
 from html.parser import HTMLParser
 
@@ -22,20 +21,27 @@ _STRING_CONTAINERS = frozenset({"script", "style", "template", "rt", "rp"})
 _MARKED_SECTION = lazy_compile(r"<!\[")
 
 
-@dataclass(eq=False, slots=True)
 class Element:
-    name: str  # lower case, as html.parser gives it
-    attrs: dict[str, str]  # a bare attribute is "", a repeated one keeps its last value
-    line: int  # HTMLParser.getpos() at the "<": 1-based line
-    column: int  # and 0-based column
-    parent: Element | None = field(repr=False)
-    children: list[Element] = field(default_factory=list, repr=False)
-    _index: int = 0  # its place among its parent's children
-    # Its text is _texts[_first:_stop]: every string is added to the innermost open element, so an
-    # element's strings are those added while it was open (no recursion on deep, unclosed nesting).
-    _texts: list[str] = field(default_factory=list, repr=False)
-    _first: int = 0
-    _stop: int | None = None
+    """An HTML element as html.parser read it (compared by identity, as bs4's tags are in a tree)."""
+    __slots__ = ("name", "attrs", "line", "column", "parent", "children", "_index", "_texts", "_first", "_stop")
+
+    def __init__(self, name: str, attrs: dict[str, str], line: int, column: int, parent: Element | None,
+                 _index: int = 0, _texts: list[str] | None = None, _first: int = 0) -> None:
+        self.name = name  # lower case, as html.parser gives it
+        self.attrs = attrs  # a bare attribute is "", a repeated one keeps its last value
+        self.line = line  # HTMLParser.getpos() at the "<": 1-based line
+        self.column = column  # and 0-based column
+        self.parent = parent
+        self.children: list[Element] = []
+        self._index = _index  # its place among its parent's children
+        # Its text is _texts[_first:_stop]: every string is added to the innermost open element, so an
+        # element's strings are those added while it was open (no recursion on deep, unclosed nesting).
+        self._texts = [] if _texts is None else _texts
+        self._first = _first
+        self._stop: int | None = None
+
+    def __repr__(self) -> str:
+        return f"Element(name={self.name!r}, attrs={self.attrs!r}, line={self.line!r}, column={self.column!r})"
 
     def strings(self) -> list[str]:
         """The strings bs4's get_text joins, in order. Comments, doctypes, processing

@@ -12,11 +12,11 @@ empty line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.source import blanked
+from postlint.record import FrozenRecord, Record
 
 _OPENER = lazy_compile(r"\{[%{]")
 _CLOSERS = {"{%": "%}", "{{": "}}"}
@@ -24,9 +24,9 @@ _TAG_NAME = lazy_compile(r"\s*(\w+)")
 _ENDRAW = lazy_compile(r"\{%-?\s*endraw\s*-?%\}")
 
 
-@dataclass(frozen=True)
-class LiquidTag:
+class LiquidTag(FrozenRecord):
     """One Liquid tag (`{% name markup %}`) or output (`{{ markup }}`) with its offsets."""
+    __slots__ = ("kind", "name", "markup", "start", "end", "markup_start", "in_comment")
 
     kind: Literal["tag", "output"]
     name: str  # tag name ("post_url", "if", ...); "" for an output
@@ -34,16 +34,32 @@ class LiquidTag:
     start: int  # offset of "{%" / "{{"
     end: int  # offset just past "%}" / "}}"
     markup_start: int  # offset of the markup's first character
-    in_comment: bool = False
+    in_comment: bool
+
+    def __init__(self, kind: Literal["tag", "output"], name: str, markup: str, start: int, end: int, markup_start: int,
+                 in_comment: bool = False) -> None:
+        self.kind = kind
+        self.name = name
+        self.markup = markup
+        self.start = start
+        self.end = end
+        self.markup_start = markup_start
+        self.in_comment = in_comment
 
 
-@dataclass
-class LiquidScan:
+class LiquidScan(Record):
     """Every Liquid tag of a text, and the ranges Liquid shows literally or as code."""
+    __slots__ = ("tags", "raw_ranges", "code_ranges")
 
     tags: list[LiquidTag]
     raw_ranges: list[tuple[int, int]]  # text shown literally: {% raw %} bodies
     code_ranges: list[tuple[int, int]]  # {% highlight %} bodies: code, not prose
+
+    def __init__(self, tags: list[LiquidTag], raw_ranges: list[tuple[int, int]],
+                 code_ranges: list[tuple[int, int]]) -> None:
+        self.tags = tags
+        self.raw_ranges = raw_ranges
+        self.code_ranges = code_ranges
 
 
 def scan_liquid(text: str, start: int = 0) -> LiquidScan:

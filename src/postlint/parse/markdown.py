@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -24,6 +23,7 @@ from postlint.lazy_patterns import lazy_compile
 from postlint.parse.html import HtmlElement, html_elements
 from postlint.parse.liquid import markdown_view, tag_name
 from postlint.parse.source import blanked
+from postlint.record import Record
 
 IAL = lazy_compile(r"\{:([^}\n]*)\}")
 _IAL_ATTR = lazy_compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|\.([\w-]+)|#([\w-]+)""")
@@ -80,49 +80,92 @@ def _silence_debug_logging() -> None:
             module.LOGGER = silent  # type: ignore[attr-defined]
 
 
-@dataclass
-class Link:
+class Link(Record):
+    __slots__ = ("kind", "text", "href", "start", "end", "href_start", "attrs")
+
     kind: Literal["inline", "reference", "autolink", "html"]
     text: str  # the label as a reader sees it
     href: str  # the destination as written (Liquid left in place)
     start: int  # offset of the link's first character
     end: int  # offset just past the link (and its attribute list)
     href_start: int  # offset of the destination (the link's start when not written inline)
-    attrs: dict[str, str] = field(default_factory=dict)
+    attrs: dict[str, str]
+
+    def __init__(self, kind: Literal["inline", "reference", "autolink", "html"], text: str, href: str, start: int,
+                 end: int, href_start: int, attrs: dict[str, str] | None = None) -> None:
+        self.kind = kind
+        self.text = text
+        self.href = href
+        self.start = start
+        self.end = end
+        self.href_start = href_start
+        self.attrs = {} if attrs is None else attrs
 
 
-@dataclass
-class Image:
+class Image(Record):
+    __slots__ = ("kind", "alt", "src", "start", "end", "src_start", "attrs")
+
     kind: Literal["markdown", "html"]
     alt: str | None  # None: no alt attribute at all (HTML only)
     src: str  # as written (Liquid left in place)
     start: int
     end: int
     src_start: int
-    attrs: dict[str, str] = field(default_factory=dict)
+    attrs: dict[str, str]
+
+    def __init__(self, kind: Literal["markdown", "html"], alt: str | None, src: str, start: int, end: int,
+                 src_start: int, attrs: dict[str, str] | None = None) -> None:
+        self.kind = kind
+        self.alt = alt
+        self.src = src
+        self.start = start
+        self.end = end
+        self.src_start = src_start
+        self.attrs = {} if attrs is None else attrs
 
 
-@dataclass
-class Heading:
+class Heading(Record):
+    __slots__ = ("level", "text", "start", "line", "setext")
+
     level: int
     text: str
     start: int  # offset of the heading line
     line: int
     setext: bool
 
+    def __init__(self, level: int, text: str, start: int, line: int, setext: bool) -> None:
+        self.level = level
+        self.text = text
+        self.start = start
+        self.line = line
+        self.setext = setext
 
-@dataclass
-class Body:
+
+class Body(Record):
     """Everything postlint reads from a post body; offsets are into Source.text."""
+    __slots__ = ("masked", "tokens", "links", "images", "headings", "code_ranges", "html_ranges", "prose")
 
     masked: str
     tokens: list[Token]
-    links: list[Link] = field(default_factory=list)
-    images: list[Image] = field(default_factory=list)
-    headings: list[Heading] = field(default_factory=list)
-    code_ranges: list[tuple[int, int]] = field(default_factory=list)
-    html_ranges: list[tuple[int, int]] = field(default_factory=list)
-    prose: str = ""  # Source.text with everything but readable prose blanked (same length)
+    links: list[Link]
+    images: list[Image]
+    headings: list[Heading]
+    code_ranges: list[tuple[int, int]]
+    html_ranges: list[tuple[int, int]]
+    prose: str  # Source.text with everything but readable prose blanked (same length)
+
+    def __init__(self, masked: str, tokens: list[Token], links: list[Link] | None = None,
+                 images: list[Image] | None = None, headings: list[Heading] | None = None,
+                 code_ranges: list[tuple[int, int]] | None = None, html_ranges: list[tuple[int, int]] | None = None,
+                 prose: str = "") -> None:
+        self.masked = masked
+        self.tokens = tokens
+        self.links = [] if links is None else links
+        self.images = [] if images is None else images
+        self.headings = [] if headings is None else headings
+        self.code_ranges = [] if code_ranges is None else code_ranges
+        self.html_ranges = [] if html_ranges is None else html_ranges
+        self.prose = prose
 
 
 def parse_ial(text: str) -> dict[str, str]:
@@ -219,14 +262,24 @@ class _Brackets:
 _DESTINATION_STOP = lazy_compile(r"[ \t\n\\()]")
 
 
-@dataclass
-class _Span:
+class _Span(Record):
+    __slots__ = ("form", "label_end", "dest_start", "dest_end", "end", "ref")
+
     form: Literal["inline", "full", "collapsed", "shortcut"]
     label_end: int  # offset of the closing "]"
     dest_start: int
     dest_end: int
     end: int
     ref: str
+
+    def __init__(self, form: Literal["inline", "full", "collapsed", "shortcut"], label_end: int, dest_start: int,
+                 dest_end: int, end: int, ref: str) -> None:
+        self.form = form
+        self.label_end = label_end
+        self.dest_start = dest_start
+        self.dest_end = dest_end
+        self.end = end
+        self.ref = ref
 
 
 def _link_span(text: str, pos: int, end: int, brackets: _Brackets | None = None) -> _Span | None:

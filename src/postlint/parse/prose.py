@@ -9,12 +9,12 @@ code, Liquid, URLs, HTML tags and Markdown markup are already blanked to spaces;
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.words import WORD, WORD_CHARACTERS, WordPattern
+from postlint.record import Record
 
 if TYPE_CHECKING:  # markdown-it loads only when a body is parsed
     from markdown_it.token import Token
@@ -35,9 +35,9 @@ _LAST_WORD_REVERSED = WordPattern(rf"(?:{WORD_CHARACTERS}+\.)*{WORD_CHARACTERS}+
 LAST_WORD_REACH = 256  # longer runs of words and dots are no abbreviation
 
 
-@dataclass
-class Block:
+class Block(Record):
     """One inline-holding block of a Markdown body (paragraph, heading or table cell) and its readable text."""
+    __slots__ = ("kind", "start", "end", "line", "token", "in_list", "prose", "__dict__")
 
     kind: BlockKind
     start: int  # offset of the block's first line
@@ -46,6 +46,16 @@ class Block:
     token: Token  # the markdown-it inline token
     in_list: bool  # a paragraph inside a list item
     prose: str  # post.reader_prose[start:end]
+
+    def __init__(self, kind: BlockKind, start: int, end: int, line: int, token: Token, in_list: bool,
+                 prose: str) -> None:
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.line = line
+        self.token = token
+        self.in_list = in_list
+        self.prose = prose
 
     @cached_property
     def words(self) -> list[str]:

@@ -13,12 +13,12 @@ import codecs
 import errno
 import os
 import stat
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
 from postlint.errors import NotUtf8, UnreadableFile
+from postlint.record import Record
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -164,19 +164,24 @@ def normalize_newlines(original: str) -> str:
     return original.replace("\r\n", " \n").replace("\r", "\n")
 
 
-@dataclass
-class Source:
+class Source(Record):
     """A file's decoded text with what it takes to give exact positions and write it back byte for byte."""
+    __slots__ = ("path", "original", "bom", "encoding", "text", "_lines", "__dict__")
 
     path: Path
     original: str
-    bom: bytes = b""
-    encoding: str = "utf-8"
-    text: str = field(init=False)
-    _lines: dict[int, str] = field(init=False, repr=False, default_factory=dict)
+    bom: bytes
+    encoding: str
+    text: str  # `original` with every line break one "\n" (normalize_newlines)
+    _lines: dict[int, str]
 
-    def __post_init__(self) -> None:
-        self.text = normalize_newlines(self.original)
+    def __init__(self, path: Path, original: str, bom: bytes = b"", encoding: str = "utf-8") -> None:
+        self.path = path
+        self.original = original
+        self.bom = bom
+        self.encoding = encoding
+        self.text = normalize_newlines(original)
+        self._lines = {}
 
     @cached_property
     def line_starts(self) -> list[int]:

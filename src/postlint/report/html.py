@@ -22,7 +22,6 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from postlint.docs import rule_doc
 from postlint.engine.check import INTERNAL_ERROR, RunResult, display_path, printable
 from postlint.finding import Finding
 from postlint.jekyll.site import Site
+from postlint.record import Record
 from postlint.registry import Rule
 from postlint.report.sarif import INTERNAL_ERROR_HELP
 from postlint.report.text import _caret_line
@@ -54,13 +54,22 @@ def _plural(count: int, word: str) -> str:
 
 # --- per-post numbers ----------------------------------------------------------------------------
 
-@dataclass
-class PostStats:
+class PostStats(Record):
+    __slots__ = ("path", "title", "description", "words", "minutes")
+
     path: str  # as findings name it
-    title: int | None = None  # characters, as title-length counts them
-    description: int | None = None
-    words: int | None = None  # as read-time counts them
-    minutes: int | None = None
+    title: int | None  # characters, as title-length counts them
+    description: int | None
+    words: int | None  # as read-time counts them
+    minutes: int | None
+
+    def __init__(self, path: str, title: int | None = None, description: int | None = None, words: int | None = None,
+                 minutes: int | None = None) -> None:
+        self.path = path
+        self.title = title
+        self.description = description
+        self.words = words
+        self.minutes = minutes
 
 
 def post_stats(targets: Iterable[tuple[Path, Site]], cwd: Path, words_per_minute: float,
@@ -103,11 +112,17 @@ def _svg(width: int, height: int, label: str, body: list[str]) -> str:
             f'aria-label="{esc(label)}" xmlns="http://www.w3.org/2000/svg">' + "".join(body) + "</svg>")
 
 
-@dataclass
-class Limit:
+class Limit(Record):
+    __slots__ = ("kind", "value", "note")
+
     kind: str  # "min" or "max": the fewest or most a rule allows
     value: int
-    note: str = ""
+    note: str
+
+    def __init__(self, kind: str, value: int, note: str = "") -> None:
+        self.kind = kind
+        self.value = value
+        self.note = note
 
     @property
     def at(self) -> float:

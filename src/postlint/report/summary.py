@@ -12,22 +12,29 @@ import argparse
 import json
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 from postlint.finding import SEVERITIES
+from postlint.record import FrozenRecord
 
 TOP_FILES = 10
 _SARIF_SEVERITY = {"error": "error", "warning": "warning", "note": "info", "none": "info"}
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(FrozenRecord):
+    __slots__ = ("path", "code", "rule", "severity")
+
     path: str
     code: str
     rule: str
     severity: str
+
+    def __init__(self, path: str, code: str, rule: str, severity: str) -> None:
+        self.path = path
+        self.code = code
+        self.rule = rule
+        self.severity = severity
 
 
 def from_json(findings: list[dict]) -> list[Entry]:

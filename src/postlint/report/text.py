@@ -22,7 +22,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from io import StringIO
 from itertools import groupby
 from typing import IO, TYPE_CHECKING, Any, ClassVar
@@ -30,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, ClassVar
 from postlint.engine.check import RunResult
 from postlint.finding import Finding
 from postlint.lazy_patterns import lazy_compile
+from postlint.record import FrozenRecord
 from postlint.visible import one_line
 
 if TYPE_CHECKING:
@@ -42,15 +42,23 @@ PROGRESS_REDRAW = 0.1  # seconds between two drawings of the bar
 SOURCE_WINDOW = 160  # characters of a long source line shown around the column
 
 
-@dataclass(frozen=True)
-class TextView:
+class TextView(FrozenRecord):
     """How the text report looks, as the command line chose."""
+    __slots__ = ("output_format", "show_source", "quiet", "statistics", "color")
 
-    output_format: str = "full"  # "full" or "concise" (see the module's docs)
-    show_source: bool | None = None  # None: the full layout shows source lines, the concise one not
-    quiet: bool = False  # the findings and nothing else: no summary, fixes or notes
-    statistics: bool = False  # the number of findings of each rule instead of the findings
-    color: str = "auto"
+    output_format: str  # "full" or "concise" (see the module's docs)
+    show_source: bool | None  # None: the full layout shows source lines, the concise one not
+    quiet: bool  # the findings and nothing else: no summary, fixes or notes
+    statistics: bool  # the number of findings of each rule instead of the findings
+    color: str
+
+    def __init__(self, output_format: str = "full", show_source: bool | None = None, quiet: bool = False,
+                 statistics: bool = False, color: str = "auto") -> None:
+        self.output_format = output_format
+        self.show_source = show_source
+        self.quiet = quiet
+        self.statistics = statistics
+        self.color = color
 
     @property
     def source_lines(self) -> bool:

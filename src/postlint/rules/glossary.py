@@ -7,7 +7,6 @@ import functools
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from postlint.digest import digest
 from postlint.errors import ConfigError, YamlError
@@ -22,6 +21,7 @@ from postlint.parse.definitions import (
     word_difference,
 )
 from postlint.parse.frontmatter import load_yaml
+from postlint.record import FrozenRecord
 from postlint.registry import rule
 
 # Bold lead-ins that label a paragraph (callouts, Q&A) instead of defining a term, in the
@@ -55,15 +55,22 @@ def _token() -> re.Pattern[str]:
     return re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(FrozenRecord):
     """One definition as compared across posts: where it is and its words."""
+    __slots__ = ("rel", "line", "term", "words", "folded")
 
     rel: str  # the post (or glossary file) relative to the site root
     line: int
     term: str
     words: tuple[str, ...]  # as written, punctuation and markup removed
     folded: tuple[str, ...]  # compared: case-folded
+
+    def __init__(self, rel: str, line: int, term: str, words: tuple[str, ...], folded: tuple[str, ...]) -> None:
+        self.rel = rel
+        self.line = line
+        self.term = term
+        self.words = words
+        self.folded = folded
 
 
 def _entry(rel: str, line: int, term: str, text: str) -> Entry:

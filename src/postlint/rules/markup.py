@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from postlint.finding import Problem
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.prose import hidden_ranges
+from postlint.record import Record
 from postlint.registry import rule
 
 # kramdown's footnote name (ALD_ID_NAME): a word character, then word characters or dashes. Ruby's
@@ -20,13 +20,18 @@ _MARKER = lazy_compile(rf"\[\^({_NAME})\]")
 _DEFINITION = lazy_compile(rf"^[ \t]*(?:>[ \t]?)*[ \t]*\[\^({_NAME})\]:", re.M)
 
 
-@dataclass
-class _Definition:
+class _Definition(Record):
     """A footnote definition: its name, where it starts, and whether kramdown reads it as one."""
+    __slots__ = ("name", "start", "glued")
 
     name: str
     start: int  # offset of its "["
     glued: bool  # written straight under a line of text: kramdown reads it as more of that text
+
+    def __init__(self, name: str, start: int, glued: bool) -> None:
+        self.name = name
+        self.start = start
+        self.glued = glued
 
 
 def _kramdown(site) -> bool:

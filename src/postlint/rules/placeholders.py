@@ -5,12 +5,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 
 from postlint.finding import Problem
 from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
+from postlint.record import FrozenRecord
 from postlint.registry import rule
 
 VALUE_MARKERS = ["TBD", "TBA", "XXX"]
@@ -42,13 +42,18 @@ LINE_LEAD_REACH = 200  # longer runs of bullets and blanks before a word are no 
 _EDGE_PUNCTUATION = " \t\n.!?:;,-–—*_~()[]"
 
 
-@dataclass(frozen=True)
-class Leftover:
+class Leftover(FrozenRecord):
     """Placeholder text left in a post: where, of which kind, and what to show."""
+    __slots__ = ("offset", "kind", "text")
 
     offset: int  # where it starts in the scanned text
     kind: str  # "value", "note", "filler" or "bracketed"
     text: str  # what is shown in the message
+
+    def __init__(self, offset: int, kind: str, text: str) -> None:
+        self.offset = offset
+        self.kind = kind
+        self.text = text
 
 
 @lru_cache(maxsize=16)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from postlint.finding import Edit, Fix, Problem
 from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.parse.prose import count_words
+from postlint.record import Record
 from postlint.registry import rule
 
 # `5`, `5 min`, `5 mins`, `5 minutes`, `5 minute read`; anything else is left to front-matter-schema.
@@ -19,14 +19,20 @@ _NUMBER = lazy_compile(r"\d+(?:\.\d+)?")
 _UNIT = lazy_compile(r"\b(minutes?|mins?)\b", re.I)
 
 
-@dataclass
-class ReadTime:
+class ReadTime(Record):
     """A post's reading time and what it is computed from."""
+    __slots__ = ("words", "images", "exact", "minutes")
 
     words: int
     images: int
     exact: float  # minutes
     minutes: int  # what a post should state
+
+    def __init__(self, words: int, images: int, exact: float, minutes: int) -> None:
+        self.words = words
+        self.images = images
+        self.exact = exact
+        self.minutes = minutes
 
 
 def read_time(post, words_per_minute: float, seconds_per_image: float) -> ReadTime:

@@ -14,28 +14,35 @@ import difflib
 import math
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from postlint.finding import Problem
 from postlint.jekyll.facts import Keeping
 from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.parse.words import WORD_PIECE
+from postlint.record import FrozenRecord
 from postlint.registry import rule
 
 # An HTML tag; a bare `<` or `>` in a title ("a < b") is not one.
 _HTML_TAG = lazy_compile(r"</?[A-Za-z][^<>]*>")
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(FrozenRecord):
     """One published post's front-matter value, as the rules compare it."""
+    __slots__ = ("rel", "line", "order", "lang", "words")
 
     rel: str
     line: int  # of the key
     order: tuple[_dt.date, str]  # publication date, then path: which of two posts came first
     lang: str
     words: tuple[str, ...]
+
+    def __init__(self, rel: str, line: int, order: tuple[_dt.date, str], lang: str, words: tuple[str, ...]) -> None:
+        self.rel = rel
+        self.line = line
+        self.order = order
+        self.lang = lang
+        self.words = words
 
     @property
     def key(self) -> str:
