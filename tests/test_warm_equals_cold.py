@@ -168,6 +168,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "post in UTF-16": saved_as(RAMP, "utf-16"),
     "post in UTF-8 again": saved_as(RAMP, "utf-8"),
     "page added": lambda site: (site / "request-a-demo.md").write_text("---\ntitle: Demo\n---\nHi.\n"),
+    # A new post among those the site-wide rules compare: its title repeats an earlier post's.
+    "post added": lambda site: (site / "_posts/2024-07-01-ramp-again.md").write_text(
+        '---\nlayout: post\ntitle: "How long should new reps take to ramp?"\n---\nRamp time, again.\n'),
     "image narrower": image_of_width(VARIANT, 300),
     "image at the right width": image_of_width(VARIANT, 376),
     "image deleted": delete(VARIANT),

@@ -757,11 +757,13 @@ class Site(Recording):
     def published_posts(self, future: bool) -> list[PostEntry]:
         """The posts a normal `jekyll build` writes (no drafts, no `published: false`, no future
         post unless `future`), in order of their path."""
-        entries = self.posts
-        return self.index(f"published-posts:{future}", lambda: [
-            entries[rel] for rel, reason in self.facts_of(f"unpublished-reason:{future}", sorted(entries),
-                                                          lambda rel: self._unpublished_reason(entries[rel], future))
-            if reason is None], _POST_LIST)
+        def build() -> list[PostEntry]:
+            entries = self.posts  # inside the build: the list's inputs include the posts' (the inventory)
+            return [entries[rel] for rel, reason in self.facts_of(
+                f"unpublished-reason:{future}", sorted(entries), lambda rel: self._unpublished_reason(entries[rel], future))
+                if reason is None]
+
+        return self.index(f"published-posts:{future}", build, _POST_LIST)
 
     def lint_targets(self, folder: Path) -> list[Path]:
         """The posts and drafts inside `folder`; every Markdown/HTML file when it has none."""
