@@ -24,6 +24,7 @@ from postlint.engine.cache import (
     encode,
     secret_key,
 )
+from postlint.errors import ConfigError
 
 
 @pytest.fixture
@@ -225,6 +226,27 @@ def test_parallel_run_matches_single_process(tmp_path):
     assert len(single.findings) > 40
     assert parallel.findings == single.findings
     assert [f.message for f in parallel.findings] == [f.message for f in single.findings]
+
+
+@pytest.mark.parametrize("schema", [None, '{"type": '])
+def test_a_configuration_error_in_a_worker_stops_the_run_as_in_one_process(tmp_path, monkeypatch, schema):
+    """A rule's ConfigError (its schema file gone, or not JSON) raised in a worker process: the run
+    stops with that error, as a run in one process does, instead of the worker dying and every
+    file it held reported as lost (PL001)."""
+    from postlint.engine import parallel
+
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    config = site / ".postlint.yaml"
+    config.write_text(config.read_text() + "  front-matter-schema:\n    schema: schema.json\n")
+    if schema is not None:
+        (site / "schema.json").write_text(schema)
+    errors = []
+    for jobs in (1, 2):
+        with pytest.raises(ConfigError) as raised:
+            run([site], jobs=jobs)
+        errors.append(str(raised.value))
+    assert errors[0] == errors[1] and "front-matter schema" in errors[0]
 
 
 def test_a_parallel_run_caches_the_facts_its_workers_learned(tmp_path, monkeypatch):

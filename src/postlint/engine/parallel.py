@@ -15,6 +15,10 @@ A worker that dies (killed for memory, or a crash in C code) must not hang the r
 under multiprocessing.Pool, which waits forever for the lost results: the items it had not
 returned are run one per process, so that only an item whose own process dies is lost, and
 `on_lost(item, exit code)` stands in for its result (without `on_lost`, RuntimeError).
+
+A ConfigError the task raises (a configuration a rule cannot use, such as a schema file that is
+gone) stops the run as it does in one process: the worker sends it in the item's place and
+parallel_map raises it when it reaches that item.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from postlint.engine.heap import frozen_heap
+from postlint.errors import ConfigError
 from postlint.record import Record
 
 T = TypeVar("T")
@@ -58,9 +63,19 @@ class Prologue(Record, Generic[T]):
         self.share_of = share_of
 
 
+class _Raised:
+    """A ConfigError the task raised in a worker, sent in its result's place."""
+
+    def __init__(self, error: ConfigError) -> None:
+        self.error = error
+
+
 def _run(index: int):
     assert _task is not None and _items is not None
-    return _task(_items[index])
+    try:
+        return _task(_items[index])
+    except ConfigError as error:
+        return _Raised(error)
 
 
 def default_jobs() -> int:
@@ -152,7 +167,10 @@ class _Pool:
                     self.sent[number].popleft()
                     self.done[returned] = result
                     self._feed(number)
-            yield self.done.pop(index)
+            result = self.done.pop(index)
+            if isinstance(result, _Raised):
+                raise result.error
+            yield result
 
     def _share_what_workers_learned(self) -> None:
         assert self.prologue is not None
