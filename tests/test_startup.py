@@ -25,7 +25,8 @@ NOT_NEEDED_WHEN_CACHED = ("markdown_it", "regex", "yaml", "importlib.metadata", 
                           "hashlib",  # OpenSSL's loading: the cache's MAC and every digest are BLAKE2b (digest.py)
                           "typer", "postlint.cli",  # a plain check command line is read without typer (command.py)
                           "postlint.changes", "postlint.baseline",  # only for --staged, --changed-since, baselines
-                          "dataclasses", "inspect")  # the data classes are Records (record.py); inspect: @rule only
+                          "dataclasses", "inspect",  # the data classes are Records (record.py); inspect: @rule only
+                          "traceback", "difflib")  # only for --debug's tracebacks and --diff (engine/check.py)
 
 MODULES_AFTER_A_RUN = """
 import sys

@@ -8,13 +8,11 @@ internal error like any exception, and a plugin rule that runs over its time bud
 
 from __future__ import annotations
 
-import difflib
 import os
 import signal
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -319,6 +317,8 @@ def _flush_stdout() -> None:
 def crash_finding(path: str, what: str, exc: BaseException, debug: bool) -> Finding:
     """An internal-error finding: the exception's type and message, or its traceback with --debug."""
     if debug:
+        import traceback  # here: 5 ms of every run's start, for a crash with --debug
+
         detail = "".join(traceback.format_exception(exc))
     else:
         detail = f"{type(exc).__name__}: {exc}"
@@ -391,6 +391,8 @@ def unified_diff(before: str, after: str, path: str) -> str:
     """The change from `before` to `after` as a unified diff of the file at `path` (relative to
     the current folder, so that `patch -p0` applies it); a last line without a line break is
     marked as diff and git mark it."""
+    import difflib  # here: only --diff needs it (2 ms of every other run's start)
+
     lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=path, tofile=path)
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
