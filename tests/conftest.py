@@ -1,10 +1,15 @@
-"""Test-wide guards: no test may reach the network."""
+"""Test-wide guards: no test may reach the network; no index or fact of the site model is
+computed from a value the model handed out before it (jekyll/captures.py)."""
 
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
+
+# Set before any test imports postlint, and inherited by the postlint processes tests start.
+os.environ["POSTLINT_CHECK_CAPTURES"] = "1"
 
 
 class NetworkBlocked(RuntimeError):

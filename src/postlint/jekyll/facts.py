@@ -52,6 +52,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from postlint.digest import digest
+from postlint.jekyll.captures import CHECKING, HandedOut
 
 # Input kinds; an input key is "kind:argument".
 INVENTORY = "inventory"  # the set of the site's files (argument: "")
@@ -130,6 +131,7 @@ class Recording:
         self._keeping: dict[str, tuple[Keeping, Any]] = {}  # indexes this run built to keep: name -> (how, value)
         self._handed_over: set[str] = set()  # of those, the ones a worker sent to the parent (hand_over_indexes)
         self._adopted: dict[str, tuple[list, dict[str, str]]] = {}  # indexes workers built to keep: name -> (as exported, inputs)
+        self.handed_out = HandedOut() if CHECKING else None  # for postlint's tests (captures.py)
 
     def current_digest(self, key: str) -> str:
         """What the input `key` looks like now, without recording it; worked out once per run."""
@@ -176,6 +178,8 @@ class Recording:
         if memo is None:
             memo = self._kept_index(name, keep) if keep is not None else None
         if memo is None:
+            if self.handed_out is not None:
+                self.handed_out.check(build, f"the index {name}", self)
             with self._computing() as partial, self.recording(isolated=True) as recorder:
                 value = build()
             inputs = recorder.inputs
@@ -188,6 +192,8 @@ class Recording:
             self._taint()
         for active in self._recorders:
             active.add_group(memo[1], memo[2])
+        if self.handed_out is not None:
+            self.handed_out.note(memo[0], f"the index {name}")
         return memo[0]
 
     def _kept_index(self, name: str, keep: Keeping) -> tuple[Any, str, dict[str, str]] | None:
@@ -271,6 +277,8 @@ class Recording:
     def prepare(self, build: Callable[[], Any]) -> None:
         """Build an index now, ahead of its first use, without making the file being checked
         depend on it (nothing is recorded): in a parallel run, so that the fact pass builds it."""
+        if self.handed_out is not None:
+            self.handed_out.check(build, "an index prepared", self)
         with self.recording(isolated=True):
             build()
 
@@ -309,8 +317,12 @@ class Recording:
         known, value = self.known_fact(name, rel)
         if known:
             return value
+        if self.handed_out is not None:
+            self.handed_out.check(compute, f"the fact {name} of {rel}", self)
         with self._computing() as partial, self.recording(isolated=True) as recorder:
             value = compute()
+        if self.handed_out is not None:
+            self.handed_out.note(value, f"the fact {name} of {rel}")
         if partial[0]:
             return value  # computed from a partial index: good for nothing but this worker's own pass
         fact = self._facts.setdefault(name, {})[rel] = [value, recorder.inputs]
@@ -329,6 +341,8 @@ class Recording:
                 return False, None
             self._facts.setdefault(name, {})[rel] = fact
         self._report(fact)
+        if self.handed_out is not None:
+            self.handed_out.note(fact[0], f"the fact {name} of {rel}")
         return True, fact[0]
 
     def _report(self, fact: list) -> None:

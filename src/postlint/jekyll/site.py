@@ -663,6 +663,11 @@ class Site(Recording):
             return post_entry(rel, self.collections_dir)
         return None
 
+    def _post_at(self, rel: str) -> PostEntry:
+        """The entry `posts` holds for `rel`, made again from its path alone: what a per-file fact
+        starts from (a fact keeps only what its own computation read; see captures.py)."""
+        return self._entry(rel)  # type: ignore[return-value] - rel is one of posts' keys
+
     def document_path(self, rel: str) -> str:
         """Jekyll's `relative_path` of a post, draft or collection document: from collections_dir."""
         base = self.collections_dir
@@ -694,9 +699,12 @@ class Site(Recording):
             return FrontMatter()
         self.record(FRONT_MATTER, rel, self._front_matter_digest(rel))
         try:
-            return self.post(rel).front_matter
+            found = self.post(rel).front_matter
         except Exception as exc:  # a parser bug: that file's own check reports it (PL001)
             return FrontMatter(present=True, error=f"postlint failed to parse this front matter: {type(exc).__name__}")
+        if self.handed_out is not None:
+            self.handed_out.note(found.data, f"the front matter of {rel}")
+        return found
 
     def jekyll_fails_reading(self, rel: str) -> bool:
         """Does Jekyll's reader raise on the front matter of this post, draft or collection
@@ -760,7 +768,7 @@ class Site(Recording):
         def build() -> list[PostEntry]:
             entries = self.posts  # inside the build: the list's inputs include the posts' (the inventory)
             return [entries[rel] for rel, reason in self.facts_of(
-                f"unpublished-reason:{future}", sorted(entries), lambda rel: self._unpublished_reason(entries[rel], future))
+                f"unpublished-reason:{future}", sorted(entries), lambda rel: self._unpublished_reason(self._post_at(rel), future))
                 if reason is None]
 
         return self.index(f"published-posts:{future}", build, _POST_LIST)
@@ -857,7 +865,7 @@ class Site(Recording):
         """Posts and drafts by `post_slug`, sorted by path (for Jekyll's deprecated fallback)."""
         index: dict[str, list[PostEntry]] = {}
         entries = self.posts
-        for rel, slug in self.facts_of("post-slug", sorted(entries), lambda rel: self._post_slug(entries[rel])):
+        for rel, slug in self.facts_of("post-slug", sorted(entries), lambda rel: self._post_slug(self._post_at(rel))):
             index.setdefault(slug, []).append(entries[rel])
         return index
 
