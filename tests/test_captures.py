@@ -30,7 +30,7 @@ def test_an_index_built_from_an_index_read_before_it():
                                                      if site.unpublished_reason(entry, False) is None])
 
 
-def test_a_fact_computed_from_another_fact_or_a_front_matter():
+def test_a_fact_or_index_computed_from_a_fact_a_file_or_its_data():
     site = Site(DEMO_SITE)
     rel = "_posts/2024-01-15-ramp-time-benchmark.md"
     days = site.per_file("post-dates", rel, lambda: ["2024-01-15"])
@@ -39,6 +39,12 @@ def test_a_fact_computed_from_another_fact_or_a_front_matter():
     data = site.front_matter(rel).data
     with pytest.raises(CapturedValueError, match=f"from the front matter of {rel}"):
         site.per_file("title", rel, lambda: data.get("title"))
+    post = site.post(rel)
+    with pytest.raises(CapturedValueError, match=f"from the file {rel}"):
+        site.index(f"links-from:{rel}", lambda: len(post.text))
+    merged = site.document_data(rel, "posts")
+    with pytest.raises(CapturedValueError, match=f"from the data of {rel}"):
+        site.per_file("date", rel, lambda: str(merged.get("date")))
     nested = [{"data": data}]  # inside containers, nested functions and partials too
     with pytest.raises(CapturedValueError):
         site.index("titles", lambda: (lambda: nested)())

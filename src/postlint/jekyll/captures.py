@@ -2,17 +2,17 @@
 the site model read outside it.
 
 An index records the inputs its build reads (facts.py). A value the model handed out *before*
-the build (another index, a fact, a file's front matter) and captured by the build's function
+the build (another index, a fact, a file or its front matter) and captured by the build's function
 (`posts = site.posts` and then `site.index(name, lambda: ... posts ...)`) is used without its
 inputs being recorded with the index: a warm run reuses the index after those inputs changed,
 and answers differently from a cold run. The published-posts index once did exactly this (a post
 added to a cached site was missing from it). Reading the value inside the build records it.
 
 With POSTLINT_CHECK_CAPTURES=1 in the environment (tests/conftest.py sets it for the whole
-suite), the model notes every index, fact and front matter it hands out, and before it runs a
-build or a computation it looks through what the function captured (closure cells, default
-arguments, a bound method's object, a partial's arguments; nested functions and containers
-included) and raises CapturedValueError on a value it handed out. A value given by the
+suite), the model notes every index, fact, file (Post), front matter and document data it hands
+out, and before it runs a build or a computation it looks through what the function captured
+(closure cells, default arguments, a bound method's object, a partial's arguments; nested
+functions and containers included) and raises CapturedValueError on a value it handed out. A value given by the
 function's parameters and the index's name (strings, numbers, the site itself) is fine. Off,
 nothing is noted and nothing is checked: the check costs every build a walk of its function.
 """

@@ -473,6 +473,8 @@ class Site(Recording):
             else:
                 post = Post(source, rel, rel, self.kind_of(rel))
             self._posts[rel] = post
+            if self.handed_out is not None:
+                self.handed_out.note(post, f"the file {rel}")
         return post
 
     def with_text(self, rel: str, text: str) -> Post:
@@ -751,6 +753,8 @@ class Site(Recording):
             joined = urls.category_list(defaults["categories"])
             joined += [c for c in urls.category_list(written["categories"]) if c not in joined]
             data["categories"] = joined
+        if self.handed_out is not None:
+            self.handed_out.note(data, f"the data of {rel}")
         return data
 
     def whole_post(self, rel: str) -> Post:

@@ -271,9 +271,10 @@ def orphan_post(post, ctx) -> Iterator[Problem]:
     if entry is None or post.read_error is not None or site.unpublished_reason(entry, future) is not None:
         return
     mentioned = site.index(f"orphans-mentions:{future}", lambda: _mentions(site, future))
-    for linker in mentioned.get(post.rel, ()):
+    own = post.rel  # the build takes the path, not this file's Post (captures.py)
+    for linker in mentioned.get(own, ()):
         links = site.index(f"orphans-links-from:{linker}:{future}",
-                           lambda linker=linker: _linked_posts(site, linker, future, post.rel))
+                           lambda linker=linker: _linked_posts(site, linker, future, own))
         if post.rel in links:
             return
     line, column = post.field("title").position
