@@ -13,6 +13,7 @@ from helpers import DEMO_SITE, REPO, copy_site, run
 
 from postlint.engine import cache as cache_module
 from postlint.engine import check as engine
+from postlint.engine import shards
 from postlint.engine.cache import (
     CACHE_DIR,
     CACHE_FILE,
@@ -22,7 +23,9 @@ from postlint.engine.cache import (
     _write_parts,
     decode,
     encode,
+    joined_parts,
     secret_key,
+    stored_parts,
 )
 from postlint.errors import ConfigError
 
@@ -43,13 +46,13 @@ def read_cache(site: Path) -> dict:
     """The cache's key and its parts decoded, after checking it is signed with this user's key."""
     parts, _, _ = _read_parts(site / CACHE_DIR / CACHE_FILE, secret_key())
     assert parts is not None
-    return {"key": parts.key, **{name: parts.get(name) for name in parts.names}}
+    return {"key": parts.key, **joined_parts(parts)}
 
 
 def write_cache(site: Path, data: dict) -> None:
     """Replace the cache with `data` (as read_cache gives it), signed with this user's key."""
     _write_parts(site / CACHE_DIR / CACHE_FILE, secret_key(), data["key"],
-                 {name: encode(part) for name, part in data.items() if name != "key"})
+                 stored_parts({name: part for name, part in data.items() if name != "key"}))
 
 
 def count_checks(monkeypatch) -> list[str]:
@@ -266,9 +269,9 @@ def test_a_parallel_run_caches_the_facts_its_workers_learned(tmp_path, monkeypat
     assert learned[2] == learned[1]
 
 
-def test_a_run_whose_results_all_come_from_the_cache_never_decodes_the_facts(site, monkeypatch):
-    cold = lint(site)
-    decoded = []
+def count_decoded(monkeypatch) -> list[str]:
+    """The names of the cache's parts decoded from now on, in order."""
+    decoded: list[str] = []
     real = cache_module._Parts.get
 
     def counting(parts, name):
@@ -277,14 +280,39 @@ def test_a_run_whose_results_all_come_from_the_cache_never_decodes_the_facts(sit
         return real(parts, name)
 
     monkeypatch.setattr(cache_module._Parts, "get", counting)
+    return decoded
+
+
+def test_a_run_whose_results_all_come_from_the_cache_never_decodes_the_facts(site, monkeypatch):
+    cold = lint(site)
+    decoded = count_decoded(monkeypatch)
     assert lint(site) == cold
-    assert sorted(decoded) == ["entries", "files", "groups"], "no facts, word counts, indexes or parses"
+    assert {name.partition("/")[0] for name in decoded} == {"entries", "files", "groups"}, \
+        "no facts, word counts, indexes or parses"
     edit_body(site)
     decoded.clear()
     lint(site)
     assert "counts" in decoded, "a post to check again needs the site's word counts"
-    assert "facts:english-terms" in decoded, "... and the other posts' terms"
+    assert any(name.startswith("facts:english-terms/") for name in decoded), "... and the other posts' terms"
     assert len(decoded) == len(set(decoded)), "each part is decoded once"
+
+
+def test_a_one_post_run_decodes_the_shard_of_its_entry_and_front_matter(site, monkeypatch):
+    """With a shard per file (a large site's sections are in many), a run over one edited post
+    looks into one shard of the entries and one of the front-matter parses, and still reports
+    what a run without the cache reports."""
+    monkeypatch.setattr(shards, "KEYS_PER_SHARD", 1)
+    monkeypatch.setattr(cache_module, "JOURNAL_SHARE", 0)  # the whole file each time: no entry in a journal
+    lint(site)
+    post = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
+    decoded = count_decoded(monkeypatch)
+    post.write_text(post.read_text() + "\nOne more sentence.\n")
+    warm, _ = run([post], use_cache=True)
+    shards_of = {section: [name for name in decoded if name.startswith(section + "/")]
+                 for section in ("entries", "front-matters")}
+    assert len(shards_of["entries"]) == 1 and len(shards_of["front-matters"]) == 1, decoded
+    assert len(read_cache(site)["entries"]) > 1
+    assert warm.findings == run([post])[0].findings
 
 
 PLUGIN = '''from postlint.finding import Problem

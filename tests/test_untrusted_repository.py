@@ -23,7 +23,9 @@ from postlint.engine.cache import (
     _write_parts,
     decode,
     encode,
+    joined_parts,
     secret_key,
+    stored_parts,
 )
 from postlint.errors import ConfigError
 from postlint.jekyll import signatures
@@ -73,11 +75,11 @@ def test_committed_cache_cannot_hide_findings(repo, tmp_path):
     cache = repo / CACHE_DIR / CACHE_FILE
     key = (attacker / "postlint" / "cache-key").read_bytes()
     parts, _, _ = _read_parts(cache, key)
-    data = {name: parts.get(name) for name in parts.names}
+    data = joined_parts(parts)
     for entry in data["entries"].values():
         inputs, _, _ = decode(entry[2])
         entry[2] = encode((inputs, {}, []))
-    _write_parts(cache, key, parts.key, {name: encode(part) for name, part in data.items()})
+    _write_parts(cache, key, parts.key, stored_parts(data))
     assert postlint(repo, "--changed-since", "main", "--format", "github", ".", cache_home=attacker).returncode == 0, \
         "the forged cache fools the attacker's own machine: the attack is real"
     git(repo, "add", "-f", CACHE_DIR)
@@ -128,11 +130,11 @@ def test_bad_cache_files_are_ignored(repo, tmp_path, planted):
         payload = b"[\x01\x00\x00\x00" * 200_000 + b"N"
         cache.write_bytes(_sign(key, payload).encode() + b"\n" + str(len(payload)).encode() + b"\n" + payload)
     elif planted == "a deeply nested part":
-        _write_parts(cache, key, run_key(repo, home), {"entries": b"[\x01\x00\x00\x00" * 200_000 + b"N"})
+        _write_parts(cache, key, run_key(repo, home), {"entries/0": b"[\x01\x00\x00\x00" * 200_000 + b"N"})
     elif planted == "wrong shapes":  # of this run's key, signed with this user's key, made of nonsense
         _write_parts(cache, key, run_key(repo, home),
-                     {"entries": encode([1, 2]), "groups": encode("x"), "files": encode({"a": 1}), "indexes": encode([]),
-                      "front-matters": encode({1: 2}), "facts:served-urls": b"nonsense", "counts": encode([1])})
+                     {"entries/0": encode([1, 2]), "groups": encode("x"), "files": encode({"a": 1}), "indexes": encode([]),
+                      "front-matters/0": encode({1: 2}), "facts:served-urls/0": b"nonsense", "counts": encode([1])})
     else:
         cache.write_bytes(os.urandom(4096))
     got = postlint(repo, "--format", "json", ".", cache_home=home)

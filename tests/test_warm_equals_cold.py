@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from postlint.engine import cache
+from postlint.engine import cache, shards
 from postlint.errors import ConfigError
 from postlint.jekyll import signatures
 from postlint.jekyll import site as site_module
@@ -233,6 +233,10 @@ def outcome(site: Path, use_cache: bool, jobs: int = 1, target: str = "the site"
 # unchanged file at once (jekyll/site.py): with a few, each run does both.
 FEW = 8
 
+# The cache's entries, parses and facts are stored in shards of about this many keys
+# (engine/shards.py): the demo site's few posts would fit in one; here each has its own.
+KEYS_PER_SHARD = 1
+
 # How a run writes the cache: whole when its changes are large beside it, else as a journal of
 # them (engine/cache.py); "journal" makes every run after the first write a journal.
 WRITES = {"as it chooses": cache.JOURNAL_SHARE, "journal": 0}
@@ -245,6 +249,7 @@ def test_cached_run_equals_uncached_run_after_every_edit(edits, writes):
     # (signatures.py) and only what an edit touched is read again.
     with tempfile.TemporaryDirectory() as folder, patch.object(signatures, "RACY_NS", 0), \
             patch.object(site_module, "RECALL_ALL_AFTER", FEW), \
+            patch.object(shards, "KEYS_PER_SHARD", KEYS_PER_SHARD), \
             patch.object(cache, "JOURNAL_SHARE", WRITES[writes]):
         site = copy_site(DEMO_SITE, Path(folder) / "site")
         prepare(site)
@@ -264,6 +269,7 @@ def test_cached_parallel_run_equals_uncached_run_after_every_edit(edits):
 
     with tempfile.TemporaryDirectory() as folder, patch.object(signatures, "RACY_NS", 0), \
             patch.object(site_module, "RECALL_ALL_AFTER", FEW), \
+            patch.object(shards, "KEYS_PER_SHARD", KEYS_PER_SHARD), \
             patch.object(parallel, "MIN_FILES_PER_WORKER", 1):
         site = copy_site(DEMO_SITE, Path(folder) / "site")
         prepare(site)
@@ -283,6 +289,7 @@ def test_cached_run_over_some_files_equals_uncached_run(steps, writes):
     about the rest of the site), and reports what a run without the cache reports."""
     with tempfile.TemporaryDirectory() as folder, patch.object(signatures, "RACY_NS", 0), \
             patch.object(site_module, "RECALL_ALL_AFTER", FEW), \
+            patch.object(shards, "KEYS_PER_SHARD", KEYS_PER_SHARD), \
             patch.object(cache, "JOURNAL_SHARE", WRITES[writes]):
         site = copy_site(DEMO_SITE, Path(folder) / "site")
         prepare(site)
@@ -306,7 +313,8 @@ def test_each_edit_changes_some_answer_and_the_cached_run_sees_it(tmp_path):
              "post in UTF-8 again": ["post in UTF-16"], "config future": ["date in the future"],
              "config unpublished": ["unpublished"]}
     unchanged = []
-    with patch.object(signatures, "RACY_NS", 0), patch.object(site_module, "RECALL_ALL_AFTER", FEW):
+    with patch.object(signatures, "RACY_NS", 0), patch.object(site_module, "RECALL_ALL_AFTER", FEW), \
+            patch.object(shards, "KEYS_PER_SHARD", KEYS_PER_SHARD):
         for name, edit in EDITS.items():
             site = tmp_path / name.replace(" ", "-").replace(",", "")
             shutil.copytree(pristine, site)

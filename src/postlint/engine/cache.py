@@ -40,8 +40,10 @@ again, and the journal removed, when the journal grows past an eighth of it. Its
 `marshal`'s format, which Python reads twice and writes five times as fast as JSON. The file is
 made of *parts* (the entries, the groups, the file signatures, the front-matter parses, the kept
 indexes, each name's facts, the word counts), which a signed header names with their size and
-digest: a part is hashed against its digest and decoded only when a run first uses it, so a run
-that checks one unchanged post hashes and decodes two of 18F's seven megabytes (_read_parts).
+digest: a part is hashed against its digest and decoded only when a run first uses it (_read_parts).
+The entries, the parses and each name's facts are stored in shards (engine/shards.py): a run that
+checks one post hashes and decodes the shard that holds its entry, not all 505 of 18F. A journal
+only adds and replaces; what no file uses any more is left out when the whole file is written.
 `marshal` is not made to read hostile data, and it never sees any: a header is read only after its
 MAC (below) has shown that this user's postlint wrote it, with this Python version (in the signed
 bytes), and a part only after its digest matched the header's.
@@ -74,6 +76,7 @@ from pathlib import Path
 from postlint import __version__
 from postlint.digest import blake2b, compare_digest, digest
 from postlint.engine.heap import no_collection
+from postlint.engine.shards import Section, split
 from postlint.finding import Edit, Finding, Fix
 from postlint.installed import requirement_folders
 from postlint.jekyll.facts import FRONT_MATTER
@@ -82,12 +85,13 @@ from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.registry import RuleMemo, own_code
 
 CACHE_DIR = ".postlint_cache"
-# v8: a v7 cache may keep a published-posts list that misses posts added since (fixed in site.py)
-CACHE_FILE = "results-v8.bin"
-JOURNAL_FILE = "results-v8-journal.bin"  # what changed since CACHE_FILE was written
+# v9: the entries, the front-matter parses and the facts in shards (engine/shards.py)
+CACHE_FILE = "results-v9.bin"
+JOURNAL_FILE = "results-v9-journal.bin"  # what changed since CACHE_FILE was written
 JOURNAL_SHARE = 8  # a journal is written while it is at most an eighth of CACHE_FILE's size
 _SECTIONS = ("entries", "groups", "files", "front-matters", "indexes")  # the parts a journal lists changes to
-_FACTS = "facts:"  # the parts that hold the facts of one name each: "facts:" + name
+_SHARDED = ("entries", "front-matters")  # stored as the parts "entries/0", "entries/1"..., as are the facts
+_FACTS = "facts:"  # the parts that hold the facts of one name each: "facts:" + name + "/" + shard
 # CACHE_FILE's and JOURNAL_FILE's earlier names (v1-v3 were JSON)
 _OLDER_FORMATS = ("results-v[0-9].bin", "results-v[0-9].json", "results-v[0-9]-journal.bin")
 MAX_CACHE_BYTES = 512 * 1024 * 1024
@@ -218,6 +222,12 @@ class _Parts:
     def names(self) -> list[str]:
         return list(self._layout)
 
+    def shards(self, name: str) -> list[Callable[[], object]]:
+        """A function per shard of the sharded part `name` (the parts `name/0`, `name/1`...), in
+        order, that gives the shard decoded (sharded_parts)."""
+        count = sum(1 for part in self._layout if part.rpartition("/")[0] == name)
+        return [lambda part=f"{name}/{index}": self.get(part) for index in range(count)]
+
     def get(self, name: str) -> object:
         """The part `name` decoded; None when there is none or it is not what the header says."""
         if name not in self._decoded:
@@ -254,6 +264,36 @@ def _read_parts(path: Path, secret: bytes) -> tuple[_Parts | None, str, int]:
         return _Parts(contents["key"], layout, view), mac.decode("ascii"), len(data)
     except (KeyError, TypeError, ValueError, RecursionError, UnicodeDecodeError):
         return None, "", 0  # a corrupt file: start afresh
+
+
+def sharded_parts(name: str, section: dict) -> dict[str, bytes]:
+    """The parts that store `section` in shards (engine/shards.py): `name/0`, `name/1`..."""
+    return {f"{name}/{index}": encode(shard) for index, shard in enumerate(split(section))}
+
+
+def stored_parts(sections: dict[str, object]) -> dict[str, bytes]:
+    """The parts that store `sections` (name -> contents): the entries, the front-matter parses
+    and the facts in shards, the others whole; joined_parts gives them back."""
+    parts: dict[str, bytes] = {}
+    for name, section in sections.items():
+        if (name in _SHARDED or name.startswith(_FACTS)) and isinstance(section, dict):
+            parts.update(sharded_parts(name, section))
+        else:
+            parts[name] = encode(section)
+    return parts
+
+
+def joined_parts(parts: _Parts) -> dict[str, object]:
+    """Every part decoded, the shards of each sharded part joined into it (for inspection)."""
+    joined: dict[str, object] = {}
+    for name in parts.names:
+        base, _, shard = name.rpartition("/")
+        if base and shard.isdigit():
+            found = parts.get(name)
+            joined.setdefault(base, {}).update(found if isinstance(found, dict) else {})  # type: ignore[union-attr]
+        else:
+            joined[name] = parts.get(name)
+    return joined
 
 
 def _write_parts(path: Path, secret: bytes, key: str, parts: dict[str, bytes]) -> None:
@@ -428,6 +468,14 @@ def run_key(settings, config, site) -> str:
                    site.content_digest(site.jekyll_config_name) if (site.root / site.jekyll_config_name).is_file() else ""])
 
 
+def _groups_used(entries: dict[str, object], indexes: dict[str, list]) -> set[str]:
+    """The names of the groups `entries` and the kept `indexes` name."""
+    used = {name for entry in entries.values() if type(entry) is list and len(entry) == 3
+            and type(entry[1]) is list for name in entry[1] if type(name) is str}
+    used.update(group for group, _ in indexes.values())
+    return used
+
+
 class ResultCache:
     def __init__(self, site, key: str, secret: bytes | None) -> None:
         self.site = site
@@ -436,32 +484,32 @@ class ResultCache:
         self.key = key
         self.secret = secret
         # Each file's entry and each group stay encoded until used: a run that checks one post
-        # decodes its own entry and none of the groups, and writes the others back as they were.
-        self.entries: dict[str, list] = {}  # rel -> [content digest, group names, encoded (inputs, lines, findings)]
+        # decodes the shard of its own entry and none of the groups, and writes the others back
+        # as they were.
+        self.entries: dict[str, list] | Section = {}  # rel -> [content digest, group names, encoded (inputs, lines, findings)]
         self.groups: dict[str, bytes] = {}  # the inputs of an index, shared by many entries, encoded
         self._group_ok: dict[str, bool] = {}
         self._group_inputs: dict[str, object] = {}  # a group's inputs, decoded once
         self.changed = False
         self._parts: _Parts | None = None  # the base file's parts, decoded when used
-        self._base: dict[str, dict] = {}  # the base's sections decoded, for the journal
-        self._sections: dict[str, dict] = {}  # the same with the journal's changes: this run's
+        self._base: dict[str, dict] = {}  # the base's sections not in shards, decoded, for the journal
+        self._sections: dict[str, dict | Section] = {}  # the sections with the journal's changes: this run's
         self._journal_changes: dict | None = None  # the journal: its changes to the base
         self._base_signature, self._base_size = "", 0
-        self._base_facts: dict[str, dict] = {}  # the base's facts of each name decoded
+        self._fact_sections: dict[str, Section] = {}  # the facts of each name this run looked into
         self._journal_facts: dict[str, bytes] = {}  # the journal's changes to the base's facts, by name
         parts, signature, size = _read_parts(self.path, secret) if self._may_read() else (None, "", 0)
         if parts is not None and parts.key == self.key:
             self._parts, self._base_signature, self._base_size = parts, signature, size
             self._journal_changes = self._journal()
-            self.entries, self.groups = self._section("entries"), self._section("groups")
+            self.entries, self.groups = self._section("entries"), self._section("groups")  # type: ignore[assignment]
             journal = self._journal_changes
             # The word counts, the facts and the kept indexes are decoded when the run first needs
             # them: a run whose every result comes from the cache never does.
             site.remember(self._section("files"), self._fact_loaders(),
                           lambda: _decoded(journal["counts"]) if journal else parts.get("counts"),
                           lambda: self._section("indexes"), self._group)
-            FRONT_MATTERS.use(lambda: {key: value for key, value in self._section("front-matters").items()
-                                       if type(key) is str and type(value) is bytes})
+            FRONT_MATTERS.use(lambda: self._section("front-matters"))
         if secret is not None:
             FRONT_MATTERS.use({})  # on, to keep this run's parses
 
@@ -469,15 +517,21 @@ class ResultCache:
         """Is there a key to check files with, and is the cache folder a folder (not a link)?"""
         return self.secret is not None and _real_folder(self.path.parent)
 
-    def _section(self, name: str) -> dict:
-        """A section of the cache as this run sees it (the base's, with the journal's changes),
-        decoded when first used."""
+    def _section(self, name: str) -> dict | Section:
+        """A section of the cache as this run sees it (the base's, with the journal's changes):
+        a sharded one (_SHARDED) decoded shard by shard as it is looked into, another decoded
+        whole when first used."""
         found = self._sections.get(name)
         if found is None:
-            base = self._parts.get(name) if self._parts is not None else None
-            base = self._base[name] = base if isinstance(base, dict) else {}
             changes = self._journal_changes[name] if self._journal_changes else None
-            found = self._sections[name] = _applied(base, changes) if changes is not None else dict(base)
+            if name in _SHARDED:
+                loaders = self._parts.shards(name) if self._parts is not None else []
+                found = Section(loaders, *changes) if changes is not None else Section(loaders)
+            else:
+                base = self._parts.get(name) if self._parts is not None else None
+                base = self._base[name] = base if isinstance(base, dict) else {}
+                found = _applied(base, changes) if changes is not None else dict(base)
+            self._sections[name] = found
         return found
 
     def _journal(self) -> dict | None:
@@ -491,10 +545,9 @@ class ResultCache:
         return journal
 
     def _fact_loaders(self) -> dict[str, Callable[[], object]]:
-        """name -> a function that gives the site model's facts of that name: the base's, with
-        the journal's changes to them. The base's are kept apart, to tell this run's changes at
-        saving; the journal's changes to the names this run leaves alone go to the next journal
-        as they are."""
+        """name -> a function that gives the site model's facts of that name: the base's shards,
+        with the journal's changes to them. The journal's changes to the names this run leaves
+        alone go to the next journal as they are."""
         parts = self._parts
         changes = self._journal_changes.get("facts") if self._journal_changes else None
         self._journal_facts = {name: data for name, data in changes.items() if type(name) is str
@@ -502,16 +555,15 @@ class ResultCache:
 
         def loader(name: str) -> Callable[[], object]:
             def load() -> object:
-                facts = parts.get(_FACTS + name) if parts is not None else None
-                facts = self._base_facts[name] = facts if isinstance(facts, dict) else {}
-                try:
-                    return _applied(facts, _decoded(self._journal_facts[name])) if name in self._journal_facts \
-                        else dict(facts)
-                except ValueError:
-                    return dict(facts)  # changes of another shape: ignored
+                loaders = parts.shards(_FACTS + name) if parts is not None else []
+                changes = _decoded(self._journal_facts[name]) if name in self._journal_facts else None
+                section = Section(loaders, *changes) if _are_changes(changes) else Section(loaders)  # else ignored
+                self._fact_sections[name] = section
+                return section
             return load
 
-        names = {name[len(_FACTS):] for name in (parts.names if parts is not None else []) if name.startswith(_FACTS)}
+        names = {name[len(_FACTS):].rpartition("/")[0] for name in (parts.names if parts is not None else [])
+                 if name.startswith(_FACTS)}
         return {name: loader(name) for name in names | self._journal_facts.keys()}
 
     def _group(self, name: str) -> object:
@@ -572,22 +624,26 @@ class ResultCache:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
                     out.write("# Created by postlint: the cache is local.\n*\n")
             indexes = self._kept_indexes()
-            used = {name for entry in self.entries.values() if type(entry) is list and len(entry) == 3
-                    and type(entry[1]) is list for name in entry[1] if type(name) is str}
-            used.update(group for group, _ in indexes.values())
-            # The parses of the front matters the site's files have now (their digests, by the file memo).
-            front_matters = {digests.get(f"{FRONT_MATTER}:{rel}") for rel, (_, digests) in files.items()}
-            sections = {"entries": self.entries, "groups": {name: inputs for name, inputs in self.groups.items() if name in used},
-                        "files": files, "front-matters": FRONT_MATTERS.kept(front_matters), "indexes": indexes}
             counts = encode(self.site.export_counts())
-            if not self._write_journal(sections, counts):
-                facts = {_FACTS + name: encode(by_rel) for name, by_rel in self.site.export_facts().items()}
-                _write_parts(self.path, self.secret, self.key,
-                             {**{name: encode(section) for name, section in sections.items()}, **facts, "counts": counts})
+            if not self._write_journal(files, indexes, counts):
+                self._write_whole(files, indexes, counts)
                 _remove(self.journal_path)  # of the base just replaced
             _remove_older_formats(self.path.parent)
         except OSError:
             pass  # a read-only checkout still lints; it only misses the cache
+
+    def _write_whole(self, files: dict[str, list], indexes: dict[str, list], counts: bytes) -> None:
+        """Write the whole cache (raises OSError), leaving out what no file uses any more: the
+        groups no entry or kept index names, the parses of front matters no file has now (and
+        this run did not use), the facts of files that are gone."""
+        entries = self.entries.whole() if isinstance(self.entries, Section) else self.entries
+        used = _groups_used(entries, indexes)
+        # The parses of the front matters the site's files have now (their digests, by the file memo).
+        front_matters = {digests.get(f"{FRONT_MATTER}:{rel}") for rel, (_, digests) in files.items()}
+        sections = {"entries": entries, "groups": {name: inputs for name, inputs in self.groups.items() if name in used},
+                    "files": files, "front-matters": FRONT_MATTERS.kept(front_matters), "indexes": indexes,
+                    **{_FACTS + name: by_rel for name, by_rel in self.site.export_facts().items()}}
+        _write_parts(self.path, self.secret, self.key, {**stored_parts(sections), "counts": counts})
 
     def _kept_indexes(self) -> dict[str, list]:
         """The site's kept indexes whose group of inputs this cache holds, the groups of those
@@ -604,23 +660,35 @@ class ResultCache:
             kept[name] = index
         return kept
 
-    def _write_journal(self, sections: dict[str, dict], counts: bytes) -> bool:
+    def _write_journal(self, files: dict[str, list], indexes: dict[str, list], counts: bytes) -> bool:
         """Write what changed since the base was written, instead of the whole cache again, when it
         is small beside the base; False when the whole cache is to be written (raises OSError).
-        Of the facts, only the names this run looked at can have changed."""
+        A journal only adds and replaces: what is no longer used (a group, a parse, a fact of a
+        file that is gone) stays until the whole cache is written again. Of the facts, only the
+        names this run looked at can have changed."""
         if self._parts is None:
             return False
-        for name in _SECTIONS:
-            self._section(name)  # its base decoded, to tell what changed
         changed_facts = dict(self._journal_facts)
-        for name, now in self.site.export_facts(self.site.touched_fact_names).items():
-            changes = _changes(self._base_facts.get(name, {}), now)
-            if changes[0] or changes[1]:
-                changed_facts[name] = encode(changes)
+        for name in self.site.touched_fact_names:
+            section = self._fact_sections.get(name)
+            added, removed = section.changes() if section is not None else ({}, [])
+            added.update(self.site.new_facts(name))
+            if added or removed:
+                changed_facts[name] = encode([added, removed])
             else:
                 changed_facts.pop(name, None)
+        parses = self._section("front-matters").changes()
+        parses[0].update(FRONT_MATTERS.made)
+        entries = self._section("entries").changes()
+        for name in ("groups", "files", "indexes"):
+            self._section(name)  # its base decoded, to tell what changed
+        # A group added since the base was written can only be used by an entry added since (or a
+        # kept index): the others, replaced since, leave it unused.
+        used, base_groups = _groups_used(entries[0], indexes), self._base["groups"]
+        groups = {name: inputs for name, inputs in self.groups.items() if name in base_groups or name in used}
         journal = {"base": self._base_signature, "key": self.key, "facts": changed_facts, "counts": counts,
-                   **{name: _changes(self._base[name], now) for name, now in sections.items()}}
+                   "entries": entries, "front-matters": parses, "groups": _changes(base_groups, groups),
+                   "files": _changes(self._base["files"], files), "indexes": _changes(self._base["indexes"], indexes)}
         payload = encode(journal)
         if len(payload) * JOURNAL_SHARE > self._base_size:
             return False

@@ -47,7 +47,7 @@ import functools
 import marshal
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -114,7 +114,7 @@ class Recording:
     def __init__(self) -> None:
         self._recorders: list[Recorder] = []
         self._derived: dict[str, tuple[Any, str, dict[str, str]]] = {}  # name -> (value, group name, inputs)
-        self._previous_facts: dict[str, dict[str, Any]] = {}  # the previous run's facts: name -> rel -> [value, inputs]
+        self._previous_facts: dict[str, Mapping[str, Any]] = {}  # the previous run's facts: name -> rel -> [value, inputs]
         self._fact_loaders: dict[str, Callable[[], object]] = {}  # name -> gives its facts when first asked for
         self._facts: dict[str, dict[str, list]] = {}  # this run's facts, same shape
         self._previous_counts: dict[str, Any] = {}  # the previous run's word counts (word_counts)
@@ -376,14 +376,20 @@ class Recording:
             elif isinstance(facts, dict):
                 self._previous_facts[name] = facts
 
-    def _stored_facts(self, name: str) -> dict[str, Any]:
+    def _stored_facts(self, name: str) -> Mapping[str, Any]:
         """The previous run's facts `name` (rel -> fact, each checked where used)."""
         found = self._previous_facts.get(name)
         if found is None:
             load = self._fact_loaders.pop(name, None)
             loaded = load() if load is not None else None
-            found = self._previous_facts[name] = loaded if isinstance(loaded, dict) else {}
+            found = self._previous_facts[name] = loaded if isinstance(loaded, Mapping) else {}
         return found
+
+    def new_facts(self, name: str) -> dict[str, list]:
+        """This run's facts `name` that the previous run did not leave as they are: what a journal
+        of the cache adds to them."""
+        stored = self._stored_facts(name)
+        return {rel: fact for rel, fact in self._facts.get(name, _NONE).items() if stored.get(rel) is not fact}
 
     def word_counts(self, name: str, fact: str, words: dict[str, str]) -> Counter[str]:
         """In how many of the files of `words` (rel -> the file's distinct words, space-separated:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import marshal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -101,14 +101,17 @@ class FrontMatterMemo:
 
     def __init__(self) -> None:
         self._parses: dict[str, bytes] | None = None  # None: off
-        self._pending: list[Callable[[], dict[str, bytes]]] = []  # parses a cache holds, not decoded yet
+        self._pending: list[Callable[[], Mapping[str, object]]] = []  # parses a cache holds, not looked into yet
+        self._stored: list[Mapping[str, object]] = []  # those looked into: each looked up by key (a sharded section)
         self.used: set[str] = set()  # looked up or made in this run: worth keeping for the next
         self.grew = False
+        self.made: dict[str, bytes] = {}  # made in this run (or by its workers): what a cache's journal adds
         self._unsent: dict[str, bytes] = {}  # made and not handed over yet (a worker's)
 
-    def use(self, parses: dict[str, bytes] | Callable[[], dict[str, bytes]]) -> None:
+    def use(self, parses: dict[str, bytes] | Callable[[], Mapping[str, object]]) -> None:
         """Turn the memo on, with what a site's cache held (called once per site): the parses, or
-        a function that gives them, called when a front matter is first parsed."""
+        a function that gives them (a mapping looked up key by key), called when a front matter
+        is first parsed."""
         if self._parses is None:
             self._parses = {}
         if callable(parses):
@@ -118,10 +121,19 @@ class FrontMatterMemo:
 
     @property
     def parses(self) -> dict[str, bytes] | None:
-        """The parses by digest (None: the memo is off)."""
-        while self._pending:
-            self._parses.update(self._pending.pop(0)())  # type: ignore[union-attr]
+        """The parses given whole or made in this run, by digest (None: the memo is off)."""
         return self._parses
+
+    def _lookup(self, key: str) -> bytes | None:
+        found = self._parses.get(key) if self._parses is not None else None
+        if found is None:
+            while self._pending:
+                self._stored.append(self._pending.pop(0)())
+            for stored in self._stored:
+                value = stored.get(key)
+                if type(value) is bytes:
+                    return value
+        return found
 
     @contextmanager
     def until_done(self) -> Iterator[None]:
@@ -129,7 +141,8 @@ class FrontMatterMemo:
         try:
             yield
         finally:
-            self._parses, self._pending, self.used, self.grew, self._unsent = None, [], set(), False, {}
+            self._parses, self._pending, self._stored, self.used, self.grew, self.made, self._unsent = \
+                None, [], [], set(), False, {}, {}
 
     def parse(self, text: str) -> FrontMatter:
         """parse_front_matter(text), from the memo when it holds the parse."""
@@ -139,7 +152,7 @@ class FrontMatterMemo:
         if not extent:
             return parse_front_matter(text)  # none
         key = digest(extent)
-        encoded = self.parses.get(key)
+        encoded = self._lookup(key)
         if encoded is not None:
             try:
                 found = _front_matter(encoded)
@@ -151,7 +164,7 @@ class FrontMatterMemo:
         parsed = parse_front_matter(text)
         encoded = _stored(parsed)
         if encoded is not None:
-            self.parses[key] = self._unsent[key] = encoded
+            self.parses[key] = self.made[key] = self._unsent[key] = encoded
             self.used.add(key)
             self.grew = True
         return parsed
@@ -164,6 +177,7 @@ class FrontMatterMemo:
     def adopt(self, parses: dict[str, bytes]) -> None:
         if self.parses is not None and parses:
             self.parses.update(parses)
+            self.made.update(parses)
             self.used.update(parses)
             self.grew = True
 
@@ -172,7 +186,14 @@ class FrontMatterMemo:
         digests of its files) and those this run used."""
         if self.parses is None:
             return {}
-        return {key: encoded for key, encoded in self.parses.items() if key in keys or key in self.used}
+        while self._pending:
+            self._stored.append(self._pending.pop(0)())
+        every: dict[str, object] = {}
+        for stored in self._stored:
+            every.update(stored.items())
+        every.update(self.parses)
+        return {key: encoded for key, encoded in every.items()
+                if type(key) is str and type(encoded) is bytes and (key in keys or key in self.used)}
 
 
 FRONT_MATTERS = FrontMatterMemo()
