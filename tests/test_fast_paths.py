@@ -51,3 +51,23 @@ def test_fold_changes_only_words_ending_in_s_as_raw_terms_assumes():
         assert word.endswith("s") or fold(word) == word, word
     text = " ".join("".join(rng.choice("abeisuyé ") for _ in range(rng.randrange(1, 9))) for _ in range(3000))
     assert raw_terms(text) == set(map(fold, LETTERS.findall(text)))
+
+
+def test_no_character_outside_a_word_casefolds_into_one_as_casefolded_assumes():
+    """LETTERS.casefolded lowercases ASCII text's letters in one translate instead of casefolding
+    it: right only if casefolding creates no word character out of a character outside words."""
+    from postlint.parse.words import _is_word_character
+
+    for code in range(128, sys.maxunicode + 1):
+        character = chr(code)
+        if not 0xD800 <= code <= 0xDFFF and not _is_word_character(character):
+            assert not any(_is_word_character(folded) or folded.isascii() and folded.isalpha()
+                           for folded in character.casefold()), hex(code)
+
+
+def test_casefolded_letter_runs_are_those_of_the_casefolded_text():
+    rng = random.Random(11)
+    pieces = ["Sales", "RAMP", "time", "’", "—", " ", "\u00a0", "É", "ß", "İ", "ǅ", "\u212a", "Ⓐ", "क्या", "\u0301", "-", "3"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        assert LETTERS.casefolded(text) == LETTERS.findall(text.casefold()), text

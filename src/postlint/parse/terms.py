@@ -60,7 +60,7 @@ def unfolded(term: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """The casefolded words of `text`, in order."""
-    return LETTERS.findall(text.casefold())
+    return LETTERS.casefolded(text)
 
 
 def is_content(word: str) -> bool:
@@ -76,5 +76,5 @@ def plain(text: str) -> str:
 
 
 def raw_terms(text: str) -> set[str]:
-    """The distinct folded terms of a text already made plain and casefolded."""
-    return set(fold_each(set(LETTERS.findall(text))))
+    """The distinct folded terms of a text already made plain."""
+    return set(fold_each(set(LETTERS.casefolded(text))))

@@ -38,8 +38,9 @@ _UNICODE_CLASS = lazy_compile("|".join(re.escape(name) for name in _ASCII_MEMBER
 # Any character outside ASCII that is part of a word.
 _WORD_CHARACTER = r"[\p{L}\p{N}\p{M}\u200c\u200d]"
 _ASCII_BYTES = bytes(range(128))
-# For bytes.translate: ASCII letters kept, every other byte a space.
+# For bytes.translate: ASCII letters kept, every other byte a space; and the same lowercased.
 _ASCII_LETTERS_ONLY = bytes(code if chr(code).isascii() and chr(code).isalpha() else ord(" ") for code in range(256))
+_ASCII_LETTERS_LOWERED = _ASCII_LETTERS_ONLY.lower()
 
 
 def ascii_word_characters(text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
@@ -117,6 +118,15 @@ class LetterRuns(WordPattern):
         if pos or endpos < len(text) or not ascii_word_characters(text):
             return super().findall(text, pos, endpos)
         return text.encode("ascii", "replace").translate(_ASCII_LETTERS_ONLY).decode("ascii").split()
+
+    def casefolded(self, text: str) -> list[str]:
+        """findall(text.casefold()). Where the word characters are all ASCII, the letter runs are
+        found and lowercased in one bytes.translate: casefolding an ASCII letter lowercases it,
+        and no character outside a word casefolds into a word character (a test goes over every
+        code point). casefold alone took a sixth of counting the terms of every post of a site."""
+        if not ascii_word_characters(text):
+            return self.findall(text.casefold())
+        return text.encode("ascii", "replace").translate(_ASCII_LETTERS_LOWERED).decode("ascii").split()
 
 
 # One run of a word's characters: a letter or digit, then letters, digits, marks and joiners.

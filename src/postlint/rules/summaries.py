@@ -50,7 +50,7 @@ def _english_terms(site, rel: str) -> str | None:
     other = site.whole_post(rel)
     if other.read_error is not None or not site.is_english(other.data, rel):
         return None
-    return " ".join(sorted(raw_terms(plain(other.text[other.body_offset:]).casefold())))
+    return " ".join(sorted(raw_terms(plain(other.text[other.body_offset:]))))
 
 
 def _site_terms(ctx) -> SiteTerms:
