@@ -297,6 +297,27 @@ def test_a_run_whose_results_all_come_from_the_cache_never_decodes_the_facts(sit
     assert len(decoded) == len(set(decoded)), "each part is decoded once"
 
 
+def test_a_run_reads_from_the_cache_file_only_its_header_and_the_parts_it_uses(site, monkeypatch):
+    """The file stays open and each part is read when first used: a run whose results all come
+    from the cache reads neither the facts nor the indexes, word counts or parses."""
+    cold = lint(site)
+    monkeypatch.setattr(cache_module, "_HEAD_BYTES", 100)  # the demo site's whole cache would fit in one read
+    decoded = count_decoded(monkeypatch)
+    read: list[tuple[int, int]] = []
+    real = cache_module._read_at
+    monkeypatch.setattr(cache_module, "_read_at", lambda handle, offset, length: read.append((offset, length))
+                        or real(handle, offset, length))
+    assert lint(site) == cold
+    run_reads = list(read)
+    (first, _), (header, _), *rest = run_reads
+    parts, _, size = _read_parts(site / CACHE_DIR / CACHE_FILE, secret_key())
+    parts.close()
+    assert first == 0 and 0 < header < min(start for start, _, _ in parts._layout.values())
+    assert set(rest) <= {(start, length) for start, length, _ in parts._layout.values()}
+    assert len(rest) == len(decoded) and {name.partition("/")[0] for name in decoded} == {"entries", "files", "groups"}
+    assert 100 + sum(length for _, length in run_reads[1:]) < size / 2
+
+
 def test_a_one_post_run_decodes_the_shard_of_its_entry_and_front_matter(site, monkeypatch):
     """With a shard per file (a large site's sections are in many), a run over one edited post
     looks into one shard of the entries and one of the front-matter parses, and still reports

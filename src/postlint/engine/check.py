@@ -560,8 +560,12 @@ def result_caches(targets: list[tuple[Path, Site]], settings: list[RuleSetting],
         for _, site in targets:
             if site.root not in caches:
                 caches[site.root] = ResultCache(site, run_key(settings, config, site), secret)
-    with FRONT_MATTERS.until_done():
-        yield caches
+    try:
+        with FRONT_MATTERS.until_done():
+            yield caches
+    finally:
+        for cache in caches.values():
+            cache.close()
 
 
 def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: Config, *,
