@@ -212,11 +212,8 @@ def _read_regular(path: Path) -> bytes | None:
     if opened is None:
         return None
     with opened[0] as handle:
-        try:
-            data = handle.read(MAX_CACHE_BYTES + 1)
-        except OSError:
-            return None
-    return data if data is not None and len(data) <= MAX_CACHE_BYTES else None
+        data = _read_at(handle, 0, opened[1] + 1)  # a byte more than its size: one that grew is seen
+    return data if len(data) <= MAX_CACHE_BYTES else None
 
 
 def _read_at(handle: BinaryIO, offset: int, length: int) -> bytes:
