@@ -83,3 +83,17 @@ def time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def joined_parts(parts) -> dict[str, object]:
+    """Every part of a result cache file (engine/cache.py's _Parts) decoded, the shards of each
+    sharded part joined into it: what stored_parts was given."""
+    joined: dict[str, object] = {}
+    for name in parts.names:
+        base, _, shard = name.rpartition("/")
+        if base and shard.isdigit():
+            found = parts.get(name)
+            joined.setdefault(base, {}).update(found if isinstance(found, dict) else {})  # type: ignore[union-attr]
+        else:
+            joined[name] = parts.get(name)
+    return joined

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import DEMO_SITE, REPO, copy_site, run
+from helpers import DEMO_SITE, REPO, copy_site, joined_parts, run
 
 from postlint.engine import cache as cache_module
 from postlint.engine import check as engine
@@ -23,7 +23,6 @@ from postlint.engine.cache import (
     _write_parts,
     decode,
     encode,
-    joined_parts,
     secret_key,
     stored_parts,
 )

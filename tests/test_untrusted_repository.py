@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import DEMO_SITE, copy_site, git_environment, run
+from helpers import DEMO_SITE, copy_site, git_environment, joined_parts, run
 
 from postlint.engine.cache import (
     CACHE_DIR,
@@ -23,7 +23,6 @@ from postlint.engine.cache import (
     _write_parts,
     decode,
     encode,
-    joined_parts,
     secret_key,
     stored_parts,
 )

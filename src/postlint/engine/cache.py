@@ -322,7 +322,7 @@ def sharded_parts(name: str, section: dict) -> dict[str, bytes]:
 
 def stored_parts(sections: dict[str, object]) -> dict[str, bytes]:
     """The parts that store `sections` (name -> contents): the entries, the front-matter parses
-    and the facts in shards, the others whole; joined_parts gives them back."""
+    and the facts in shards, the others whole."""
     parts: dict[str, bytes] = {}
     for name, section in sections.items():
         if (name in _SHARDED or name.startswith(_FACTS)) and isinstance(section, dict):
@@ -330,19 +330,6 @@ def stored_parts(sections: dict[str, object]) -> dict[str, bytes]:
         else:
             parts[name] = encode(section)
     return parts
-
-
-def joined_parts(parts: _Parts) -> dict[str, object]:
-    """Every part decoded, the shards of each sharded part joined into it (for inspection)."""
-    joined: dict[str, object] = {}
-    for name in parts.names:
-        base, _, shard = name.rpartition("/")
-        if base and shard.isdigit():
-            found = parts.get(name)
-            joined.setdefault(base, {}).update(found if isinstance(found, dict) else {})  # type: ignore[union-attr]
-        else:
-            joined[name] = parts.get(name)
-    return joined
 
 
 def _write_parts(path: Path, secret: bytes, key: str, parts: dict[str, bytes]) -> None:
