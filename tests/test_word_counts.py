@@ -32,14 +32,15 @@ class Site(Recording):
     def digest_now(self, key: str) -> str:
         return digest(repr(self.words.get(key.partition(":")[2])).encode())
 
-    def terms(self, rel: str) -> str:
-        def read() -> str:
-            self.record("content", rel, digest(repr(self.words[rel]).encode()))
-            return self.words[rel]
-        return self.per_file("terms", rel, read)
+    def read_terms(self, rel: str) -> str | None:
+        """A file's words; None for a file of none (an empty text: a post in another language)."""
+        self.record("content", rel, digest(repr(self.words[rel]).encode()))
+        return self.words[rel] or None
 
     def counts(self) -> Counter[str]:
-        return self.word_counts("summary", "terms", {rel: self.terms(rel) for rel in sorted(self.words)})
+        counts, worded = self.word_counts("summary", "terms", sorted(self.words), self.read_terms)
+        assert worded == sum(1 for text in self.words.values() if text)
+        return counts
 
 
 def next_run(previous: Site, words: dict[str, str]) -> Site:
@@ -71,6 +72,24 @@ def test_a_run_starts_from_the_previous_counts_and_counts_only_what_changed():
     second = next_run(first, {**posts, "_posts/3.md": "ramp pipeline"})
     second.remember_counts(planted)
     assert second.counts() == Counter({"ramp": 10, "quota": 9, "pipeline": 1, "planted": 7})
+
+
+def test_the_facts_of_unchanged_files_are_not_looked_at():
+    posts = {f"_posts/{n}.md": "ramp quota" for n in range(10)}
+    first = Site({**posts, "_posts/9.md": ""})  # one file without words
+    first.counts()
+    second = Site({**posts, "_posts/9.md": "", "_posts/3.md": "ramp pipeline"})
+    looked_at = []
+
+    class Facts(dict):
+        def get(self, rel, default=None):
+            looked_at.append(rel)
+            return super().get(rel, default)
+
+    second.remember_facts({"terms": Facts(first.export_facts(lambda rel: True)["terms"])})
+    second.remember_counts(first.export_counts())
+    assert second.counts() == Counter({"ramp": 9, "quota": 8, "pipeline": 1})
+    assert looked_at == ["_posts/3.md", "_posts/3.md"]  # its new fact, then its old words
 
 
 def test_without_the_old_words_of_a_changed_file_the_run_counts_from_scratch():

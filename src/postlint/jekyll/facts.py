@@ -34,11 +34,11 @@ Another kind of index is kept across runs itself: word counts (`word_counts`: in
 word occurs, from a per-file fact that lists a file's distinct words). Counting them again is a
 tenth of a one-post run on a 500-post site, yet an edit changes one file's words. So the counts
 are kept with, for each file they counted, the inputs of the fact that gave its words (a fact is
-a function of its inputs: equal inputs, equal words), and the next run starts from them: it takes
-away the words of the files whose fact changed or that left (the previous run's fact, checked
-against those inputs), and adds those of the files that changed or came. The
-counts reached are the ones a count from scratch gives; when a file's old words are not at hand,
-it counts from scratch.
+a function of its inputs: equal inputs, equal words), and the next run starts from them: a file
+whose inputs have the same digests now is counted as it was, without decoding its fact; the run
+takes away the words of the other files counted (the previous run's fact, checked against those
+inputs) and adds those of the files that changed or came. The counts reached are the ones a
+count from scratch gives; when a file's old words are not at hand, it counts from scratch.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ class Recording:
         self._facts: dict[str, dict[str, list]] = {}  # this run's facts, same shape
         self._previous_counts: dict[str, Any] = {}  # the previous run's word counts (word_counts)
         self._previous_counts_loader: Callable[[], object] | None = None
-        self._counts: dict[str, list] = {}  # this run's: name -> [{rel: digest of its words}, {word: files}]
+        self._counts: dict[str, list] = {}  # this run's: name -> [{rel: its fact's inputs}, {word: files}, [rel without words]]
         self._unsent: list[tuple[str, str]] = []  # (name, rel) of facts computed and not handed over yet
         # In a parallel run's fact pass: (this worker's number, workers); see the module docstring.
         self.shard: tuple[int, int] | None = None
@@ -327,7 +327,7 @@ class Recording:
             return value  # computed from a partial index: good for nothing but this worker's own pass
         fact = self._facts.setdefault(name, {})[rel] = [value, recorder.inputs]
         self._unsent.append((name, rel))
-        self._report(fact)
+        self._report(fact[1])
         return value
 
     def known_fact(self, name: str, rel: str) -> tuple[bool, Any]:
@@ -340,14 +340,14 @@ class Recording:
             if type(fact) is not list or len(fact) != 2 or type(fact[1]) is not dict or not self.inputs_hold(fact[1]):
                 return False, None
             self._facts.setdefault(name, {})[rel] = fact
-        self._report(fact)
+        self._report(fact[1])
         if self.handed_out is not None:
             self.handed_out.note(fact[0], f"the fact {name} of {rel}")
         return True, fact[0]
 
-    def _report(self, fact: list) -> None:
+    def _report(self, inputs: dict[str, str]) -> None:
         for active in self._recorders:
-            active.direct.update(fact[1])
+            active.direct.update(inputs)
 
     def hand_over_facts(self) -> dict[str, dict[str, list]]:
         """The facts computed since the last call: a worker process sends them to the parent,
@@ -391,47 +391,76 @@ class Recording:
         stored = self._stored_facts(name)
         return {rel: fact for rel, fact in self._facts.get(name, _NONE).items() if stored.get(rel) is not fact}
 
-    def word_counts(self, name: str, fact: str, words: dict[str, str]) -> Counter[str]:
-        """In how many of the files of `words` (rel -> the file's distinct words, space-separated:
-        its per-file fact `fact`) each word occurs; see the module docstring for how a warm run
-        gets there from the previous run's counts."""
-        facts = self._facts.get(fact, _NONE)
-        found = {rel: facts.get(rel) for rel in words}
-        # What each file's words come from: the inputs of its fact (equal inputs, equal words).
-        sources = {rel: one[1] for rel, one in found.items() if one is not None and one[0] is words[rel]}
-        counts = self._counts_from_previous(name, fact, words, sources) if len(sources) == len(words) else None
+    def word_counts(self, name: str, fact: str, rels: Iterable[str],
+                    compute: Callable[[str], str | None]) -> tuple[Counter[str], int]:
+        """In how many of the files `rels` each word occurs, and how many of those files have
+        words: a file's words are its per-file fact `fact` (`compute(rel)`: its distinct words,
+        space-separated, or None). A warm run starts from the previous run's counts and looks at
+        the facts of the files that changed only; see the module docstring."""
+        previous = self._previous_word_counts(name)
+        counted, silent = (previous[0], previous[2]) if previous else ({}, frozenset())
+        unchanged: dict[str, dict[str, str]] = {}  # rel -> the inputs its counted words came from
+        came: dict[str, str | None] = {}  # the others: rel -> its words now
+        for rel in rels:
+            if self.shard is not None and file_share(rel, self.shard[1]) != self.shard[0]:
+                self._taint()
+                continue
+            inputs = counted.get(rel)
+            if type(inputs) is dict and self.inputs_hold(inputs):
+                self._report(inputs)  # as its fact would (a fact is a function of its inputs)
+                unchanged[rel] = inputs
+            else:
+                came[rel] = self.per_file(fact, rel, lambda: compute(rel))  # noqa: B023 - called at once
+        counts = self._counts_corrected(fact, previous, unchanged, came) if previous else None
         if counts is None:
             counts = Counter()
-            for text in words.values():
-                counts.update(text.split())
-        # Never counts made from a share of the site, nor of words that are not the facts'.
-        if len(sources) == len(words) and not any(frame[0] for frame in self._building):
-            self._counts[name] = [sources, counts]
-        return counts
+            for rel in [*unchanged, *came]:
+                words = came[rel] if rel in came else self.per_file(fact, rel, lambda: compute(rel))  # noqa: B023
+                if words is not None:
+                    counts.update(words.split())
+        empty = [rel for rel in unchanged if rel in silent] + [rel for rel, words in came.items() if words is None]
+        sources = dict(unchanged)
+        for rel, words in came.items():
+            kept = self._facts.get(fact, _NONE).get(rel)
+            if kept is not None and kept[0] is words:  # else computed from a partial index: not kept
+                sources[rel] = kept[1]
+        # Never counts made from a share of the site, nor from words another run cannot check.
+        if len(sources) == len(unchanged) + len(came) and not any(frame[0] for frame in self._building):
+            self._counts[name] = [sources, counts, sorted(empty)]
+        return counts, len(unchanged) + len(came) - len(empty)
 
-    def _counts_from_previous(self, name: str, fact: str, words: dict[str, str],
-                              sources: dict[str, dict[str, str]]) -> Counter[str] | None:
-        """The previous run's counts `name`, corrected to `words`; None when they cannot be."""
+    def _previous_word_counts(self, name: str) -> tuple[dict, dict, frozenset[str]] | None:
+        """The previous run's counts `name`: (rel -> the inputs of the fact its words came from,
+        word -> files, the files without words); None when there are none of that shape."""
         previous = self._stored_counts.get(name)
-        if type(previous) is not list or len(previous) != 2 or type(previous[0]) is not dict \
-                or type(previous[1]) is not dict:
+        if type(previous) is not list or len(previous) != 3 or type(previous[0]) is not dict \
+                or type(previous[1]) is not dict or type(previous[2]) is not list:
             return None
-        counted, previous_counts = previous
-        gone = [rel for rel, old in counted.items() if sources.get(rel) != old]
-        came = [rel for rel, new in sources.items() if counted.get(rel) != new]
-        if len(gone) + len(came) > len(words) // 2:
+        return previous[0], previous[1], frozenset(previous[2])
+
+    def _counts_corrected(self, fact: str, previous: tuple[dict, dict, frozenset[str]],
+                          unchanged: dict[str, dict[str, str]], came: dict[str, str | None]) -> Counter[str] | None:
+        """The previous run's counts, corrected to the files of `unchanged` and `came`: the words of
+        the files counted then that are not unchanged taken away (the previous run's fact, checked
+        against the inputs counted), those of `came` added; None when they cannot be."""
+        counted, previous_counts, silent = previous
+        gone = [rel for rel in counted if rel not in unchanged]
+        if len(gone) + len(came) > (len(unchanged) + len(came)) // 2:
             return None  # as quick to count afresh
-        old_facts = self._stored_facts(fact)
-        counts = Counter(previous_counts)
+        old_facts = self._stored_facts(fact) if gone else _NONE
         taken: list[str] = []
         for rel in gone:
+            if rel in silent:
+                continue  # no words were counted for it
             old = old_facts.get(rel)
             if type(old) is not list or len(old) != 2 or type(old[0]) is not str or old[1] != counted[rel]:
                 return None  # the words counted for this file are not at hand: count afresh
             taken += old[0].split()
+        counts = Counter(previous_counts)
         counts.subtract(taken)
-        for rel in came:
-            counts.update(words[rel].split())
+        for words in came.values():
+            if words is not None:
+                counts.update(words.split())
         for word in taken:
             if counts.get(word, 1) <= 0:
                 del counts[word]
@@ -455,7 +484,7 @@ class Recording:
     def export_counts(self) -> dict[str, list]:
         """The word counts this run made; the previous run's of the names this run did not count
         (plain dicts: what the cache stores)."""
-        return {**self._stored_counts, **{name: [digests, dict(counts)] for name, (digests, counts) in self._counts.items()}}
+        return {**self._stored_counts, **{name: [sources, dict(counts), empty] for name, (sources, counts, empty) in self._counts.items()}}
 
     @property
     def learned_counts(self) -> bool:

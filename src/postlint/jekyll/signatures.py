@@ -123,7 +123,8 @@ class FileMemo:
             self._read[rel] = self._now[rel] = signature(os.path.join(self._root, rel))
 
     def note(self, rel: str, key: str, value_digest: str) -> None:
-        """A digest computed in this run from the bytes of `rel` read after before_read."""
+        """The digest of the input `key`, about `rel` itself, computed in this run from the bytes
+        of `rel` read after before_read."""
         if self._read.get(rel) is not None:
             self._digests.setdefault(rel, {})[key] = value_digest
             self._unsent.add(rel)

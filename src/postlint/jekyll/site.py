@@ -528,13 +528,12 @@ class Site(Recording):
         is about to ask about every file of the site (a warm run's indexes read them all)."""
         self._recalled_all = True
         self._inventory()  # judges every listed file's folder at once (_folder_leads_outside)
-        current = self._current
+        recalled: dict[str, str] = {}
         for rel, digests in self.memo.all_unchanged().items():
-            if self._folder_leads_outside(rel):
-                continue
-            for key, value in digests.items():
-                if type(value) is str and key not in current and key.partition(":")[2] == rel:
-                    current[key] = value
+            if not self._folder_leads_outside(rel):
+                recalled.update(digests)  # only digests about `rel` itself (FileMemo.note), as strings
+        recalled.update(self._current)  # what this run worked out stands
+        self._current.update(recalled)
 
     def _recall(self, rel: str, key: str) -> str | None:
         """The memo's digest of the file input `key` about `rel`, when the file is unchanged (never

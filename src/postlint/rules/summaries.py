@@ -58,12 +58,9 @@ def _site_terms(ctx) -> SiteTerms:
     future = site.future(ctx.config.site.get("future"))
 
     def build() -> SiteTerms:
-        terms = {}
-        for entry in site.published_posts(future):
-            found = site.per_file("english-terms", entry.rel, lambda: _english_terms(site, entry.rel))
-            if found is not None:
-                terms[entry.rel] = found
-        return SiteTerms(site.word_counts(f"summary-terms:{future}", "english-terms", terms), len(terms))
+        rels = [entry.rel for entry in site.published_posts(future)]
+        return SiteTerms(*site.word_counts(f"summary-terms:{future}", "english-terms", rels,
+                                           lambda rel: _english_terms(site, rel)))
 
     return site.index(f"summary-terms:{future}", build)
 
