@@ -165,7 +165,8 @@ def test_a_journal_not_made_against_this_cache_by_this_user_is_ignored(site, mon
     mac = (site / CACHE_DIR / CACHE_FILE).read_bytes().partition(b"\n")[0].decode()
     forged = {"base": "0" * len(mac) if journal == "of an earlier cache" else mac, "key": data["key"],
               "facts": {}, "counts": encode(data["counts"]), "entries": [emptied, []], "groups": [{}, []],
-              "files": [{}, []], "front-matters": [{}, []], "indexes": [{}, []]}
+              "files": [{}, []], "front-matters": [{}, []], "indexes": [{}, []],
+              "answers": [{}, []]}
     payload = encode(forged)
     key = b"k" * 32 if journal == "signed with another key" else secret_key()
     (site / CACHE_DIR / JOURNAL_FILE).write_bytes(_sign(key, payload).encode() + b"\n" + payload)

@@ -35,16 +35,24 @@ def findings(site: Path, use_cache: bool) -> list[tuple]:
 
 def watch_kept(monkeypatch) -> dict[str, bool]:
     """name -> was the previous run's index taken (True) or built again (False), for each index
-    that is kept across runs and was asked for, in the next run (the first)."""
+    that is kept across runs and was asked for, in the next run (the first). An index asked a
+    question the previous run answered counts as taken: the answer is (facts.py, answer)."""
     taken: dict[str, bool] = {}
-    real = facts.Recording._kept_index
+    real, real_answer = facts.Recording._kept_index, facts.Recording.answer
 
     def watching(self, name, keep):
         memo = real(self, name, keep)
         taken.setdefault(name, memo is not None)
         return memo
 
+    def answering(self, name, build, keep, question, ask):
+        found = real_answer(self, name, build, keep, question, ask)
+        if name not in self._derived:
+            taken.setdefault(name, True)  # answered without the index
+        return found
+
     monkeypatch.setattr(facts.Recording, "_kept_index", watching)
+    monkeypatch.setattr(facts.Recording, "answer", answering)
     return taken
 
 
@@ -115,3 +123,67 @@ def test_each_kept_index_is_restored_as_it_was_built(site, monkeypatch):
             assert restored.plain() == value.plain()
         else:
             assert restored == value, name
+
+
+class Posts(facts.Recording):
+    """A site of posts and their titles; the index of titles by post is kept across runs."""
+
+    def __init__(self, titles: dict[str, str]) -> None:
+        super().__init__()
+        self.titles = titles
+        self.builds = 0
+
+    def digest_now(self, key: str) -> str:
+        return repr(self.titles.get(key.partition(":")[2]))
+
+    def title_index(self) -> dict[str, str]:
+        self.builds += 1
+        for rel, title in self.titles.items():
+            self.record("front-matter", rel, repr(title))
+        return dict(self.titles)
+
+    def same_title_as(self, rel: str) -> list[str]:
+        return self.answer("titles", self.title_index, facts.AS_IT_IS, rel,
+                           lambda titles: sorted(other for other in titles if other != rel and titles[other] == titles[rel]))
+
+
+def next_run(previous: Posts, titles: dict[str, str], kept_decoded: list[str]) -> Posts:
+    """A run that takes what `previous` kept: its answers, and its index, noting when it decodes that."""
+    site = Posts(titles)
+    indexes = previous.export_indexes()
+    groups = {kept[0]: previous.group_inputs(kept[0]) for kept in [*indexes.values(), *previous.export_answers().values()]}
+
+    def decoded() -> dict:
+        kept_decoded.append("titles")
+        return indexes
+
+    site.remember_indexes(decoded, groups.get)
+    site.remember_answers(previous.export_answers())
+    return site
+
+
+def test_a_question_the_previous_run_answered_is_answered_without_the_index():
+    titles = {"a.md": "Ramp time", "b.md": "Ramp time", "c.md": "Quota"}
+    first = Posts(titles)
+    with first.recording() as recorder:
+        assert first.same_title_as("a.md") == ["b.md"]
+    decoded: list[str] = []
+    second = next_run(first, titles, decoded)
+    with second.recording() as again:
+        assert second.same_title_as("a.md") == ["b.md"]
+    assert second.builds == 0 and decoded == []
+    assert again.groups == recorder.groups  # what a cached result of the post depends on: the same
+
+
+def test_an_answer_whose_inputs_changed_is_found_again_from_the_index():
+    first = Posts({"a.md": "Ramp time", "b.md": "Ramp time", "c.md": "Quota"})
+    first.same_title_as("a.md")
+    second = next_run(first, {"a.md": "Ramp time", "b.md": "Quota", "c.md": "Quota"}, [])
+    assert second.same_title_as("a.md") == []
+    assert second.builds == 1
+
+
+def test_an_answer_that_reads_the_site_is_refused():
+    site = Posts({"a.md": "Ramp time"})
+    with pytest.raises(RuntimeError, match="read the site"):
+        site.answer("titles", site.title_index, facts.AS_IT_IS, "a.md", lambda titles: site.title_index())

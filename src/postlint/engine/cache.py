@@ -39,10 +39,11 @@ its inputs, its signature), so a journal can only add or remove items. The whole
 again, and the journal removed, when the journal grows past an eighth of it. Its contents are in
 `marshal`'s format, which Python reads twice and writes five times as fast as JSON. The file is
 made of *parts* (the entries, the groups, the file signatures, the front-matter parses, the kept
-indexes, each name's facts, the word counts), which a signed header names with their size and
-digest: a part is hashed against its digest and decoded only when a run first uses it (_read_parts).
-The entries, the parses and each name's facts are stored in shards (engine/shards.py): a run that
-checks one post hashes and decodes the shard that holds its entry, not all 505 of 18F. A journal
+indexes and their answers, each name's facts, the word counts), which a signed header names with
+their size and digest: a part is hashed against its digest and decoded only when a run first uses
+it (_read_parts). The entries, the parses, the answers and each name's facts are stored in shards
+(engine/shards.py): a run that checks one post hashes and decodes the shard that holds its entry,
+not all 505 of 18F. A journal
 only adds and replaces; what no file uses any more is left out when the whole file is written.
 `marshal` is not made to read hostile data, and it never sees any: a header is read only after its
 MAC (below) has shown that this user's postlint wrote it, with this Python version (in the signed
@@ -90,8 +91,8 @@ CACHE_DIR = ".postlint_cache"
 CACHE_FILE = "results-v9.bin"
 JOURNAL_FILE = "results-v9-journal.bin"  # what changed since CACHE_FILE was written
 JOURNAL_SHARE = 8  # a journal is written while it is at most an eighth of CACHE_FILE's size
-_SECTIONS = ("entries", "groups", "files", "front-matters", "indexes")  # the parts a journal lists changes to
-_SHARDED = ("entries", "front-matters")  # stored as the parts "entries/0", "entries/1"..., as are the facts
+_SECTIONS = ("entries", "groups", "files", "front-matters", "indexes", "answers")  # the parts a journal lists changes to
+_SHARDED = ("entries", "front-matters", "answers")  # stored as the parts "entries/0", "entries/1"..., as are the facts
 _FACTS = "facts:"  # the parts that hold the facts of one name each: "facts:" + name + "/" + shard
 # CACHE_FILE's and JOURNAL_FILE's earlier names (v1-v3 were JSON)
 _OLDER_FORMATS = ("results-v[0-9].bin", "results-v[0-9].json", "results-v[0-9]-journal.bin")
@@ -546,7 +547,7 @@ class ResultCache:
             # them: a run whose every result comes from the cache never does.
             site.remember(self._section("files"), self._fact_loaders(),
                           lambda: _decoded(journal["counts"]) if journal else parts.get("counts"),
-                          lambda: self._section("indexes"), self._group)
+                          lambda: self._section("indexes"), self._group, self._section("answers"))
             FRONT_MATTERS.use(lambda: self._section("front-matters"))
         if secret is not None:
             FRONT_MATTERS.use({})  # on, to keep this run's parses
@@ -648,7 +649,8 @@ class ResultCache:
         self.changed = True
 
     def save(self) -> None:
-        learned = self.site.learned_facts or self.site.learned_counts or self.site.learned_indexes or FRONT_MATTERS.grew
+        learned = (self.site.learned_facts or self.site.learned_counts or self.site.learned_indexes
+                   or self.site.learned_answers or FRONT_MATTERS.grew)
         if self.secret is None or not (self.changed or self.site.memo.may_grow or learned):
             return  # a run that read nothing new (every result from the cache) leaves the file alone
         files = self.site.memo.export()
@@ -667,6 +669,9 @@ class ResultCache:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
                     out.write("# Created by postlint: the cache is local.\n*\n")
             indexes = self._kept_indexes()
+            answers = self._section("answers")
+            for key, found in self.site.export_answers().items():
+                answers[key] = found
             counts = encode(self.site.export_counts())
             if not self._write_journal(files, indexes, counts):
                 self._write_whole(files, indexes, counts)
@@ -683,8 +688,11 @@ class ResultCache:
         used = _groups_used(entries, indexes)
         # The parses of the front matters the site's files have now (their digests, by the file memo).
         front_matters = {digests.get(f"{FRONT_MATTER}:{rel}") for rel, (_, digests) in files.items()}
+        answers = {key: found for key, found in self._section("answers").items()
+                   if type(found) is list and len(found) == 2 and found[0] in used}  # those of groups gone left out
         sections = {"entries": entries, "groups": {name: inputs for name, inputs in self.groups.items() if name in used},
                     "files": files, "front-matters": FRONT_MATTERS.kept(front_matters), "indexes": indexes,
+                    "answers": answers,
                     **{_FACTS + name: by_rel for name, by_rel in self.site.export_facts().items()}}
         parts = {**stored_parts(sections), "counts": counts}
         self.close()  # every part it needs is decoded; Windows replaces no file that is open
@@ -725,6 +733,7 @@ class ResultCache:
         parses = self._section("front-matters").changes()
         parses[0].update(FRONT_MATTERS.made)
         entries = self._section("entries").changes()
+        answers = self._section("answers").changes()
         for name in ("groups", "files", "indexes"):
             self._section(name)  # its base decoded, to tell what changed
         # A group added since the base was written can only be used by an entry added since (or a
@@ -732,7 +741,7 @@ class ResultCache:
         used, base_groups = _groups_used(entries[0], indexes), self._base["groups"]
         groups = {name: inputs for name, inputs in self.groups.items() if name in base_groups or name in used}
         journal = {"base": self._base_signature, "key": self.key, "facts": changed_facts, "counts": counts,
-                   "entries": entries, "front-matters": parses, "groups": _changes(base_groups, groups),
+                   "entries": entries, "front-matters": parses, "answers": answers, "groups": _changes(base_groups, groups),
                    "files": _changes(self._base["files"], files), "indexes": _changes(self._base["indexes"], indexes)}
         payload = encode(journal)
         if len(payload) * JOURNAL_SHARE > self._base_size:

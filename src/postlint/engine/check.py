@@ -632,7 +632,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
             how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
             message = f"the process checking this file died ({how}); the other files were still checked"
-            return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, ({}, {}, {}, {})
+            return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, ({}, {}, {}, {}, {})
 
         with stdout_to_stderr():  # workers fork inside: they inherit it
             received: dict[str, dict[str, str]] = {}

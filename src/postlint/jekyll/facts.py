@@ -30,6 +30,11 @@ built again, from facts. A body edited in one post changes none of their inputs,
 run does not go over thousands of facts to build them. In a parallel run the workers build them
 (the parent checks no file) and hand them over with their groups' inputs, as they hand over facts.
 
+A kept index can also be asked a question whose answer is kept (`answer`): the answer is a
+function of the index alone (asking reads nothing else), so it holds while the index's group of
+inputs does, and a later run gives it without decoding the index. A one-post run asks each of the
+near-duplicate indexes one question, about its post, which the previous run answered.
+
 Another kind of index is kept across runs itself: word counts (`word_counts`: in how many files each
 word occurs, from a per-file fact that lists a file's distinct words). Counting them again is a
 tenth of a one-post run on a 500-post site, yet an edit changes one file's words. So the counts
@@ -131,6 +136,10 @@ class Recording:
         self._keeping: dict[str, tuple[Keeping, Any]] = {}  # indexes this run built to keep: name -> (how, value)
         self._handed_over: set[str] = set()  # of those, the ones a worker sent to the parent (hand_over_indexes)
         self._adopted: dict[str, tuple[list, dict[str, str]]] = {}  # indexes workers built to keep: name -> (as exported, inputs)
+        self._previous_answers: Mapping[str, Any] = {}  # answer key -> [group name, answer], as the previous run left them
+        self._answers: dict[str, list] = {}  # this run's (and its workers'): answer key -> [group name, answer]
+        self._unsent_answers: list[str] = []  # keys of answers found and not handed over yet (hand_over_answers)
+        self._held: dict[str, dict[str, str] | None] = {}  # a previous group's inputs when they hold now, else None
         self.handed_out = HandedOut() if CHECKING else None  # for postlint's tests (captures.py)
 
     def current_digest(self, key: str) -> str:
@@ -226,6 +235,69 @@ class Recording:
         if not isinstance(self._previous_kept, dict):
             self._previous_kept = {}
         return self._previous_kept
+
+    def answer(self, name: str, build: Callable[[], Any], keep: Keeping, question: str,
+               ask: Callable[[Any], Any]) -> Any:
+        """`ask(index)` for the kept index `name` (see index), remembered across runs with the
+        index's group of inputs: while every input of that group has the same digest, a later run
+        gives the same answer to the same question without building, restoring or even decoding
+        the index (a one-post run asks each near-duplicate index one question about its post).
+        `ask` reads nothing but the index and gives plain data (what marshal stores)."""
+        key = f"{name}\0{question}"
+        found, inputs = self._answers.get(key), None
+        if found is not None:
+            inputs = self.group_inputs(found[0])
+        else:
+            found = self._previous_answers.get(key)
+            if type(found) is list and len(found) == 2 and type(found[0]) is str:
+                inputs = self._holding_group(found[0])
+        if inputs is not None:
+            for active in self._recorders:
+                active.add_group(found[0], inputs)  # as a use of the index itself reports it
+            return found[1]
+        index = self.index(name, build, keep)
+        if self.handed_out is not None:
+            self.handed_out.check(ask, f"an answer of the index {name}", self)
+        with self.recording(isolated=True) as recorder:
+            found = ask(index)
+        if recorder.inputs:
+            raise RuntimeError(f"an answer of the index {name} read the site: {sorted(recorder.inputs)[:3]}")
+        if name not in self._partial and _is_plain(found):
+            self._answers[key] = [self._derived[name][1], found]
+            self._unsent_answers.append(key)
+        return found
+
+    def _holding_group(self, name: str) -> dict[str, str] | None:
+        """The inputs of the previous run's group `name` when every one has the same digest now."""
+        if name not in self._held:
+            inputs = self._previous_group(name)
+            self._held[name] = inputs if type(inputs) is dict and self.inputs_hold(inputs) else None
+        return self._held[name]
+
+    def remember_answers(self, answers: object) -> None:
+        """Take the answers the previous run left (answer key -> [group name, answer], each checked
+        where used): a mapping, such as the cache's section decoded shard by shard."""
+        self._previous_answers = answers if isinstance(answers, Mapping) else {}
+
+    def hand_over_answers(self) -> dict[str, list]:
+        """The answers found since the last call: a worker sends them to the parent (adopt_answers)."""
+        sent = {key: self._answers[key] for key in self._unsent_answers}
+        self._unsent_answers = []
+        return sent
+
+    def adopt_answers(self, answers: dict[str, list]) -> None:
+        """Answers a worker found in this run (the same as this process would find)."""
+        for key, found in answers.items():
+            self._answers.setdefault(key, found)
+
+    @property
+    def learned_answers(self) -> bool:
+        """Did this run (or a worker of it) find an answer to keep?"""
+        return bool(self._answers)
+
+    def export_answers(self) -> dict[str, list]:
+        """The answers this run (or a worker of it) found, for the next run."""
+        return dict(self._answers)
 
     def export_indexes(self) -> dict[str, Any]:
         """The kept indexes for the next run: those this run built (or its workers did), and the
@@ -537,6 +609,14 @@ class Recording:
             yield recorder
         finally:
             self._recorders = outer
+
+
+def _is_plain(value: object) -> bool:
+    """Is `value` data that marshal stores and gives back as it is?"""
+    try:
+        return marshal.loads(marshal.dumps(value)) == value
+    except ValueError:
+        return False
 
 
 class Keeping:

@@ -301,7 +301,8 @@ def post_entry(rel: str, collections_dir: str = "") -> PostEntry | None:
 
 
 # What a worker learned (Site.hand_over): facts by name, file digests, front-matter parses, kept indexes.
-Learned = tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes], dict[str, tuple[list, dict[str, str]]]]
+Learned = tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes], dict[str, tuple[list, dict[str, str]]],
+                dict[str, list]]
 
 
 class Site(Recording):
@@ -346,27 +347,31 @@ class Site(Recording):
         self.checks_many = False
 
     def remember(self, files: object, facts: object, counts: object = None, indexes: object = None,
-                 group: Callable[[str], object] = lambda name: None) -> None:
-        """Take the file signatures and digests, the per-file facts, the word counts and the kept
-        indexes (with the means to look up their groups' inputs) the previous run left in the cache."""
+                 group: Callable[[str], object] = lambda name: None, answers: object = None) -> None:
+        """Take the file signatures and digests, the per-file facts, the word counts, the kept
+        indexes (with the means to look up their groups' inputs) and their answers the previous
+        run left in the cache."""
         self.memo = FileMemo(self._root_path, files)
         self._recalled_all = False
         self.remember_facts(facts)
         self.remember_counts(counts)
         self.remember_indexes(indexes, group)
+        self.remember_answers(answers)
 
     def hand_over(self) -> Learned:
         """What a worker process learned since the last call, for the parent to keep (adopt): the
-        facts it computed, the digests of the files it read, the front matters it parsed and the
-        indexes it built to keep."""
-        return self.hand_over_facts(), self.memo.hand_over(), FRONT_MATTERS.hand_over(), self.hand_over_indexes()
+        facts it computed, the digests of the files it read, the front matters it parsed, the
+        indexes it built to keep and their answers it found."""
+        return (self.hand_over_facts(), self.memo.hand_over(), FRONT_MATTERS.hand_over(), self.hand_over_indexes(),
+                self.hand_over_answers())
 
     def adopt(self, learned: Learned) -> None:
-        facts, files, parses, indexes = learned
+        facts, files, parses, indexes, answers = learned
         self.adopt_facts(facts)
         self.memo.adopt(files)
         FRONT_MATTERS.adopt(parses)
         self.adopt_indexes(indexes)
+        self.adopt_answers(answers)
 
     def export_facts(self, names: Iterable[str] | None = None) -> dict[str, dict[str, list]]:  # type: ignore[override]
         """The facts `names` (default: all) worth keeping: about files that still exist (as far as

@@ -104,10 +104,11 @@ def new_session(root: Path, previous: SiteSession | None = None, reload_config: 
     site = Site(root, config.max_file_size, config_folder=config.path.parent if config.path else None,
                 languages=config.site.get("languages"))
     if previous is not None:
-        indexes = previous.site.export_indexes()
-        groups = {index[0]: previous.site.group_inputs(index[0]) for index in indexes.values()}  # not the old site itself
+        indexes, answers = previous.site.export_indexes(), previous.site.export_answers()
+        groups = {kept[0]: previous.site.group_inputs(kept[0])  # not the old site itself
+                  for kept in [*indexes.values(), *answers.values()]}
         site.remember(previous.site.memo.export(), previous.site.export_facts(), previous.site.export_counts(),
-                      indexes, groups.get)
+                      indexes, groups.get, answers)
     return SiteSession(root, config, settings, site)
 
 

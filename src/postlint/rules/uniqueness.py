@@ -13,7 +13,7 @@ import datetime as _dt
 import difflib
 import math
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from postlint.finding import Problem
 from postlint.jekyll.facts import Keeping
@@ -60,8 +60,31 @@ def _restored_value(plain: list) -> Value:
     return Value(rel, line, (_dt.date.fromordinal(day), rel), lang, tuple(words))
 
 
-_KEPT_VALUES = Keeping(plain=lambda values: [_plain_value(value) for value in values.values()],
-                       restore=lambda plain: {value.rel: value for value in map(_restored_value, plain)})
+class PublishedValues:
+    """The value of one front-matter key of every published post that sets one, by path, and the
+    groups of exact repeats (by `Value.key`, earliest first)."""
+
+    def __init__(self, values: dict[str, Value]) -> None:
+        self.by_rel = values
+        self.groups: dict[str, list[Value]] = {}
+        for value in sorted(values.values(), key=lambda v: v.order):
+            self.groups.setdefault(value.key, []).append(value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PublishedValues) and other.by_rel == self.by_rel and other.groups == self.groups
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def earlier_same(self, rel: str) -> list | None:
+        """[the post's value, the earlier posts' values equal to it], plain (None: no value)."""
+        mine = self.by_rel.get(rel)
+        if mine is None:  # a draft, unpublished, future-dated, a page, or no value
+            return None
+        return [_plain_value(mine), [_plain_value(value) for value in self.groups[mine.key] if value.order < mine.order]]
+
+
+_KEPT_VALUES = Keeping(plain=lambda values: [_plain_value(value) for value in values.by_rel.values()],
+                       restore=lambda plain: PublishedValues({value.rel: value for value in map(_restored_value, plain)}))
 
 
 def normalised_words(value: object) -> tuple[str, ...]:
@@ -82,9 +105,9 @@ def _value_fact(site, rel: str, key: str) -> list | None:
     return [front_matter.line_of(key), site.language(front_matter.data, rel), list(words)] if words else None
 
 
-def _published_values(site, key: str, future: bool) -> dict[str, Value]:
-    """The value of `key` of every published post that sets one, by path."""
-    def build() -> dict[str, Value]:
+def _published_values(site, key: str, future: bool) -> tuple[str, Callable[[], PublishedValues]]:
+    """The name and the build of the index of the values of `key` (kept: _KEPT_VALUES)."""
+    def build() -> PublishedValues:
         found = {}
         for entry in site.published_posts(future):
             fact = site.per_file(f"front-matter-words:{key}", entry.rel, lambda: _value_fact(site, entry.rel, key))
@@ -92,20 +115,9 @@ def _published_values(site, key: str, future: bool) -> dict[str, Value]:
                 line, lang, words = fact
                 date = site.post_date(entry) or _dt.date.min
                 found[entry.rel] = Value(entry.rel, line, (date, entry.rel), lang, tuple(words))
-        return found
+        return PublishedValues(found)
 
-    return site.index(f"uniqueness-values:{key}:{future}", build, _KEPT_VALUES)
-
-
-def _same_value_groups(site, key: str, future: bool) -> dict[str, list[Value]]:
-    """Published posts by normalised value, earliest first."""
-    def build() -> dict[str, list[Value]]:
-        groups: dict[str, list[Value]] = {}
-        for value in sorted(_published_values(site, key, future).values(), key=lambda v: v.order):
-            groups.setdefault(value.key, []).append(value)
-        return groups
-
-    return site.index(f"uniqueness-groups:{key}:{future}", build)
+    return f"uniqueness-values:{key}:{future}", build
 
 
 def _tokens(value: Value) -> list[tuple[str, str, int]]:
@@ -221,6 +233,11 @@ class _NearestEarlier:
                 best = (other, score)
         return best
 
+    def nearest_plain(self, rel: str) -> list | None:
+        """get(rel) as plain data: [the other post's value, plain, and the similarity], or None."""
+        found = self.get(rel)
+        return None if found is None else [_plain_value(found[0]), found[1]]
+
     @staticmethod
     def in_order(groups: dict[str, list[Value]]) -> list[Value]:
         """One representative per distinct value, in order: exact repeats are reported as such."""
@@ -240,11 +257,16 @@ class _NearestEarlier:
 _KEPT_NEAREST = Keeping(_NearestEarlier.plain, _NearestEarlier.restored)
 
 
-def _nearest_earlier(site, key: str, future: bool, threshold: float) -> _NearestEarlier:
+def _nearest_earlier(site, rel: str, key: str, future: bool, threshold: float) -> tuple[Value, float] | None:
+    """The most similar earlier published post's value of `key`, with its similarity to the one
+    of `rel` (at least `threshold`), or None: an answer of the kept index (facts.py)."""
     def build() -> _NearestEarlier:
-        return _NearestEarlier(_NearestEarlier.in_order(_same_value_groups(site, key, future)), threshold)
+        values = site.index(*_published_values(site, key, future), _KEPT_VALUES)
+        return _NearestEarlier(_NearestEarlier.in_order(values.groups), threshold)
 
-    return site.index(f"uniqueness-near:{key}:{future}:{threshold!r}", build, _KEPT_NEAREST)
+    found = site.answer(f"uniqueness-near:{key}:{future}:{threshold!r}", build, _KEPT_NEAREST, rel,
+                        lambda near: near.nearest_plain(rel))
+    return None if found is None else (_restored_value(found[0]), found[1])
 
 
 def _future(ctx) -> bool:
@@ -257,12 +279,14 @@ def _shown(other: Value) -> str:
 
 
 def _earlier_same(post, ctx, key: str) -> tuple[Value, list[Value]] | None:
-    """The current post's value and the earlier published posts with the same value."""
-    mine = _published_values(ctx.site, key, _future(ctx)).get(post.rel)
-    if mine is None:  # a draft, unpublished, future-dated, a page, or no value
+    """The current post's value and the earlier published posts with the same value: an answer
+    of the kept index of the values (facts.py)."""
+    rel = post.rel
+    found = ctx.site.answer(*_published_values(ctx.site, key, _future(ctx)), _KEPT_VALUES, rel,
+                            lambda values: values.earlier_same(rel))
+    if found is None:  # a draft, unpublished, future-dated, a page, or no value
         return None
-    group = _same_value_groups(ctx.site, key, _future(ctx))[mine.key]
-    return mine, [value for value in group if value.order < mine.order]
+    return _restored_value(found[0]), [_restored_value(value) for value in found[1]]
 
 
 @rule("SEO006", "duplicate-title", severity="warning", options=[
@@ -369,7 +393,7 @@ def duplicate_description(post, ctx) -> Iterator[Problem]:
         yield Problem(*where, f"same {key} as the earlier post {_shown(earlier[0])}{others}: search results "
                               "show the same snippet for both", fingerprint=f"same {' '.join(mine.words)}")
         return
-    near = _nearest_earlier(ctx.site, key, _future(ctx), float(ctx.options.similarity)).get(post.rel)
+    near = _nearest_earlier(ctx.site, post.rel, key, _future(ctx), float(ctx.options.similarity))
     if near is not None:
         other, score = near
         yield Problem(*where, f"nearly the same {key} as the earlier post {_shown(other)} (similarity "
