@@ -3,11 +3,13 @@ libraries postlint requires, found from their metadata folders on sys.path."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from postlint import installed
 from postlint.config import Config
+from postlint.engine import cache
 from postlint.engine.cache import run_key
 from postlint.installed import looked_up_once, requirement_folders
 from postlint.jekyll.site import Site
@@ -70,3 +72,71 @@ def test_a_run_lists_the_installed_distributions_once(monkeypatch, tmp_path):
     requirement_folders("postlint")
     requirement_folders("postlint")
     assert len(listed) == 7
+
+
+def environment_of_the_past(*folders: Path) -> None:
+    """Set the folders' times an hour back: a later change then shows in their signatures (a
+    change in the same clock tick as the listing might not; installed.environment)."""
+    for folder in folders:
+        past = folder.stat().st_mtime - 3600
+        os.utime(folder, (past, past))
+
+
+def test_a_later_run_in_the_same_environment_takes_the_answers_without_reading_the_metadata(monkeypatch, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    install(first, "postlint", "1.0", "mdurl")
+    install(second, "mdurl", "0.1.2")
+    environment_of_the_past(first, second)
+    monkeypatch.setattr(sys, "path", [str(first), str(second)])
+    monkeypatch.setattr(installed, "RACY_NS", 0)  # the change times are now
+    with looked_up_once() as answers:
+        requirement_folders("postlint")
+        installed.entry_points("postlint.rules")
+    kept = installed.to_keep(answers, None)
+    assert kept is not None
+    read: list[str] = []
+    real_listdir, real_headers = installed.os.listdir, installed.metadata_headers
+    monkeypatch.setattr(installed.os, "listdir", lambda folder: read.append(folder) or real_listdir(folder))
+    monkeypatch.setattr(installed, "metadata_headers", lambda info: read.append(info) or real_headers(info))
+    with looked_up_once(kept) as again:
+        assert requirement_folders("postlint") == ["mdurl-0.1.2.dist-info", "postlint-1.0.dist-info"]
+        installed.entry_points("postlint.rules")
+    assert read == []
+    assert installed.to_keep(again, kept) is None  # nothing new to keep
+
+
+def test_a_distribution_installed_since_the_answers_were_kept_is_found(monkeypatch, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    install(first, "postlint", "1.0", "mdurl")
+    second.mkdir()
+    environment_of_the_past(first, second)
+    monkeypatch.setattr(sys, "path", [str(first), str(second)])
+    monkeypatch.setattr(installed, "RACY_NS", 0)
+    with looked_up_once() as answers:
+        assert requirement_folders("postlint") == ["postlint-1.0.dist-info"]
+    kept = installed.to_keep(answers, None)
+    install(second, "mdurl", "0.1.2")
+    with looked_up_once(kept):
+        assert requirement_folders("postlint") == ["mdurl-0.1.2.dist-info", "postlint-1.0.dist-info"]
+
+
+def test_answers_kept_by_another_than_this_user_are_ignored(monkeypatch, tmp_path):
+    """A planted memo could hide a plugin's rules or a library's version from the cache key: only
+    one this user's postlint signed is taken (the control: the same, signed with this user's key)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    environment = tmp_path / "environment"
+    install(environment, "postlint", "1.0", "mdurl")
+    install(environment, "mdurl", "0.1.2")
+    environment_of_the_past(environment)
+    monkeypatch.setattr(sys, "path", [str(environment)])
+    monkeypatch.setattr(installed, "RACY_NS", 0)
+    secret = cache.secret_key()
+    with looked_up_once() as answers:
+        requirement_folders("postlint")
+    forged = installed.to_keep({key: [] for key in answers}, None)  # as if postlint required nothing
+    payload = cache.encode(forged)
+    memo = tmp_path / "user-cache" / "postlint" / cache.INSTALLED_MEMO_FILE
+    for key, taken in ((b"k" * 32, ["mdurl-0.1.2.dist-info", "postlint-1.0.dist-info"]), (secret, [])):
+        memo.write_bytes(cache._sign(key, payload).encode() + b"\n" + payload)
+        with looked_up_once(cache.read_installed_memo(secret)):
+            assert requirement_folders("postlint") == taken

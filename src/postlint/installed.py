@@ -3,17 +3,23 @@ folders as importlib.metadata reads them, without importing it: importing import
 (email, zipfile, csv, socket...) and scanning with it took 36 ms of every run, a tenth of a cached
 one; this takes 3. The first distribution of a name on the path wins; a zipped egg is not searched.
 A run looks them up once (looked_up_once): it asks for the rules' entry points, and for what
-postlint requires for its cache key and its rule memo.
+postlint requires for its cache key and its rule memo. The answers are kept for the next run with
+the environment they were given in (`environment`: the folders of sys.path and the signature of
+each, which installing, upgrading or removing a distribution in it changes); a run in the same
+environment takes them instead of listing the folders and reading the metadata again.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from postlint.digest import digest
+from postlint.jekyll.signatures import RACY_NS
 from postlint.lazy_patterns import lazy_compile
 
 _NAME_SEPARATORS = lazy_compile(r"[-_.]+")
@@ -31,16 +37,55 @@ _looked_up: dict[tuple, object] | None = None  # inside looked_up_once: each ans
 
 
 @contextmanager
-def looked_up_once() -> Iterator[None]:
+def looked_up_once(kept: object = None) -> Iterator[dict[tuple, object]]:
     """Inside the block (one run, which installs nothing), the distributions on sys.path are
-    listed, and the requirements of each distribution asked about read, once."""
+    listed, and the requirements of each distribution asked about read, once. `kept`: what an
+    earlier run kept (to_keep), whose answers are taken when given in this same environment.
+    Gives the block the answers, for to_keep."""
     global _looked_up
     outer = _looked_up
-    _looked_up = {} if outer is None else outer
+    if outer is None:
+        _looked_up = dict(kept["answers"]) if _given_here(kept) else {}  # type: ignore[index]
     try:
-        yield
+        yield _looked_up  # type: ignore[misc]
     finally:
         _looked_up = outer
+
+
+def environment() -> str | None:
+    """What the answers about the installed distributions depend on: the folders of sys.path,
+    and the device, inode, modification and change times of each; None when one changed too
+    recently to tell a later change (signatures.RACY_NS), cannot be looked at, or on Windows."""
+    if os.name == "nt":
+        return None
+    now, seen = time.time_ns(), []
+    for folder in sys.path:
+        try:
+            info = os.stat(folder or ".")
+        except (FileNotFoundError, NotADirectoryError):
+            seen.append(f"{folder}\0absent")
+            continue
+        except (OSError, ValueError):
+            return None
+        if max(info.st_mtime_ns, info.st_ctime_ns) > now - RACY_NS:
+            return None
+        seen.append(f"{folder}\0{info.st_dev}\0{info.st_ino}\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
+    return digest("\n".join(seen).encode("utf-8", "surrogatepass"))
+
+
+def _given_here(kept: object) -> bool:
+    """Was `kept` (to_keep's) given in the environment of now?"""
+    return isinstance(kept, dict) and isinstance(kept.get("answers"), dict) \
+        and kept.get("environment") is not None and kept.get("environment") == environment()
+
+
+def to_keep(answers: dict[tuple, object], kept: object) -> dict | None:
+    """What the next run may take (looked_up_once): this run's `answers` with the environment
+    they hold in; None when there is nothing new beside `kept`, or the environment cannot be told."""
+    if not answers or _given_here(kept) and kept["answers"] == answers:  # type: ignore[index]
+        return None
+    here = environment()
+    return {"environment": here, "answers": answers} if here is not None else None
 
 
 def _once(question: tuple, answer: Callable[[], T]) -> T:
@@ -76,6 +121,10 @@ def _distributions() -> dict[str, str]:
 def entry_points(group: str) -> list[tuple[str, str, str]]:
     """(name, value, the distribution's metadata folder) of each entry point in `group`, as
     importlib.metadata.entry_points(group=...) finds them."""
+    return list(_once(("entry-points", group), lambda: _entry_points(group)))
+
+
+def _entry_points(group: str) -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     for info in distributions().values():
         try:

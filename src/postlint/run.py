@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 from postlint.config import Config, RuleSetting, find_config, load_config, resolve_rules
 from postlint.engine.cache import (
+    read_installed_memo,
     read_rules_memo,
+    save_installed_memo,
     save_rules_memo,
     save_yaml_memo,
     secret_key,
@@ -183,10 +185,12 @@ def exit_code(result: RunResult, fail_on: str) -> int:
 
 def run_request(request: RunRequest) -> RunOutcome:
     """Lint what the request names. Raises ConfigError (or ChangesError for --changed-since and --staged)."""
-    with looked_up_once():
-        if not request.use_cache:
+    if not request.use_cache:
+        with looked_up_once():
             return _run_request(request)
-        secret = secret_key()
+    secret = secret_key()
+    kept = read_installed_memo(secret)
+    with looked_up_once(kept) as answers:
         use_yaml_memo(secret)
         rules_memo = read_rules_memo(secret)
         try:
@@ -194,6 +198,7 @@ def run_request(request: RunRequest) -> RunOutcome:
         finally:
             save_yaml_memo(secret)
             save_rules_memo(secret, rules_memo)
+            save_installed_memo(secret, answers, kept)
             YAML_MEMO.stop()
 
 

@@ -62,7 +62,8 @@ The YAML memo (parse/frontmatter.py's YamlMemo: loaded YAML documents by the dig
 text) is kept the same way, signed, next to the key in the user's cache folder: a run whose
 results all come from the cache reads its YAML files without importing PyYAML. So is the rule memo
 (registry.RuleMemo: what postlint's own rule modules declare, for the code that declared it): such
-a run imports no rule module either.
+a run imports no rule module either. So are the installed distributions, their requirements and
+entry points (installed.py), for the environment they were read in.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ from postlint.digest import blake2b, compare_digest, digest
 from postlint.engine.heap import no_collection
 from postlint.engine.shards import Section, split
 from postlint.finding import Edit, Finding, Fix
-from postlint.installed import requirement_folders
+from postlint.installed import requirement_folders, to_keep
 from postlint.jekyll.facts import FRONT_MATTER
 from postlint.parse.frontmatter import YAML_MEMO
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
@@ -100,6 +101,7 @@ MAX_CACHE_BYTES = 512 * 1024 * 1024
 KEY_NAME = "cache-key"
 YAML_MEMO_FILE = "yaml-memo-v1.bin"
 RULES_MEMO_FILE = "rules-memo-v1.bin"
+INSTALLED_MEMO_FILE = "installed-memo-v1.bin"
 MAX_YAML_DOCUMENTS = 64  # the configs, _config.yml files and YAML rules of the sites in use
 
 
@@ -408,6 +410,19 @@ def save_rules_memo(secret: bytes | None, memo: RuleMemo | None) -> None:
         return
     if _write_user_file(RULES_MEMO_FILE, secret, memo.export()):
         memo.grew = False
+
+
+def read_installed_memo(secret: bytes | None) -> object:
+    """What this user's last run kept of the installed distributions (installed.to_keep), signed
+    like the cache; None without a key."""
+    return _read_signed(Path(_user_folder()) / INSTALLED_MEMO_FILE, secret) if secret is not None else None
+
+
+def save_installed_memo(secret: bytes | None, answers: dict[tuple, object], kept: object) -> None:
+    """Keep this run's answers about the installed distributions when they are new (to_keep)."""
+    contents = to_keep(answers, kept) if secret is not None else None
+    if contents is not None:
+        _write_user_file(INSTALLED_MEMO_FILE, secret, contents)  # type: ignore[arg-type]
 
 
 def _write_user_file(name: str, secret: bytes, contents: object) -> bool:
