@@ -251,21 +251,24 @@ class Recording:
             found = self._previous_answers.get(key)
             if type(found) is list and len(found) == 2 and type(found[0]) is str:
                 inputs = self._holding_group(found[0])
-        if inputs is not None:
+        if inputs is None:
+            index = self.index(name, build, keep)
+            if self.handed_out is not None:
+                self.handed_out.check(ask, f"an answer of the index {name}", self)
+            with self.recording(isolated=True) as recorder:
+                answer = ask(index)
+            if recorder.inputs:
+                raise RuntimeError(f"an answer of the index {name} read the site: {sorted(recorder.inputs)[:3]}")
+            found = [self._derived[name][1], answer]
+            if name not in self._partial and _is_plain(answer):
+                self._answers[key] = found
+                self._unsent_answers.append(key)
+        else:
             for active in self._recorders:
                 active.add_group(found[0], inputs)  # as a use of the index itself reports it
-            return found[1]
-        index = self.index(name, build, keep)
         if self.handed_out is not None:
-            self.handed_out.check(ask, f"an answer of the index {name}", self)
-        with self.recording(isolated=True) as recorder:
-            found = ask(index)
-        if recorder.inputs:
-            raise RuntimeError(f"an answer of the index {name} read the site: {sorted(recorder.inputs)[:3]}")
-        if name not in self._partial and _is_plain(found):
-            self._answers[key] = [self._derived[name][1], found]
-            self._unsent_answers.append(key)
-        return found
+            self.handed_out.note(found[1], f"the answer to {question} of the index {name}")
+        return found[1]
 
     def _holding_group(self, name: str) -> dict[str, str] | None:
         """The inputs of the previous run's group `name` when every one has the same digest now."""
