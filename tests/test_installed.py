@@ -89,10 +89,10 @@ def test_a_later_run_in_the_same_environment_takes_the_answers_without_reading_t
     environment_of_the_past(first, second)
     monkeypatch.setattr(sys, "path", [str(first), str(second)])
     monkeypatch.setattr(installed, "RACY_NS", 0)  # the change times are now
-    with looked_up_once() as answers:
+    with looked_up_once() as lookups:
         requirement_folders("postlint")
         installed.entry_points("postlint.rules")
-    kept = installed.to_keep(answers, None)
+    kept = installed.to_keep(lookups, None)
     assert kept is not None
     read: list[str] = []
     real_listdir, real_headers = installed.os.listdir, installed.metadata_headers
@@ -112,12 +112,24 @@ def test_a_distribution_installed_since_the_answers_were_kept_is_found(monkeypat
     environment_of_the_past(first, second)
     monkeypatch.setattr(sys, "path", [str(first), str(second)])
     monkeypatch.setattr(installed, "RACY_NS", 0)
-    with looked_up_once() as answers:
+    with looked_up_once() as lookups:
         assert requirement_folders("postlint") == ["postlint-1.0.dist-info"]
-    kept = installed.to_keep(answers, None)
+    kept = installed.to_keep(lookups, None)
     install(second, "mdurl", "0.1.2")
     with looked_up_once(kept):
         assert requirement_folders("postlint") == ["mdurl-0.1.2.dist-info", "postlint-1.0.dist-info"]
+
+
+def test_answers_given_while_a_distribution_was_installed_are_not_kept(monkeypatch, tmp_path):
+    environment = tmp_path / "environment"
+    install(environment, "postlint", "1.0")
+    environment_of_the_past(environment)
+    monkeypatch.setattr(sys, "path", [str(environment)])
+    monkeypatch.setattr(installed, "RACY_NS", 0)
+    with looked_up_once() as lookups:
+        assert requirement_folders("postlint") == ["postlint-1.0.dist-info"]
+        install(environment, "mdurl", "0.1.2")  # during the run: its answers may be of either state
+    assert installed.to_keep(lookups, None) is None
 
 
 def test_answers_kept_by_another_than_this_user_are_ignored(monkeypatch, tmp_path):
@@ -131,9 +143,10 @@ def test_answers_kept_by_another_than_this_user_are_ignored(monkeypatch, tmp_pat
     monkeypatch.setattr(sys, "path", [str(environment)])
     monkeypatch.setattr(installed, "RACY_NS", 0)
     secret = cache.secret_key()
-    with looked_up_once() as answers:
+    with looked_up_once() as lookups:
         requirement_folders("postlint")
-    forged = installed.to_keep({key: [] for key in answers}, None)  # as if postlint required nothing
+    lookups.answers = {key: [] for key in lookups.answers}  # as if postlint required nothing
+    forged = installed.to_keep(lookups, None)
     payload = cache.encode(forged)
     memo = tmp_path / "user-cache" / "postlint" / cache.INSTALLED_MEMO_FILE
     for key, taken in ((b"k" * 32, ["mdurl-0.1.2.dist-info", "postlint-1.0.dist-info"]), (secret, [])):

@@ -36,18 +36,28 @@ T = TypeVar("T")
 _looked_up: dict[tuple, object] | None = None  # inside looked_up_once: each answer, by question
 
 
+class Lookups:
+    """One run's answers about the installed distributions (question -> answer), and the
+    environment they were given in (environment(), when the run started)."""
+
+    def __init__(self, answers: dict[tuple, object], environment: str | None) -> None:
+        self.answers = answers
+        self.environment = environment
+
+
 @contextmanager
-def looked_up_once(kept: object = None) -> Iterator[dict[tuple, object]]:
+def looked_up_once(kept: object = None) -> Iterator[Lookups]:
     """Inside the block (one run, which installs nothing), the distributions on sys.path are
     listed, and the requirements of each distribution asked about read, once. `kept`: what an
     earlier run kept (to_keep), whose answers are taken when given in this same environment.
-    Gives the block the answers, for to_keep."""
+    Gives the block its answers, for to_keep."""
     global _looked_up
     outer = _looked_up
+    here = environment() if outer is None else None
     if outer is None:
-        _looked_up = dict(kept["answers"]) if _given_here(kept) else {}  # type: ignore[index]
+        _looked_up = dict(kept["answers"]) if _given_in(kept, here) else {}  # type: ignore[index]
     try:
-        yield _looked_up  # type: ignore[misc]
+        yield Lookups(_looked_up, here)  # type: ignore[arg-type]
     finally:
         _looked_up = outer
 
@@ -73,19 +83,21 @@ def environment() -> str | None:
     return digest("\n".join(seen).encode("utf-8", "surrogatepass"))
 
 
-def _given_here(kept: object) -> bool:
-    """Was `kept` (to_keep's) given in the environment of now?"""
-    return isinstance(kept, dict) and isinstance(kept.get("answers"), dict) \
-        and kept.get("environment") is not None and kept.get("environment") == environment()
+def _given_in(kept: object, here: str | None) -> bool:
+    """Was `kept` (to_keep's) given in the environment `here`?"""
+    return here is not None and isinstance(kept, dict) and isinstance(kept.get("answers"), dict) \
+        and kept.get("environment") == here
 
 
-def to_keep(answers: dict[tuple, object], kept: object) -> dict | None:
-    """What the next run may take (looked_up_once): this run's `answers` with the environment
-    they hold in; None when there is nothing new beside `kept`, or the environment cannot be told."""
-    if not answers or _given_here(kept) and kept["answers"] == answers:  # type: ignore[index]
+def to_keep(lookups: Lookups, kept: object) -> dict | None:
+    """What the next run may take (looked_up_once): the run's answers with the environment they
+    were given in; None when there is nothing new beside `kept`, or when the environment could not
+    be told or changed during the run (a distribution installed meanwhile)."""
+    if not lookups.answers or _given_in(kept, lookups.environment) and kept["answers"] == lookups.answers:  # type: ignore[index]
         return None
-    here = environment()
-    return {"environment": here, "answers": answers} if here is not None else None
+    if lookups.environment is None or environment() != lookups.environment:
+        return None
+    return {"environment": lookups.environment, "answers": lookups.answers}
 
 
 def _once(question: tuple, answer: Callable[[], T]) -> T:

@@ -190,7 +190,7 @@ def run_request(request: RunRequest) -> RunOutcome:
             return _run_request(request)
     secret = secret_key()
     kept = read_installed_memo(secret)
-    with looked_up_once(kept) as answers:
+    with looked_up_once(kept) as lookups:
         use_yaml_memo(secret)
         rules_memo = read_rules_memo(secret)
         try:
@@ -198,7 +198,7 @@ def run_request(request: RunRequest) -> RunOutcome:
         finally:
             save_yaml_memo(secret)
             save_rules_memo(secret, rules_memo)
-            save_installed_memo(secret, answers, kept)
+            save_installed_memo(secret, lookups, kept)
             YAML_MEMO.stop()
 
 

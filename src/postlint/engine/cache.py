@@ -81,7 +81,7 @@ from postlint.digest import blake2b, compare_digest, digest
 from postlint.engine.heap import no_collection
 from postlint.engine.shards import Section, split
 from postlint.finding import Edit, Finding, Fix
-from postlint.installed import requirement_folders, to_keep
+from postlint.installed import Lookups, requirement_folders, to_keep
 from postlint.jekyll.facts import FRONT_MATTER
 from postlint.parse.frontmatter import YAML_MEMO
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
@@ -418,9 +418,9 @@ def read_installed_memo(secret: bytes | None) -> object:
     return _read_signed(Path(_user_folder()) / INSTALLED_MEMO_FILE, secret) if secret is not None else None
 
 
-def save_installed_memo(secret: bytes | None, answers: dict[tuple, object], kept: object) -> None:
+def save_installed_memo(secret: bytes | None, lookups: Lookups, kept: object) -> None:
     """Keep this run's answers about the installed distributions when they are new (to_keep)."""
-    contents = to_keep(answers, kept) if secret is not None else None
+    contents = to_keep(lookups, kept) if secret is not None else None
     if contents is not None:
         _write_user_file(INSTALLED_MEMO_FILE, secret, contents)  # type: ignore[arg-type]
 
