@@ -14,7 +14,6 @@ importing a rule module, and each module is imported when a file is checked afte
 from __future__ import annotations
 
 import importlib
-import marshal
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -25,6 +24,7 @@ from postlint.digest import digest
 from postlint.errors import RunErrors
 from postlint.finding import SEVERITIES
 from postlint.installed import entry_points, normalized, requirement_folders, version
+from postlint.jekyll.facts import is_plain
 from postlint.jekyll.signatures import signature
 from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
@@ -275,11 +275,7 @@ class RuleMemo:
         kept = [[{name: getattr(rule, name) for name in _PLAIN_FIELDS},
                  [{name: getattr(option, name) for name in _OPTION_FIELDS} for option in rule.options.values()]]
                 for rule in loaded]
-        try:
-            plain = marshal.loads(marshal.dumps(kept)) == kept
-        except ValueError:  # an option's default of another type
-            plain = False
-        if plain and self.lists.get(value) != kept:
+        if is_plain(kept) and self.lists.get(value) != kept:  # else an option's default of another type
             self.lists[value] = kept
             self.grew = True
 

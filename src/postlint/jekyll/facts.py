@@ -211,8 +211,8 @@ class Recording:
         kept = self._stored_kept.get(name)
         if type(kept) is not list or len(kept) != 2 or type(kept[0]) is not str or type(kept[1]) is not bytes:
             return None
-        inputs = self._previous_group(kept[0])
-        if type(inputs) is not dict or not self.inputs_hold(inputs):
+        inputs = self._holding_group(kept[0])
+        if inputs is None:
             return None
         try:
             value = keep.restore(marshal.loads(kept[1]))
@@ -260,7 +260,7 @@ class Recording:
             if recorder.inputs:
                 raise RuntimeError(f"an answer of the index {name} read the site: {sorted(recorder.inputs)[:3]}")
             found = [self._derived[name][1], answer]
-            if name not in self._partial and _is_plain(answer):
+            if name not in self._partial and is_plain(answer):
                 self._answers[key] = found
                 self._unsent_answers.append(key)
         else:
@@ -614,7 +614,7 @@ class Recording:
             self._recorders = outer
 
 
-def _is_plain(value: object) -> bool:
+def is_plain(value: object) -> bool:
     """Is `value` data that marshal stores and gives back as it is?"""
     try:
         return marshal.loads(marshal.dumps(value)) == value
