@@ -231,6 +231,26 @@ def test_parallel_run_matches_single_process(tmp_path):
     assert [f.message for f in parallel.findings] == [f.message for f in single.findings]
 
 
+def test_a_parallel_run_without_a_cache_carries_back_only_the_findings(tmp_path, monkeypatch):
+    """Without a cache nothing a worker learned is kept: a worker sends the others its facts and
+    the parent its findings, and neither hands over nor adopts the rest (the parent's time on a
+    large site went to unpickling it, on a core the workers needed)."""
+    from postlint.engine import parallel
+    from postlint.jekyll.site import Site
+
+    def refused(*args):
+        raise AssertionError("handed over or adopted without a cache")
+
+    monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    single, _ = run([site], jobs=1)
+    for name in ("hand_over", "adopt", "adopt_indexes", "adopt_answers"):
+        monkeypatch.setattr(Site, name, refused)
+    parallel_run, _ = run([site], jobs=2)
+    assert not any(finding.internal for finding in parallel_run.findings)  # a worker that raised lost its files
+    assert parallel_run.findings == single.findings
+
+
 @pytest.mark.parametrize("schema", [None, '{"type": '])
 def test_a_configuration_error_in_a_worker_stops_the_run_as_in_one_process(tmp_path, monkeypatch, schema):
     """A rule's ConfigError (its schema file gone, or not JSON) raised in a worker process: the run

@@ -25,7 +25,7 @@ from postlint.engine.suppression import Suppressions
 from postlint.errors import ConfigError, FixRefused, RunErrors, UnreadableFile
 from postlint.finding import Edit, Finding, Problem
 from postlint.jekyll.facts import file_share
-from postlint.jekyll.site import Learned, Site
+from postlint.jekyll.site import NOTHING_LEARNED, Learned, Site
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.parse.post import Post
@@ -623,6 +623,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
             outcome = RunResult()
             with site.recording() as recorder:
                 findings = lint_file(path, site, settings, config, outcome, fix=fix, diff=diff, debug=debug, cwd=cwd)
+            if site.root not in caches:  # nothing is kept: what the file read and the worker learned stay here
+                return findings, outcome, {}, {}, NOTHING_LEARNED
             # The inputs of an index group travel back from a worker once (with its first result that
             # uses the group): the worker built the index.
             groups = {name: None if name in sent else inputs for name, inputs in recorder.groups.items()}
@@ -632,13 +634,15 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         def lost(item: tuple[Path, Site, str | None], exit_code: int | None) -> Checked:
             how = f"killed by signal {-exit_code}" if exit_code is not None and exit_code < 0 else f"exit code {exit_code}"
             message = f"the process checking this file died ({how}); the other files were still checked"
-            return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, ({}, {}, {}, {}, {})
+            return [internal_finding(printable(display_path(item[0], cwd)), message)], RunResult(), {}, {}, NOTHING_LEARNED
 
         with stdout_to_stderr():  # workers fork inside: they inherit it
             received: dict[str, dict[str, str]] = {}
-            outcomes = parallel_map(check, work, jobs, lost, prologue=_fact_pass(work, settings, config, cwd))
+            prologue = _fact_pass(work, settings, config, cwd, kept=set(caches))
+            outcomes = parallel_map(check, work, jobs, lost, prologue=prologue)
             for (path, site, content), (findings, outcome, inputs, names, learned) in zip(work, outcomes):
-                site.adopt(learned)
+                if site.root in caches:
+                    site.adopt(learned)
                 result.findings.extend(findings)
                 result.fixes.extend(outcome.fixes)
                 result.diffs.extend(outcome.diffs)
@@ -660,10 +664,12 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 
 
 def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSetting], config: Config,
-               cwd: Path) -> Prologue:
+               cwd: Path, kept: set[Path]) -> Prologue:
     """The prologue of a parallel run: each worker computes the per-file facts the site-wide indexes
     are built from for its share of each site's files (see jekyll/facts.py), and then has every
-    worker's facts before it checks files, those of its own share first (it has read them).
+    worker's facts before it checks files, those of its own share first (it has read them). The
+    rest of what a worker learned goes to the parent only for a site whose cache keeps it (`kept`:
+    their roots).
 
     To make the rules build their indexes too, each worker checks the site's first file; those
     findings are not the run's, nor is what the rules print meanwhile (to the null device)."""
@@ -684,12 +690,13 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
                 except Exception:  # noqa: S110 - the facts gathered so far are good; the rest are computed later
                     pass
                 site.leave_share()
-                learned.append(site.hand_over())
+                learned.append(site.hand_over() if site.root in kept else (site.hand_over_facts(), *NOTHING_LEARNED[1:]))
         return learned
 
     def in_parent(learned: list[Learned]) -> None:
         for site, one in zip(sites.values(), learned):
-            site.adopt(one)
+            if site.root in kept:
+                site.adopt(one)
 
     def from_other(learned: list[Learned]) -> None:
         for site, (facts, *_) in zip(sites.values(), learned):
@@ -699,7 +706,7 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
         path, site, _ = item
         return file_share(display_path(path, site.root), shares)
 
-    return Prologue(in_worker, in_parent, from_other, share_of)
+    return Prologue(in_worker, in_parent if kept else None, from_other, share_of)
 
 
 @contextmanager

@@ -51,11 +51,11 @@ class Prologue(Record, Generic[T]):
     __slots__ = ("in_worker", "in_parent", "from_other", "share_of")
 
     in_worker: Callable[[int, int], Any]  # (share, shares) -> what this worker learned (picklable)
-    in_parent: Callable[[Any], None]  # one worker's learning, kept by the parent
+    in_parent: Callable[[Any], None] | None  # one worker's learning, kept by the parent (None: not kept)
     from_other: Callable[[Any], None]  # another worker's learning, taken by a worker before its items
     share_of: Callable[[T, int], int]  # (item, shares) -> the share whose worker already read it
 
-    def __init__(self, in_worker: Callable[[int, int], Any], in_parent: Callable[[Any], None],
+    def __init__(self, in_worker: Callable[[int, int], Any], in_parent: Callable[[Any], None] | None,
                  from_other: Callable[[Any], None], share_of: Callable[[T, int], int]) -> None:
         self.in_worker = in_worker
         self.in_parent = in_parent
@@ -160,12 +160,13 @@ class _Pool:
                 for connection in wait(list(self.connections.values())):
                     number = next(n for n, c in self.connections.items() if c is connection)
                     try:
-                        returned, result = connection.recv()
+                        returned = connection.recv()
                     except (EOFError, OSError):
                         self._lost_worker(number)
                         continue
-                    self.sent[number].popleft()
-                    self.done[returned] = result
+                    for _ in returned:
+                        self.sent[number].popleft()
+                    self.done.update(returned)
                     self._feed(number)
             result = self.done.pop(index)
             if isinstance(result, _Raised):
@@ -204,8 +205,9 @@ class _Pool:
         assert self.prologue is not None
         import pickle
 
-        for number in untaken:
-            self.prologue.in_parent(pickle.loads(learned[number]))
+        if self.prologue.in_parent is not None:
+            for number in untaken:
+                self.prologue.in_parent(pickle.loads(learned[number]))
         untaken.clear()
 
     def _feed(self, number: int) -> None:
@@ -254,7 +256,9 @@ def _end(process) -> None:
 
 
 def _serve(number: int, workers: int, connection, prologue: Prologue | None) -> None:
-    """A worker: its prologue, then the item numbers it is sent, one result per item, in order."""
+    """A worker: its prologue, then the chunks of item numbers it is sent, each answered with the
+    results of its items at once (a message per item woke the parent, and took a core from a
+    worker, thousands of times a run)."""
     if prologue is not None:
         import pickle
 
@@ -265,8 +269,7 @@ def _serve(number: int, workers: int, connection, prologue: Prologue | None) -> 
         chunk = connection.recv()
         if chunk is None:
             return
-        for index in chunk:
-            connection.send((index, _run(index)))
+        connection.send([(index, _run(index)) for index in chunk])
 
 
 def _run_alone(context, index: int, on_lost):
