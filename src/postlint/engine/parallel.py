@@ -1,8 +1,8 @@
 """Checking many files on all cores.
 
 Workers are forked from the parent, so each inherits the rules, config and site model without
-pickling them (YAML rules are closures and cannot be pickled); only item numbers go in and
-results come out. Results are put back in input order, so the report is identical to a
+pickling them (YAML rules are closures and cannot be pickled); only chunks of item numbers go in
+and their results come out, a chunk's together. Results are put back in input order, so the report is identical to a
 single-process run. Where fork is unavailable the run stays in one process.
 
 A run may start with a *prologue* (the fact pass, see jekyll/facts.py): each worker first does

@@ -300,7 +300,8 @@ def post_entry(rel: str, collections_dir: str = "") -> PostEntry | None:
     return None
 
 
-# What a worker learned (Site.hand_over): facts by name, file digests, front-matter parses, kept indexes.
+# What a worker learned (Site.hand_over): facts by name, file digests, front-matter parses, kept indexes
+# and their answers.
 Learned = tuple[dict[str, dict[str, list]], dict[str, list], dict[str, bytes], dict[str, tuple[list, dict[str, str]]],
                 dict[str, list]]
 # What a worker hands over where nothing is kept (a run without a cache); adopt only reads it.
