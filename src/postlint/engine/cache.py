@@ -691,7 +691,7 @@ class ResultCache:
             if not self._write_journal(files, indexes, counts):
                 self._write_whole(files, indexes, counts)
                 _remove(self.journal_path)  # of the base just replaced
-            _remove_older_formats(self.path.parent)
+                _remove_older_formats(self.path.parent)  # a new format comes with a new key: a whole write
         except OSError:
             pass  # a read-only checkout still lints; it only misses the cache
 
