@@ -58,7 +58,7 @@ class RunRequest(Record):
     changed_since: str | None  # a git ref: lint only what changed since (see changes.py)
     baseline: Path | None  # hide the findings this baseline file records
     write_baseline: Path | None  # record today's findings in this file
-    jobs: int | None  # processes for a whole-site run (default: one per CPU)
+    jobs: int | None  # processes for a run over many files, or a few of a large site (default: one per CPU)
     use_cache: bool  # reuse results from .postlint_cache/ (the CLI turns it on)
     diff: bool  # write nothing: collect the diff of the fixes rules offer (--diff)
     progress: Callable[[int, int], None] | None  # told (files done, files in all) as files are done

@@ -567,6 +567,11 @@ class ResultCache:
         if secret is not None:
             FRONT_MATTERS.use({})  # on, to keep this run's parses
 
+    @property
+    def holds_facts(self) -> bool:
+        """Did a previous run of this key leave its results and facts (a base file to read)?"""
+        return self._parts is not None
+
     def close(self) -> None:
         """Close the cache file once the run is done with it (saved): its parts are read as used."""
         if self._parts is not None:

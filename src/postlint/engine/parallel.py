@@ -48,19 +48,21 @@ _items: list | None = None
 
 class Prologue(Record, Generic[T]):
     """Work each worker does before its items, and what the workers then share."""
-    __slots__ = ("in_worker", "in_parent", "from_other", "share_of")
+    __slots__ = ("in_worker", "in_parent", "from_other", "share_of", "for_few")
 
     in_worker: Callable[[int, int], Any]  # (share, shares) -> what this worker learned (picklable)
     in_parent: Callable[[Any], None] | None  # one worker's learning, kept by the parent (None: not kept)
     from_other: Callable[[Any], None]  # another worker's learning, taken by a worker before its items
     share_of: Callable[[T, int], int]  # (item, shares) -> the share whose worker already read it
+    for_few: bool  # worth a worker per job however few the items (the prologue is the work to split)
 
     def __init__(self, in_worker: Callable[[int, int], Any], in_parent: Callable[[Any], None] | None,
-                 from_other: Callable[[Any], None], share_of: Callable[[T, int], int]) -> None:
+                 from_other: Callable[[Any], None], share_of: Callable[[T, int], int], for_few: bool = False) -> None:
         self.in_worker = in_worker
         self.in_parent = in_parent
         self.from_other = from_other
         self.share_of = share_of
+        self.for_few = for_few
 
 
 class _Raised:
@@ -85,9 +87,10 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def worker_count(items: int, jobs: int) -> int:
-    """How many processes parallel_map starts for `items` items (0: it runs them here)."""
-    workers = min(jobs, items // MIN_FILES_PER_WORKER)
+def worker_count(items: int, jobs: int, for_few: bool = False) -> int:
+    """How many processes parallel_map starts for `items` items (0: it runs them here); `for_few`:
+    one per job for any items, when a prologue worth splitting comes first (Prologue.for_few)."""
+    workers = jobs if for_few and items else min(jobs, items // MIN_FILES_PER_WORKER)
     if workers <= 1:
         return 0
     import multiprocessing  # here: a pre-commit run of a few files never pays for it
@@ -99,9 +102,10 @@ def parallel_map(task: Callable[[T], R], items: list[T], jobs: int,
                  on_lost: Callable[[T, int | None], R] | None = None,
                  prologue: Prologue[T] | None = None) -> Iterator[R]:
     """`task` over `items`, in order, on up to `jobs` forked processes (see the module docstring);
-    with fewer than MIN_FILES_PER_WORKER items a worker, here, without the prologue."""
+    with fewer than MIN_FILES_PER_WORKER items a worker, here, without the prologue, unless the
+    prologue is worth its workers alone."""
     global _task, _items
-    workers = worker_count(len(items), jobs)
+    workers = worker_count(len(items), jobs, prologue is not None and prologue.for_few)
     if not workers:
         yield from map(task, items)
         return

@@ -637,6 +637,11 @@ class Site(Recording):
                 self._folder_outside.setdefault(rel, False)
         return self._files
 
+    def file_count(self) -> int:
+        """How many files the site's source has, not recorded as an input: for the engine's choice
+        of how to run, never for a finding."""
+        return len(self._inventory())
+
     @property
     def files(self) -> frozenset[str]:
         """Every file of the site's source, relative to the root with "/" separators."""
