@@ -638,9 +638,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 
         with stdout_to_stderr():  # workers fork inside: they inherit it
             received: dict[str, dict[str, str]] = {}
-            few_worth_splitting = any(_facts_from_files(site, caches.get(site.root)) for _, site, _ in work)
-            prologue = _fact_pass(work, settings, config, cwd, kept=set(caches), for_few=few_worth_splitting)
-            outcomes = parallel_map(check, work, jobs, lost, prologue=prologue)
+            outcomes = parallel_map(check, work, jobs, lost, prologue=_fact_pass(work, settings, config, cwd, caches))
             for (path, site, content), (findings, outcome, inputs, names, learned) in zip(work, outcomes):
                 if site.root in caches:
                     site.adopt(learned)
@@ -666,8 +664,9 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 
 # A run over a few files of a site this large, with no cache to take the site's facts from, builds
 # every site-wide index from the files: the fact pass splits that over the cores, as in a
-# whole-site run (one post, --no-cache, two cores: 18F, 2,213 files, 0.73 of the time; interrupt,
-# 975 files, 0.77). On a smaller site starting the workers costs what they save (jekyll-docs, 265).
+# whole-site run (one post, --no-cache, two cores: 18F, 2,213 files, 0.67-0.73 of the time;
+# interrupt, 975 files, 0.77). On a smaller site starting the workers costs what they save
+# (jekyll-docs, 265 files).
 FACT_PASS_MIN_SITE_FILES = 500
 
 
@@ -677,12 +676,13 @@ def _facts_from_files(site: Site, cache: ResultCache | None) -> bool:
 
 
 def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSetting], config: Config,
-               cwd: Path, kept: set[Path], for_few: bool) -> Prologue:
+               cwd: Path, caches: dict[Path, ResultCache]) -> Prologue:
     """The prologue of a parallel run: each worker computes the per-file facts the site-wide indexes
     are built from for its share of each site's files (see jekyll/facts.py), and then has every
     worker's facts before it checks files, those of its own share first (it has read them). The
-    rest of what a worker learned goes to the parent only for a site whose cache keeps it (`kept`:
-    their roots). `for_few`: worth its workers however few the files (Prologue.for_few).
+    rest of what a worker learned goes to the parent only for a site with a cache (`caches`) to
+    keep it. It is worth its workers however few the files when a site's facts come from its files
+    and they are many (_facts_from_files).
 
     To make the rules build their indexes too, each worker checks the site's first file; those
     findings are not the run's, nor is what the rules print meanwhile (to the null device)."""
@@ -691,6 +691,7 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
 
     sites = {id(site): site for _, site, _ in work}
     first = {id(site): path for path, site, _ in reversed(work)}
+    kept = set(caches)
 
     def in_worker(share: int, shares: int) -> list[Learned]:
         learned = []
@@ -719,6 +720,7 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
         path, site, _ = item
         return file_share(display_path(path, site.root), shares)
 
+    for_few = any(_facts_from_files(site, caches.get(site.root)) for site in sites.values())
     return Prologue(in_worker, in_parent if kept else None, from_other, share_of, for_few)
 
 
