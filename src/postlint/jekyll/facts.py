@@ -362,8 +362,7 @@ class Recording:
         order; in a fact pass only for the files of this worker's share, which makes the index
         being built partial."""
         for rel in rels:
-            if self.shard is not None and file_share(rel, self.shard[1]) != self.shard[0]:
-                self._taint()
+            if self._outside_share(rel):
                 continue
             yield rel, self.per_file(name, rel, lambda: compute(rel))  # noqa: B023 - called at once
 
@@ -381,6 +380,14 @@ class Recording:
         """Everything being computed now rests on part of the site's facts (a fact pass)."""
         for frame in self._building:
             frame[0] = True
+
+    def _outside_share(self, rel: str) -> bool:
+        """In a fact pass, is `rel` another worker's? Then what is being built leaves it out and is
+        partial (tainted)."""
+        if self.shard is None or file_share(rel, self.shard[1]) == self.shard[0]:
+            return False
+        self._taint()
+        return True
 
     def per_file(self, name: str, rel: str, compute: Callable[[], Any]) -> Any:
         """The fact `name` about the file `rel`: `compute()`, or the previous run's answer when
@@ -477,8 +484,7 @@ class Recording:
         unchanged: dict[str, dict[str, str]] = {}  # rel -> the inputs its counted words came from
         came: dict[str, str | None] = {}  # the others: rel -> its words now
         for rel in rels:
-            if self.shard is not None and file_share(rel, self.shard[1]) != self.shard[0]:
-                self._taint()
+            if self._outside_share(rel):
                 continue
             inputs = counted.get(rel)
             if type(inputs) is dict and self.inputs_hold(inputs):
