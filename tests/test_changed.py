@@ -234,6 +234,43 @@ def test_a_staged_edit_that_moves_nothing_never_lists_the_sites_posts(linked_sit
     assert listed, "a rename moves the post's address: the posts that may link to it are looked through"
 
 
+GUIDE = "_posts/2024-02-01-funnel-guide.md"
+
+
+@pytest.mark.parametrize("edits, base_built, moves", [
+    ([(GUIDE, "Plain text.", "Plain text, reworded.")], False, False),  # the usual commit
+    ([(GUIDE, "---\ntitle", "\ufeff---\ntitle")], False, False),  # a byte-order mark Jekyll reads past
+    ([(GUIDE, "---\ntitle", "--- \ntitle")], True, False),  # the same front matter, written otherwise
+    ([(GUIDE, "Plain text.", "Reworded."), ("_config.yml", "title: Funnel notes", "title: Notes")], True, False),
+    ([(GUIDE, "title:", "published: false\ntitle:")], True, True),
+    ([(GUIDE, "Plain text.", "Plain \xff text.")], True, True),  # not UTF-8: Jekyll leaves the post out
+    ([("pricing.md", "permalink: /pricing/", "permalink: /plans/")], True, True),
+    ([("pricing.md", "---\ntitle", "Pricing\n---\ntitle")], True, True),  # a static file now, at /pricing.md
+])
+def test_the_usual_commit_moves_nothing_and_builds_no_base_site(linked_site, monkeypatch, edits, base_built, moves):
+    """Whether a change kept all that decides where its files are built is told from their bytes
+    then and now, without building the base's site; the answer is the one building it gives."""
+    import tempfile
+
+    from postlint.changes import moved_targets, staged_changes
+    from postlint.config import Config
+    from postlint.jekyll.site import Site
+
+    for name, old, new in edits:
+        path = linked_site / name
+        path.write_bytes(path.read_bytes().replace(old.encode(), new.encode("latin-1" if "\xff" in new else "utf-8"), 1))
+    git(linked_site, "add", "-A")
+    changes = staged_changes(linked_site)
+    built = []
+    real = tempfile.TemporaryDirectory
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", lambda *args, **kwargs: built.append(1) or real(*args, **kwargs))
+    moved = moved_targets(Site(linked_site), changes, Config())
+    assert bool(built) is base_built
+    assert bool(moved) is moves
+    monkeypatch.setattr("postlint.changes._addresses_kept", lambda *args: False)
+    assert moved == moved_targets(Site(linked_site), changes, Config())
+
+
 def test_staged_delete_with_no_file_given_lints_only_the_referrers(linked_site):
     git(linked_site, "rm", "-q", "_posts/2024-02-03-churn-basics.md")
     outcome = staged()
