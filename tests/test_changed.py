@@ -247,7 +247,7 @@ GUIDE = "_posts/2024-02-01-funnel-guide.md"
     ([("pricing.md", "permalink: /pricing/", "permalink: /plans/")], True, True),
     ([("pricing.md", "---\ntitle", "Pricing\n---\ntitle")], True, True),  # a static file now, at /pricing.md
 ])
-def test_the_usual_commit_moves_nothing_and_builds_no_base_site(linked_site, monkeypatch, edits, base_built, moves):
+def test_a_change_builds_the_base_site_only_when_it_may_move_an_address(linked_site, monkeypatch, edits, base_built, moves):
     """Whether a change kept all that decides where its files are built is told from their bytes
     then and now, without building the base's site; the answer is the one building it gives."""
     import tempfile
