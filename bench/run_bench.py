@@ -14,8 +14,8 @@ npm is missing). Machines are noisy: compare ratios, not seconds.
 One-post runs are timed as a pre-commit hook sees them (edited, unchanged, and the hook's own
 `check --staged --force-exclude` in a git copy of the site), next to the floor under them: the
 interpreter importing the libraries and the postlint modules an edited post's run imports. The
-edited and `--no-cache` runs alternate with runs of that floor, and their ratios to it are the
-median of the pairs.
+edited, `--no-cache` and hook's runs alternate with runs of that floor, and their ratios to it are
+the median of the pairs.
 
 The ratios against markdownlint-cli2 come from interleaved pairs of runs (measure_against): on a
 machine whose speed drifts within minutes, as shared ones do, two series run one after the other
@@ -154,9 +154,11 @@ for module in pkgutil.iter_modules(postlint.rules.__path__):
 """
 
 
-def staged_hook(postlint: str, site: Path, rel: str, edit, runs: int) -> dict | None:
+def staged_hook(postlint: str, site: Path, rel: str, edit, runs: int,
+                floor: tuple[str, list[str]]) -> tuple[dict, float] | None:
     """The pre-commit hook's own command on one edited, staged post (the site made a git
-    repository first); None without git."""
+    repository first), alternating with runs of `floor`, and the median of its ratios to them;
+    None without git."""
     if shutil.which("git") is None:
         print("git not found: skipping the hook's command")
         return None
@@ -169,8 +171,10 @@ def staged_hook(postlint: str, site: Path, rel: str, edit, runs: int) -> dict | 
         edit()
         subprocess.run(["git", "add", rel], cwd=site, check=True)
 
-    return measure("postlint check --staged --force-exclude, edited", [postlint, "check", "--staged", "--force-exclude", rel],
-                   site, runs, before=edit_and_stage)
+    _, hook, ratio = measure_against(floor, ("postlint check --staged --force-exclude, edited",
+                                             [postlint, "check", "--staged", "--force-exclude", rel]),
+                                     site, runs, before=edit_and_stage)
+    return hook, ratio
 
 
 def markdownlint_command(work: Path) -> list[str] | None:
@@ -239,7 +243,7 @@ def main() -> int:
         floor, ("postlint one post just edited, warm cache", [postlint, rel]), site, one_runs, before=edit)
     time.sleep(2.1)  # a file written within 2 s of a run is read again (racily clean; signatures.py)
     unchanged = measure("postlint one post unchanged, warm cache", [postlint, rel], site, args.runs)
-    hook = staged_hook(postlint, site, rel, edit, args.runs)
+    hook = staged_hook(postlint, site, rel, edit, one_runs, floor)
     one.write_bytes(original)
     rows += [("cold / markdownlint-cli2 (median of interleaved pairs)", cold_ratio, "<= 0.5"),
              ("warm / cold (median of pairs)", warm_ratio, "< 0.10"),
@@ -247,12 +251,13 @@ def main() -> int:
              ("one post, no cache, seconds", precommit["median"], "< 0.3 s"),
              ("one post just edited, warm cache, seconds", edited["median"], "< 0.3 s"),
              ("one post unchanged, warm cache, seconds", unchanged["median"], "< 0.3 s"),
-             ("one post edited, the hook's command (--staged), seconds", hook["median"] if hook else None, ""),
+             ("one post edited, the hook's command (--staged), seconds", hook[0]["median"] if hook else None, ""),
              ("floor: imports of an edited-post run, libraries, seconds", libraries["median"], ""),
              ("floor: imports of an edited-post run, with postlint's, seconds", modules["median"], ""),
              # Seconds differ between machines two or three times over; over the floor measured alongside, less.
              ("one post just edited, warm cache, over that floor (median of pairs)", edited_ratio, ""),
-             ("one post, no cache, over that floor (median of pairs)", precommit_ratio, "")]
+             ("one post, no cache, over that floor (median of pairs)", precommit_ratio, ""),
+             ("one post edited, the hook's command, over that floor (median of pairs)", hook[1] if hook else None, "")]
 
     print(f"\n10x site ({10 * len(posts):,} posts made from the corpus' posts)")
     large = synthetic_site(args.corpus, args.work / "site-10x", 10 * len(posts))
