@@ -237,7 +237,7 @@ def test_a_staged_edit_that_moves_nothing_never_lists_the_sites_posts(linked_sit
 GUIDE = "_posts/2024-02-01-funnel-guide.md"
 
 
-@pytest.mark.parametrize("edits, base_built, moves", [
+@pytest.mark.parametrize("edits, worked_out, moves", [
     ([(GUIDE, "Plain text.", "Plain text, reworded.")], False, False),  # the usual commit
     ([(GUIDE, "---\ntitle", "\ufeff---\ntitle")], False, False),  # a byte-order mark Jekyll reads past
     ([(GUIDE, "---\ntitle", "--- \ntitle")], True, False),  # the same front matter, written otherwise
@@ -247,11 +247,12 @@ GUIDE = "_posts/2024-02-01-funnel-guide.md"
     ([("pricing.md", "permalink: /pricing/", "permalink: /plans/")], True, True),
     ([("pricing.md", "---\ntitle", "Pricing\n---\ntitle")], True, True),  # a static file now, at /pricing.md
 ])
-def test_a_change_builds_the_base_site_only_when_it_may_move_an_address(linked_site, monkeypatch, edits, base_built, moves):
+def test_a_change_works_out_the_base_addresses_only_when_it_may_move_one(linked_site, monkeypatch, edits, worked_out,
+                                                                         moves):
     """Whether a change kept all that decides where its files are built is told from their bytes
-    then and now, without building the base's site; the answer is the one building it gives."""
-    import tempfile
-
+    then and now, without working out their addresses at the base; the answer is the one
+    working them out gives."""
+    import postlint.changes as changes_module
     from postlint.changes import moved_targets, staged_changes
     from postlint.config import Config
     from postlint.jekyll.site import Site
@@ -261,14 +262,28 @@ def test_a_change_builds_the_base_site_only_when_it_may_move_an_address(linked_s
         path.write_bytes(path.read_bytes().replace(old.encode(), new.encode("latin-1" if "\xff" in new else "utf-8"), 1))
     git(linked_site, "add", "-A")
     changes = staged_changes(linked_site)
-    built = []
-    real = tempfile.TemporaryDirectory
-    monkeypatch.setattr(tempfile, "TemporaryDirectory", lambda *args, **kwargs: built.append(1) or real(*args, **kwargs))
+    asked = []
+    real = changes_module._all_targets
+    monkeypatch.setattr(changes_module, "_all_targets", lambda *args: asked.append(1) or real(*args))
     moved = moved_targets(Site(linked_site), changes, Config())
-    assert bool(built) is base_built
+    assert bool(asked) is worked_out
     assert bool(moved) is moves
-    monkeypatch.setattr("postlint.changes._addresses_kept", lambda *args: False)
+    monkeypatch.setattr(changes_module, "_addresses_kept", lambda *args: False)
     assert moved == moved_targets(Site(linked_site), changes, Config())
+
+
+@pytest.mark.parametrize("old, new, broken", [
+    ("/:year/:month/:day/:title.html", "/:title/", {(6, "LNK003")}),  # post_url still finds the post
+    ("title: Funnel notes", "title: Funnel notes, renamed", set()),
+])
+def test_a_config_change_that_moves_posts_breaks_their_referrers_links(linked_site, old, new, broken):
+    """`permalink` in _config.yml gives every post another address: the links to the old ones
+    break in posts the branch never touched, and only those links are reported in them."""
+    edit(linked_site, "_config.yml", old, new)
+    outcome = run_request(RunRequest(paths=[Path(".")], changed_since="main"))
+    assert in_hub(outcome) == broken
+    git(linked_site, "add", "-A")
+    assert in_hub(staged()) == broken
 
 
 def test_staged_delete_with_no_file_given_lints_only_the_referrers(linked_site):

@@ -27,11 +27,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from postlint.config import DEFAULT_MAX_FILE_SIZE, Config
-from postlint.digest import digest
 from postlint.errors import ChangesError, UnreadableFile
 from postlint.jekyll import urls
 from postlint.jekyll.links import liquid_free_href, literal_url_filter, site_path
-from postlint.jekyll.site import SITE_MARKERS, Site, find_site_root
+from postlint.jekyll.site import (
+    JEKYLL_CONFIG_NAMES,
+    SITE_MARKERS,
+    Site,
+    SiteAtBase,
+    find_site_root,
+)
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.liquid import LiquidTag
 from postlint.parse.post import POST_EXTENSIONS, Post
@@ -255,61 +260,59 @@ def _renders(rel: str) -> bool:
 
 
 def moved_targets(site: Site, changes: Changes, config: Config) -> MovedTargets:
-    """What links named to reach the files of `site` the change removed or modified, at the base,
-    that they no longer name now.
+    """What links named to reach the files of `site` at the base that they no longer name now.
 
-    The base's view is a small site of its own: the base's `_config.yml` and the base's version of
-    each touched file, at its old path. A file's addresses, publication and post_url name depend
-    on nothing else (its path, its front matter, the config's permalinks, defaults and exclude).
+    The base's view is the site as the base commit left it (SiteAtBase): the touched files as the
+    commit holds them, the others as they are. A file's addresses, publication and post_url name
+    depend on nothing but its path, its front matter (and whether its first line opens one) and
+    the config's permalinks, defaults, collections, exclude and future: a change moves the
+    addresses of the files it removed or modified, or of every file when it touched the config.
     """
     root = site.root
-    old_rels = {rel: path for path in changes.removed | changes.modified
-                if (rel := _site_rel(path, root)) is not None and (path in changes.removed or _renders(rel))}
-    if not old_rels or not changes.base:
+    touched = {rel: path for path in changes.changed | changes.removed if (rel := _site_rel(path, root)) is not None}
+    old_rels = {rel: path for rel, path in touched.items()
+                if path in changes.removed or (path in changes.modified and _renders(rel))}
+    config_touched = any(name in touched for name in JEKYLL_CONFIG_NAMES)
+    if not (old_rels or config_touched) or not changes.base:
         return MovedTargets()
-    config_name = site.jekyll_config_name
-    old_files = files_at_base(changes, [*old_rels.values(), root / config_name])
-    if _addresses_kept(site, changes, old_rels, old_files, config_name):
+    fetched = {rel: path for rel, path in touched.items() if rel in old_rels or rel in JEKYLL_CONFIG_NAMES}
+    old_files = files_at_base(changes, fetched.values())
+    # What the change added is absent at the base; what it removed or modified is as git holds it.
+    at_base: dict[str, bytes | None] = {rel: None for rel, path in touched.items()
+                                        if path in changes.changed and path not in changes.modified}
+    at_base.update((rel, old_files.get(path)) for rel, path in fetched.items())
+    base_site = SiteAtBase(site, at_base)
+    if not config_touched and _addresses_kept(site, base_site, old_rels):
         return MovedTargets()
-    import tempfile  # only a change that may move an address gets here: 8 ms of the hook's start
-
-    before: tuple[set[str], set[str], set[str]] = (set(), set(), set())
-    with tempfile.TemporaryDirectory(prefix="postlint-base-") as folder:
-        base_root = Path(folder)
-        for rel, path in [*old_rels.items(), (config_name, root / config_name)]:
-            if path in old_files:
-                (base_root / rel).parent.mkdir(parents=True, exist_ok=True)
-                (base_root / rel).write_bytes(old_files[path])
-        base_site = Site(base_root, config.max_file_size, config_folder=None)
-        future = base_site.future(config.site.get("future"))
-        for rel in old_rels:
-            for gathered, found in zip(before, _targets(base_site, rel, future)):
-                gathered.update(found)
-    future = site.future(config.site.get("future"))
-    now: tuple[set[str], set[str], set[str]] = (set(), set(), set())
-    new_rels = {rel for path in changes.changed if (rel := _site_rel(path, root)) is not None and _renders(rel)}
-    for rel in old_rels.keys() | new_rels:  # a renamed post may keep its address (a front-matter permalink)
-        for gathered, found in zip(now, _targets(site, rel, future)):
-            gathered.update(found)
+    if config_touched:  # every file's addresses may have moved
+        rels_before, rels_now = base_site.files, site.files
+    else:  # a renamed post may keep its address (a front-matter permalink)
+        rels_before = old_rels.keys()
+        rels_now = old_rels.keys() | {rel for rel, path in touched.items() if path in changes.changed and _renders(rel)}
+    before = _all_targets(base_site, rels_before, base_site.future(config.site.get("future")))
+    now = _all_targets(site, rels_now, site.future(config.site.get("future")))
     names, paths, keys = (frozenset(old - new) for old, new in zip(before, now))
     return MovedTargets(names, paths, keys)
 
 
-def _addresses_kept(site: Site, changes: Changes, old_rels: dict[str, Path], old_files: dict[Path, bytes],
-                    config_name: str) -> bool:
-    """Did the change keep all that decides where the files it touched are built: each modified
-    in place (none removed or renamed) with the same front matter and first line as at the base,
-    and _config.yml the same? Then each has the addresses, publication and post_url name it had
-    (moved_targets' docstring says what they depend on), and nothing moved. The usual commit,
-    a post's text edited, does; the base need not be built to know it."""
-    old_config = old_files.get(site.root / config_name)
-    if old_config is None or site.content_digest(config_name) != digest(old_config):
-        return False
-    for rel, path in old_rels.items():
-        if path not in changes.modified or path not in old_files:
-            return False
+def _all_targets(site: Site, rels: Iterable[str], future: bool) -> tuple[set[str], set[str], set[str]]:
+    """(post_url names, link paths, address keys) by which a link reaches any of the files `rels`."""
+    gathered: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+    for rel in sorted(rels):
+        for into, found in zip(gathered, _targets(site, rel, future)):
+            into.update(found)
+    return gathered
+
+
+def _addresses_kept(site: Site, base_site: SiteAtBase, old_rels: dict[str, Path]) -> bool:
+    """Did the change (which left the config alone) keep all that decides where the files it
+    touched are built: each modified in place, none removed or renamed, with the same front
+    matter and first line as at the base? Then each has the addresses, publication and post_url
+    name it had, and nothing moved. The usual commit, a post's text edited, does; the base's
+    addresses need not be worked out to know it."""
+    for rel in old_rels:
         now = site.address_inputs(rel)
-        if now is None or now != site.address_inputs(rel, old_files[path]):
+        if now is None or now != base_site.address_inputs(rel):  # None: unreadable, or removed
             return False
     return True
 

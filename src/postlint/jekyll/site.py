@@ -9,6 +9,7 @@ another file is recorded (see facts.py).
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import fnmatch
 import io
 import json
@@ -50,6 +51,7 @@ from postlint.parse.source import (
     Source,
     decode,
     open_regular,
+    over_the_limit,
     read_bytes,
     read_head,
     require_regular,
@@ -452,11 +454,7 @@ class Site(Recording):
         if found is None:
             path = self.root / rel
             try:
-                if self._outside(rel) and os.path.exists(path):  # a broken link is reported as one
-                    require_regular(os.stat(path).st_mode)  # a device says so; neither is opened
-                    raise UnreadableFile(OUTSIDE)
-                self.memo.before_read(rel)
-                data = read_bytes(path, self.max_file_size)
+                data = self._file_bytes(rel, path)
             except UnreadableFile as exc:
                 found = (None, str(exc), digest(f"unreadable: {exc}".encode()))
             except OSError as exc:
@@ -473,6 +471,14 @@ class Site(Recording):
             self._sources[rel] = found
             self.memo.note(rel, input_key(CONTENT, rel), found[2])
         return found
+
+    def _file_bytes(self, rel: str, path: Path) -> bytes:
+        """The bytes of the file `rel` (at `path`) for _source. Raises UnreadableFile or OSError."""
+        if self._outside(rel) and os.path.exists(path):  # a broken link is reported as one
+            require_regular(os.stat(path).st_mode)  # a device says so; neither is opened
+            raise UnreadableFile(OUTSIDE)
+        self.memo.before_read(rel)
+        return read_bytes(path, self.max_file_size)
 
     def content_digest(self, rel: str) -> str:
         """Digest of a file's bytes (or of why it cannot be read): the first part of its cache key.
@@ -522,22 +528,11 @@ class Site(Recording):
             self._front_matter_digests[rel] = found
         return found
 
-    def address_inputs(self, rel: str, data: bytes | None = None) -> tuple[str, bool] | None:
+    def address_inputs(self, rel: str) -> tuple[str, bool] | None:
         """What decides the addresses, publication and post_url name of the text file `rel` besides
         its path and _config.yml (see changes.moved_targets): the digest of its front matter and
-        whether its first line opens one. Of `data` when given (the file as a git commit holds
-        it), read as this site reads its files. None when the text cannot be read."""
-        if data is None:
-            source = self._source(rel)[0]
-        elif len(data) > self.max_file_size:
-            source = None
-        else:
-            try:
-                text, bom, encoding = decode(data)
-            except UnreadableFile:
-                source = None
-            else:
-                source = Source(path=self.root / rel, original=text, bom=bom, encoding=encoding)
+        whether its first line opens one; None when the text cannot be read."""
+        source = self._source(rel)[0]
         return None if source is None else (_front_matter_digest_of(source), _opens_with_yaml_header(source.text))
 
     def digest_now(self, key: str) -> str:
@@ -610,14 +605,17 @@ class Site(Recording):
     def jekyll_config_name(self) -> str:
         """The config file Jekyll reads: the first of _config.yml, _config.yaml and _config.toml
         that exists (named _config.yml when there is none)."""
-        return next((name for name in JEKYLL_CONFIG_NAMES if (self.root / name).is_file()), JEKYLL_CONFIG_NAMES[0])
+        return next((name for name in JEKYLL_CONFIG_NAMES if self._is_file(name)), JEKYLL_CONFIG_NAMES[0])
+
+    def _is_file(self, name: str) -> bool:
+        return (self.root / name).is_file()
 
     @cached_property
     def _jekyll_config(self) -> tuple[dict[str, Any], str | None]:
         """_config.yml (or .yaml, .toml) as a value and the error reading it: ({}, None) when absent."""
         name = self.jekyll_config_name
         path = self.root / name
-        if not path.is_file():
+        if not self._is_file(name):
             return {}, None
         source, error, _ = self._source(name)
         if source is None:
@@ -657,7 +655,7 @@ class Site(Recording):
 
     def _inventory(self) -> frozenset[str]:
         if self._files is None:
-            found = _files_below(str(self.root))
+            found = self._listed()
             self._files = frozenset(found)
             self._inventory_digest = digest("\n".join(sorted(found)).encode("utf-8", "surrogatepass"))
             # The listing entered no symbolic link to a folder: no folder of these files leads
@@ -665,6 +663,9 @@ class Site(Recording):
             for rel in found:
                 self._folder_outside.setdefault(rel, False)
         return self._files
+
+    def _listed(self) -> list[str]:
+        return _files_below(self._root_path)
 
     def file_count(self) -> int:
         """How many files the site's source has, not recorded as an input: for the engine's choice
@@ -1028,10 +1029,7 @@ class Site(Recording):
             return self._whole[rel][:HEAD_BYTES]
         if rel not in self._heads:
             try:
-                if self._outside(rel):
-                    raise UnreadableFile(OUTSIDE)
-                self.memo.before_read(rel)
-                data, complete = read_head(os.path.join(self._root_path, rel), HEAD_BYTES, WHOLE_BYTES)
+                data, complete = self._file_head(rel)
             except (OSError, UnreadableFile) as exc:
                 self._heads[rel] = exc
             else:
@@ -1039,6 +1037,13 @@ class Site(Recording):
                     self._whole[rel] = data
                 self._heads[rel] = data[:HEAD_BYTES]
         return self._heads[rel]
+
+    def _file_head(self, rel: str) -> tuple[bytes, bool]:
+        """read_head of the file `rel` for _head. Raises UnreadableFile or OSError."""
+        if self._outside(rel):
+            raise UnreadableFile(OUTSIDE)
+        self.memo.before_read(rel)
+        return read_head(os.path.join(self._root_path, rel), HEAD_BYTES, WHOLE_BYTES)
 
     def _site_key(self, path: Path | str) -> str:
         """How the site names a file: relative to the root when inside it, else absolute."""
@@ -1462,3 +1467,44 @@ class Site(Recording):
                     Image.DecompressionBombError) as exc:
                 self._image_sizes[rel] = f"cannot be read as an image ({type(exc).__name__})"
         return self._image_sizes[rel]
+
+
+class SiteAtBase(Site):
+    """`site` as a git commit left it, for the addresses its files had then (changes.moved_targets):
+    the files a change touched as the commit holds them (`at_base`: rel -> bytes, or None for a
+    file the change added), every other file as `site` lists and reads it, since the change did
+    not touch it. Its own reads of those go through Site's checks; the commit's bytes come from
+    git, are never on disk and so never lead outside. Only what decides addresses is read from
+    the commit (texts, first lines, the config): an image's size is not."""
+
+    def __init__(self, site: Site, at_base: dict[str, bytes | None]) -> None:
+        super().__init__(site.root, site.max_file_size, today=site._today)
+        self._site = site
+        self._at_base = at_base
+
+    def _listed(self) -> list[str]:
+        listed = [rel for rel in self._site._inventory() if rel not in self._at_base]
+        return listed + [rel for rel, data in self._at_base.items() if data is not None]
+
+    def _at_commit(self, rel: str) -> bytes:
+        data = self._at_base[rel]
+        if data is None:
+            raise FileNotFoundError(errno.ENOENT, "not in the commit")
+        return data
+
+    def _file_bytes(self, rel: str, path: Path) -> bytes:
+        if rel not in self._at_base:
+            return super()._file_bytes(rel, path)
+        data = self._at_commit(rel)
+        if len(data) > self.max_file_size:
+            raise over_the_limit(len(data), self.max_file_size)
+        return data
+
+    def _file_head(self, rel: str) -> tuple[bytes, bool]:
+        if rel not in self._at_base:
+            return super()._file_head(rel)
+        data = self._at_commit(rel)
+        return (data, True) if len(data) <= WHOLE_BYTES else (data[:HEAD_BYTES], False)
+
+    def _is_file(self, name: str) -> bool:
+        return self._at_base[name] is not None if name in self._at_base else super()._is_file(name)

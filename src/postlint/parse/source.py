@@ -127,6 +127,10 @@ def require_regular(mode: int) -> None:
         raise UnreadableFile(f"{kind}, not a regular file; not read")
 
 
+def over_the_limit(size: int, max_size: int) -> UnreadableFile:
+    return UnreadableFile(f"file is {size:,} bytes, over the {max_size:,}-byte limit (max_file_size); not linted")
+
+
 def read_bytes(path: Path, max_size: int) -> bytes:
     """The bytes of a regular file no larger than `max_size`. Raises UnreadableFile or OSError.
 
@@ -136,7 +140,7 @@ def read_bytes(path: Path, max_size: int) -> bytes:
     with open_regular(path) as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > max_size:
-            raise UnreadableFile(f"file is {size:,} bytes, over the {max_size:,}-byte limit (max_file_size); not linted")
+            raise over_the_limit(size, max_size)
         chunks = []
         left = max_size + 1
         while left > 0:
