@@ -240,18 +240,6 @@ def _special_name(name: str) -> bool:
     return name.startswith((".", "_", "#", "~")) or name.endswith("~")
 
 
-def _front_matter_digest_of(source: Source) -> str:
-    """The digest of a text's front-matter block; a text not in UTF-8 is one Jekyll cannot read
-    (jekyll_cannot_decode), so its encoding counts too."""
-    extent = front_matter_extent(source.text)
-    return digest(extent if source.encoding == "utf-8" else f"{source.encoding}\n{extent}")
-
-
-def _opens_with_yaml_header(text: str) -> bool:
-    """Jekyll's Utils.has_yaml_header? of a decoded text: its first line is `---`."""
-    return text.split("\n", 1)[0].rstrip() == "---"
-
-
 def _files_below(root: str) -> list[str]:
     """The files below `root` (relative, "/"-separated) as os.walk(root) lists them, SKIP_DIRS
     left out: a symbolic link to a folder is neither listed nor entered, and a folder that cannot
@@ -521,8 +509,9 @@ class Site(Recording):
         found = self._front_matter_digests.get(rel)
         if found is None:
             source, error, _ = self._source(rel)
-            if source is not None:
-                found = _front_matter_digest_of(source)
+            if source is not None:  # a text not in UTF-8 is one Jekyll cannot read (jekyll_cannot_decode)
+                extent = front_matter_extent(source.text)
+                found = digest(extent if source.encoding == "utf-8" else f"{source.encoding}\n{extent}")
             else:
                 found = digest(f"unreadable{' (not UTF-8)' if rel in self._not_utf8 else ''}: {error}")
             self._front_matter_digests[rel] = found
@@ -532,8 +521,9 @@ class Site(Recording):
         """What decides the addresses, publication and post_url name of the text file `rel` besides
         its path and _config.yml (see changes.moved_targets): the digest of its front matter and
         whether its first line opens one; None when the text cannot be read."""
-        source = self._source(rel)[0]
-        return None if source is None else (_front_matter_digest_of(source), _opens_with_yaml_header(source.text))
+        if self._source(rel)[0] is None:
+            return None
+        return self._front_matter_digest(rel), self._has_yaml_header(rel)
 
     def digest_now(self, key: str) -> str:
         """What the input `key` (kind:argument, see facts.py) looks like now: remembered for an
@@ -1014,7 +1004,7 @@ class Site(Recording):
             if rel in self._sources or posixpath.splitext(rel)[1].lower() in POST_EXTENSIONS:
                 source = self._source(rel)[0]  # a text file is read whole once anyway
                 if source is not None:
-                    self._yaml_headers[rel] = _opens_with_yaml_header(source.text)
+                    self._yaml_headers[rel] = source.text.split("\n", 1)[0].rstrip() == "---"
                     return self._yaml_headers[rel]
             head = self._head(rel)
             first = head.split(b"\n", 1)[0] if isinstance(head, bytes) else b""
