@@ -152,6 +152,30 @@ def test_a_large_change_writes_the_whole_cache_and_drops_the_journal(site, monke
     assert again == uncached(site)
 
 
+def test_the_whole_cache_written_again_leaves_out_the_entries_no_run_can_use(site, monkeypatch):
+    """A post's front matter edited and checked alone builds the URL index again, from a new group
+    of inputs (one per file of the site); the other posts' entries name the old group, which no
+    longer holds. Kept, such groups piled up with every commit the hook checked until the next
+    whole-site run (18F: 6.4 MB to 12.3 MB over twelve title edits). A deleted post's entry
+    stayed for good."""
+    monkeypatch.setattr(cache_module, "JOURNAL_SHARE", 10**9)  # every run writes the whole cache
+    lint(site)
+    whole_run = read_cache(site)
+    post = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
+    for take in range(3):
+        post.write_text(post.read_text().replace('title: "', f'title: "Take {take}: ', 1))
+        run([post], use_cache=True)
+        cache = read_cache(site)
+        assert len(cache["groups"]) <= len(whole_run["groups"])
+        assert len(cache["entries"]) < len(whole_run["entries"]), "the entries naming the old URL index are left out"
+    assert lint(site) == uncached(site)
+    gone = site / "_posts" / "2024-02-05-onboarding-checklist.md"
+    gone.unlink()
+    run([post], use_cache=True)
+    assert "_posts/2024-02-05-onboarding-checklist.md" not in read_cache(site)["entries"]
+    assert lint(site) == uncached(site)
+
+
 @pytest.mark.parametrize("journal", ["signed with another key", "of an earlier cache", "genuine (the control)"])
 def test_a_journal_not_made_against_this_cache_by_this_user_is_ignored(site, monkeypatch, journal):
     """A journal that says the posts have no findings (each entry emptied, as an attacker would).

@@ -44,7 +44,9 @@ their size and digest: a part is hashed against its digest and decoded only when
 it (_read_parts). The entries, the parses, the answers and each name's facts are stored in shards
 (engine/shards.py): a run that checks one post hashes and decodes the shard that holds its entry,
 not all 505 of 18F. A journal
-only adds and replaces; what no file uses any more is left out when the whole file is written.
+only adds and replaces; what no run can use any more (the entry of a file that is gone, or of one
+checked against a state of the site that no longer holds, and what only such entries used) is
+left out when the whole file is written, so the file stays the size of the site's present state.
 `marshal` is not made to read hostile data, and it never sees any: a header is read only after its
 MAC (below) has shown that this user's postlint wrote it, with this Python version (in the signed
 bytes), and a part only after its digest matched the header's.
@@ -701,10 +703,12 @@ class ResultCache:
             pass  # a read-only checkout still lints; it only misses the cache
 
     def _write_whole(self, files: dict[str, list], indexes: dict[str, list], counts: bytes) -> None:
-        """Write the whole cache (raises OSError), leaving out what no file uses any more: the
-        groups no entry or kept index names, the parses of front matters no file has now (and
-        this run did not use), the facts of files that are gone."""
+        """Write the whole cache (raises OSError), leaving out what no run can use any more: the
+        entries `get` can never return (_may_serve), the groups no other entry or kept index
+        names, the parses of front matters no file has now (and this run did not use), the facts
+        of files that are gone."""
         entries = self.entries.whole() if isinstance(self.entries, Section) else self.entries
+        entries = {rel: entry for rel, entry in entries.items() if self._may_serve(rel, entry)}
         used = _groups_used(entries, indexes)
         # The parses of the front matters the site's files have now (their digests, by the file memo).
         front_matters = {digests.get(f"{FRONT_MATTER}:{rel}") for rel, (_, digests) in files.items()}
@@ -717,6 +721,18 @@ class ResultCache:
         parts = {**stored_parts(sections), "counts": counts}
         self.close()  # every part it needs is decoded; Windows replaces no file that is open
         _write_parts(self.path, self.secret, self.key, parts)
+
+    def _may_serve(self, rel: str, entry: object) -> bool:
+        """May `get` ever return this entry: is its file one of the site's, and does every group of
+        inputs it names hold now? An entry checked against an earlier state of the site names that
+        state's groups, each as large as the site (the URL index's inputs: one per file); kept, the
+        groups of every front-matter edit since the last whole-site run would pile up, while its
+        file is checked again anyway. Its direct inputs are not looked at (decoding every entry):
+        they are few."""
+        if not self.site.has_file(rel):
+            return False
+        return type(entry) is list and len(entry) == 3 and type(entry[1]) is list \
+            and all(type(name) is str and self._group_unchanged(name) for name in entry[1])
 
     def _kept_indexes(self) -> dict[str, list]:
         """The site's kept indexes whose group of inputs this cache holds, the groups of those

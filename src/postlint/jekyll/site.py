@@ -662,6 +662,11 @@ class Site(Recording):
         of how to run, never for a finding."""
         return len(self._inventory())
 
+    def has_file(self, rel: str) -> bool:
+        """Is `rel` one of the site's files now? Not recorded as an input: for the cache's
+        upkeep, never for a finding."""
+        return rel in self._inventory()
+
     @property
     def files(self) -> frozenset[str]:
         """Every file of the site's source, relative to the root with "/" separators."""
