@@ -102,8 +102,11 @@ def judge_date(value: object) -> JekyllDate:
                 return JekyllDate(None, f"'{value}' has no time {time.group(0).strip()}")
             if hour == 24:  # Ruby takes 24:00 as the next day's midnight
                 return JekyllDate(rolled + _dt.timedelta(days=1), f"'{value}' is midnight of the next day", strict=False)
-        strict = _ISO_STRICT.fullmatch(text) is not None
-        return JekyllDate(rolled, "" if strict else f"'{value}' has text Jekyll ignores after the date", strict=strict)
+        if _ISO_STRICT.fullmatch(text) is not None:
+            return JekyllDate(rolled, strict=True)
+        if _ISO_STRICT.fullmatch(f"{year:04}-{month:02}-{day:02}{text[iso.end():]}") is not None:
+            return JekyllDate(rolled, f"'{value}' has a one-digit month or day; Jekyll reads {rolled.isoformat()}", strict=False)
+        return JekyllDate(rolled, f"'{value}' has text Jekyll ignores after the date", strict=False)
     month_name, day_month_name = _named_month_patterns()
     for pattern, order in ((month_name, "mdy"), (day_month_name, "dmy"), (_SLASHED_YEAR_FIRST, "ymd"),
                            (_SLASHED, "slashed")):

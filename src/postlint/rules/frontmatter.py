@@ -286,8 +286,8 @@ def front_matter_date(post, ctx) -> Iterator[Problem]:
     ## What it does
     Compares the calendar day of the front-matter `date` with the date in the post's file
     name, and reports dates Jekyll accepts only by guessing: impossible days it rolls over
-    (`2023-02-30` becomes March 2), trailing text it ignores, and formats such as
-    `27/07/2021` or `July 27, 2021`.
+    (`2023-02-30` becomes March 2), a one-digit month or day (`2023-3-5`), trailing text it
+    ignores, and formats such as `27/07/2021` or `July 27, 2021`.
 
     ## Why is this bad?
     The front-matter date silently wins: the post's URL, its place in the archive and its feed
