@@ -4,7 +4,10 @@ The site model reads other files through a handful of inputs: the file inventory
 front-matter block, another post's whole text (for site-wide rules), whether a file starts with a
 YAML header, an image's header, a whole small file (a schema, a redirects file) and today's date. Each read reports its input key and a digest
 of what it saw to every active `Recorder`. Indexes built from many inputs (the URL index, the post
-index) remember the inputs they read and report them again each time a rule uses them.
+index) remember the inputs they read and report them again each time a rule uses them. One index
+is asked a question at a time instead: the site's term counts (`term_frequency`), whose every
+answer is an input of its own, so that a post's result depends on the few counts its check read,
+not on every post's words.
 
 A cached result is reused only when the file's own bytes are unchanged and every recorded input
 still has the same digest. Nothing is listed by hand: a new question the model learns to answer is
@@ -67,6 +70,7 @@ YAML_HEADER = "yaml-header"  # whether a file's first line is `---`
 IMAGE = "image"  # an image's pixel size, or why it cannot be read
 FILE = "file"  # the bytes of a whole file (schemas, redirect files)
 TODAY = "today"  # the date "future-dated" is judged against
+TERM_FREQUENCY = "term-frequency"  # in how many published English posts a term occurs ("future\0term")
 
 _NONE: dict = {}  # what a lookup of a name with no facts gives (never written to)
 
@@ -203,6 +207,16 @@ class Recording:
             active.add_group(memo[1], memo[2])
         if self.handed_out is not None:
             self.handed_out.note(memo[0], f"the index {name}")
+        return memo[0]
+
+    def unreported_index(self, name: str, build: Callable[[], Any]) -> Any:
+        """The index `name` (see index) without reporting its inputs to the active recorders: for
+        a question about it whose answer is recorded as an input of its own (Site.term_frequency).
+        Once built, a dictionary lookup: a warm run asks it thousands of times."""
+        memo = self._derived.get(name)
+        if memo is None or name in self._partial:
+            with self.recording(isolated=True):
+                return self.index(name, build)
         return memo[0]
 
     def _kept_index(self, name: str, keep: Keeping) -> tuple[Any, str, dict[str, str]] | None:

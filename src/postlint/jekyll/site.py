@@ -16,6 +16,7 @@ import json
 import os
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +34,7 @@ from postlint.jekyll.facts import (
     FRONT_MATTER,
     IMAGE,
     INVENTORY,
+    TERM_FREQUENCY,
     TODAY,
     YAML_HEADER,
     Keeping,
@@ -589,6 +591,9 @@ class Site(Recording):
             return self._site_file_digest(argument)
         if kind == TODAY:
             return digest(self._today.isoformat())
+        if kind == TERM_FREQUENCY:
+            future, _, term = argument.partition("\0")
+            return str(self._term_frequency(term, future == "True"))
         return "unknown input"  # written by another version: never matches
 
     @cached_property
@@ -813,6 +818,43 @@ class Site(Recording):
                 if reason is None]
 
         return self.index(f"published-posts:{future}", build, _POST_LIST)
+
+    # --- the words of the published posts (summary-relevance's document frequencies) -----------
+
+    def term_frequency(self, term: str, future: bool) -> int:
+        """In how many of the published English posts (future ones with `future`) the folded
+        term `term` occurs (parse/terms.py); for "", how many of those posts have words.
+
+        Recorded as an input of its own, the count itself as its digest, instead of as the
+        counts' group of inputs (every such post's text): a post's result then depends on the few
+        counts its check read, and an edit elsewhere that leaves them as they were leaves it
+        valid. Without this, one post's body edited made every other post's cached result stale."""
+        found = self._term_frequency(term, future)
+        self.record(TERM_FREQUENCY, f"{future}\0{term}", str(found))
+        return found
+
+    def _term_frequency(self, term: str, future: bool) -> int:
+        """term_frequency's answer, not recorded. The counts: the document frequency of each term
+        over the published English posts, and how many of them have words; counted from each
+        post's `english-terms` fact, corrected from the previous run's counts by the posts that
+        changed (word_counts)."""
+        def build() -> tuple[Counter[str], int]:
+            rels = [entry.rel for entry in self.published_posts(future)]
+            return self.word_counts(f"summary-terms:{future}", "english-terms", rels, self._english_terms)
+
+        counts, posts = self.unreported_index(f"summary-terms:{future}", build)
+        return counts[term] if term else posts
+
+    def _english_terms(self, rel: str) -> str | None:
+        """The distinct terms of a post's body, space-separated (one string loads much faster
+        from the cache than a list of hundreds); None: not readable, or not written in English."""
+        # Imported here: only a run that counts the site's terms needs it.
+        from postlint.parse.terms import plain, raw_terms
+
+        other = self.whole_post(rel)
+        if other.read_error is not None or not self.is_english(other.data, rel):
+            return None
+        return " ".join(sorted(raw_terms(plain(other.text[other.body_offset:]))))
 
     def lint_targets(self, folder: Path) -> list[Path]:
         """The posts and drafts inside `folder`; every Markdown/HTML file when it has none."""

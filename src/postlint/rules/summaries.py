@@ -17,7 +17,6 @@ from postlint.parse.terms import (
     fold_each,
     is_content,
     plain,
-    raw_terms,
     unfolded,
     words,
 )
@@ -29,40 +28,32 @@ _PROSE_KEY = lazy_compile(r"\S\s+\S|^<")
 
 class SiteTerms:
     """In how many of the site's published English posts each term occurs (document frequency),
-    counted from each post's `english-terms` fact (its distinct terms): a warm run tokenises only
-    the posts that changed, and corrects the previous run's counts by them (word_counts)."""
+    as the site model counts them (Site.term_frequency): each count asked for is an input of the
+    post's result on its own, so the result stays valid while those counts do."""
 
-    def __init__(self, frequencies: Counter[str], posts: int) -> None:
-        self._frequencies = frequencies
-        self.posts = posts
+    def __init__(self, site, future: bool) -> None:
+        self._site = site
+        self._future = future
+        self._frequencies: dict[str, int] = {}
 
     def frequency(self, term: str) -> int:
-        return self._frequencies[term]
+        found = self._frequencies.get(term)
+        if found is None:
+            found = self._frequencies[term] = self._site.term_frequency(term, self._future)
+        return found
+
+    @functools.cached_property
+    def posts(self) -> int:
+        """How many of those posts have words."""
+        return self._site.term_frequency("", self._future)
 
     def weight(self, term: str) -> float:
         """Inverse document frequency: a term few posts use says more about the one that does."""
         return math.log((self.posts + 1) / (self.frequency(term) + 1)) + 1
 
 
-def _english_terms(site, rel: str) -> str | None:
-    """The distinct terms of a post's body, space-separated (one JSON string loads much faster
-    from the cache than a list of hundreds); None: not readable, or not written in English."""
-    other = site.whole_post(rel)
-    if other.read_error is not None or not site.is_english(other.data, rel):
-        return None
-    return " ".join(sorted(raw_terms(plain(other.text[other.body_offset:]))))
-
-
 def _site_terms(ctx) -> SiteTerms:
-    site = ctx.site
-    future = site.future(ctx.config.site.get("future"))
-
-    def build() -> SiteTerms:
-        rels = [entry.rel for entry in site.published_posts(future)]
-        return SiteTerms(*site.word_counts(f"summary-terms:{future}", "english-terms", rels,
-                                           lambda rel: _english_terms(site, rel)))
-
-    return site.index(f"summary-terms:{future}", build)
+    return SiteTerms(ctx.site, ctx.site.future(ctx.config.site.get("future")))
 
 
 def _phrases(title: str) -> list[tuple[str, ...]]:
