@@ -71,8 +71,8 @@ def edit_body(site: Path) -> None:
     post.write_text(post.read_text() + "\nOne more sentence.\n")
 
 
-def uncached(site: Path):
-    return [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in run([site])[0].findings]
+def uncached(site: Path, **kwargs):
+    return [(Path(f.path).name, f.line, f.column, f.code, f.message) for f in run([site], **kwargs)[0].findings]
 
 
 def test_warm_run_reuses_results_and_reports_the_same(site, monkeypatch):
@@ -150,6 +150,27 @@ def test_a_large_change_writes_the_whole_cache_and_drops_the_journal(site, monke
     again = lint(site)
     assert checked == [], "every result comes from the whole cache written again"
     assert again == uncached(site)
+
+
+def test_a_summary_s_result_holds_until_a_term_count_it_read_changes(site, monkeypatch):
+    """summary-relevance weighs a summary's words by the share of the site's posts that use them:
+    a post's result reads a few dozen of those counts, each an input of its own. Another post's
+    body edited without changing one leaves the result valid; a word it asked about added
+    elsewhere checks it again, and the warm run reports what --no-cache does."""
+    select = ["summary-relevance"]
+    judged = "2024-05-20-coaching-vs-revenue-operations.md"
+    cold = lint(site, select=select)
+    assert [finding[0] for finding in cold] == [judged], "the demo's off-topic excerpt"
+    checked = count_checks(monkeypatch)
+    other = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
+    other.write_text(other.read_text() + "\nZeppelins.\n")
+    assert lint(site, select=select) == cold
+    assert checked == ["2024-01-15-ramp-time-benchmark.md"], "no count the judged post read changed"
+    checked.clear()
+    other.write_text(other.read_text() + "\nMarketing budgets, marketing plans.\n")  # its excerpt's first word
+    warm = lint(site, select=select)
+    assert sorted(checked) == ["2024-01-15-ramp-time-benchmark.md", judged]
+    assert warm == uncached(site, select=select)
 
 
 def test_the_whole_cache_written_again_leaves_out_the_entries_no_run_can_use(site, monkeypatch):
