@@ -896,13 +896,18 @@ class Site(Recording):
         value = self.document_data(entry.rel, "posts").get("date")
         if value is None and self.jekyll_fails_reading(entry.rel):
             return []  # dated at the build's time: no day to name
-        if value is None:
-            found = filename_date(entry.rel.rsplit("/", 1)[-1])
-            return [found] if found else []
+        days = self.publication_days(value) if value is not None else []
+        if days:
+            return days
+        found = filename_date(entry.rel.rsplit("/", 1)[-1])
+        return [found] if found else []
+
+    def publication_days(self, value: Any) -> list[_dt.date]:
+        """The days a post whose `date` is `value` may be published on, most likely first (see
+        post_dates); none when Jekyll cannot read it."""
         judged = judge_date(value)
         if judged.date is None:
-            found = filename_date(entry.rel.rsplit("/", 1)[-1])
-            return [found] if found else []
+            return []
         moment = _aware_datetime(value)
         zone = self.timezone
         if moment is None and zone is not None and isinstance(value, _dt.datetime):

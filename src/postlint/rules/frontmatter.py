@@ -284,10 +284,12 @@ def front_matter_date(post, ctx) -> Iterator[Problem]:
     """The front-matter date disagrees with the file name, or is written loosely (a format Jekyll guesses at, an impossible day it rolls over).
 
     ## What it does
-    Compares the calendar day of the front-matter `date` with the date in the post's file
-    name, and reports dates Jekyll accepts only by guessing: impossible days it rolls over
+    Compares the day Jekyll publishes the post on with the date in the post's file name, and
+    reports dates Jekyll accepts only by guessing: impossible days it rolls over
     (`2023-02-30` becomes March 2), a one-digit month or day (`2023-3-5`), trailing text it
-    ignores, and formats such as `27/07/2021` or `July 27, 2021`.
+    ignores, and formats such as `27/07/2021` or `July 27, 2021`. The day published is the
+    front-matter date's, moved into `_config.yml`'s `timezone` when it has a time: Jekyll
+    publishes `2016-08-25 09:50:00 +0300` on August 24 in `America/Los_Angeles`.
 
     ## Why is this bad?
     The front-matter date silently wins: the post's URL, its place in the archive and its feed
@@ -312,10 +314,19 @@ def front_matter_date(post, ctx) -> Iterator[Problem]:
     if judged.problem:
         yield Problem(info.line, info.column, f"date {judged.problem}; write YYYY-MM-DD", fingerprint="format")
     file_date = post.filename_date
-    if file_date is not None and file_date != judged.date:
-        yield Problem(info.line, info.column,
-                      f"front-matter date {judged.date.isoformat()} differs from the file name's {file_date.isoformat()}; "
-                      "Jekyll publishes on the front-matter date", fingerprint=f"{judged.date}/{file_date}")
+    published = ctx.site.publication_days(post.data["date"])[0]
+    if file_date is None or file_date == published:
+        return
+    if published == judged.date:
+        message = (f"front-matter date {judged.date.isoformat()} differs from the file name's {file_date.isoformat()}; "
+                   "Jekyll publishes on the front-matter date")
+    else:
+        start, end = info.value_span
+        written = post.text[start:end].strip("'\"")
+        message = (f"front-matter date '{written}' is {published.isoformat()} in the site's timezone "
+                   f"({ctx.site.config.get('timezone')}), not the file name's {file_date.isoformat()}; Jekyll publishes "
+                   f"on {published.isoformat()}")
+    yield Problem(info.line, info.column, message, fingerprint=f"{published}/{file_date}")
 
 
 @rule("FM005", "post-filename", severity="error")
