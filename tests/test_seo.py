@@ -163,3 +163,29 @@ def test_description_empty_is_reported_at_its_key(tmp_path):
     assert _found(_site(tmp_path, "title: t\ndescription: ''\n"), "description-length") == [
         (3, ("empty description: search engines and link previews then show text they pick from the page; write one "
             "that says what the post offers"))]
+
+
+@pytest.mark.parametrize("config, body, shown", [
+    ("", "First paragraph.\n\nSecond.\n", "the post's first paragraph"),
+    ("excerpt_separator: '<!-- more -->'\n", "First.\n<!-- more -->\nSecond.\n", "the text before '<!-- more -->'"),
+    ("excerpt_separator: '<!-- more -->'\n", "First.\n\nSecond.\n", "the whole post: it holds no '<!-- more -->'"),
+])
+def test_description_missing_on_a_jekyll_seo_tag_site_names_the_excerpt_the_tag_shows(tmp_path, config, body, shown):
+    """jekyll-seo-tag describes a page without a description by Jekyll's excerpt (checked with
+    `jekyll build`: a separator the post does not hold makes the whole post its excerpt)."""
+    post = _site(tmp_path, "title: t\n", body)
+    (tmp_path / "_config.yml").write_text(f"title: t\nplugins: [jekyll-seo-tag]\n{config}", encoding="utf-8")
+    assert _found(post, "description-length") == [
+        (1, f"no description: jekyll-seo-tag then describes the page with Jekyll's excerpt ({shown}); write one "
+            "that says what the post offers")]
+    (tmp_path / "_config.yml").write_text("title: t\nplugins: [jekyll-seo-tag]\nexcerpt_separator: ''\n", encoding="utf-8")
+    assert "search engines" in _found(post, "description-length")[0][1], "an empty separator: no excerpt at all"
+
+
+def test_description_length_counts_the_text_a_page_shows_not_its_html(tmp_path):
+    linked = '<a href="https://example.com/a/long/address/of/the/coverage">great coverage</a>'
+    post = _site(tmp_path, f"title: t\ndescription: 'There has been some {linked} of our new procurement team.'\n")
+    assert _found(post, "description-length") == []
+    (tmp_path / "long").mkdir()
+    post = _site(tmp_path / "long", f"title: t\ndescription: '{'word ' * 30}{linked}'\n")
+    assert _found(post, "description-length") == [(3, "description is 164 characters; search results show about 160")]

@@ -920,6 +920,12 @@ class Site(Recording):
         return [judged.date] + ([converted] if converted != judged.date else [])
 
     @cached_property
+    def plugins(self) -> frozenset[str]:
+        """The gems _config.yml's `plugins` (or the older `gems`) names."""
+        config = self.config
+        return frozenset(str(p) for key in ("plugins", "gems") if isinstance(config.get(key), list) for p in config[key])
+
+    @cached_property
     def timezone(self) -> _dt.tzinfo | None:
         """_config.yml's `timezone` (an IANA name), or None when unset or unknown."""
         name = self.config.get("timezone")
@@ -1346,8 +1352,7 @@ class Site(Recording):
         Links matching them are not judged. Each pattern's `:placeholder` matches one path
         segment (`:year` four digits), a Netlify `*` anything.
         """
-        config = self.config
-        plugins = {str(p) for key in ("plugins", "gems") if isinstance(config.get(key), list) for p in config[key]}
+        config, plugins = self.config, self.plugins
         patterns: list[str] = []
         paginate = config.get("paginate_path")
         if paginate or "jekyll-paginate" in plugins or "jekyll-paginate-v2" in plugins:

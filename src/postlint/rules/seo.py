@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from postlint.finding import Problem
+from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.registry import rule
 
@@ -51,12 +53,15 @@ def description_length(post, ctx) -> Iterator[Problem]:
     """A post has no `description`, or one too short to be useful (under 50 characters unless configured) or longer than search results show (about 160).
 
     ## What it does
-    Counts the characters of the front-matter `description` (runs of white space count as one)
-    and reports one shorter than `min` or longer than `max`. A post (a file in `_posts`, not a
-    page or a draft) whose front matter has no description is reported on its first line, one
-    with an empty description at that key. A description that `defaults` in `_config.yml` gives
-    the post, or an explicit `excerpt` (which jekyll-seo-tag uses when there is no description),
-    counts as one.
+    Counts the characters of the front-matter `description` as a page shows them (HTML tags
+    left out, as jekyll-seo-tag does; runs of white space count as one) and reports one shorter
+    than `min` or longer than `max`. A post (a file in `_posts`, not a page or a draft) whose
+    front matter has no description is reported on its first line, one with an empty
+    description at that key. A description that `defaults` in `_config.yml` gives the post, or
+    an explicit `excerpt` (which jekyll-seo-tag uses when there is no description), counts as
+    one. On a site whose `plugins` name jekyll-seo-tag, the message of a missing description
+    says that the tag falls back to Jekyll's own excerpt: the first paragraph, the text before
+    `excerpt_separator`, or the whole post when it holds no such separator.
 
     ## Why is this bad?
     The description is the snippet under the title in search results and link previews: cut
@@ -80,10 +85,13 @@ def description_length(post, ctx) -> Iterator[Problem]:
         if post.kind == "post" and post.front_matter.present and not _described_elsewhere(post, ctx):
             field = post.field("description")
             what = "empty description" if field.present else "no description"
+            excerpt = _excerpt_source(post, ctx) if "jekyll-seo-tag" in ctx.site.plugins else None
+            instead = (f"jekyll-seo-tag then describes the page with Jekyll's excerpt ({excerpt})" if excerpt else
+                       "search engines and link previews then show text they pick from the page")
             yield Problem(*(field.position if field.present else (1, 1)),
-                          f"{what}: search engines and link previews then show text they pick from the page; write "
-                          "one that says what the post offers", fingerprint="missing")
+                          f"{what}: {instead}; write one that says what the post offers", fingerprint="missing")
         return
+    description = _shown(description)
     where = post.field("description").position
     if len(description) > ctx.options.max:
         yield Problem(*where,
@@ -93,6 +101,29 @@ def description_length(post, ctx) -> Iterator[Problem]:
         yield Problem(*where,
                       f"description is only {len(description)} characters; write at least {ctx.options.min} "
                       "that say what the post offers", fingerprint="short")
+
+
+# What jekyll-seo-tag's strip_html removes: script and style elements, comments, then every tag.
+_HTML_MARKUP = lazy_compile(r"<script.*?</script>|<style.*?</style>|<!--.*?-->|<.*?>", re.S | re.I)
+
+
+def _shown(description: str) -> str:
+    """A description as a page shows it: HTML markup left out, runs of white space as one space."""
+    return " ".join(_HTML_MARKUP.sub("", description).split()) if "<" in description else description
+
+
+def _excerpt_source(post, ctx) -> str | None:
+    """What Jekyll makes the post's excerpt of: the text before its `excerpt_separator` (the
+    post's own, else _config.yml's; a blank line unless set), the whole post when it holds none
+    (checked with `jekyll build`); None when an empty separator turns excerpts off."""
+    separator = post.data.get("excerpt_separator", ctx.site.config.get("excerpt_separator", "\n\n"))
+    if separator == "":
+        return None
+    if not isinstance(separator, str) or separator == "\n\n":
+        return "the post's first paragraph"
+    if separator in post.text[post.front_matter.body_offset:]:
+        return f"the text before '{separator.strip()}'"
+    return f"the whole post: it holds no '{separator.strip()}'"
 
 
 def _described_elsewhere(post, ctx) -> bool:
