@@ -109,3 +109,15 @@ def test_document_frequencies_count_each_published_english_post_once(tmp_path):
     site = Site(tmp_path)
     terms = _site_terms(SimpleNamespace(site=site, config=SimpleNamespace(site={})))
     assert (terms.posts, terms.frequency("company"), terms.frequency("word"), terms.frequency("x")) == (2, 1, 1, 0)
+
+
+def test_a_summary_word_the_post_uses_in_another_form_counts_as_used(tmp_path):
+    """18F: a description about how the site 'launched', of a post that says 'launch' three times,
+    was reported as about something the post never mentions."""
+    body = ("After the launch we watched every visit. From its launch the pass site drew families, and "
+            "after the launch week we fixed problems quickly with their feedback. ") + ("Rangers, families and "
+                                                                                        "teachers printed passes for the parks. ") * 30
+    description = "description: Since it launched, their feedback fixed problems quickly.\n"
+    assert _messages(_site_with(tmp_path / "inflected", "title: Park passes\n" + description, body)) == []
+    other = "description: Since it started, their feedback fixed problems quickly.\n"
+    assert len(_messages(_site_with(tmp_path / "control", "title: Park passes\n" + other, body))) == 1

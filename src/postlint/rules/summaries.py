@@ -124,7 +124,8 @@ def summary_relevance(post, ctx) -> Iterator[Problem]:
 
     The message names the summary's leading words with their counts in the post and the
     title's missing phrase with its count. Words are compared casefolded, English plurals folded
-    ("operations" = "operation"); function words ("the", "which") do not count. A Jekyll-made
+    ("operations" = "operation"), and a summary's word counts as used when the post uses words of
+    its stem ("launched" by "launch"); function words ("the", "which") do not count. A Jekyll-made
     excerpt (no `excerpt:` key: the first paragraph) is not checked, nor posts shorter than
     `min_words`. The word checks use an English word list, so they apply to English posts only
     (front-matter `lang`, else `_config.yml` `lang`; none means English); the cut-short check
@@ -276,7 +277,18 @@ class PostTopic:
     def _coverage(self, terms) -> float:
         weights = {term: self.site.weight(term) for term in terms if term not in _FRAMING}
         total = sum(weights.values())
-        return sum(w for term, w in weights.items() if self.count(term) >= 2) / total if total else 1.0
+        return sum(w for term, w in weights.items() if self._uses(term)) / total if total else 1.0
+
+    def _uses(self, term: str) -> bool:
+        """Does the post use `term` at least twice: the word itself, or words of its stem as
+        _names judges it ("launch" and "launches" for "launched")?"""
+        if self.count(term) >= 2:
+            return True
+        stem = max(5, len(term) - 3)
+        if len(term) < stem:
+            return False
+        prefix = term[:stem]
+        return sum(count for word, count in self._body.items() if word.casefold().startswith(prefix)) >= 2
 
 
 RULES = [summary_relevance]
