@@ -236,6 +236,10 @@ def test_a_key_no_post_uses_is_never_named(tmp_path):
     root = make_site(tmp_path, {"_posts/2024-01-01-a.md": post(extra="image: /img/a.png\n")})
     (message,) = [message for *_, message in findings(root, "image-alt")]
     assert "'alt'" not in message and "alt_key" in message and "postlint init" in message
+    (root / "_posts/2024-01-01-a.md").write_text(post(extra="image: /img/a.png\nimage_alt: Funnel by stage\n"))
+    assert [message for *_, message in findings(root, "image-alt")] == [
+        "front-matter image 'image' has no alt text, and no post of this site sets image-alt's `alt_key`; this post "
+        "sets 'image_alt': if your layout reads it, set `alt_key: image_alt`"]
 
 
 def test_shown_key_is_configurable(tmp_path):

@@ -36,6 +36,8 @@ def _variant_keys(ctx) -> list[str]:
     return []
 
 
+# A front-matter key named for alt text: `image_alt`, `alt-text`, `heroAlt`.
+_ALT_LIKE_KEY = lazy_compile(r"(?:^|[_\-])(?:alt|Alt|ALT)(?:$|[_\-])|[Aa]lt_?[Tt]ext|[a-z]Alt(?:$|[A-Z])")
 _IMAGE_EXTENSION = r"\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?|heic|ico)"
 # A path to an image written as the alt text: `img/installing-gdb/gdb_host_target.drawio.svg`.
 IMAGE_PATH = lazy_compile(rf"^[^\s]*[/\\][^\s]*{_IMAGE_EXTENSION}$", re.I)
@@ -116,7 +118,8 @@ def image_alt(post, ctx) -> Iterator[Problem]:
     reads (`postlint init` writes the one most posts set next to their image), and a post whose
     `shown_key` is `false` (18F's `hero: false`) does not show its image, so it needs no alt
     text. A message never names a key no post of the site uses: when no post sets `alt_key`,
-    it asks for the option to be set instead.
+    it asks for the option to be set instead, naming the key of the post that looks like alt
+    text (`image_alt`, `alt-text`, `heroAlt`) when it has one.
 
     A decorative image is fine when it says so explicitly: `role="presentation"` or
     `role="none"`, `aria-hidden="true"`, or the `decorative_class` class, in HTML or in a
@@ -211,7 +214,10 @@ def _front_matter_alt(post, ctx, data: dict) -> Iterator[Problem]:
             problem = f"front-matter image '{first}' has no alt text (set '{options.alt_key}', as other posts do)"
         else:  # name no key the site does not use: the layout may read another one
             problem = (f"front-matter image '{first}' has no alt text, and no post of this site sets "
-                       f"image-alt's `alt_key`; set it to the key your layout reads (`postlint init` infers it)")
+                       "image-alt's `alt_key`")
+            named = sorted(key for key in data if _ALT_LIKE_KEY.search(key) and data[key] not in (None, "", [], {}))
+            problem += (f"; this post sets '{named[0]}': if your layout reads it, set `alt_key: {named[0]}`"
+                        if named else "; set it to the key your layout reads (`postlint init` infers it)")
     else:
         found = alt_problem(str(alt), str(src), options.placeholders)
         problem = f"front-matter '{where}': {found}" if found else None
