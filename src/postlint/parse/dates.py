@@ -106,7 +106,8 @@ def judge_date(value: object) -> JekyllDate:
             return JekyllDate(rolled, strict=True)
         if _ISO_STRICT.fullmatch(f"{year:04}-{month:02}-{day:02}{text[iso.end():]}") is not None:
             return JekyllDate(rolled, f"'{value}' has a one-digit month or day; Jekyll reads {rolled.isoformat()}", strict=False)
-        return JekyllDate(rolled, f"'{value}' has text Jekyll ignores after the date", strict=False)
+        ignored = "besides the date and time" if time is not None else "after the date"
+        return JekyllDate(rolled, f"'{value}' has text Jekyll ignores {ignored}", strict=False)
     month_name, day_month_name = _named_month_patterns()
     for pattern, order in ((month_name, "mdy"), (day_month_name, "dmy"), (_SLASHED_YEAR_FIRST, "ymd"),
                            (_SLASHED, "slashed")):
@@ -124,5 +125,10 @@ def judge_date(value: object) -> JekyllDate:
             year, month, day = int(c), int(b), int(a)
         if not 1 <= month <= 12 or not 1 <= day <= 31:
             return JekyllDate(None, f"'{value}' is not a date Jekyll can read")
-        return JekyllDate(_roll(year, month, day), f"'{value}' is accepted but ambiguous to people and tools", strict=False)
+        read = _roll(year, month, day)
+        if order == "slashed" and day <= 12 and month <= 12:  # 03/04/2024: April 3 to Ruby, March 4 to an American
+            return JekyllDate(read, f"'{value}' is read day first (as {read.isoformat()}), but is ambiguous to people "
+                                    "and tools", strict=False)
+        return JekyllDate(read, f"'{value}' is accepted (as {read.isoformat()}), but other tools that read front "
+                                "matter may not read it", strict=False)
     return JekyllDate(None, f"'{value}' is not a date Jekyll can read")
