@@ -270,6 +270,19 @@ def test_relative_url_targets_with_baseurl_and_permalinks(tmp_path):
     assert "did you mean `/docs/request-demo`" in got[1][2]
 
 
+@pytest.mark.parametrize("name, rules", [
+    ("_redirects", "/events /calendar 301\n/* /404.html 404\n"),
+    ("netlify.toml", '[[redirects]]\nfrom = "/events"\nto = "/calendar"\n\n'
+                     '[[redirects]]\nfrom = "/*"\nto = "/404.html"\nstatus = 404\n'),
+])
+def test_a_host_s_not_found_rule_is_no_redirect(tmp_path, name, rules):
+    """`/* /404.html 404` serves the not-found page for every address without a page: a link to
+    one is still broken (it silenced every relative-url-target finding of interrupt's site)."""
+    files = {name: rules, "_posts/2024-02-01-linker.md": post(body="[a](/events) [b](/no-such-page/)\n")}
+    root = make_site(tmp_path, files)
+    assert [message.split("'")[1] for *_, message in findings(root, "relative-url-target")] == ["/no-such-page/"]
+
+
 def test_link_rules_read_only_what_they_need(tmp_path):
     """Linting a post with one post_url reads the front matter of its target, not of every post."""
     files = {f"_posts/2020-01-{day:02d}-post-{day}.md": post(f"Post {day}") for day in range(1, 29)}

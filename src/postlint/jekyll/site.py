@@ -272,6 +272,36 @@ def _files_below(root: str) -> list[str]:
     return found
 
 
+def _redirects_file_rules(text: str) -> list[tuple[str, int]]:
+    """(source path, status) of each rule of a Netlify `_redirects` file: `from to [status][!]
+    [conditions]`, 301 when no status is given; comments and full-URL sources left out."""
+    rules = []
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) < 2 or not fields[0].startswith("/"):
+            continue
+        status = fields[2].rstrip("!") if len(fields) > 2 else ""
+        rules.append((fields[0], int(status) if status.isdigit() else 301))
+    return rules
+
+
+def _netlify_toml_rules(text: str) -> list[tuple[str, int]]:
+    """(source path, status) of each `[[redirects]]` table of a `netlify.toml` (none when it is
+    not valid TOML: Netlify refuses such a file)."""
+    import tomllib
+
+    try:
+        tables = tomllib.loads(text).get("redirects")
+    except tomllib.TOMLDecodeError:
+        return []
+    rules = []
+    for table in tables if isinstance(tables, list) else []:
+        source, status = (table.get("from"), table.get("status", 301)) if isinstance(table, dict) else (None, None)
+        if isinstance(source, str) and source.startswith("/"):
+            rules.append((source, status if isinstance(status, int) else 301))
+    return rules
+
+
 def post_entry(rel: str, collections_dir: str = "") -> PostEntry | None:
     """The post or draft `rel` is, judged by its path alone (None: neither). With a
     `collections_dir`, Jekyll reads posts and drafts only below that folder (a `_posts` beside
@@ -1372,7 +1402,9 @@ class Site(Recording):
 
     @derived
     def host_redirects(self) -> list[str]:
-        """Source paths of Netlify redirects (`_redirects`, `netlify.toml`): the host answers them, not Jekyll."""
+        """Source paths of Netlify redirects and rewrites (`_redirects`, `netlify.toml`): the host
+        answers them, not Jekyll. A rule whose status is 4xx is not one: `/* /404.html 404` serves
+        the site's not-found page for every address that has none, and a link there is broken."""
         found: list[str] = []
         for name in ("_redirects", "netlify.toml"):
             if name not in self.files:
@@ -1381,10 +1413,8 @@ class Site(Recording):
             if isinstance(data, str):
                 continue
             text = data.decode("utf-8", errors="replace")
-            if name == "_redirects":
-                found += [line.split()[0] for line in text.splitlines() if line.strip().startswith("/")]
-            else:
-                found += re.findall(r"""^\s*from\s*=\s*["'](/[^"']*)["']""", text, re.M)
+            rules = _redirects_file_rules(text) if name == "_redirects" else _netlify_toml_rules(text)
+            found += [source for source, status in rules if not 400 <= status < 500]
         return found
 
     def site_file(self, name: str, limit: int = 1 << 20) -> bytes | str:
