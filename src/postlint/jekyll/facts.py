@@ -70,7 +70,7 @@ YAML_HEADER = "yaml-header"  # whether a file's first line is `---`
 IMAGE = "image"  # an image's pixel size, or why it cannot be read
 FILE = "file"  # the bytes of a whole file (schemas, redirect files)
 TODAY = "today"  # the date "future-dated" is judged against
-TERM_FREQUENCY = "term-frequency"  # in how many published English posts a term occurs ("future\0term")
+TERM_FREQUENCY = "term-frequency"  # in how many published English posts a term occurs ("future:term")
 
 _NONE: dict = {}  # what a lookup of a name with no facts gives (never written to)
 

@@ -3,7 +3,9 @@ index must be about the post, and must be whole."""
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -150,6 +152,8 @@ def summary_relevance(post, ctx) -> Iterator[Problem]:
 
     ## Options
     """
+    if ctx.site.checks_many:  # whatever this post holds, so that a parallel run's fact pass counts the terms
+        ctx.site.prepare_term_counts(ctx.site.future(ctx.config.site.get("future")))
     english = ctx.site.is_english(post.data, post.rel)
     topic: PostTopic | None = None
     for key in ctx.options.keys:
@@ -288,7 +292,21 @@ class PostTopic:
         if len(term) < stem:
             return False
         prefix = term[:stem]
-        return sum(count for word, count in self._body.items() if word.casefold().startswith(prefix)) >= 2
+        words, running = self._words_in_order
+        first = bisect.bisect_left(words, prefix)
+        after = bisect.bisect_left(words, prefix[:-1] + chr(ord(prefix[-1]) + 1), first)
+        return running[after] - running[first] >= 2
+
+    @functools.cached_property
+    def _words_in_order(self) -> tuple[list[str], list[int]]:
+        """The body's words casefolded and sorted, with the running total of their counts: the
+        words of one prefix are a slice of them, found by bisection (_uses asks about a few)."""
+        counts: dict[str, int] = {}
+        for word, count in self._body.items():
+            folded = word.casefold()
+            counts[folded] = counts.get(folded, 0) + count
+        ordered = sorted(counts)
+        return ordered, list(itertools.accumulate((counts[word] for word in ordered), initial=0))
 
 
 RULES = [summary_relevance]
