@@ -251,6 +251,22 @@ def test_a_post_linked_outside_the_site_is_not_read(tmp_path, outside_file, how,
     assert completed.returncode == 1
 
 
+@pytest.mark.parametrize("name, text", [
+    ("netlify.toml", "a = " + "[" * 100_000 + "]" * 100_000 + "\n"),
+    ("netlify.toml", "\x00\xff not TOML at all\n"),
+    ("_redirects", "/* /404.html 404\n\x00\xff\n" + "/x\n" * 10_000),
+])
+def test_a_hostile_redirects_file_is_no_redirect_and_crashes_nothing(tmp_path, name, text):
+    """A pull request's netlify.toml nesting deeper than tomllib recurses, or either file holding
+    garbage, adds no address and breaks no check: the demo site's broken links are still found."""
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    clean, _ = run([site], select=["relative-url-target"])
+    (site / name).write_text(text, encoding="utf-8", errors="surrogateescape")
+    result, _ = run([site], select=["relative-url-target"])
+    assert not [f for f in result.findings if f.internal]
+    assert [f.message for f in result.findings] == [f.message for f in clean.findings] != []
+
+
 def test_an_image_linked_outside_the_site_reveals_nothing(tmp_path):
     from PIL import Image
 

@@ -287,12 +287,12 @@ def _redirects_file_rules(text: str) -> list[tuple[str, int]]:
 
 def _netlify_toml_rules(text: str) -> list[tuple[str, int]]:
     """(source path, status) of each `[[redirects]]` table of a `netlify.toml` (none when it is
-    not valid TOML: Netlify refuses such a file)."""
+    not valid TOML, which Netlify refuses, or nests deeper than tomllib's recursion goes)."""
     import tomllib
 
     try:
         tables = tomllib.loads(text).get("redirects")
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return []
     rules = []
     for table in tables if isinstance(tables, list) else []:
