@@ -270,6 +270,18 @@ def test_long_adversarial_lines_finish_quickly(tmp_path, shape):
     assert time.perf_counter() - started < 45
 
 
+def test_a_description_of_unclosed_tags_is_measured_quickly(tmp_path):
+    """description-length leaves HTML tags out of the count: from every `<` that no `>` follows,
+    a regular expression went over the rest of the description again (hours for this one)."""
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    post = tmp_path / "_posts" / "2024-01-01-long.md"
+    post.parent.mkdir()
+    post.write_text("---\ntitle: Long\ndescription: '" + "<" * 200_000 + "'\n---\nBody.\n")
+    with time_limit(45):
+        result, _ = run([post], select=["description-length"])
+    assert [f.message for f in result.findings] == ["description is 200000 characters; search results show about 160"]
+
+
 # --- crash isolation -----------------------------------------------------------------------------
 
 def _exploding(real, marker: str):
