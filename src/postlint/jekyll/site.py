@@ -274,10 +274,10 @@ def _files_below(root: str) -> list[str]:
 
 def _redirects_file_rules(text: str) -> list[tuple[str, int]]:
     """(source path, status) of each rule of a Netlify `_redirects` file: `from to [status][!]
-    [conditions]`, 301 when no status is given; comments and full-URL sources left out."""
+    [conditions]`, 301 when no status is given; comment lines and full-URL sources left out."""
     rules = []
     for line in text.splitlines():
-        fields = line.split("#", 1)[0].split()
+        fields = line.split()
         if len(fields) < 2 or not fields[0].startswith("/"):
             continue
         status = fields[2].rstrip("!") if len(fields) > 2 else ""
