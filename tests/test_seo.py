@@ -189,3 +189,28 @@ def test_description_length_counts_the_text_a_page_shows_not_its_html(tmp_path):
     (tmp_path / "long").mkdir()
     post = _site(tmp_path / "long", f"title: t\ndescription: '{'word ' * 30}{linked}'\n")
     assert _found(post, "description-length") == [(3, "description is 164 characters; search results show about 160")]
+
+
+def test_heading_structure_reads_the_title_s_level_from_the_site_s_layout(tmp_path):
+    """Jekyll's own news layout prints the title as an <h2>: a post under it starts at ###
+    (jekyll-docs' posts were told '##' is skipped). The level comes from the post's layout, or
+    from the one it names in turn; an edited layout changes the answer of a cached run too."""
+    post = _site(tmp_path, "title: t\nlayout: news_item\n", "### Cache all the things\n\n##### Too deep\n")
+    layouts = tmp_path / "_layouts"
+    layouts.mkdir()
+    as_h2 = "---\nlayout: default\n---\n<article>\n  <h2>\n    {{ page.title }}\n  </h2>\n  {{ content }}\n</article>\n"
+    (layouts / "news_item.html").write_text(as_h2, encoding="utf-8")
+    (layouts / "default.html").write_text("<html><head><title>{{ page.title }}</title></head>\n"
+                                          "<body><h1 class='post-title'>{{ page.title | escape }}</h1>{{ content }}</body>\n",
+                                          encoding="utf-8")
+    deeper = (7, "heading level 5 after level 3: '####' is skipped")
+    assert _found(post, "heading-structure") == [deeper]
+    (layouts / "news_item.html").write_text("---\nlayout: default\n---\n<article>{{ content }}</article>\n")
+    under_h1 = [(5, "heading level 3 after level 1: '##' is skipped"), deeper]
+    assert _found(post, "heading-structure") == under_h1, "the title as default.html prints it"
+    (layouts / "default.html").write_text("<body>{% include header.html %}{{ content }}</body>\n", encoding="utf-8")
+    assert _found(post, "heading-structure") == under_h1, "unknown: layout_renders_title says H1"
+    cached = lambda: [(f.line, f.message) for f in run([post], select=["heading-structure"], use_cache=True)[0].findings]  # noqa: E731
+    assert cached() == under_h1
+    (layouts / "news_item.html").write_text(as_h2, encoding="utf-8")
+    assert cached() == [deeper]

@@ -12,6 +12,7 @@ import datetime as _dt
 import errno
 import fnmatch
 import io
+import itertools
 import json
 import os
 import posixpath
@@ -115,6 +116,27 @@ _POST_LIST = Keeping(plain=lambda entries: [_plain_entry(entry) for entry in ent
 def leaves_site(rel: str) -> bool:
     """Does a path meant relative to the site root point outside it (absolute, or through `..`)?"""
     return rel.startswith(("/", "\\")) or os.path.isabs(rel) or ".." in rel.replace("\\", "/").split("/")
+
+
+# How many layouts a chain may name (`layout: default` in the post's layout, and so on): Jekyll
+# follows them all; a cycle or a chain this long is a site's mistake, not a heading to find.
+MAX_LAYOUT_DEPTH = 16
+_TITLE_OUTPUT = lazy_compile(r"\{\{-?\s*page\.title\b")
+_HEADING_OPENING = lazy_compile(r"<h([1-6])(?=[\s>])", re.I)
+
+
+def _title_heading_level(html: str) -> int | None:
+    """The level of the first heading of a layout's HTML that holds `{{ page.title }}`: the last
+    `<hN` in the 200 characters before the title that no `</hN` closes before it. The first 64
+    titles are looked at, each through a window of its own: linear in the layout."""
+    for title in itertools.islice(_TITLE_OUTPUT.finditer(html), 64):
+        window = html[max(0, title.start() - 200):title.start()]
+        opening = None
+        for opening in _HEADING_OPENING.finditer(window):
+            pass
+        if opening is not None and f"</h{opening.group(1)}" not in window[opening.end():].lower():
+            return int(opening.group(1))
+    return None
 
 
 _OFFSET_TIME = lazy_compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*"
@@ -364,6 +386,7 @@ class Site(Recording):
         self._not_utf8: set[str] = set()  # files read whose bytes are not UTF-8 text (NotUtf8)
         self._posts: dict[str, Post] = {}
         self._image_sizes: dict[str, tuple[int, int] | str] = {}
+        self._layouts: dict[str, tuple[int | None, object]] = {}  # layout file -> (title's level, its own layout)
         self._yaml_headers: dict[str, bool] = {}
         self._heads: dict[str, bytes | Exception] = {}  # the start of a file not read whole
         self._whole: dict[str, bytes] = {}  # small files read whole (config, schemas, redirects, images)
@@ -1196,6 +1219,33 @@ class Site(Recording):
         collection = self.collection_of(post.rel)
         kind = "posts" if entry is not None else collection[1]["label"] if collection is not None else "pages"
         return deep_merged(self.defaults(post.rel, kind), post.data).get("render_with_liquid") is not False
+
+    def title_heading_level(self, post: Post) -> int | None:
+        """The level (1-6) of the heading in which the post's layout prints its title: the first
+        `{{ page.title }}` inside an `<h1>`...`<h6>` of its layout (its `layout`, else the
+        `defaults`'), else of the layout that layout names in its own front matter, and so on.
+        None when no layout of the chain is a file of the site (a theme's) or prints the title
+        in a heading (an include may). Each layout is read through site_file: recorded."""
+        collection = self.collection_of(post.rel)
+        kind = "posts" if self.kind_of(post.rel) in ("post", "draft") else \
+            collection[1]["label"] if collection is not None else "pages"
+        name = deep_merged(self.defaults(post.rel, kind), post.data).get("layout")
+        folder = str(self.config.get("layouts_dir") or "_layouts").strip("/")
+        seen: set[str] = set()
+        while isinstance(name, str) and name and name not in seen and len(seen) < MAX_LAYOUT_DEPTH:
+            seen.add(name)
+            rel = f"{folder}/{name}.html"
+            data = self.site_file(rel)
+            if isinstance(data, str):
+                return None  # no such layout in the site: a theme's, or none
+            if rel not in self._layouts:  # each layout read once per process (a whole-site run asks for every post)
+                text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+                front_matter = FRONT_MATTERS.parse(text)  # no PyYAML for a layout an earlier run parsed
+                self._layouts[rel] = (_title_heading_level(text[front_matter.body_offset:]), front_matter.data.get("layout"))
+            level, name = self._layouts[rel]
+            if level is not None:
+                return level
+        return None
 
     def skipped_in_collection(self, rel: str) -> bool:
         """Does Jekyll leave out this file of a collection? Checked with `jekyll build`: inside a

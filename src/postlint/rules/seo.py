@@ -139,8 +139,9 @@ def _described_elsewhere(post, ctx) -> bool:
 
 @rule("SEO003", "heading-structure", severity="warning", options=[
     Option("layout_renders_title", "bool", True,
-           "The site's layouts print the title as the page's H1, so any H1 in the body is reported. Set it to false "
-           "when posts write their own H1 in the body; then only a second one is reported (unless the post has an "
+           "Where the post's layout cannot be read (a theme's, or one that prints the title through an include): "
+           "the layout prints the title as the page's H1, so any H1 in the body is reported. Set it to false when "
+           "posts write their own H1 in the body; then only a second one is reported (unless the post has an "
            "`h1` key)."),
 ])
 def heading_structure(post, ctx) -> Iterator[Problem]:
@@ -148,11 +149,17 @@ def heading_structure(post, ctx) -> Iterator[Problem]:
 
     ## What it does
     Reports a `#` (or `===` underlined) H1 in the body when the layout already renders the
-    title as the page's H1: always when `layout_renders_title` is true (the default, as in
-    Jekyll's own themes), and also when the post has an `h1` front-matter key for the layout to
-    print. Without either, a second body H1 is reported. It also reports a heading more than
-    one level deeper than the one before it; the layout's H1 counts as the first heading, so a
-    post may start at `##`. Headings inside code are not headings.
+    title as the page's H1, and also when the post has an `h1` front-matter key for the layout
+    to print. Without either, a second body H1 is reported. It also reports a heading more than
+    one level deeper than the one before it; the layout's title counts as the first heading, so
+    under an H1 title a post may start at `##`. Headings inside code are not headings.
+
+    The title's level is read from the post's layout when the site holds it (its `layout`, or
+    the one `defaults` gives it, in `_layouts/`, and the layouts each names in turn): the first
+    `<h1>`...`<h6>` that holds `{{ page.title }}`. Jekyll's own news layout prints it as an
+    `<h2>`, under which a post starts at `###`. Where the layout cannot be read (a theme's,
+    or one that prints the title through an include), `layout_renders_title` says whether the
+    title is an H1 (the default, as in Jekyll's own themes).
 
     ## Why is this bad?
     Two H1s blur what the page is about for search engines and screen readers; a skipped level
@@ -179,8 +186,10 @@ def heading_structure(post, ctx) -> Iterator[Problem]:
     """
     if not post.is_markdown:
         return
-    layout_h1 = ctx.options.layout_renders_title or bool(post.data.get("h1"))
-    previous = 1
+    title_level = ctx.site.title_heading_level(post)
+    renders_title = ctx.options.layout_renders_title if title_level is None else title_level == 1
+    layout_h1 = renders_title or bool(post.data.get("h1"))
+    previous = title_level or 1
     body_h1s = 0
     for heading in post.body.headings:
         if heading.level == 1:
