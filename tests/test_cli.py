@@ -110,6 +110,21 @@ def test_rules_lists_every_rule():
     assert result.exit_code == 0
     for code, name in (("FM001", "front-matter-invalid"), ("FM002", "front-matter-required"), ("STY001", "placeholder-text")):
         assert code in result.stdout and name in result.stdout
+    assert "`[citation needed]`" in result.stdout, "a summary's brackets are text, not rich markup"
+
+
+@pytest.mark.parametrize("command", [["rules"], ["explain", "FM001"]])
+@pytest.mark.parametrize("config", ["bad: 1\n", "rules: [\n", None])
+def test_rules_and_explain_report_a_config_error_in_one_line_and_exit_2(tmp_path, monkeypatch, command, config):
+    """The commands a user runs while mending a config: a traceback and exit 1 before."""
+    monkeypatch.chdir(tmp_path)
+    if config is None:
+        command = [*command, "--config", "missing.yaml"]
+    else:
+        (tmp_path / ".postlint.yaml").write_text(config, encoding="utf-8")
+    result = runner.invoke(app, command)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("postlint: error: ") and "Traceback" not in result.stderr + result.stdout
 
 
 @pytest.mark.parametrize("key", ["FM002", "front-matter-required"])

@@ -330,6 +330,28 @@ def test_diff_shows_the_fixes_and_writes_nothing(tmp_path, fix_rules, monkeypatc
             assert (patched / name).read_bytes() == (site / name).read_bytes(), name
 
 
+@pytest.mark.skipif(shutil.which("patch") is None, reason="GNU patch is not installed")
+def test_a_diff_of_files_named_with_spaces_or_quotes_applies(tmp_path, fix_rules, monkeypatch):
+    """GNU patch ends a header's name at its first space unless a tab follows the name, and reads
+    a quoted name with C escapes: 18F's `three-ways-to manage-research-projects.md` made a diff
+    `patch -p0` refused."""
+    site = make_site(tmp_path)
+    names = ["_posts/2024-03-01-three-ways-to manage.md", '_posts/2024-03-02-a "quoted" café.md']
+    for name in names:
+        (site / name).write_text(BODY)
+    monkeypatch.chdir(site)
+    diff = runner.invoke(app, ["check", "--diff", "--select", "ZZZ901", *names]).stdout
+    assert "--- _posts/2024-03-01-three-ways-to manage.md\t\n" in diff
+    assert '--- "_posts/2024-03-02-a \\"quoted\\" caf\\303\\251.md"\n' in diff
+    patched = tmp_path / "patched"
+    shutil.copytree(site, patched)
+    applied = subprocess.run(["patch", "-p0"], input=diff.encode("utf-8"), cwd=patched, capture_output=True, check=False)
+    assert applied.returncode == 0 and applied.stdout.count(b"patching file") == 2, applied.stdout
+    assert runner.invoke(app, ["check", "--fix", "--select", "ZZZ901", *names]).exit_code == 0
+    for name in names:
+        assert (patched / name).read_bytes() == (site / name).read_bytes(), name
+
+
 def test_diff_with_nothing_to_fix_exits_0(tmp_path, fix_rules, monkeypatch):
     site = tmp_path / "site"
     (site / "_posts").mkdir(parents=True)

@@ -153,17 +153,18 @@ def list_rules(
 ) -> None:
     """List every rule: code, name, default severity, summary."""
     from rich.table import Table
+    from rich.text import Text
 
     from postlint.report.text import make_console
-    from postlint.run import registry_for
 
-    registry, _ = registry_for(config_file, Path("."))
+    registry = _registry(config_file)
     table = Table(box=None, header_style="bold")
     for column in ("code", "name", "severity", "fix", "summary"):
         table.add_column(column)
     for rule in registry.sorted():
         severity = rule.severity if rule.enabled else f"{rule.severity} (off)"
-        table.add_row(rule.code, rule.name, severity, "yes" if rule.fixable else "", rule.summary)
+        # Text, not a string: rich reads `[citation needed]` in a summary as markup and drops it.
+        table.add_row(rule.code, rule.name, severity, "yes" if rule.fixable else "", Text(rule.summary))
     console = make_console(color.value)
     if console.is_terminal:
         console.print(table, soft_wrap=False)
@@ -176,6 +177,19 @@ def list_rules(
         typer.echo(f"postlint: error: {error}", err=True)
     if registry.errors:
         raise typer.Exit(EXIT_ERROR)
+
+
+def _registry(config_file: Path | None):
+    """The rules the config in play adds to postlint's (rules, explain); a configuration error is a
+    one-line error and exit 2, as for check."""
+    from postlint.errors import ConfigError
+    from postlint.run import registry_for
+
+    try:
+        registry, _ = registry_for(config_file, Path("."))
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    return registry
 
 
 _TRAILING_BLANKS = lazy_compile(r"(?:[ \t]|\x1b\[[0-9;]*m)*[ \t](?:[ \t]|\x1b\[[0-9;]*m)*$", re.MULTILINE)
@@ -221,10 +235,9 @@ def explain(
 
     from postlint.docs import engine_report_doc, rule_doc
     from postlint.report.text import make_console
-    from postlint.run import registry_for
     from postlint.visible import lines
 
-    registry, _ = registry_for(config_file, Path("."))
+    registry = _registry(config_file)
     found = registry.get(rule_name) or registry.get(rule_name.upper())
     if found is not None:
         doc = f"# {found.code} {found.name}\n\nDefault severity: **{found.severity}**" + (

@@ -393,8 +393,30 @@ def unified_diff(before: str, after: str, path: str) -> str:
     marked as diff and git mark it."""
     import difflib  # here: only --diff needs it (2 ms of every other run's start)
 
-    lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=path, tofile=path)
+    lines = list(difflib.unified_diff(_lines(before), _lines(after), fromfile=path, tofile=path))
+    if lines:
+        lines[0], lines[1] = f"--- {_diff_name(path)}\n", f"+++ {_diff_name(path)}\n"
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _diff_name(path: str) -> str:
+    """A file name as a diff header gives it to `patch`: GNU patch ends a name at the first
+    space unless a tab follows the name (18F has `three-ways-to manage-research-projects.md`),
+    and reads a name in double quotes with C escapes, as git writes one holding a tab, a line
+    break, a quote or a backslash."""
+    if not any(char in path for char in '\t\n\r"\\'):
+        return path + "\t" if " " in path else path
+    quoted = []
+    for byte in path.encode("utf-8", "surrogateescape"):
+        char = chr(byte)
+        if char in _C_ESCAPES:
+            quoted.append(_C_ESCAPES[char])
+        else:
+            quoted.append(char if 0x20 <= byte < 0x7f else f"\\{byte:03o}")
+    return '"' + "".join(quoted) + '"'
+
+
+_C_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 
 
 def _lines(text: str) -> list[str]:
