@@ -105,6 +105,13 @@ def test_text_report_is_plain_when_not_a_terminal(monkeypatch):
     assert "Found 4 findings" in out and "1 of 1 file checked" in out
 
 
+def test_output_format_takes_a_report_format_as_in_ruff():
+    json_report = invoke(str(DEMO_SITE), "--output-format", "json", "--no-cache")
+    assert json_report.exit_code == 1 and json.loads(json_report.stdout)
+    both = runner.invoke(app, [str(DEMO_SITE), "--output-format", "json", "--format", "sarif", "--no-cache"])
+    assert both.exit_code == 2 and "--output-format json and --format sarif disagree" in both.stderr
+
+
 def test_rules_lists_every_rule():
     result = invoke("rules")
     assert result.exit_code == 0

@@ -37,6 +37,7 @@ PLAIN = [
     ["-q", "init"],  # a sub-command's name after an option is a path
     ["caf\udce9.md", "日本語.md", ""],  # a name that is not UTF-8, another script, an empty one
     ["--changed-since", "HEAD~1", "--format", "github", "--fail-on", "info", "--color=always"],
+    ["--output-format", "json"], ["--output-format=sarif", "--format", "sarif"],  # as ruff users write it
 ]
 
 FOR_TYPER = [

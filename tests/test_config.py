@@ -101,6 +101,8 @@ def test_every_rule_accepts_severity_and_off():
     ("FM00", {"FM001", "FM002", "FM003", "FM004", "FM005", "FM006"}),
     ("front-matter-date", {"FM004"}),
     ("FM002", {"FM002"}),
+    ("fm002", {"FM002"}),  # a code in any case, as `explain` takes it
+    ("fm00", {"FM001", "FM002", "FM003", "FM004", "FM005", "FM006"}),
 ])
 def test_select_by_code_prefix_or_name(selector, expected):
     registry = load_registry()

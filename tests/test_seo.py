@@ -214,3 +214,10 @@ def test_heading_structure_reads_the_title_s_level_from_the_site_s_layout(tmp_pa
     assert cached() == under_h1
     (layouts / "news_item.html").write_text(as_h2, encoding="utf-8")
     assert cached() == [deeper]
+
+
+def test_description_missing_is_not_reported_on_a_front_matter_that_does_not_parse(tmp_path):
+    """Its `description:` may be right there: the unclosed quote is front-matter-invalid's finding."""
+    post = _site(tmp_path, 'title: "unclosed\ndescription: Benchmarks for sales ramp time by segment, and more.\n')
+    assert _found(post, "description-length") == []
+    assert [code for code in (f.code for f in run([post])[0].findings) if code == "FM001"] == ["FM001"]

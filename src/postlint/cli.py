@@ -99,7 +99,7 @@ def check(
     select: Annotated[Optional[list[str]], typer.Option(metavar="RULES", help="Only these rules: codes, code prefixes or names (comma-separated).")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(metavar="RULES", help="Skip these rules: codes, code prefixes or names.")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="Report format: text, json, github (Actions annotations), sarif, junit, html (a self-contained audit page).")] = Format.text,
-    text_layout: Annotated[OutputFormat, typer.Option("--output-format", help="Text report layout: full (every finding starts with path:line:col:, which editors jump to, and shows its source line) or concise (findings listed under their file, one line each).")] = OutputFormat.full,
+    text_layout: Annotated[OutputFormat, typer.Option("--output-format", help="Text report layout: full (every finding starts with path:line:col:, which editors jump to, and shows its source line) or concise (findings listed under their file, one line each); as in ruff, json, github, sarif, junit or html picks that --format.")] = OutputFormat.full,
     output_file: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE; the terminal still gets the text summary.")] = None,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF", help="Lint only posts changed since git REF, and the links it broke in other posts (to a post renamed, deleted, unpublished or moved).")] = None,
     staged: Annotated[bool, typer.Option("--staged", help="For the pre-commit hook: lint the files given (none: none) and the links the staged change breaks in other posts.")] = False,

@@ -36,6 +36,12 @@ class Severity(str, Enum):
 class OutputFormat(str, Enum):
     full = "full"
     concise = "concise"
+    # As in ruff, whose --output-format also picks the machine formats: the same as --format.
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+    html = "html"
 
 
 class Color(str, Enum):
@@ -56,6 +62,10 @@ def run_check(paths: list[Path] | None = None, config_file: Path | None = None, 
     from postlint.report.text import TextView
     from postlint.run import RunRequest, execute
 
+    if text_layout.value in Format.__members__:  # --output-format json, as ruff users write it
+        if output_format not in (Format.text, Format(text_layout.value)):
+            return usage_error(f"--output-format {text_layout.value} and --format {output_format.value} disagree")
+        output_format, text_layout = Format(text_layout.value), OutputFormat.full
     if diff and (output_format is not Format.text or output_file is not None or write_baseline is not None):
         return usage_error("--diff prints the fixes as a diff: it takes no --format, --output or --write-baseline")
     if statistics and output_format is not Format.text:

@@ -138,12 +138,13 @@ class Registry:
         return self.rules.get(key) or self.by_name.get(key)
 
     def select(self, selector: str) -> list[Rule]:
-        """Rules named by a code, a code prefix (``FM``, ``LNK00``) or a name."""
-        exact = self.get(selector)
+        """Rules named by a code, a code prefix (``FM``, ``LNK00``) or a name; a code or prefix in
+        any case (``fm001``, as `explain` takes it)."""
+        exact = self.get(selector) or self.get(selector.upper())
         if exact is not None:
             return [exact]
-        if selector and selector.upper() == selector:
-            return [r for code, r in self.rules.items() if code.startswith(selector)]
+        if selector.isascii() and selector.isalnum() and selector[:1].isalpha():
+            return [r for code, r in self.rules.items() if code.startswith(selector.upper())]
         return []
 
     def sorted(self) -> list[Rule]:

@@ -80,7 +80,8 @@ def description_length(post, ctx) -> Iterator[Problem]:
     """
     description = post.text_value("description")
     if description is None:
-        if post.kind == "post" and post.front_matter.present and not _described_elsewhere(post, ctx):
+        if post.kind == "post" and post.front_matter.present and not post.front_matter.error \
+                and not _described_elsewhere(post, ctx):  # a front matter that does not parse is FM001's
             field = post.field("description")
             what = "empty description" if field.present else "no description"
             excerpt = _excerpt_source(post, ctx) if "jekyll-seo-tag" in ctx.site.plugins else None
