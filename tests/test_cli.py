@@ -43,6 +43,7 @@ def test_no_arguments_lints_the_site_you_stand_in(monkeypatch):
     assert result.exit_code == 1
     paths = {finding["path"] for finding in json.loads(result.stdout)}
     assert "2024-03-20-pipeline-review-cadence.md" in paths  # relative to where we stand
+    assert "10 files checked" in invoke("--no-cache", "--color", "never").stdout, "the whole site: its drafts too"
 
 
 def test_json_contract_and_order(monkeypatch):
@@ -103,6 +104,17 @@ def test_text_report_is_plain_when_not_a_terminal(monkeypatch):
     assert "FM003 front-matter-schema" in out
     assert "time_read: five minutes" in out and "^" in out  # source line and caret
     assert "Found 4 findings" in out and "1 of 1 file checked" in out
+
+
+def test_a_path_with_nothing_to_check_warns_as_ruff_does(tmp_path):
+    """A mistyped folder in a CI step passed as a clean run, without a word."""
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (tmp_path / "assets").mkdir()
+    result = runner.invoke(app, [str(tmp_path / "assets"), "--no-cache"])
+    assert result.exit_code == 0
+    assert "warning: no posts or pages to check under" in result.stdout + result.stderr
+    machine = runner.invoke(app, [str(tmp_path / "assets"), "--no-cache", "--format", "json"])
+    assert machine.stdout == "[]\n" and "warning: no posts or pages" in machine.stderr
 
 
 def test_output_format_takes_a_report_format_as_in_ruff():

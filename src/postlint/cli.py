@@ -93,7 +93,7 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command()
 def check(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to lint (default: the current folder).",
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders to lint (default: the site you stand in, from the nearest folder above with _config.yml or .postlint.yaml; else the current folder).",
                                                           show_default=False)] = None,
     config_file: Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Use this config instead of discovering .postlint.yaml.")] = None,
     select: Annotated[Optional[list[str]], typer.Option(metavar="RULES", help="Only these rules: codes, code prefixes or names (comma-separated).")] = None,

@@ -72,7 +72,7 @@ def run_check(paths: list[Path] | None = None, config_file: Path | None = None, 
         return usage_error(f"--statistics counts the findings of each rule in the text report, not in --format {output_format.value}")
     progress = _progress_bar(output_format, quiet, diff, color)
     request = RunRequest(
-        paths=paths or ([] if staged else [Path(".")]),
+        paths=paths or ([] if staged else [_site_you_stand_in()]),
         config_file=config_file,
         select=_split(select),
         ignore=_split(ignore),
@@ -109,6 +109,17 @@ def usage_error(message: str) -> int:
 
 def _split(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _site_you_stand_in() -> Path:
+    """What `postlint` without paths checks: the site whose folder holds the current one (the
+    nearest folder above with _config.yml or .postlint.yaml), as a path from here (`..` from
+    `_posts/`: its drafts too); the current folder outside any site."""
+    from postlint.jekyll.site import find_site_root
+
+    here = Path.cwd()
+    root = find_site_root(here)
+    return Path(os.path.relpath(root, here)) if root != here else Path(".")
 
 
 def _progress_bar(output_format: Format, quiet: bool, diff: bool, color: Color):

@@ -306,6 +306,17 @@ def lint_request(request: RunRequest) -> tuple[RunResult, str]:
     return outcome.result, outcome.fail_on
 
 
+def _nothing_found_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
+    """A warning, as ruff prints one, when the paths named hold nothing to check: a mistyped
+    folder in a CI step would otherwise pass as a clean run. A change that touches no post
+    (--changed-since, --staged) is not one."""
+    if outcome.targets or request.changed_since is not None or request.staged:
+        return []
+    named = ", ".join(str(path) for path in request.paths) or "."
+    return [f"warning: no posts or pages to check under {named} (a folder's posts and drafts, or its Markdown and "
+            "HTML files when it has none; see `exclude`)"]
+
+
 def _referrer_notes(outcome: RunOutcome) -> list[str]:
     if not outcome.referrers:
         return []
@@ -361,7 +372,8 @@ def execute(request: RunRequest, output_format: str, output_file: Path | None = 
         print(f"postlint: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     result = outcome.result
-    notes = [one_line(note) for note in _referrer_notes(outcome) + _baseline_notes(request, outcome)]  # they quote file names
+    notes = [one_line(note) for note in _nothing_found_notes(request, outcome) + _referrer_notes(outcome)
+             + _baseline_notes(request, outcome)]  # they quote file names
     if outcome.baseline_written is not None:  # recording, not gating: the findings are now accepted
         for line in notes:
             print(line, file=sys.stderr)
