@@ -74,6 +74,9 @@ def test_explicit_config_file(tmp_path):
     ("site:\n  image_dir: x\n", "unknown key 'site.image_dir'"),
     ("rules: [a, b]\n", "'rules' must be a mapping"),
     ("rules:\n  front-matter-required: {keys: [unclosed\n", "invalid YAML"),
+    # where and what in one line, not PyYAML's dump of several naming "<unicode string>"
+    ("rules:\n\ttitle-length: {max: 20}\n", "invalid YAML: line 2, column 1: found character that cannot start any token"
+                                           " (while scanning for the next token)"),
     ("- just\n- a list\n", "must be a mapping"),
     ("fail_on: fatal\n", "'fail_on' must be one of"),
     ("yaml_rules: [missing-folder]\n", "does not exist"),

@@ -245,4 +245,4 @@ def test_summary_is_never_wrapped_off_a_terminal():
         lines = console.file.getvalue().splitlines()
         assert re.sub(r"\x1b\[[0-9;]*m", "", lines[0]) == (
             "Found 1534 findings (1200 errors, 300 warnings, 34 infos) in 1534 of 5050 files checked in 62.00s.")
-        assert re.sub(r"\x1b\[[0-9;]*m", "", lines[-1]) == "error: " + "a run-level error " * 8
+        assert re.sub(r"\x1b\[[0-9;]*m", "", lines[-1]) == "postlint: error: " + "a run-level error " * 8

@@ -290,10 +290,23 @@ def _load_yaml(text: str, what: str) -> Any:
         return loader.construct_document(node)
     except RecursionError:
         raise YamlError(f"{what} nests too deeply to load") from None
+    except yaml.MarkedYAMLError as exc:
+        raise YamlError(_yaml_error_in_a_line(exc)) from None
     except yaml.YAMLError as exc:
-        raise YamlError(str(exc)) from None
+        raise YamlError(" ".join(str(exc).split())) from None
     finally:
         loader.dispose()
+
+
+def _yaml_error_in_a_line(exc: yaml.MarkedYAMLError) -> str:
+    """PyYAML's error as one line that says where: `line 2, column 1: found character that cannot
+    start any token (while scanning for the next token)`, not its dump of several lines naming
+    "<unicode string>"."""
+    mark = exc.problem_mark or exc.context_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    problem = " ".join(str(exc.problem or exc).split())
+    context = f" ({' '.join(exc.context.split())})" if exc.context else ""
+    return f"{where}{problem}{context}"
 
 
 _MARSHALLED = (dict, list, str, int, float, bool, type(None))

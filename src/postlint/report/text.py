@@ -306,8 +306,8 @@ def write_summary(console: Console | PlainOutput, result: RunResult, view: TextV
         _write(console, _summary_segments(result, view))
         if result.fixes:
             write_fixes(console, result, "Fixed")
-    for error in result.errors:
-        _write(console, iter([("error:", "bold red"), (f" {_visible(error)}\n", "")]))
+    for error in result.errors:  # as every other error of postlint's reads, whatever the format
+        _write(console, iter([("postlint: error:", "bold red"), (f" {_visible(error)}\n", "")]))
 
 
 def write_fixes(console: Console | PlainOutput, result: RunResult, verb: str) -> None:
