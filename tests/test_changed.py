@@ -296,6 +296,19 @@ def test_staged_delete_with_no_file_given_lints_only_the_referrers(linked_site):
     assert in_hub(outcome) == {(6, "LNK003")}
 
 
+def test_staged_by_hand_without_files_says_the_staged_posts_were_not_checked(linked_site):
+    """The hook names the staged files it lints; typed by hand, `postlint --staged` alone checked
+    none of them and said nothing."""
+    hub = linked_site / "_posts" / "2024-01-31-hub.md"
+    hub.write_text(hub.read_text(encoding="utf-8") + "\nTBD.\n", encoding="utf-8")
+    git(linked_site, "add", str(hub))
+    result = runner.invoke(app, ["check", "--staged", "--no-cache"])
+    assert result.exit_code == 0
+    assert "1 staged Markdown or HTML file was not named, so not checked" in result.stdout + result.stderr
+    named = runner.invoke(app, ["check", "--staged", "--no-cache", "_posts/2024-01-31-hub.md"])
+    assert "STY001" in named.stdout and "not named" not in named.stdout + named.stderr
+
+
 def test_staged_reads_the_index_not_the_branch(linked_site):
     git(linked_site, "rm", "-q", "_posts/2024-02-03-churn-basics.md")
     git(linked_site, "commit", "-q", "-m", "deleted in an earlier commit")

@@ -93,7 +93,8 @@ class RunRequest(Record):
 
 class RunOutcome(Record):
     """What one run found and decided, for the reporters and the exit code."""
-    __slots__ = ("result", "fail_on", "settings", "checked", "baseline", "baseline_written", "targets", "referrers")
+    __slots__ = ("result", "fail_on", "settings", "checked", "baseline", "baseline_written", "targets", "referrers",
+                 "unnamed_staged")
 
     result: RunResult  # findings after the baseline
     fail_on: str
@@ -103,10 +104,12 @@ class RunOutcome(Record):
     baseline_written: int | None  # entries written by --write-baseline
     targets: list[tuple[Path, Site]]  # each linted file with its site
     referrers: list[str]  # linted for the links the change broke, as findings name them
+    unnamed_staged: int  # --staged without paths: the staged posts and pages it did not lint
 
     def __init__(self, result: RunResult, fail_on: str, settings: list[RuleSetting], checked: list[str],
                  baseline: BaselineMatch | None = None, baseline_written: int | None = None,
-                 targets: list[tuple[Path, Site]] | None = None, referrers: list[str] | None = None) -> None:
+                 targets: list[tuple[Path, Site]] | None = None, referrers: list[str] | None = None,
+                 unnamed_staged: int = 0) -> None:
         self.result = result
         self.fail_on = fail_on
         self.settings = settings
@@ -115,6 +118,7 @@ class RunOutcome(Record):
         self.baseline_written = baseline_written
         self.targets = [] if targets is None else targets
         self.referrers = [] if referrers is None else referrers
+        self.unnamed_staged = unnamed_staged
 
 
 def resolve_given(path: Path) -> Path:
@@ -258,9 +262,10 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
     all_targets = sorted(linted + referrers, key=lambda item: str(item[0]))
     result.errors.add_all(registry.errors)
     result.errors.add_all(sorted({site.config_error for _, site in all_targets if site.config_error}))
+    unnamed = _staged_posts(changes) if changes is not None and request.staged and not request.paths else []
     outcome = RunOutcome(result, request.fail_on or config.fail_on or "error", settings,
                          [display_path(path, cwd) for path, _ in all_targets], targets=all_targets,
-                         referrers=[display_path(path, cwd) for path, _ in referrers])
+                         referrers=[display_path(path, cwd) for path, _ in referrers], unnamed_staged=len(unnamed))
     if request.write_baseline is not None:
         outcome.baseline_written = write_baseline(request.write_baseline, result.findings, cwd)
     elif entries is not None:
@@ -271,6 +276,15 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
                                           at_merge_base)
         result.findings = outcome.baseline.kept
     return outcome
+
+
+def _staged_posts(changes: Changes) -> list[Path]:
+    """The staged Markdown and HTML files still in the work tree. The hook names the staged files
+    it lints (none when its own filters leave none); by hand, `postlint --staged` alone lints none
+    of these, which the run says (_staged_notes)."""
+    from postlint.parse.post import POST_EXTENSIONS
+
+    return [path for path in changes.changed if path.suffix.lower() in POST_EXTENSIONS and path.is_file()]
 
 
 def _first_site(changes: Changes | None) -> Path:
@@ -315,6 +329,15 @@ def _nothing_found_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
     named = ", ".join(str(path) for path in request.paths) or "."
     return [f"warning: no posts or pages to check under {named} (a folder's posts and drafts, or its Markdown and "
             "HTML files when it has none; see `exclude`)"]
+
+
+def _staged_notes(outcome: RunOutcome) -> list[str]:
+    if not outcome.unnamed_staged:
+        return []
+    count = outcome.unnamed_staged
+    return [f"note: --staged lints the files named (the pre-commit hook names the staged ones); {count} staged "
+            f"Markdown or HTML file{'s' if count != 1 else ''} {'were' if count != 1 else 'was'} not named, so not "
+            "checked"]
 
 
 def _referrer_notes(outcome: RunOutcome) -> list[str]:
@@ -372,8 +395,8 @@ def execute(request: RunRequest, output_format: str, output_file: Path | None = 
         print(f"postlint: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     result = outcome.result
-    notes = [one_line(note) for note in _nothing_found_notes(request, outcome) + _referrer_notes(outcome)
-             + _baseline_notes(request, outcome)]  # they quote file names
+    notes = [one_line(note) for note in _nothing_found_notes(request, outcome) + _staged_notes(outcome)
+             + _referrer_notes(outcome) + _baseline_notes(request, outcome)]  # they quote file names
     if outcome.baseline_written is not None:  # recording, not gating: the findings are now accepted
         for line in notes:
             print(line, file=sys.stderr)
