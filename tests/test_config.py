@@ -78,6 +78,8 @@ def test_explicit_config_file(tmp_path):
     ("rules:\n\ttitle-length: {max: 20}\n", "invalid YAML: line 2, column 1: found character that cannot start any token"
                                            " (while scanning for the next token)"),
     ("- just\n- a list\n", "must be a mapping"),
+    ("rules:\n  title-length: {max: 20}\n  title-length: {max: 200}\n",  # YAML would keep the last, silently
+     "line 3, column 3: the key 'title-length' is given twice (first on line 2)"),
     ("fail_on: fatal\n", "'fail_on' must be one of"),
     ("yaml_rules: [missing-folder]\n", "does not exist"),
 ])

@@ -109,7 +109,7 @@ def load_config(path: Path | None) -> Config:
     where = str(path)
     try:
         data = path.read_bytes()
-        raw = load_yaml(data.decode("utf-8-sig"), path.name)  # PyYAML raises ValueError on 2023-02-30
+        raw = load_yaml(data.decode("utf-8-sig"), path.name, unique_keys=True)  # PyYAML raises ValueError on 2023-02-30
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read config: {exc.strerror or exc}") from None
     except UnicodeDecodeError:

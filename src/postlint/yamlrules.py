@@ -80,7 +80,7 @@ def load_folder(folder: Path) -> tuple[list[Rule], list[str]]:
 
 def load_rule(path: Path) -> Rule:
     data = read_bytes(path, MAX_RULE_FILE)
-    spec = load_yaml(data.decode("utf-8-sig"), "the rule file")
+    spec = load_yaml(data.decode("utf-8-sig"), "the rule file", unique_keys=True)
     if not isinstance(spec, dict):
         raise YamlRuleError("must be a mapping")
     unknown = set(spec) - _KEYS

@@ -262,21 +262,24 @@ def _too_big(root: yaml.Node, what: str = "front matter") -> tuple[str, yaml.Mar
     return None
 
 
-def load_yaml(text: str, what: str) -> Any:
+def load_yaml(text: str, what: str, unique_keys: bool = False) -> Any:
     """One YAML document (a config or rule file) under the same limits as front matter; from
-    YAML_MEMO when it holds the document.
+    YAML_MEMO when it holds the document. With `unique_keys` (postlint's own files), a key given
+    twice in a mapping is an error, where YAML keeps the last silently (as Jekyll does in
+    _config.yml).
 
     Raises YamlError, with `what` (say, "_config.yml") in the message when a limit is hit.
     """
-    found = YAML_MEMO.get(text)
+    memo_key = "\0unique keys\n" + text if unique_keys else text  # no YAML text starts with NUL
+    found = YAML_MEMO.get(memo_key)
     if found is not None:
         return found[0]
-    value = _load_yaml(text, what)
-    YAML_MEMO.put(text, value)
+    value = _load_yaml(text, what, unique_keys)
+    YAML_MEMO.put(memo_key, value)
     return value
 
 
-def _load_yaml(text: str, what: str) -> Any:
+def _load_yaml(text: str, what: str, unique_keys: bool = False) -> Any:
     import yaml
 
     loader = _jekyll_loader()(text)
@@ -287,6 +290,8 @@ def _load_yaml(text: str, what: str) -> Any:
         problem = _too_big(node, what)
         if problem is not None:
             raise YamlError(problem[0])
+        if unique_keys:
+            _refuse_duplicate_keys(node)
         return loader.construct_document(node)
     except RecursionError:
         raise YamlError(f"{what} nests too deeply to load") from None
@@ -296,6 +301,32 @@ def _load_yaml(text: str, what: str) -> Any:
         raise YamlError(" ".join(str(exc).split())) from None
     finally:
         loader.dispose()
+
+
+def _refuse_duplicate_keys(root: yaml.Node) -> None:
+    """Raise YamlError at the second of two equal scalar keys of one mapping (each node visited
+    once: _too_big has bounded the document, aliases included)."""
+    import yaml
+
+    seen_nodes: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_nodes or not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+            continue
+        first_lines: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                if key.value in first_lines:
+                    raise YamlError(f"line {key.start_mark.line + 1}, column {key.start_mark.column + 1}: the key "
+                                    f"'{key.value}' is given twice (first on line {first_lines[key.value]}); only the "
+                                    "last would count")
+                first_lines[key.value] = key.start_mark.line + 1
+            stack.append(value)
 
 
 def _yaml_error_in_a_line(exc: yaml.MarkedYAMLError) -> str:
