@@ -101,6 +101,14 @@ def test_init_on_a_site_without_posts_writes_a_loadable_config(tmp_path, monkeyp
     load_config(tmp_path / ".postlint.yaml")
 
 
+def test_init_outside_any_site_writes_nothing_and_exits_2(tmp_path, monkeypatch):
+    """A config written there would make the folder a site root for every later run."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 2 and "no Jekyll site here" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def _post(day: int, front: str) -> str:
     return f"---\ntitle: Post {day}\ndate: 2024-01-{day:02d}\n{front}---\nText.\n"
 

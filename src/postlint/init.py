@@ -30,7 +30,7 @@ import yaml
 
 from postlint.config import CONFIG_NAME, load_config, resolve_rules
 from postlint.errors import ConfigError
-from postlint.jekyll.site import Site, find_site_root
+from postlint.jekyll.site import JEKYLL_CONFIG_NAMES, Site, find_site_root
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.source import open_regular
 from postlint.record import Record
@@ -290,6 +290,9 @@ def write_config(folder: Path, force: bool = False) -> tuple[Path, list[str]]:
     if target.exists() and not force:
         raise ConfigError(f"{target} already exists; use --force to replace it")
     site = Site(root)
+    if not site.posts and not any((root / name).is_file() for name in JEKYLL_CONFIG_NAMES):
+        # A config written here would make this folder a site root for every later run.
+        raise ConfigError(f"{root}: no Jekyll site here (no _config.yml, no posts); run init in the site's folder")
     inferred = infer(site)
     registry = load_registry()
     text = render(build_config(inferred, registry), inferred)
