@@ -96,6 +96,18 @@ def test_entries_of_files_or_rules_not_in_this_run_are_not_stale(site):
     assert only_fm.exit_code == 0 and "no longer match" not in only_fm.stdout
 
 
+def test_writing_over_part_of_the_site_keeps_the_entries_of_the_rest(site):
+    """`--write-baseline` over one file, or with some rules, replaced the whole baseline: the next
+    full run failed on every finding it had recorded."""
+    assert invoke(".", "--write-baseline", "base.json").exit_code == 0
+    whole = json.loads((site / "base.json").read_text(encoding="utf-8"))["entries"]
+    assert whole and all(entry["file"] == "_posts/2024-01-10-legacy.md" for entry in whole)
+    assert invoke("_posts/2024-02-01-clean.md", "--write-baseline", "base.json").exit_code == 0
+    assert runner.invoke(app, [".", "--write-baseline", "base.json", "--select", "FM"]).exit_code == 0
+    assert json.loads((site / "base.json").read_text(encoding="utf-8"))["entries"] == whole
+    assert invoke(".", "--baseline", "base.json").exit_code == 0
+
+
 def test_baseline_paths_do_not_depend_on_the_current_folder(site, monkeypatch):
     assert invoke(".", "--write-baseline", "base.json").exit_code == 0
     monkeypatch.chdir(site / "_posts")

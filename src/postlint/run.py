@@ -267,7 +267,8 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
                          [display_path(path, cwd) for path, _ in all_targets], targets=all_targets,
                          referrers=[display_path(path, cwd) for path, _ in referrers], unnamed_staged=len(unnamed))
     if request.write_baseline is not None:
-        outcome.baseline_written = write_baseline(request.write_baseline, result.findings, cwd)
+        outcome.baseline_written = write_baseline(request.write_baseline, result.findings, cwd,
+                                                  _what_ran(linted, referrers, settings, cwd))
     elif entries is not None:
         # A referrer ran the link rules only: its other baseline entries are not stale, just not looked at.
         fully_linted = {display_path(path, cwd) for path, _ in linted}
@@ -276,6 +277,18 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
                                           at_merge_base)
         result.findings = outcome.baseline.kept
     return outcome
+
+
+def _what_ran(linted: list[tuple[Path, Site]], referrers: list[tuple[Path, Site]], settings: list[RuleSetting],
+              cwd: Path) -> Callable[[str, str], bool]:
+    """Did this run check the file (a finding's path) with the rule (a code)? Every rule on the
+    files it linted, the link rules on the referrers (see _broken_links)."""
+    from postlint.changes import LINK_FAMILY
+
+    codes = {setting.rule.code for setting in settings}
+    fully = {display_path(path, cwd) for path, _ in linted}
+    links_only = {display_path(path, cwd) for path, _ in referrers}
+    return lambda file, code: code in codes and (file in fully or (file in links_only and code.startswith(LINK_FAMILY)))
 
 
 def _staged_posts(changes: Changes) -> list[Path]:
