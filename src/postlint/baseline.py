@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 from postlint.errors import ConfigError, UnreadableFile
@@ -76,24 +75,22 @@ def key_of(finding: Finding, base: Path, cwd: Path) -> Key:
     return (_file_key(finding.path, base, cwd), finding.code, _fingerprint(finding))
 
 
-def write_baseline(path: Path, findings: list[Finding], cwd: Path,
-                   ran: Callable[[str, str], bool] | None = None) -> int:
+def write_baseline(path: Path, findings: list[Finding], cwd: Path, checked_files: set[str] | None = None,
+                   codes_run: set[str] | None = None) -> int:
     """Record `findings` in `path`; returns the number of entries written. An existing baseline's
-    entries this run could not have matched stay: those `ran(finding path, code)` denies (a file
-    it did not lint, a rule it did not run on it). `--write-baseline b.json _posts/guides` records
+    entries this run could not have matched stay, judged as apply_baseline judges stale ones (a
+    file it did not lint, a rule it did not run): `--write-baseline b.json _posts/guides` records
     that folder's findings instead of an empty baseline for the rest of the site. An existing
     file that is not a baseline is replaced, as before."""
     base = path.resolve().parent
     counts = Counter(key_of(f, base, cwd) for f in findings if not f.internal)
-    if ran is not None and path.is_file():
+    if checked_files is not None and codes_run is not None and path.is_file():
         try:
             previous = load_baseline(path)
         except ConfigError:
             previous = Counter()
-        paths = {}  # file key -> a finding path (from cwd) for it, as ran takes it
-        for key in previous:
-            paths.setdefault(key[0], os.path.relpath(os.path.join(base, key[0]), cwd))
-        counts.update({key: count for key, count in previous.items() if not ran(Path(paths[key[0]]).as_posix(), key[1])})
+        checked = {_file_key(file, base, cwd) for file in checked_files}
+        counts.update({key: count for key, count in previous.items() if key[0] not in checked or key[1] not in codes_run})
     entries = [{"file": file, "code": code, "fingerprint": fingerprint, "count": count}
                for (file, code, fingerprint), count in sorted(counts.items())]
     data = {"version": VERSION, "tool": "postlint", "entries": entries}

@@ -266,29 +266,17 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
     outcome = RunOutcome(result, request.fail_on or config.fail_on or "error", settings,
                          [display_path(path, cwd) for path, _ in all_targets], targets=all_targets,
                          referrers=[display_path(path, cwd) for path, _ in referrers], unnamed_staged=len(unnamed))
+    # A referrer ran the link rules on the references to what the change moved only: its baseline
+    # entries are neither stale nor replaced, just not looked at.
+    fully_linted = {display_path(path, cwd) for path, _ in linted}
+    codes_run = {setting.rule.code for setting in settings}
     if request.write_baseline is not None:
-        outcome.baseline_written = write_baseline(request.write_baseline, result.findings, cwd,
-                                                  _what_ran(linted, referrers, settings, cwd))
+        outcome.baseline_written = write_baseline(request.write_baseline, result.findings, cwd, fully_linted, codes_run)
     elif entries is not None:
-        # A referrer ran the link rules only: its other baseline entries are not stale, just not looked at.
-        fully_linted = {display_path(path, cwd) for path, _ in linted}
         outcome.baseline = apply_baseline(result.findings, entries, request.baseline.resolve().parent, cwd,
-                                          fully_linted, {setting.rule.code for setting in settings},
-                                          at_merge_base)
+                                          fully_linted, codes_run, at_merge_base)
         result.findings = outcome.baseline.kept
     return outcome
-
-
-def _what_ran(linted: list[tuple[Path, Site]], referrers: list[tuple[Path, Site]], settings: list[RuleSetting],
-              cwd: Path) -> Callable[[str, str], bool]:
-    """Did this run check the file (a finding's path) with the rule (a code)? Every rule on the
-    files it linted, the link rules on the referrers (see _broken_links)."""
-    from postlint.changes import LINK_FAMILY
-
-    codes = {setting.rule.code for setting in settings}
-    fully = {display_path(path, cwd) for path, _ in linted}
-    links_only = {display_path(path, cwd) for path, _ in referrers}
-    return lambda file, code: code in codes and (file in fully or (file in links_only and code.startswith(LINK_FAMILY)))
 
 
 def _staged_posts(changes: Changes) -> list[Path]:
