@@ -332,6 +332,41 @@ def test_one_post_of_a_large_site_whose_facts_no_cache_holds_splits_them_over_wo
     assert pools == [2, 2]
 
 
+def test_a_fact_pass_over_a_few_files_builds_only_the_indexes_their_check_asks_for(tmp_path, monkeypatch):
+    """The fact pass of a run over a few files builds what checking its first file asks for, not
+    every index of the site model (a post without links needs no URL index); over many files it
+    builds them all, for some later file is bound to use each. The findings are one process's."""
+    from postlint.engine import parallel
+    from postlint.jekyll.site import Site
+
+    if not parallel.worker_count(2 * parallel.MIN_FILES_PER_WORKER, 2):
+        pytest.skip("workers need fork")
+    site = copy_site(DEMO_SITE, tmp_path / "site")
+    (site / "notes").mkdir()
+    notes = []
+    for number in range(engine.FACT_PASS_MIN_SITE_FILES):
+        notes.append(site / "notes" / f"note-{number}.md")
+        notes[-1].write_text(f"---\ntitle: Note {number}\n---\nA note without links.\n")
+    built = tmp_path / "built"  # the workers are other processes: each build is a line here
+    real = Site.build_indexes
+
+    def noted(self):
+        with built.open("a") as log:
+            log.write("built\n")
+        real(self)
+
+    monkeypatch.setattr(Site, "build_indexes", noted)
+    few = notes[:parallel.MIN_FILES_PER_WORKER - 1]
+    split, _ = run(few, jobs=2)
+    assert not built.exists()
+    many = notes[:parallel.MIN_FILES_PER_WORKER]
+    run(many, jobs=2)
+    assert built.read_text() == "built\n" * 2  # once in each worker
+    monkeypatch.setattr(Site, "build_indexes", real)
+    single, _ = run(few, jobs=1)
+    assert split.findings == single.findings
+
+
 @pytest.mark.parametrize("schema", [None, '{"type": '])
 def test_a_configuration_error_in_a_worker_stops_the_run_as_in_one_process(tmp_path, monkeypatch, schema):
     """A rule's ConfigError (its schema file gone, or not JSON) raised in a worker process: the run
