@@ -174,6 +174,26 @@ def test_a_summary_s_result_holds_until_a_term_count_it_read_changes(site, monke
     assert warm == uncached(site, select=select)
 
 
+def test_a_definition_s_result_holds_until_the_site_s_definitions_of_its_terms_change(site, monkeypatch):
+    """cross-post-definition compares a post's terms with the other posts' definitions of them:
+    a post's result reads each of its terms' definitions across the site, an input of its own.
+    Another post's body edited without defining one of those terms leaves the result valid; the
+    same term defined there checks it again, and the warm run reports what --no-cache does."""
+    select = ["cross-post-definition"]
+    judged = "2024-05-20-coaching-vs-revenue-operations.md"  # defines Win rate and Ramp time
+    cold = lint(site, select=select)
+    checked = count_checks(monkeypatch)
+    other = site / "_posts" / "2024-01-15-ramp-time-benchmark.md"
+    other.write_text(other.read_text() + "\n* **Churn**: the customers lost in a quarter.\n")
+    assert lint(site, select=select) == cold
+    assert checked == ["2024-01-15-ramp-time-benchmark.md"], "no term the judged post defines is defined there"
+    checked.clear()
+    other.write_text(other.read_text() + "\n* **Win rate**: won deals divided by every lead in the quarter.\n")
+    warm = lint(site, select=select)
+    assert sorted(checked) == ["2024-01-15-ramp-time-benchmark.md", judged]
+    assert warm == uncached(site, select=select) != cold
+
+
 def test_the_whole_cache_written_again_leaves_out_the_entries_no_run_can_use(site, monkeypatch):
     """A post's front matter edited and checked alone builds the URL index again, from a new group
     of inputs (one per file of the site); the other posts' entries name the old group, which no

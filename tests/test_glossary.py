@@ -9,7 +9,7 @@ import pytest
 from helpers import run
 
 from postlint.errors import ConfigError
-from postlint.rules.glossary import _may_define
+from postlint.jekyll.definitions import _may_define
 
 REVIEW = "_posts/2024-01-15-pipeline-review.md"
 FORECAST = "_posts/2024-06-03-forecast-basics.md"

@@ -15,6 +15,8 @@ from postlint.jekyll import site as site_module
 from postlint.rules.uniqueness import _NearestEarlier
 
 POST = Path("_posts") / "2024-01-15-ramp-time-benchmark.md"
+# Edited, it is the one post checked again: its links ask for the URL index.
+LINKING_POST = Path("_posts") / "2024-05-06-link-audit-before-publishing.md"
 KEPT = ("url_index", "url-sources", "posts", "published-posts:False", "uniqueness-values:title:False",
         "uniqueness-near:description:False:0.8")
 
@@ -56,13 +58,20 @@ def watch_kept(monkeypatch) -> dict[str, bool]:
     return taken
 
 
+def built_again(taken: dict[str, bool]) -> list[str]:
+    """The kept indexes built again, but for those that read the posts' text (the definitions of
+    every term): an edited body is one of their inputs."""
+    return sorted(name for name, was in taken.items() if not was and not name.startswith("definitions-by-term:"))
+
+
 def test_an_edited_body_takes_every_kept_index_as_the_previous_run_left_it(site, monkeypatch):
     findings(site, use_cache=True)
-    (site / POST).write_text((site / POST).read_text() + "\nOne more sentence.\n")
+    (site / LINKING_POST).write_text((site / LINKING_POST).read_text() + "\nOne more sentence.\n")
+    cold = findings(site, use_cache=False)
     taken = watch_kept(monkeypatch)
-    assert findings(site, use_cache=True) == findings(site, use_cache=False)
+    assert findings(site, use_cache=True) == cold
     assert {"url_index", "posts"} <= taken.keys()
-    assert all(taken.values()), f"built again: {sorted(name for name, was in taken.items() if not was)}"
+    assert not built_again(taken)
 
 
 @pytest.mark.skipif(not parallel.worker_count(4, 2) and parallel.MIN_FILES_PER_WORKER <= 2, reason="workers need fork")
@@ -74,11 +83,12 @@ def test_a_parallel_run_keeps_the_indexes_its_workers_built(site, monkeypatch):
     monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", 1)  # the demo site is small
     run([site], use_cache=True, jobs=2)
     monkeypatch.setattr(parallel, "MIN_FILES_PER_WORKER", workers_from)  # the next run in this process
-    (site / POST).write_text((site / POST).read_text() + "\nOne more sentence.\n")
+    (site / LINKING_POST).write_text((site / LINKING_POST).read_text() + "\nOne more sentence.\n")
+    cold = findings(site, use_cache=False)
     taken = watch_kept(monkeypatch)
-    assert findings(site, use_cache=True) == findings(site, use_cache=False)
+    assert findings(site, use_cache=True) == cold
     assert {"url_index", "posts", "uniqueness-values:title:False", "uniqueness-near:description:False:0.8"} <= taken.keys()
-    assert all(taken.values()), f"built again: {sorted(name for name, was in taken.items() if not was)}"
+    assert not built_again(taken)
 
 
 @pytest.mark.parametrize("edit", ["another post's permalink", "a file added", "a post's title"])

@@ -5,9 +5,9 @@ front-matter block, another post's whole text (for site-wide rules), whether a f
 YAML header, an image's header, a whole small file (a schema, a redirects file) and today's date. Each read reports its input key and a digest
 of what it saw to every active `Recorder`. Indexes built from many inputs (the URL index, the post
 index) remember the inputs they read and report them again each time a rule uses them. One index
-is asked a question at a time instead: the site's term counts (`term_frequency`), whose every
-answer is an input of its own, so that a post's result depends on the few counts its check read,
-not on every post's words.
+is asked a question at a time instead: the site's term counts (`term_frequency`) and the
+definitions of a term across its posts (`term_definitions`), whose every answer is an input of its
+own, so that a post's result depends on the few answers its check read, not on every post's text.
 
 A cached result is reused only when the file's own bytes are unchanged and every recorded input
 still has the same digest. Nothing is listed by hand: a new question the model learns to answer is
@@ -71,6 +71,7 @@ IMAGE = "image"  # an image's pixel size, or why it cannot be read
 FILE = "file"  # the bytes of a whole file (schemas, redirect files)
 TODAY = "today"  # the date "future-dated" is judged against
 TERM_FREQUENCY = "term-frequency"  # in how many published English posts a term occurs ("future:term")
+TERM_DEFINITIONS = "term-definitions"  # the published posts' definitions of a term ("future:kramdown:max words:term")
 
 _NONE: dict = {}  # what a lookup of a name with no facts gives (never written to)
 
@@ -209,14 +210,19 @@ class Recording:
             self.handed_out.note(memo[0], f"the index {name}")
         return memo[0]
 
-    def unreported_index(self, name: str, build: Callable[[], Any]) -> Any:
+    def has_index(self, name: str) -> bool:
+        """Is the index `name` built whole in this process, or kept by the previous run (whether
+        its inputs hold or not)?"""
+        return name in self._derived and name not in self._partial or name in self._stored_kept
+
+    def unreported_index(self, name: str, build: Callable[[], Any], keep: Keeping | None = None) -> Any:
         """The index `name` (see index) without reporting its inputs to the active recorders: for
         a question about it whose answer is recorded as an input of its own (Site.term_frequency).
         Once built, a dictionary lookup: a warm run asks it thousands of times."""
         memo = self._derived.get(name)
         if memo is None or name in self._partial:
             with self.recording(isolated=True):
-                return self.index(name, build)
+                return self.index(name, build, keep)
         return memo[0]
 
     def _kept_index(self, name: str, keep: Keeping) -> tuple[Any, str, dict[str, str]] | None:

@@ -26,7 +26,7 @@ from typing import Any
 from postlint.config import DEFAULT_MAX_FILE_SIZE
 from postlint.digest import digest
 from postlint.errors import NotUtf8, SchemaError, UnreadableFile, YamlError
-from postlint.jekyll import urls
+from postlint.jekyll import definitions, urls
 from postlint.jekyll.defaults import deep_merged, defaults_for, ruby_fnmatch
 from postlint.jekyll.facts import (
     AS_IT_IS,
@@ -35,6 +35,7 @@ from postlint.jekyll.facts import (
     FRONT_MATTER,
     IMAGE,
     INVENTORY,
+    TERM_DEFINITIONS,
     TERM_FREQUENCY,
     TODAY,
     YAML_HEADER,
@@ -647,6 +648,9 @@ class Site(Recording):
         if kind == TERM_FREQUENCY:
             future, _, term = argument.partition(":")
             return str(self._term_frequency(term, future == "True"))
+        if kind == TERM_DEFINITIONS:
+            future, kramdown, max_words, term = argument.split(":", 3)
+            return digest(self._term_definitions(term, future == "True", kramdown == "True", int(max_words)))
         return "unknown input"  # written by another version: never matches
 
     @cached_property
@@ -902,6 +906,38 @@ class Site(Recording):
 
         counts, posts = self.unreported_index(f"summary-terms:{future}", build)
         return counts[term] if term else posts
+
+    # --- the terms the published posts define (cross-post-definition) ---------------------------
+
+    def term_definitions(self, term: str, future: bool, kramdown: bool, max_words: int) -> definitions.TermDefinitions:
+        """Language -> the published posts' (future ones with `future`) definitions of the term key
+        `term`, earliest post first, as jekyll/definitions.py counts them.
+
+        Recorded as an input of its own, the answer's digest as its digest, instead of as the
+        group of inputs it was found from (every post's text): a post's result then depends on
+        the definitions of the terms it defines. Without this, one post's body edited made every
+        post that defines a term stale."""
+        found = self._term_definitions(term, future, kramdown, max_words)
+        self.record(TERM_DEFINITIONS, f"{future}:{kramdown}:{max_words}:{term}", digest(found))
+        return found
+
+    def prepare_term_definitions(self, future: bool, kramdown: bool, max_words: int) -> None:
+        """Find every post's definitions now (Recording.prepare): in a parallel run's fact pass,
+        each worker parses its share of the posts."""
+        self.prepare(lambda: self._term_definitions("", future, kramdown, max_words, every=True))
+
+    def _term_definitions(self, term: str, future: bool, kramdown: bool, max_words: int,
+                          every: bool = False) -> definitions.TermDefinitions:
+        """term_definitions' answer, not recorded: from the index of every term's definitions when
+        the run checks many posts or an earlier run built it (its posts' definitions are then in
+        the cache, and a warm run that checks a few posts again asks about every post's terms),
+        else from the term's own, which parses only the posts that may define it. The answers
+        are the same."""
+        whole = f"definitions-by-term:{future}:{definitions.fact_name(kramdown, max_words)}"
+        if every or self.checks_many or self.has_index(whole):
+            return self.unreported_index(whole, definitions.every_term(self, future, kramdown, max_words),
+                                         AS_IT_IS).get(term, {})
+        return self.unreported_index(f"{whole}:{term}", definitions.one_term(self, term, future, kramdown, max_words))
 
     def _english_terms(self, rel: str) -> str | None:
         """The distinct terms of a post's body, space-separated (one string loads much faster

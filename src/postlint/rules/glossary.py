@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import difflib
 import functools
-import html
 import re
 from collections.abc import Iterator
 
-from postlint.digest import digest
 from postlint.errors import ConfigError, YamlError
 from postlint.finding import Problem
-from postlint.jekyll.site import PostEntry
-from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
 from postlint.parse.definitions import (
-    TERM_MARKUP,
     Definition,
+    counted_definitions,
+    definition_tokens,
     term_key,
     word_difference,
 )
@@ -37,24 +34,6 @@ LABELS = ["note", "notes", "tip", "pro tip", "warning", "caution", "important", 
           "advertencia", "atención", "avviso", "attenzione", "poznámka", "varování", "upozornění", "注意", "警告",
           "注", "备注", "참고", "주의", "경고", "примечание", "предупреждение", "внимание"]
 
-# Text that may hold a definition at all (see parse/definitions.py): a bold term with a colon
-# inside or after it, a kramdown `: definition` line, an HTML <dt>. Only such posts are parsed.
-# Every alternative starts with a character (no `^`, no IGNORECASE), so `re` skips to the few
-# places where one can start: 2.3 times faster, and 2% of a whole-site run before.
-MAY_DEFINE = lazy_compile(r":(?:\*\*|__)|(?:\*\*|__)[ \t]*:|\n[ \t]{0,3}:[ \t]|<[dD][tT]")
-_DEFINITION_LINE_FIRST = lazy_compile(r"[ \t]{0,3}:[ \t]")
-# Scripts written without spaces: each character counts as a word, so that length limits and
-# word differences mean something in Japanese or Chinese too.
-_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-
-
-@functools.cache
-def _token() -> re.Pattern[str]:
-    """A word, or one character of a script written without spaces; compiled on first use (the
-    class of word characters outside those scripts took 5 ms to compile, on every run)."""
-    return re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
-
-
 class Entry(FrozenRecord):
     """One definition as compared across posts: where it is and its words."""
     __slots__ = ("rel", "line", "term", "words", "folded")
@@ -74,7 +53,7 @@ class Entry(FrozenRecord):
 
 
 def _entry(rel: str, line: int, term: str, text: str) -> Entry:
-    words = tuple(_token().findall(text))
+    words = tuple(definition_tokens(text))
     return Entry(rel, line, term, words, tuple(word.casefold() for word in words))
 
 
@@ -86,119 +65,9 @@ def _ignored(labels: tuple[str, ...]) -> frozenset[str]:
 def _counted(post, options, kramdown: bool) -> dict[str, Definition]:
     """The post's first definition of each term that counts for these options (see the docs)."""
     ignored = _ignored(tuple(options.ignore_terms))
-    found = [d for d in post.definitions if kramdown or d.syntax != "kramdown"]
-    counts: dict[str, int] = {}
-    for definition in found:
-        counts[definition.key] = counts.get(definition.key, 0) + 1
-    first: dict[str, Definition] = {}
-    for d in found:
-        if d.key in ignored or len(d.key.split()) > options.max_term_words or counts[d.key] > 2 \
-                or len(_token().findall(" ".join(d.words))) > options.max_definition_words:
-            continue  # a label, a headline, a speaker (three or more lead-ins), a paragraph
-        first.setdefault(d.key, d)
-    return first
-
-
-def _definitions_fact(kramdown: bool, settings: str) -> str:
-    """The name of the per-file fact holding a post's definitions as these options count them."""
-    return f"definitions:{kramdown}:{settings}"
-
-
-def _definitions_in(site, rel: str, options, kramdown: bool) -> list:
-    """[language, {term key: [line, term, definition text]}] of the definitions another post
-    counts: a per-file fact, so a warm run parses no post that did not change."""
-    other = site.whole_post(rel)
-    if other.read_error is not None:
-        return ["", {}]
-    counted = _counted(other, options, kramdown)
-    return [site.language(other.data, rel), {key: [d.line, d.term, " ".join(d.words)] for key, d in counted.items()}]
-
-
-@functools.lru_cache(maxsize=256)  # asked once per term of the post being checked
-def _searchable(text: str) -> str:
-    """A post's text as a term key's words appear in it: lower case, without the markup a term
-    key drops (`**max_conn**ections`), and once more with HTML entities decoded (a `<dt>` term's
-    text is decoded, a bold term's is not)."""
-    lowered = TERM_MARKUP.sub("", text).lower()
-    return lowered + "\n" + TERM_MARKUP.sub("", html.unescape(text)).lower() if "&" in text else lowered
-
-
-def _may_define(site, rel: str) -> bool:
-    text = site.whole_post(rel).text
-    return MAY_DEFINE.search(text) is not None or _DEFINITION_LINE_FIRST.match(text) is not None
-
-
-def _defining_posts(site, future: bool, fact: str) -> list[PostEntry]:
-    """The published posts that define a term, or may: those whose definitions are known (the
-    cache's fact) and hold one, and those whose text could hold a definition that is not parsed
-    yet. Whether a post's text could is a per-file fact."""
-    def build() -> list[PostEntry]:
-        found: list[PostEntry] = []
-        published = {entry.rel: entry for entry in site.published_posts(future)}
-        for rel, may in site.facts_of("may-define", published, lambda rel: _may_define(site, rel)):
-            known, defined = site.known_fact(fact, rel) if may else (True, ["", {}])
-            if not known or defined[1]:
-                found.append(published[rel])
-        return found
-    return site.index(f"may-define:{future}:{fact}", build)
-
-
-def _every_definition(site, future: bool, options, kramdown: bool, settings: str) -> dict[str, list]:
-    """The definitions of every post that may define a term, by path: a run over many posts asks
-    for most of them. In a parallel run each worker computes its share's in the fact pass, and
-    keeps those posts parsed for their own check."""
-    fact = _definitions_fact(kramdown, settings)
-    return site.index(f"every-definition:{future}:{fact}", lambda: dict(site.facts_of(
-        fact, [entry.rel for entry in _defining_posts(site, future, fact)],
-        lambda rel: _definitions_in(site, rel, options, kramdown))))
-
-
-def _definitions_of_term(ctx, kramdown: bool, settings: str, key: str) -> dict[str, list[Entry]]:
-    """Language -> every published post's definition of the term `key`, earliest post first.
-
-    A post is parsed only when the cache does not know its definitions and its text holds the
-    term's longest word: a pre-commit run that checks one post parses at most the few posts
-    that could define its terms, not the whole site.
-    """
-    site = ctx.site
-    future = site.future(ctx.config.site.get("future"))
-    fact = _definitions_fact(kramdown, settings)
-    if site.checks_many:
-        return _definitions_by_term(site, future, ctx.options, kramdown, settings).get(key, {})
-    needle = max(key.split(), key=len)
-
-    def build() -> dict[str, list[Entry]]:
-        dated = []
-        for entry in _defining_posts(site, future, fact):
-            if not site.known_fact(fact, entry.rel)[0] and needle not in _searchable(site.whole_post(entry.rel).text):
-                continue
-            language, defined = site.per_file(fact, entry.rel, lambda: _definitions_in(site, entry.rel, ctx.options, kramdown))
-            if key in defined:
-                dated.append((site.post_date(entry), entry.rel, language, key, defined[key]))
-        return _by_term(dated).get(key, {})
-    return site.index(f"definitions:{future}:{kramdown}:{settings}:{key}", build)
-
-
-def _definitions_by_term(site, future: bool, options, kramdown: bool, settings: str) -> dict[str, dict[str, list[Entry]]]:
-    """_definitions_of_term for every term at once, from _every_definition: in a run over many
-    posts, one index instead of one per term (the same answers: every definition is known)."""
-    fact = _definitions_fact(kramdown, settings)
-
-    def build() -> dict[str, dict[str, list[Entry]]]:
-        every = _every_definition(site, future, options, kramdown, settings)
-        return _by_term([(site.post_date(entry), entry.rel, language, key, definition)
-                         for entry in _defining_posts(site, future, fact) if entry.rel in every
-                         for language, defined in [every[entry.rel]] for key, definition in defined.items()])
-    return site.index(f"definitions-by-term:{future}:{fact}", build)
-
-
-def _by_term(dated: list) -> dict[str, dict[str, list[Entry]]]:
-    """Term key -> language -> its definitions, earliest post first (undated last, then by path),
-    from (date, path, language, term key, [line, term, text]) items."""
-    index: dict[str, dict[str, list[Entry]]] = {}
-    for _, rel, language, key, (line, term, text) in sorted(dated, key=lambda item: (item[0] is None, item[0] or 0, item[1])):
-        index.setdefault(key, {}).setdefault(language, []).append(_entry(rel, line, term, text))
-    return index
+    return {key: definition for key, definition in counted_definitions(post.definitions, kramdown,
+                                                                       options.max_definition_words).items()
+            if key not in ignored and len(key.split()) <= options.max_term_words}
 
 
 def _glossary(site, name: str) -> dict[str, Entry]:
@@ -273,8 +142,9 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
 
     Each term's definitions across the site are gathered once per run, parsing only posts whose
     text could hold a definition and holds the term; a draft or a single file given on the
-    command line is compared with the whole site. A post's result depends on every published post, so editing any post
-    re-checks every post for this rule.
+    command line is compared with the whole site. A post's cached result depends on the
+    definitions of the terms it defines: editing another post re-checks it only when that
+    changes how the site defines one of them.
 
     ## Why is this bad?
     KPI glossaries drift: one post says win rate is won deals over all opportunities, a later
@@ -300,10 +170,10 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
         return
     site = ctx.site
     kramdown = str(site.config.get("markdown") or "kramdown").lower() == "kramdown"
-    settings = digest([sorted(ctx.options.ignore_terms), ctx.options.max_term_words, ctx.options.max_definition_words])
+    future = site.future(ctx.config.site.get("future"))
+    max_words = ctx.options.max_definition_words
     if site.checks_many:  # whatever this post holds, so that a parallel run's fact pass computes them
-        future = site.future(ctx.config.site.get("future"))
-        site.prepare(lambda: _every_definition(site, future, ctx.options, kramdown, settings))
+        site.prepare_term_definitions(future, kramdown, max_words)
     own = _counted(post, ctx.options, kramdown)
     if not own:
         return
@@ -321,9 +191,9 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
                               f"'{definition.term}' is defined differently than in the glossary {reference.rel} line "
                               f"{reference.line} ({_difference(reference, mine)})", fingerprint=key)
             continue
-        others = _definitions_of_term(ctx, kramdown, settings, key).get(language, ())
-        other = next((e for e in others if e.rel != post.rel and e.folded != mine.folded
-                      and _similarity(e, mine) >= ctx.options.min_similarity), None)
+        defined = site.term_definitions(key, future, kramdown, max_words).get(language, ())
+        others = (_entry(*other) for other in defined if other[0] != post.rel)
+        other = next((e for e in others if e.folded != mine.folded and _similarity(e, mine) >= ctx.options.min_similarity), None)
         if other is not None:
             yield Problem(definition.line, definition.column,
                           f"'{definition.term}' is defined differently than in {other.rel} line {other.line} "
