@@ -129,10 +129,10 @@ def unresolved_url(path: str, site: Site) -> str | None:
     index = site.url_index
     if key in index:
         return None
-    if site.shard is not None:  # a fact pass: the index is part of the site's, and this message is not kept
-        return f"no page, post or file of the site is published at '{site.baseurl}{path}'"
-    close = site.index("url-vocabulary", lambda: Vocabulary(site.url_index)).closest(key, cutoff=0.75)
-    hint = f"; did you mean `{site.baseurl}{index[close]}`?" if close else ""
+    hint = ""
+    if site.shard is None:  # else a fact pass: the index is part of the site's, and this message is not kept
+        close = site.index("url-vocabulary", lambda: Vocabulary(site.url_index)).closest(key, cutoff=0.75)
+        hint = f"; did you mean `{site.baseurl}{index[close]}`?" if close else ""
     return f"no page, post or file of the site is published at '{site.baseurl}{path}'{hint}"
 
 
