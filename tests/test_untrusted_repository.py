@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from helpers import DEMO_SITE, copy_site, git_environment, joined_parts, run
+from test_warm_equals_cold import HOUSE_RULE
 
 from postlint.engine.cache import (
     CACHE_DIR,
@@ -404,3 +405,77 @@ def test_folders_resolve_as_realpath_does(tmp_path):
     for name in names:
         folder = os.path.join(str(site.resolve()), name)
         assert model._real_folder(folder) == os.path.realpath(folder), name
+
+
+# --- a configuration the branch changed -------------------------------------------------------
+
+SUBTITLE_SCHEMA = '{"type": "object", "required": ["subtitle"]}\n'
+NEW_POST = "_posts/2024-07-01-brightwave-launch.md"
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def loosened(repo: Path, how: str) -> str:
+    """The branch's change to postlint's configuration that would hide the new post's findings,
+    and the finding it would hide."""
+    config = repo / ".postlint.yaml"
+    if how == "exclude added":
+        config.write_text(config.read_text() + 'exclude: ["_posts/2024-07-01-*"]\n')
+        return "HSE001"
+    if how == "rule turned off":
+        replace(config, "rules:\n", "rules:\n  post-url-target: {enabled: false}\n")
+        return "LNK001"
+    if how == "config deleted":  # its required keys go with it
+        config.unlink()
+        return "FM002"
+    if how == "YAML rule deleted":
+        (repo / "house-rules" / "brand.yml").unlink()
+        return "HSE001"
+    if how == "YAML rule changed":
+        replace(repo / "house-rules" / "brand.yml", "{BrightWave: Brightwave}", "{BrightWhale: Brightwave}")
+        return "HSE001"
+    (repo / "schema.json").write_text('{"type": "object"}\n')
+    return "FM003"
+
+
+@pytest.mark.parametrize("how", ["exclude added", "rule turned off", "config deleted", "YAML rule deleted",
+                                 "YAML rule changed", "schema loosened"])
+def test_a_branch_cannot_loosen_the_configuration_that_gates_it(repo, tmp_path, how):
+    """`.postlint.yaml`, its YAML rules and its schema are the contributor's in a pull request:
+    with --changed-since the run takes them as the merge base has them, and says the branch
+    changes them. Without --changed-since (on main, once merged) the change applies."""
+    home = tmp_path / "cache-home"
+    git(repo, "checkout", "-q", "main")
+    (repo / "house-rules").mkdir()
+    (repo / "house-rules" / "brand.yml").write_text(HOUSE_RULE)
+    (repo / "schema.json").write_text(SUBTITLE_SCHEMA)
+    config = repo / ".postlint.yaml"
+    config.write_text(config.read_text() + "  front-matter-schema:\n    schema: schema.json\nyaml_rules: [house-rules]\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "house rules")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "merge", "-q", "main")
+    (repo / NEW_POST).write_text("---\ntitle: BrightWave is live\nlayout: post\n---\n"
+                                 "BrightWave launches today: {% post_url 2024-01-15-no-such-post %}.\n")
+    hidden = loosened(repo, how)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a post, and a looser configuration")
+    gate = postlint(repo, "--changed-since", "main", "--format", "github", ".", cache_home=home)
+    assert gate.returncode == 1, gate.stderr
+    assert [line for line in annotations(gate) if hidden in line and "brightwave-launch" in line]
+    assert "this branch changes postlint's configuration" in gate.stderr
+    merged = postlint(repo, "--format", "github", ".", cache_home=home)
+    assert not [line for line in annotations(merged) if hidden in line and "brightwave-launch" in line]
+
+
+def test_a_branch_that_leaves_the_configuration_alone_is_not_warned(repo, tmp_path):
+    post = repo / BAD_POST
+    post.write_text(post.read_text() + "\nOne more sentence.\n")
+    git(repo, "commit", "-q", "-am", "a sentence")
+    gate = postlint(repo, "--changed-since", "main", ".", cache_home=tmp_path / "cache-home")
+    assert gate.returncode == 1
+    assert "configuration" not in gate.stderr

@@ -7,6 +7,7 @@ CLI turns into exit code 2: a CI gate must never run with a half-understood conf
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ TOP_LEVEL = {
 class Config(Record):
     """`.postlint.yaml` as a run uses it: site settings, rule settings, YAML rule folders, exclusions."""
     __slots__ = ("path", "site", "rules", "yaml_rule_dirs", "exclude", "fail_on", "max_file_size", "source",
-                 "source_digest", "exclude_spec")
+                 "source_digest", "exclude_spec", "base_files")
 
     path: Path | None
     site: dict[str, Any]
@@ -56,6 +57,7 @@ class Config(Record):
     source: bytes  # the config file as read (the site model reuses it)
     source_digest: str  # of those bytes: part of every cache key
     exclude_spec: Any  # `exclude` compiled (a pathspec.GitIgnoreSpec); None when empty
+    base_files: dict[Path, bytes | None]  # files it names, as the merge base has them (gate.py; None: absent)
 
     def __init__(self, path: Path | None = None, site: dict[str, Any] | None = None,
                  rules: dict[str, Any] | None = None, yaml_rule_dirs: list[Path] | None = None,
@@ -72,6 +74,7 @@ class Config(Record):
         self.source = source
         self.source_digest = source_digest
         self.exclude_spec = exclude_spec
+        self.base_files = {}
 
     def is_excluded(self, rel: str) -> bool:
         """Does `exclude` leave out the file at `rel` (from the site root, "/" separators)?"""
@@ -103,12 +106,15 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None) -> Config:
+def load_config(path: Path | None, data: bytes | None = None,
+                folder_exists: Callable[[Path], bool] = Path.is_dir) -> Config:
+    """The config in the file at `path` (its bytes `data` when already at hand: the merge base's,
+    see gate.py; `folder_exists` then says whether a yaml_rules folder existed there)."""
     if path is None:
         return Config()
     where = str(path)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
         raw = load_yaml(data.decode("utf-8-sig"), path.name, unique_keys=True)  # PyYAML raises ValueError on 2023-02-30
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read config: {exc.strerror or exc}") from None
@@ -145,7 +151,7 @@ def load_config(path: Path | None) -> Config:
         if real != home and not real.startswith(home + os.sep):
             raise ConfigError(f"{where}: yaml_rules folder '{folder}' is outside the folder of the config; "
                               "rules are read from inside it only")
-        if not folder.is_dir():
+        if not folder_exists(folder):
             raise ConfigError(f"{where}: yaml_rules folder '{folder}' does not exist")
     config.exclude = _string_list(raw, "exclude", where)
     config.exclude_spec = _exclude_spec(config.exclude, where)

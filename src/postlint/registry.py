@@ -208,9 +208,11 @@ def load_entry_point(value: str) -> object:
     return named
 
 
-def load_registry(yaml_rule_dirs: Iterable[str] = (), memo: RuleMemo | None = None) -> Registry:
+def load_registry(yaml_rule_dirs: Iterable[str] = (), memo: RuleMemo | None = None,
+                  rule_files: dict | None = None) -> Registry:
     """Every rule: entry-point rule lists (built-in and plugins), then YAML rule folders. With
-    `memo`, postlint's own rules import their modules when first run (RuleMemo)."""
+    `memo`, postlint's own rules import their modules when first run (RuleMemo). `rule_files`:
+    folder -> its rule files and their bytes, for folders read as the merge base has them (gate.py)."""
     from postlint import yamlrules
 
     registry = Registry()
@@ -226,7 +228,7 @@ def load_registry(yaml_rule_dirs: Iterable[str] = (), memo: RuleMemo | None = No
     for folder in [yamlrules.builtin_dir(), *yaml_rule_dirs]:
         if folder is None:
             continue
-        rules, errors = yamlrules.load_folder(folder)
+        rules, errors = yamlrules.load_folder(folder, (rule_files or {}).get(folder))
         registry.errors.add_all(errors)
         for yaml_rule in rules:
             registry.add(yaml_rule)

@@ -94,7 +94,7 @@ class RunRequest(Record):
 class RunOutcome(Record):
     """What one run found and decided, for the reporters and the exit code."""
     __slots__ = ("result", "fail_on", "settings", "checked", "baseline", "baseline_written", "targets", "referrers",
-                 "unnamed_staged")
+                 "unnamed_staged", "gate_changed")
 
     result: RunResult  # findings after the baseline
     fail_on: str
@@ -105,11 +105,12 @@ class RunOutcome(Record):
     targets: list[tuple[Path, Site]]  # each linted file with its site
     referrers: list[str]  # linted for the links the change broke, as findings name them
     unnamed_staged: int  # --staged without paths: the staged posts and pages it did not lint
+    gate_changed: list[str]  # --changed-since: the configuration files the branch changes (not applied)
 
     def __init__(self, result: RunResult, fail_on: str, settings: list[RuleSetting], checked: list[str],
                  baseline: BaselineMatch | None = None, baseline_written: int | None = None,
                  targets: list[tuple[Path, Site]] | None = None, referrers: list[str] | None = None,
-                 unnamed_staged: int = 0) -> None:
+                 unnamed_staged: int = 0, gate_changed: list[str] | None = None) -> None:
         self.result = result
         self.fail_on = fail_on
         self.settings = settings
@@ -119,6 +120,7 @@ class RunOutcome(Record):
         self.targets = [] if targets is None else targets
         self.referrers = [] if referrers is None else referrers
         self.unnamed_staged = unnamed_staged
+        self.gate_changed = [] if gate_changed is None else gate_changed
 
 
 def resolve_given(path: Path) -> Path:
@@ -149,9 +151,11 @@ def site_at(root: Path, config: Config, rules: Iterable[Rule], sites: dict[Path,
         already_read = {Path(rule.origin): rule.source for rule in rules if rule.source}
         if config.path is not None:
             already_read[config.path] = config.source
+        already_read.update((path, data) for path, data in config.base_files.items() if data is not None)
         site = sites[root] = Site(root, config.max_file_size, already_read=already_read,
                                   config_folder=config.path.parent if config.path else None,
-                                  languages=config.site.get("languages"))
+                                  languages=config.site.get("languages"),
+                                  withheld=[path for path, data in config.base_files.items() if data is None])
     return site
 
 
@@ -229,7 +233,15 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
         )
     changes = staged_changes(Path.cwd()) if request.staged else None
     start = request.paths[0] if request.paths else _first_site(changes)
-    registry, config = registry_for(request.config_file, start, rules_memo)
+    gate_changed: list[str] = []
+    if request.changed_since is not None:  # a gate: the configuration is the merge base's (gate.py)
+        from postlint.gate import gated_registry
+
+        changes = git_changes(request.changed_since, start.resolve())
+        gated = gated_registry(request.config_file, find_site_root(resolve_given(start)), changes, rules_memo)
+        registry, config, gate_changed = gated.registry, gated.config, gated.changed
+    else:
+        registry, config = registry_for(request.config_file, start, rules_memo)
     settings = resolve_rules(config, registry, request.select, request.ignore)
     sites: dict[Path, Site] = {}
     targets = collect_targets(request.paths, config, registry.rules.values(), request.force_exclude, sites)
@@ -240,7 +252,6 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
                        diff=request.diff) as caches:
         selection = None
         if request.changed_since is not None:
-            changes = git_changes(request.changed_since, start.resolve())
             selection = select_changed(targets, changes, config)
         elif changes is not None:  # the hook's files are the ones to lint; referrers may be anywhere in the sites touched
             roots = changes.touched_sites()
@@ -265,7 +276,8 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
     unnamed = _staged_posts(changes) if changes is not None and request.staged and not request.paths else []
     outcome = RunOutcome(result, request.fail_on or config.fail_on or "error", settings,
                          [display_path(path, cwd) for path, _ in all_targets], targets=all_targets,
-                         referrers=[display_path(path, cwd) for path, _ in referrers], unnamed_staged=len(unnamed))
+                         referrers=[display_path(path, cwd) for path, _ in referrers], unnamed_staged=len(unnamed),
+                         gate_changed=gate_changed)
     # A referrer ran the link rules on the references to what the change moved only: its baseline
     # entries are neither stale nor replaced, just not looked at.
     fully_linted = {display_path(path, cwd) for path, _ in linted}
@@ -350,6 +362,14 @@ def _referrer_notes(outcome: RunOutcome) -> list[str]:
              f"it renamed, deleted, unpublished or moved; link rules only): {shown}.")]
 
 
+def _gate_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
+    if not outcome.gate_changed:
+        return []
+    return [f"warning: this branch changes postlint's configuration ({', '.join(outcome.gate_changed)}); with "
+            f"--changed-since {request.changed_since} the run uses it as the merge base has it: a pull request cannot "
+            "change what gates it (its changes apply once merged)"]
+
+
 def _baseline_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
     notes = []
     if outcome.baseline_written is not None:
@@ -397,7 +417,7 @@ def execute(request: RunRequest, output_format: str, output_file: Path | None = 
         return EXIT_ERROR
     result = outcome.result
     notes = [one_line(note) for note in _nothing_found_notes(request, outcome) + _staged_notes(outcome)
-             + _referrer_notes(outcome) + _baseline_notes(request, outcome)]  # they quote file names
+             + _referrer_notes(outcome) + _baseline_notes(request, outcome) + _gate_notes(request, outcome)]  # they quote file names
     if outcome.baseline_written is not None:  # recording, not gating: the findings are now accepted
         for line in notes:
             print(line, file=sys.stderr)

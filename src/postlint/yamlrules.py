@@ -37,7 +37,7 @@ from postlint.errors import UnreadableFile, YamlError, YamlRuleError
 from postlint.finding import SEVERITIES, Problem
 from postlint.jekyll.languages import primary_subtag
 from postlint.parse.frontmatter import load_yaml
-from postlint.parse.source import read_bytes
+from postlint.parse.source import over_the_limit, read_bytes
 from postlint.parse.words import ascii_word_characters, unicode_pattern
 from postlint.registry import _CODE, _NAME, Rule
 
@@ -61,16 +61,19 @@ def builtin_dir() -> Path | None:
     return checkout if checkout.is_dir() else None
 
 
-def load_folder(folder: Path) -> tuple[list[Rule], list[str]]:
+def load_folder(folder: Path, files: dict[Path, bytes] | None = None) -> tuple[list[Rule], list[str]]:
+    """The rules of the YAML files in `folder`, and why any could not be loaded; `files`: the
+    folder's rule files with their bytes, when they are not to be read from disk (gate.py)."""
     rules: list[Rule] = []
     errors: list[str] = []
     home = os.path.realpath(folder)
-    for path in sorted(list(folder.glob("*.yml")) + list(folder.glob("*.yaml"))):
-        if not os.path.realpath(path).startswith(home + os.sep):
+    paths = sorted(files) if files is not None else sorted(list(folder.glob("*.yml")) + list(folder.glob("*.yaml")))
+    for path in paths:
+        if files is None and not os.path.realpath(path).startswith(home + os.sep):
             errors.append(f"YAML rule {path}: a symbolic link out of its folder; not read")
             continue
         try:
-            rules.append(load_rule(path))
+            rules.append(load_rule(path, files[path] if files is not None else None))
         except (OSError, UnicodeDecodeError, UnreadableFile, YamlError, YamlRuleError) as exc:
             errors.append(f"YAML rule {path}: {exc}")
         except Exception as exc:  # a rule file of the wrong shape somewhere deep: report it, load the rest
@@ -78,8 +81,11 @@ def load_folder(folder: Path) -> tuple[list[Rule], list[str]]:
     return rules, errors
 
 
-def load_rule(path: Path) -> Rule:
-    data = read_bytes(path, MAX_RULE_FILE)
+def load_rule(path: Path, data: bytes | None = None) -> Rule:
+    if data is None:
+        data = read_bytes(path, MAX_RULE_FILE)
+    elif len(data) > MAX_RULE_FILE:
+        raise over_the_limit(len(data), MAX_RULE_FILE)
     spec = load_yaml(data.decode("utf-8-sig"), "the rule file", unique_keys=True)
     if not isinstance(spec, dict):
         raise YamlRuleError("must be a mapping")

@@ -368,12 +368,13 @@ NOTHING_LEARNED: Learned = ({}, {}, {}, {}, {})
 class Site(Recording):
     def __init__(self, root: Path, max_file_size: int = DEFAULT_MAX_FILE_SIZE, today: _dt.date | None = None,
                  already_read: dict[Path, bytes] | None = None, config_folder: Path | None = None,
-                 languages: list[str] | None = None) -> None:
+                 languages: list[str] | None = None, withheld: Iterable[Path] = ()) -> None:
         """`already_read`: files the run read before the site existed (the config, YAML rules),
         so that the site does not read them again. Files are read from inside the site, or from
         `config_folder` (a schema next to `.postlint.yaml`), never elsewhere. `languages`: the
         languages of the site's language folders as `.postlint.yaml` names them (None: as
-        _config.yml declares them)."""
+        _config.yml declares them). `withheld`: configuration files read as the merge base has
+        them that did not exist there (gate.py): unreadable, whatever the work tree holds."""
         super().__init__()
         self.root = root.resolve()
         self._root_path = str(self.root)
@@ -393,7 +394,8 @@ class Site(Recording):
         self._whole: dict[str, bytes] = {}  # small files read whole (config, schemas, redirects, images)
         for path, data in (already_read or {}).items():
             self._whole[self._site_key(path)] = data
-        self._site_file_errors: dict[str, str] = {}
+        self._site_file_errors: dict[str, str] = {
+            self._site_key(path): "cannot be read: it is not in the merge base" for path in withheld}
         self._front_matter_digests: dict[str, str] = {}
         self._defaults: dict[tuple[str, str], dict[str, Any]] = {}  # (rel, kind) -> defaults_for's answer
         self._folders: dict[str, tuple[str, bool]] = {}  # folder -> (its real path, trusted), for _outside

@@ -1,0 +1,148 @@
+"""--changed-since as a gate: postlint's own configuration as the merge base has it.
+
+A pull request's `.postlint.yaml`, YAML rules and front-matter schema are the contributor's: a
+line of `exclude`, a rule turned off or a rule file deleted would hide the findings of the posts
+the branch adds. With `--changed-since REF` the run reads them as they were at the merge base and
+says so when the branch changes them; a maintainer's change to them applies once it is merged, as
+a baseline may shrink in a pull request but not grow. A file outside the repository is not the
+branch's to change and is read as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from postlint.changes import Changes, files_at_base
+from postlint.config import CONFIG_NAME, Config, find_config, load_config
+from postlint.errors import UnreadableFile
+from postlint.parse.source import read_bytes
+from postlint.record import Record
+from postlint.registry import Registry, RuleMemo, load_registry
+
+_RULE_SUFFIXES = (".yml", ".yaml")
+_REGULAR_FILE_MODES = ("100644", "100755")
+_MAX_COMPARED = 1 << 20  # a config, rule or schema file larger than this is compared as unreadable
+
+
+class GateConfig(Record):
+    """The configuration a gated run uses, and what the branch changed of it."""
+    __slots__ = ("config", "registry", "changed")
+
+    config: Config  # its base_files: the schema it names, as the merge base has it
+    registry: Registry
+    changed: list[str]  # the configuration files the branch changes, as the notes name them
+
+    def __init__(self, config: Config, registry: Registry, changed: list[str]) -> None:
+        self.config = config
+        self.registry = registry
+        self.changed = changed
+
+
+def gated_registry(config_file: Path | None, root: Path, changes: Changes, memo: RuleMemo | None) -> GateConfig:
+    """The config and rules as the merge base of `changes` has them, for the site at `root`
+    (`config_file`: the one given on the command line). Raises ConfigError."""
+    changed: list[str] = []
+    path, data = _config_at_base(config_file, root, changes)
+    now = config_file if config_file is not None else find_config(root)
+    if now != path or (data is not None and _bytes_now(path) != data):
+        changed.append(os.path.relpath(now or path))
+    config = load_config(path, data, folder_exists=lambda folder: _is_folder_at_base(changes, folder)) \
+        if data is not None else load_config(path)
+    rule_files: dict[Path, dict[Path, bytes]] = {}
+    for folder in config.yaml_rule_dirs:
+        files = _folder_at_base(changes, folder)
+        if files is None:
+            continue  # outside the repository: read as it is
+        rule_files[folder] = files
+        if files != _folder_now(folder):
+            changed.append(os.path.relpath(folder) + "/")
+    schema = _schema_path(config)
+    if schema is not None and _in_repository(changes, schema):
+        config.base_files[schema] = files_at_base(changes, [schema]).get(schema)
+        if config.base_files[schema] != _bytes_now(schema):
+            changed.append(os.path.relpath(schema))
+    return GateConfig(config, load_registry(config.yaml_rule_dirs, memo, rule_files), changed)
+
+
+def _config_at_base(config_file: Path | None, root: Path, changes: Changes) -> tuple[Path | None, bytes | None]:
+    """The config file the merge base would use, found as find_config finds one (or the one
+    given), and its bytes then; bytes None for a file outside the repository (read from disk)."""
+    candidates = [config_file] if config_file is not None else [folder / CONFIG_NAME for folder in (root, *root.parents)]
+    at_base = files_at_base(changes, [path for path in candidates if _in_repository(changes, path)])
+    for candidate in candidates:
+        if not _in_repository(changes, candidate):
+            if candidate.is_file():
+                return candidate, None
+        elif candidate in at_base:
+            return candidate, at_base[candidate]
+    return None, None
+
+
+def _is_folder_at_base(changes: Changes, folder: Path) -> bool:
+    if not _in_repository(changes, folder):
+        return folder.is_dir()
+    entries = _tree_entries(changes, _repository_path(changes, folder))
+    return any(mode_type.split(" ")[1:2] == ["tree"] for mode_type, _, _ in entries)
+
+
+def _tree_entries(changes: Changes, spec: str) -> list[tuple[str, str, str]]:
+    """(mode and type, "", path) of each entry `git ls-tree` lists at the merge base for `spec`
+    (a folder's path, or with a trailing "/" its entries)."""
+    listing = subprocess.run(["git", "ls-tree", "-z", changes.base, "--", spec], cwd=changes.top, capture_output=True)
+    if listing.returncode != 0:
+        return []
+    return [entry.partition("\t") for entry in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if entry]
+
+
+def _folder_at_base(changes: Changes, folder: Path) -> dict[Path, bytes] | None:
+    """The YAML rule files directly inside `folder` at the merge base, with their bytes (regular
+    files only: a symbolic link's target is not a rule); None when the folder is outside the
+    repository."""
+    if not _in_repository(changes, folder):
+        return None
+    entries = _tree_entries(changes, f"{_repository_path(changes, folder)}/")
+    names = [folder / name.rsplit("/", 1)[-1] for info, _, name in entries
+             if info.split(" ", 1)[0] in _REGULAR_FILE_MODES and name.endswith(_RULE_SUFFIXES)]
+    return files_at_base(changes, names)
+
+
+def _folder_now(folder: Path) -> dict[Path, bytes | str | None]:
+    if not folder.is_dir():
+        return {}
+    return {path: data for path in folder.iterdir() if path.name.endswith(_RULE_SUFFIXES) and not path.is_symlink()
+            and (data := _bytes_now(path)) is not None}
+
+
+def _bytes_now(path: Path) -> bytes | str | None:
+    """The file's bytes in the work tree (None: there is none), read as any file of a stranger's:
+    a regular file only, under a size limit ("unreadable" otherwise, which no bytes equal)."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        return read_bytes(path, _MAX_COMPARED)
+    except (OSError, UnreadableFile):
+        return "unreadable"
+
+
+def _schema_path(config: Config) -> Path | None:
+    """The front-matter schema the config names, as the rule finds it (next to the config)."""
+    settings = next((value for key, value in config.rules.items()
+                     if str(key).lower() in ("front-matter-schema", "fm003")), None)
+    name = settings.get("schema") if isinstance(settings, dict) else None
+    if not isinstance(name, str) or not name or config.path is None:
+        return None
+    return config.path.parent / name
+
+
+def _repository_path(changes: Changes, path: Path) -> str:
+    return Path(os.path.realpath(path.parent), path.name).relative_to(changes.top).as_posix()
+
+
+def _in_repository(changes: Changes, path: Path) -> bool:
+    try:
+        _repository_path(changes, path)
+    except ValueError:
+        return False
+    return True
