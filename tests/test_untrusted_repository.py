@@ -438,12 +438,19 @@ def loosened(repo: Path, how: str) -> str:
     if how == "YAML rule changed":
         replace(repo / "house-rules" / "brand.yml", "{BrightWave: Brightwave}", "{BrightWhale: Brightwave}")
         return "HSE001"
+    if how == "rules folder swapped for a link":  # to an empty folder: through it the rule file is gone
+        (repo / "house-rules" / "brand.yml").unlink()
+        (repo / "house-rules").rmdir()
+        (repo / "no-rules").mkdir()
+        (repo / "no-rules" / ".keep").write_text("")
+        (repo / "house-rules").symlink_to("no-rules")
+        return "HSE001"
     (repo / "schema.json").write_text('{"type": "object"}\n')
     return "FM003"
 
 
 @pytest.mark.parametrize("how", ["exclude added", "rule turned off", "config deleted", "YAML rule deleted",
-                                 "YAML rule changed", "schema loosened"])
+                                 "YAML rule changed", "rules folder swapped for a link", "schema loosened"])
 def test_a_branch_cannot_loosen_the_configuration_that_gates_it(repo, tmp_path, how):
     """`.postlint.yaml`, its YAML rules and its schema are the contributor's in a pull request:
     with --changed-since the run takes them as the merge base has them, and says the branch
@@ -479,3 +486,24 @@ def test_a_branch_that_leaves_the_configuration_alone_is_not_warned(repo, tmp_pa
     gate = postlint(repo, "--changed-since", "main", ".", cache_home=tmp_path / "cache-home")
     assert gate.returncode == 1
     assert "configuration" not in gate.stderr
+
+
+def test_a_config_linked_at_the_merge_base_is_followed_there(repo, tmp_path):
+    """A `.postlint.yaml` that is a symbolic link in the repository is read as the merge base's
+    link leads there: the branch's edit to the file it names hides nothing."""
+    git(repo, "checkout", "-q", "main")
+    (repo / "config").mkdir()
+    (repo / ".postlint.yaml").rename(repo / "config" / "postlint.yaml")
+    (repo / ".postlint.yaml").symlink_to("config/postlint.yaml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "the config in its folder")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "merge", "-q", "main")
+    (repo / NEW_POST).write_text("---\ntitle: BrightWave is live\nlayout: post\n---\nHello.\n")
+    target = repo / "config" / "postlint.yaml"
+    target.write_text(target.read_text() + 'exclude: ["_posts/2024-07-01-*"]\n')
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a post, and an exclude")
+    gate = postlint(repo, "--changed-since", "main", "--format", "github", ".", cache_home=tmp_path / "cache-home")
+    assert [line for line in annotations(gate) if "FM002" in line and "brightwave-launch" in line]
+    assert "this branch changes postlint's configuration (.postlint.yaml)" in gate.stderr

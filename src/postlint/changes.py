@@ -199,26 +199,32 @@ def file_at_base(changes: Changes, path: Path) -> bytes | None:
 
 def files_at_base(changes: Changes, paths: Iterable[Path]) -> dict[Path, bytes]:
     """The files of `paths` that existed at the base commit, with their bytes then (one git process)."""
-    wanted: list[tuple[Path, str]] = []
+    wanted: dict[str, Path] = {}
     for path in paths:
         try:
-            wanted.append((path, Path(os.path.realpath(path.parent), path.name).relative_to(changes.top).as_posix()))
+            wanted[Path(os.path.realpath(path.parent), path.name).relative_to(changes.top).as_posix()] = path
         except ValueError:
             continue  # outside the repository: it has no history
-    if not changes.base or not wanted:
+    return {wanted[rel]: data for rel, data in blobs_at_base(changes, list(wanted)).items()}
+
+
+def blobs_at_base(changes: Changes, rels: list[str]) -> dict[str, bytes]:
+    """The bytes at the base commit of each of `rels` (paths from the top of the repository) that
+    was a file there; a symbolic link's are its target's name (one git process)."""
+    if not changes.base or not rels:
         return {}
-    request = "".join(f"{changes.base}:{rel}\n" for _, rel in wanted).encode("utf-8", "surrogateescape")
+    request = "".join(f"{changes.base}:{rel}\n" for rel in rels).encode("utf-8", "surrogateescape")
     completed = subprocess.run(["git", "cat-file", "--batch"], cwd=changes.top, input=request, capture_output=True)
     if completed.returncode != 0:
         return {}
     output, position, found = completed.stdout, 0, {}
-    for path, _ in wanted:  # each answer: "<sha> <type> <size>\n<bytes>\n", or "<name> missing\n"
+    for rel in rels:  # each answer: "<sha> <type> <size>\n<bytes>\n", or "<name> missing\n"
         header_end = output.index(b"\n", position)
         header = output[position:header_end].split()
         position = header_end + 1
         if len(header) == 3 and header[1] == b"blob":
             size = int(header[2])
-            found[path] = output[position:position + size]
+            found[rel] = output[position:position + size]
             position += size + 1
         elif len(header) == 3:  # a tree or a submodule: nothing to read
             position += int(header[2]) + 1

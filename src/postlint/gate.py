@@ -6,15 +6,19 @@ the branch adds. With `--changed-since REF` the run reads them as they were at t
 says so when the branch changes them; a maintainer's change to them applies once it is merged, as
 a baseline may shrink in a pull request but not grow. A file outside the repository is not the
 branch's to change and is read as it is.
+
+Paths are taken to the merge base as they are written, never through the work tree's symbolic
+links (which are the branch's: a rules folder swapped for a link to an empty one would empty it).
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 from pathlib import Path
 
-from postlint.changes import Changes, files_at_base
+from postlint.changes import Changes, blobs_at_base
 from postlint.config import CONFIG_NAME, Config, find_config, load_config
 from postlint.errors import UnreadableFile
 from postlint.parse.source import read_bytes
@@ -23,6 +27,8 @@ from postlint.registry import Registry, RuleMemo, load_registry
 
 _RULE_SUFFIXES = (".yml", ".yaml")
 _REGULAR_FILE_MODES = ("100644", "100755")
+_SYMLINK_MODE = "120000"
+MAX_LINKS = 8  # symbolic links followed in a row at the merge base, as a checkout would follow them
 _MAX_COMPARED = 1 << 20  # a config, rule or schema file larger than this is compared as unreadable
 
 
@@ -60,7 +66,7 @@ def gated_registry(config_file: Path | None, root: Path, changes: Changes, memo:
             changed.append(os.path.relpath(folder) + "/")
     schema = _schema_path(config)
     if schema is not None and _in_repository(changes, schema):
-        config.base_files[schema] = files_at_base(changes, [schema]).get(schema)
+        config.base_files[schema] = _files_at_base(changes, [schema]).get(schema)
         if config.base_files[schema] != _bytes_now(schema):
             changed.append(os.path.relpath(schema))
     return GateConfig(config, load_registry(config.yaml_rule_dirs, memo, rule_files), changed)
@@ -70,7 +76,7 @@ def _config_at_base(config_file: Path | None, root: Path, changes: Changes) -> t
     """The config file the merge base would use, found as find_config finds one (or the one
     given), and its bytes then; bytes None for a file outside the repository (read from disk)."""
     candidates = [config_file] if config_file is not None else [folder / CONFIG_NAME for folder in (root, *root.parents)]
-    at_base = files_at_base(changes, [path for path in candidates if _in_repository(changes, path)])
+    at_base = _files_at_base(changes, [path for path in candidates if _in_repository(changes, path)])
     for candidate in candidates:
         if not _in_repository(changes, candidate):
             if candidate.is_file():
@@ -83,29 +89,57 @@ def _config_at_base(config_file: Path | None, root: Path, changes: Changes) -> t
 def _is_folder_at_base(changes: Changes, folder: Path) -> bool:
     if not _in_repository(changes, folder):
         return folder.is_dir()
-    entries = _tree_entries(changes, _repository_path(changes, folder))
-    return any(mode_type.split(" ")[1:2] == ["tree"] for mode_type, _, _ in entries)
-
-
-def _tree_entries(changes: Changes, spec: str) -> list[tuple[str, str, str]]:
-    """(mode and type, "", path) of each entry `git ls-tree` lists at the merge base for `spec`
-    (a folder's path, or with a trailing "/" its entries)."""
-    listing = subprocess.run(["git", "ls-tree", "-z", changes.base, "--", spec], cwd=changes.top, capture_output=True)
-    if listing.returncode != 0:
-        return []
-    return [entry.partition("\t") for entry in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if entry]
+    return any(info.split(" ")[1:2] == ["tree"] for info, _, _ in _tree_entries(changes, _repository_path(changes, folder)))
 
 
 def _folder_at_base(changes: Changes, folder: Path) -> dict[Path, bytes] | None:
-    """The YAML rule files directly inside `folder` at the merge base, with their bytes (regular
-    files only: a symbolic link's target is not a rule); None when the folder is outside the
-    repository."""
+    """The YAML rule files directly inside `folder` at the merge base, with their bytes (a
+    symbolic link followed when it stays in the folder, as load_folder does on disk); None when
+    the folder is outside the repository."""
     if not _in_repository(changes, folder):
         return None
-    entries = _tree_entries(changes, f"{_repository_path(changes, folder)}/")
+    entries = _tree_entries(changes, _inside(_repository_path(changes, folder)) or ".")
     names = [folder / name.rsplit("/", 1)[-1] for info, _, name in entries
-             if info.split(" ", 1)[0] in _REGULAR_FILE_MODES and name.endswith(_RULE_SUFFIXES)]
-    return files_at_base(changes, names)
+             if info.split(" ", 1)[0] in (*_REGULAR_FILE_MODES, _SYMLINK_MODE) and name.endswith(_RULE_SUFFIXES)]
+    return _files_at_base(changes, names, within=folder)
+
+
+def _files_at_base(changes: Changes, paths: list[Path], within: Path | None = None) -> dict[Path, bytes]:
+    """The files of `paths` (inside the repository) that existed at the merge base, with their
+    bytes then, a symbolic link followed as a checkout would (inside the repository, or `within`
+    that folder, up to MAX_LINKS in a row); a link that leads elsewhere, or to nothing, gives no
+    file."""
+    home = _inside(_repository_path(changes, within)) if within is not None else ""
+    found: dict[Path, bytes] = {}
+    pending = {path: _repository_path(changes, path) for path in paths}  # as asked -> where its links led
+    for _ in range(MAX_LINKS + 1):
+        if not pending:
+            break
+        modes = {name: info.split(" ", 1)[0] for info, _, name in _tree_entries(changes, *pending.values())}
+        blobs = blobs_at_base(changes, list(pending.values()))
+        led: dict[Path, str] = {}
+        for asked, rel in pending.items():
+            data = blobs.get(rel)
+            if data is None:
+                continue
+            if modes.get(rel) != _SYMLINK_MODE:
+                found[asked] = data
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), data.decode("utf-8", "surrogateescape")))
+            if target.startswith(home) and not target.startswith(("../", "/")) and target != "..":
+                led[asked] = target
+        pending = led
+    return found
+
+
+def _tree_entries(changes: Changes, *specs: str) -> list[tuple[str, str, str]]:
+    """(mode, type and object, "\t", path) of each entry `git ls-tree` lists at the merge base for
+    `specs` (paths from the top of the repository; a folder's with a trailing "/" lists its
+    entries)."""
+    listing = subprocess.run(["git", "ls-tree", "-z", changes.base, "--", *specs], cwd=changes.top, capture_output=True)
+    if listing.returncode != 0:
+        return []
+    return [entry.partition("\t") for entry in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if entry]
 
 
 def _folder_now(folder: Path) -> dict[Path, bytes | str | None]:
@@ -137,7 +171,14 @@ def _schema_path(config: Config) -> Path | None:
 
 
 def _repository_path(changes: Changes, path: Path) -> str:
-    return Path(os.path.realpath(path.parent), path.name).relative_to(changes.top).as_posix()
+    """`path` from the top of the repository, as written (".." taken away, no link followed).
+    Raises ValueError when it is outside."""
+    return Path(os.path.abspath(path)).relative_to(changes.top).as_posix()
+
+
+def _inside(rel: str) -> str:
+    """What the paths inside the folder `rel` start with ("" for the top of the repository)."""
+    return "" if rel == "." else rel + "/"
 
 
 def _in_repository(changes: Changes, path: Path) -> bool:
