@@ -95,15 +95,16 @@ class RuleSetting(Record):
         self.options = options
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest .postlint.yaml at or above `start`."""
+def config_candidates(start: Path) -> list[Path]:
+    """Where a .postlint.yaml for `start` may be, nearest first: its folder and each above."""
     start = start.resolve()
     folder = start if start.is_dir() else start.parent
-    for candidate in (folder, *folder.parents):
-        path = candidate / CONFIG_NAME
-        if path.is_file():
-            return path
-    return None
+    return [candidate / CONFIG_NAME for candidate in (folder, *folder.parents)]
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest .postlint.yaml at or above `start`."""
+    return next((path for path in config_candidates(start) if path.is_file()), None)
 
 
 def load_config(path: Path | None, data: bytes | None = None,

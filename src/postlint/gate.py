@@ -19,7 +19,7 @@ import subprocess
 from pathlib import Path
 
 from postlint.changes import Changes, blobs_at_base
-from postlint.config import CONFIG_NAME, Config, find_config, load_config
+from postlint.config import Config, config_candidates, find_config, load_config
 from postlint.errors import UnreadableFile
 from postlint.parse.source import read_bytes
 from postlint.record import Record
@@ -75,7 +75,7 @@ def gated_registry(config_file: Path | None, root: Path, changes: Changes, memo:
 def _config_at_base(config_file: Path | None, root: Path, changes: Changes) -> tuple[Path | None, bytes | None]:
     """The config file the merge base would use, found as find_config finds one (or the one
     given), and its bytes then; bytes None for a file outside the repository (read from disk)."""
-    candidates = [config_file] if config_file is not None else [folder / CONFIG_NAME for folder in (root, *root.parents)]
+    candidates = [config_file] if config_file is not None else config_candidates(root)
     at_base = _files_at_base(changes, [path for path in candidates if _in_repository(changes, path)])
     for candidate in candidates:
         if not _in_repository(changes, candidate):
