@@ -54,6 +54,8 @@ def test_typos_are_found_in_a_long_list(monkeypatch):
 
     ("/en/news/2019/03/05/", "/ja/news/2021/03/10/", False),  # another language, another day
     ("/en/news/2021/11/10/", "/ja/news/2021/11/10/", False),  # another language's page
+    ("/en/schnorr-workshop/", "/es/schorr-workshop/", False),  # another language's page, a typo of it
+    ("/a/2019/funnel.png", "/b/2019/funel.png", False),  # another one-letter folder's file
 ])
 def test_shared_folders_do_not_make_names_close(word, candidate, close):
     assert (suggest.closest(word, [candidate], cutoff=0.8) == candidate) is close

@@ -9,7 +9,9 @@ Names are compared by the part in which they differ: the path segments they shar
 extensions are left out, so `assets/blog/launch/swot-exercise.png` is not "close" to
 `assets/blog/launch/interfaces.png` just because most of both paths is the same folder, while
 `cover.webp` is close to `cover.png`. A single typo (`2024/01/16` for `2024/01/15`) and a name
-whose words all appear in the other (`team.png`, `team photo.png`) count as close too.
+whose words all appear in the other (`team.png`, `team photo.png`) count as close too. Names
+that differ in a segment of two characters or fewer (`/en/…` and `/es/…`, two languages) never
+are, however alike the rest.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def _one_edit_apart(one: str, other: str) -> bool:
     number stays a number: `16` for `15` is a typo)."""
     if abs(len(one) - len(other)) > 1 or one == other:
         return False
-    if max(len(one), len(other)) < 3 and not (one.isdigit() and other.isdigit()):
+    if _short_names(one, other):
         return False
     start = 0
     while start < min(len(one), len(other)) and one[start] == other[start]:
@@ -93,6 +95,21 @@ def _one_edit_apart(one: str, other: str) -> bool:
                                                          and one[start + 2:] == other[start + 2:])
     longer, shorter = (one, other) if len(one) > len(other) else (other, one)
     return longer[start + 1:] == shorter[start:]
+
+
+def _short_names(one: str, other: str) -> bool:
+    """Are both of two or fewer characters, not both numbers? Then they name two things (`en` and
+    `es` two languages, `a` and `b` two folders), not one with a typo (`16` for `15`)."""
+    return max(len(one), len(other)) < 3 and not (one.isdigit() and other.isdigit())
+
+
+def _another_short_name(one: str, other: str) -> bool:
+    """Do distinct parts of two names with as many segments differ in a segment that is a short
+    name in both (`en/schnorr-workshop` and `es/schorr-workshop`)? Then the one names another
+    language's or folder's page, however alike the rest: never close."""
+    one_segments, other_segments = one.split("/"), other.split("/")
+    return len(one_segments) == len(other_segments) and any(
+        a != b and _short_names(a, b) for a, b in zip(one_segments, other_segments))
 
 
 def _words_within(one: str, other: str) -> bool:
@@ -150,6 +167,8 @@ def _best(word: str, pool: Iterable[str], cutoff: float) -> str | None:
     best: tuple[float, str] | None = None
     for name in pool:
         parts = distinct_parts(word, name)
+        if _another_short_name(*parts):
+            continue
         floor = cutoff if best is None else best[0]
         size = len(parts[0]) + len(parts[1])
         score = 0.0
