@@ -488,6 +488,27 @@ def test_a_branch_that_leaves_the_configuration_alone_is_not_warned(repo, tmp_pa
     assert "configuration" not in gate.stderr
 
 
+def test_a_rule_file_linked_inside_its_folder_is_no_change_of_the_branch(repo, tmp_path):
+    """A YAML rule file that is a symbolic link to a file of its own folder is a rule on disk and
+    at the merge base alike: a branch that leaves it alone is not warned."""
+    git(repo, "checkout", "-q", "main")
+    (repo / "house-rules").mkdir()
+    (repo / "house-rules" / "brand.txt").write_text(HOUSE_RULE)
+    (repo / "house-rules" / "brand.yml").symlink_to("brand.txt")
+    config = repo / ".postlint.yaml"
+    config.write_text(config.read_text() + "yaml_rules: [house-rules]\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "house rules")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "merge", "-q", "main")
+    (repo / NEW_POST).write_text("---\ntitle: BrightWave is live\nlayout: post\n---\nBrightWave launches today.\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a post")
+    gate = postlint(repo, "--changed-since", "main", "--format", "github", ".", cache_home=tmp_path / "cache-home")
+    assert [line for line in annotations(gate) if "HSE001" in line and "brightwave-launch" in line]
+    assert "configuration" not in gate.stderr
+
+
 def test_a_config_linked_at_the_merge_base_is_followed_there(repo, tmp_path):
     """A `.postlint.yaml` that is a symbolic link in the repository is read as the merge base's
     link leads there: the branch's edit to the file it names hides nothing."""

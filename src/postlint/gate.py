@@ -143,10 +143,14 @@ def _tree_entries(changes: Changes, *specs: str) -> list[tuple[str, str, str]]:
 
 
 def _folder_now(folder: Path) -> dict[Path, bytes | str | None]:
+    """The YAML rule files directly inside `folder` in the work tree, with their bytes, as
+    load_folder reads them: a symbolic link that stays in the folder is followed, and one that
+    leads out of it is no file of the folder (nor is it at the merge base) and is never read."""
     if not folder.is_dir():
         return {}
-    return {path: data for path in folder.iterdir() if path.name.endswith(_RULE_SUFFIXES) and not path.is_symlink()
-            and (data := _bytes_now(path)) is not None}
+    home = os.path.realpath(folder) + os.sep
+    return {path: data for path in folder.iterdir() if path.name.endswith(_RULE_SUFFIXES)
+            and os.path.realpath(path).startswith(home) and (data := _bytes_now(path)) is not None}
 
 
 def _bytes_now(path: Path) -> bytes | str | None:
