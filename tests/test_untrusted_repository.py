@@ -509,6 +509,31 @@ def test_a_rule_file_linked_inside_its_folder_is_no_change_of_the_branch(repo, t
     assert "configuration" not in gate.stderr
 
 
+def test_the_inline_suppressions_a_branch_adds_are_named_for_its_reviewer(repo, tmp_path):
+    """An inline suppression is an author's exception and the gate honours it, as it would once
+    merged; the ones the branch adds, and only those, are named in a note."""
+    post = repo / BAD_POST
+    git(repo, "checkout", "-q", "main")
+    post.write_text(post.read_text() + "\n<!-- postlint-disable-next-line STY001 -->\nPricing is TBD.\n")
+    git(repo, "commit", "-q", "-am", "an exception")
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "merge", "-q", "main")
+    post.write_text(post.read_text() + "\nOne more paragraph, after the exception.\n")  # the same directive stays
+    (repo / NEW_POST).write_text("---\ntitle: BrightWave is live\nlayout: post\npostlint: {ignore: [front-matter-required]}\n"
+                                 "---\n<!-- postlint-disable-next-line LNK001 -->\n"
+                                 "Launched today: {% post_url 2024-01-15-no-such-post %}.\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a post with exceptions")
+    gate = postlint(repo, "--changed-since", "main", "--format", "github", ".", cache_home=tmp_path / "cache-home")
+    assert not [line for line in annotations(gate) if "brightwave-launch" in line and ("LNK001" in line or "FM002" in line)]
+    notes = [line for line in gate.stderr.splitlines() if "inline suppression" in line]
+    assert len(notes) == 1
+    assert "adds 2 inline suppressions" in notes[0]
+    assert f"{NEW_POST}:6 `postlint-disable-next-line LNK001`" in notes[0]
+    assert f"{NEW_POST}:4 `postlint: {{ignore: [front-matter-required]}}`" in notes[0]
+    assert BAD_POST not in notes[0]
+
+
 def test_a_config_linked_at_the_merge_base_is_followed_there(repo, tmp_path):
     """A `.postlint.yaml` that is a symbolic link in the repository is read as the merge base's
     link leads there: the branch's edit to the file it names hides nothing."""

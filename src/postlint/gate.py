@@ -1,4 +1,5 @@
-"""--changed-since as a gate: postlint's own configuration as the merge base has it.
+"""--changed-since as a gate: postlint's own configuration as the merge base has it, and the
+inline suppressions the branch adds, named.
 
 A pull request's `.postlint.yaml`, YAML rules and front-matter schema are the contributor's: a
 line of `exclude`, a rule turned off or a rule file deleted would hide the findings of the posts
@@ -9,6 +10,10 @@ branch's to change and is read as it is.
 
 Paths are taken to the merge base as they are written, never through the work tree's symbolic
 links (which are the branch's: a rules folder swapped for a link to an empty one would empty it).
+
+An inline suppression (`<!-- postlint-disable… -->`, front matter's `postlint: {ignore: …}`) is
+an author's exception for one file, as a `# noqa` is, and the gate honours it; the ones the
+branch adds are listed, so that a reviewer sees what a pull request silences.
 """
 
 from __future__ import annotations
@@ -16,12 +21,17 @@ from __future__ import annotations
 import os
 import posixpath
 import subprocess
+from collections import Counter
 from pathlib import Path
 
-from postlint.changes import Changes, blobs_at_base
+from postlint.changes import Changes, blobs_at_base, files_at_base
 from postlint.config import Config, config_candidates, find_config, load_config
+from postlint.engine.check import display_path, printable
+from postlint.engine.suppression import Suppressions
 from postlint.errors import UnreadableFile
-from postlint.parse.source import read_bytes
+from postlint.jekyll.site import Site
+from postlint.parse.post import Post
+from postlint.parse.source import Source, decode, read_bytes
 from postlint.record import Record
 from postlint.registry import Registry, RuleMemo, load_registry
 
@@ -70,6 +80,50 @@ def gated_registry(config_file: Path | None, root: Path, changes: Changes, memo:
         if config.base_files[schema] != _bytes_now(schema):
             changed.append(os.path.relpath(schema))
     return GateConfig(config, load_registry(config.yaml_rule_dirs, memo, rule_files), changed)
+
+
+def added_suppressions(changes: Changes, linted: list[tuple[Path, Site]], cwd: Path) -> list[str]:
+    """The inline suppressions the branch adds to the files the run linted, each as
+    "path:line `directive`": a directive counts as added when the file holds more of it (the same
+    action for the same rules) than at the merge base, and each of its places is named then."""
+    suppressing = []
+    for path, site in linted:
+        post = site.post(display_path(path, site.root))
+        if post.read_error is not None:
+            continue
+        try:
+            now = Suppressions.scan(post)
+        except Exception:  # noqa: S112 - a parser bug is the file's own finding (PL001); the note leaves it out
+            continue
+        if now.directives or now.file_ignores:
+            suppressing.append((path, post, now))
+    before = files_at_base(changes, [path for path, _, _ in suppressing])  # one git process, for these alone
+    added: list[str] = []
+    for path, post, now in suppressing:
+        try:
+            then = _suppressions_at_base(before.get(path), post)
+        except Exception:  # noqa: S112 - the same for the merge base's text
+            then = Suppressions([], ())
+        shown = display_path(path, cwd)
+        counted = Counter((d.action, d.rules) for d in then.directives)
+        grown = {key for key, count in Counter((d.action, d.rules) for d in now.directives).items() if count > counted[key]}
+        added += [f"{shown}:{d.line} `postlint-{d.action}{''.join(' ' + rule for rule in d.rules)}`"
+                  for d in now.directives if (d.action, d.rules) in grown]
+        ignored = [rule for rule in now.file_ignores if rule not in then.file_ignores]
+        if ignored:
+            added.append(f"{shown}:{post.field('postlint').position[0]} `postlint: {{ignore: [{', '.join(ignored)}]}}`")
+    return [printable(entry) for entry in added]
+
+
+def _suppressions_at_base(data: bytes | None, now: Post) -> Suppressions:
+    """The suppressions of the file `now` as the merge base had it (none: it was not there, or
+    cannot be read as text)."""
+    try:
+        text, bom, encoding = decode(data) if data is not None else ("", b"", "utf-8")
+    except UnreadableFile:
+        return Suppressions([], ())
+    return Suppressions.scan(Post(Source(path=now.source.path, original=text, bom=bom, encoding=encoding),
+                                  now.rel, now.rel, now.kind))
 
 
 def _config_at_base(config_file: Path | None, root: Path, changes: Changes) -> tuple[Path | None, bytes | None]:

@@ -94,7 +94,7 @@ class RunRequest(Record):
 class RunOutcome(Record):
     """What one run found and decided, for the reporters and the exit code."""
     __slots__ = ("result", "fail_on", "settings", "checked", "baseline", "baseline_written", "targets", "referrers",
-                 "unnamed_staged", "gate_changed")
+                 "unnamed_staged", "gate_changed", "gate_suppressions")
 
     result: RunResult  # findings after the baseline
     fail_on: str
@@ -106,11 +106,13 @@ class RunOutcome(Record):
     referrers: list[str]  # linted for the links the change broke, as findings name them
     unnamed_staged: int  # --staged without paths: the staged posts and pages it did not lint
     gate_changed: list[str]  # --changed-since: the configuration files the branch changes (not applied)
+    gate_suppressions: list[str]  # --changed-since: the inline suppressions the branch adds (honoured)
 
     def __init__(self, result: RunResult, fail_on: str, settings: list[RuleSetting], checked: list[str],
                  baseline: BaselineMatch | None = None, baseline_written: int | None = None,
                  targets: list[tuple[Path, Site]] | None = None, referrers: list[str] | None = None,
-                 unnamed_staged: int = 0, gate_changed: list[str] | None = None) -> None:
+                 unnamed_staged: int = 0, gate_changed: list[str] | None = None,
+                 gate_suppressions: list[str] | None = None) -> None:
         self.result = result
         self.fail_on = fail_on
         self.settings = settings
@@ -121,6 +123,7 @@ class RunOutcome(Record):
         self.referrers = [] if referrers is None else referrers
         self.unnamed_staged = unnamed_staged
         self.gate_changed = [] if gate_changed is None else gate_changed
+        self.gate_suppressions = [] if gate_suppressions is None else gate_suppressions
 
 
 def resolve_given(path: Path) -> Path:
@@ -235,7 +238,7 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
     start = request.paths[0] if request.paths else _first_site(changes)
     gate_changed: list[str] = []
     if request.changed_since is not None:  # a gate: the configuration is the merge base's (gate.py)
-        from postlint.gate import gated_registry
+        from postlint.gate import added_suppressions, gated_registry
 
         changes = git_changes(request.changed_since, start.resolve())
         gated = gated_registry(request.config_file, find_site_root(resolve_given(start)), changes, rules_memo)
@@ -277,7 +280,8 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
     outcome = RunOutcome(result, request.fail_on or config.fail_on or "error", settings,
                          [display_path(path, cwd) for path, _ in all_targets], targets=all_targets,
                          referrers=[display_path(path, cwd) for path, _ in referrers], unnamed_staged=len(unnamed),
-                         gate_changed=gate_changed)
+                         gate_changed=gate_changed,
+                         gate_suppressions=added_suppressions(changes, linted, cwd) if request.changed_since is not None else [])
     # A referrer ran the link rules on the references to what the change moved only: its baseline
     # entries are neither stale nor replaced, just not looked at.
     fully_linted = {display_path(path, cwd) for path, _ in linted}
@@ -362,12 +366,23 @@ def _referrer_notes(outcome: RunOutcome) -> list[str]:
              f"it renamed, deleted, unpublished or moved; link rules only): {shown}.")]
 
 
+SUPPRESSIONS_LISTED = 10  # the note names this many of the suppressions a branch adds
+
+
 def _gate_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
-    if not outcome.gate_changed:
-        return []
-    return [f"warning: this branch changes postlint's configuration ({', '.join(outcome.gate_changed)}); with "
-            f"--changed-since {request.changed_since} the run uses it as the merge base has it: a pull request cannot "
-            "change what gates it (its changes apply once merged)"]
+    notes = []
+    if outcome.gate_changed:
+        notes.append(f"warning: this branch changes postlint's configuration ({', '.join(outcome.gate_changed)}); "
+                     f"with --changed-since {request.changed_since} the run uses it as the merge base has it: a pull "
+                     "request cannot change what gates it (its changes apply once merged)")
+    added = outcome.gate_suppressions
+    if added:
+        more = len(added) - SUPPRESSIONS_LISTED
+        notes.append(f"note: this branch adds {len(added)} inline suppression{'s' if len(added) != 1 else ''}, "
+                     f"honoured as an author's exceptions: {', '.join(added[:SUPPRESSIONS_LISTED])}"
+                     f"{f' and {more} more' if more > 0 else ''}; a reviewer should see that each hides a "
+                     "finding that is wrong")
+    return notes
 
 
 def _baseline_notes(request: RunRequest, outcome: RunOutcome) -> list[str]:
