@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,17 @@ def repo(tmp_path, monkeypatch) -> Path:
     git(root, "commit", "-q", "-m", "site")
     git(root, "checkout", "-q", "-b", "feature")
     return root
+
+
+@contextmanager
+def on_main(repo: Path, message: str) -> Iterator[None]:
+    """Make the block's changes on `main` as one commit, then merge it into `feature` and go back there."""
+    git(repo, "checkout", "-q", "main")
+    yield
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+    git(repo, "checkout", "-q", "feature")
+    git(repo, "merge", "-q", "main")
 
 
 def annotations(completed: subprocess.CompletedProcess) -> list[str]:
@@ -456,16 +469,12 @@ def test_a_branch_cannot_loosen_the_configuration_that_gates_it(repo, tmp_path, 
     with --changed-since the run takes them as the merge base has them, and says the branch
     changes them. Without --changed-since (on main, once merged) the change applies."""
     home = tmp_path / "cache-home"
-    git(repo, "checkout", "-q", "main")
-    (repo / "house-rules").mkdir()
-    (repo / "house-rules" / "brand.yml").write_text(HOUSE_RULE)
-    (repo / "schema.json").write_text(SUBTITLE_SCHEMA)
-    config = repo / ".postlint.yaml"
-    config.write_text(config.read_text() + "  front-matter-schema:\n    schema: schema.json\nyaml_rules: [house-rules]\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "house rules")
-    git(repo, "checkout", "-q", "feature")
-    git(repo, "merge", "-q", "main")
+    with on_main(repo, "house rules"):
+        (repo / "house-rules").mkdir()
+        (repo / "house-rules" / "brand.yml").write_text(HOUSE_RULE)
+        (repo / "schema.json").write_text(SUBTITLE_SCHEMA)
+        config = repo / ".postlint.yaml"
+        config.write_text(config.read_text() + "  front-matter-schema:\n    schema: schema.json\nyaml_rules: [house-rules]\n")
     (repo / NEW_POST).write_text("---\ntitle: BrightWave is live\nlayout: post\n---\n"
                                  "BrightWave launches today: {% post_url 2024-01-15-no-such-post %}.\n")
     hidden = loosened(repo, how)
@@ -491,16 +500,12 @@ def test_a_branch_that_leaves_the_configuration_alone_is_not_warned(repo, tmp_pa
 def test_a_rule_file_linked_inside_its_folder_is_no_change_of_the_branch(repo, tmp_path):
     """A YAML rule file that is a symbolic link to a file of its own folder is a rule on disk and
     at the merge base alike: a branch that leaves it alone is not warned."""
-    git(repo, "checkout", "-q", "main")
-    (repo / "house-rules").mkdir()
-    (repo / "house-rules" / "brand.txt").write_text(HOUSE_RULE)
-    (repo / "house-rules" / "brand.yml").symlink_to("brand.txt")
-    config = repo / ".postlint.yaml"
-    config.write_text(config.read_text() + "yaml_rules: [house-rules]\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "house rules")
-    git(repo, "checkout", "-q", "feature")
-    git(repo, "merge", "-q", "main")
+    with on_main(repo, "house rules"):
+        (repo / "house-rules").mkdir()
+        (repo / "house-rules" / "brand.txt").write_text(HOUSE_RULE)
+        (repo / "house-rules" / "brand.yml").symlink_to("brand.txt")
+        config = repo / ".postlint.yaml"
+        config.write_text(config.read_text() + "yaml_rules: [house-rules]\n")
     (repo / NEW_POST).write_text("---\ntitle: BrightWave is live\nlayout: post\n---\nBrightWave launches today.\n")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "a post")
@@ -513,11 +518,8 @@ def test_the_inline_suppressions_a_branch_adds_are_named_for_its_reviewer(repo, 
     """An inline suppression is an author's exception and the gate honours it, as it would once
     merged; the ones the branch adds, and only those, are named in a note."""
     post = repo / BAD_POST
-    git(repo, "checkout", "-q", "main")
-    post.write_text(post.read_text() + "\n<!-- postlint-disable-next-line STY001 -->\nPricing is TBD.\n")
-    git(repo, "commit", "-q", "-am", "an exception")
-    git(repo, "checkout", "-q", "feature")
-    git(repo, "merge", "-q", "main")
+    with on_main(repo, "an exception"):
+        post.write_text(post.read_text() + "\n<!-- postlint-disable-next-line STY001 -->\nPricing is TBD.\n")
     post.write_text(post.read_text() + "\nOne more paragraph, after the exception.\n")  # the same directive stays
     (repo / NEW_POST).write_text("---\ntitle: BrightWave is live\nlayout: post\npostlint: {ignore: [front-matter-required]}\n"
                                  "---\n<!-- postlint-disable-next-line LNK001 -->\n"
@@ -537,14 +539,10 @@ def test_the_inline_suppressions_a_branch_adds_are_named_for_its_reviewer(repo, 
 def test_a_config_linked_at_the_merge_base_is_followed_there(repo, tmp_path):
     """A `.postlint.yaml` that is a symbolic link in the repository is read as the merge base's
     link leads there: the branch's edit to the file it names hides nothing."""
-    git(repo, "checkout", "-q", "main")
-    (repo / "config").mkdir()
-    (repo / ".postlint.yaml").rename(repo / "config" / "postlint.yaml")
-    (repo / ".postlint.yaml").symlink_to("config/postlint.yaml")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "the config in its folder")
-    git(repo, "checkout", "-q", "feature")
-    git(repo, "merge", "-q", "main")
+    with on_main(repo, "the config in its folder"):
+        (repo / "config").mkdir()
+        (repo / ".postlint.yaml").rename(repo / "config" / "postlint.yaml")
+        (repo / ".postlint.yaml").symlink_to("config/postlint.yaml")
     (repo / NEW_POST).write_text("---\ntitle: BrightWave is live\nlayout: post\n---\nHello.\n")
     target = repo / "config" / "postlint.yaml"
     target.write_text(target.read_text() + 'exclude: ["_posts/2024-07-01-*"]\n')
