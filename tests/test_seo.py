@@ -182,6 +182,45 @@ def test_description_missing_on_a_jekyll_seo_tag_site_names_the_excerpt_the_tag_
     assert "search engines" in _found(post, "description-length")[0][1], "an empty separator: no excerpt at all"
 
 
+def test_description_missing_on_a_site_whose_template_uses_the_seo_tag_names_the_excerpt(tmp_path):
+    """A site whose theme loads jekyll-seo-tag (minima depends on it) need not name it in
+    `plugins`; its `{% seo %}` tag in a layout or include builds only when the plugin runs."""
+    post = _site(tmp_path, "title: t\n", "First paragraph.\n\nSecond.\n")
+    (tmp_path / "_config.yml").write_text("title: t\ntheme: minima\n", encoding="utf-8")
+    assert "search engines" in _found(post, "description-length")[0][1]
+    (tmp_path / "_includes").mkdir()
+    (tmp_path / "_includes" / "head.html").write_text("<head>\n  {%- seo -%}\n</head>\n", encoding="utf-8")
+    assert _found(post, "description-length") == [
+        (1, "no description: jekyll-seo-tag then describes the page with Jekyll's excerpt (the post's first "
+            "paragraph); write one that says what the post offers")]
+    (tmp_path / "_includes" / "head.html").write_text("<head>{% seom %}{{ seo }}</head>\n", encoding="utf-8")
+    assert "search engines" in _found(post, "description-length")[0][1], "another tag, or a variable, is not the tag"
+
+
+def test_an_empty_description_text_hides_the_excerpt_and_the_defaults(tmp_path):
+    """`description: ""` is text: jekyll-seo-tag takes it over the excerpt and finds it empty, so
+    the page gets the site's description; Jekyll merges it over the defaults' (only a null keeps
+    those). Checked with `jekyll build`. A null description still falls back to both."""
+    post = _site(tmp_path, "title: t\nexcerpt: What six months of win-loss calls taught us.\ndescription: ''\n")
+    assert _found(post, "description-length") == [
+        (4, ("empty description: search engines and link previews then show text they pick from the page; write one "
+            "that says what the post offers"))]
+    (tmp_path / "_config.yml").write_text("title: t\ndescription: Notes on sales work.\nplugins: [jekyll-seo-tag]\n"
+                                          "defaults:\n  - scope: {path: ''}\n    values: {description: 'From defaults.'}\n",
+                                          encoding="utf-8")
+    assert _found(post, "description-length") == [
+        (4, ("empty description: jekyll-seo-tag then gives the page the site's description from _config.yml; write one "
+            "that says what the post offers"))]
+    post.write_text("---\ntitle: t\ndescription: '   '\n---\nBody.\n", encoding="utf-8")
+    assert [line for line, _ in _found(post, "description-length")] == [3], "blank text: the defaults' is not used"
+    for front in ("description:\n", "description: ~\nexcerpt: ''\n"):
+        post.write_text(f"---\ntitle: t\n{front}---\nBody.\n", encoding="utf-8")
+        assert _found(post, "description-length") == [], "a null description keeps the defaults'"
+    post.write_text("---\ntitle: t\ndescription: false\nexcerpt: What six months of calls taught us.\n---\nBody.\n",
+                    encoding="utf-8")
+    assert _found(post, "description-length") == [], "false: jekyll-seo-tag takes the excerpt"
+
+
 def test_description_length_counts_the_text_a_page_shows_not_its_html(tmp_path):
     linked = '<a href="https://example.com/a/long/address/of/the/coverage">great coverage</a>'
     post = _site(tmp_path, f"title: t\ndescription: 'There has been some {linked} of our new procurement team.'\n")

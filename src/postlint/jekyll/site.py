@@ -123,6 +123,7 @@ def leaves_site(rel: str) -> bool:
 # follows them all; a cycle or a chain this long is a site's mistake, not a heading to find.
 MAX_LAYOUT_DEPTH = 16
 _TITLE_OUTPUT = lazy_compile(r"\{\{-?\s*page\.title\b")
+_SEO_TAG = lazy_compile(rb"\{%-?\s*seo(?:\s|-?%\})")  # jekyll-seo-tag's {% seo %}, {%- seo title=false -%}
 _HEADING_OPENING = lazy_compile(r"<h([1-6])(?=[\s>])", re.I)
 
 
@@ -1022,6 +1023,22 @@ class Site(Recording):
         """The gems _config.yml's `plugins` (or the older `gems`) names."""
         config = self.config
         return frozenset(str(p) for key in ("plugins", "gems") if isinstance(config.get(key), list) for p in config[key])
+
+    @derived
+    def runs_seo_tag(self) -> bool:
+        """Does the site run jekyll-seo-tag? Its `plugins` name it, or a layout or include of the
+        site uses the plugin's `{% seo %}` tag, which builds only when the plugin is loaded (a
+        theme's gem may load it: minima depends on it, and Jekyll loads a theme's dependencies)."""
+        if "jekyll-seo-tag" in self.plugins:
+            return True
+        folders = tuple(str(self.config.get(key) or default).strip("/") + "/"
+                        for key, default in (("layouts_dir", "_layouts"), ("includes_dir", "_includes")))
+        for rel in sorted(self.files):
+            if rel.startswith(folders):
+                data = self.site_file(rel)
+                if isinstance(data, bytes) and _SEO_TAG.search(data):
+                    return True
+        return False
 
     @cached_property
     def timezone(self) -> _dt.tzinfo | None:

@@ -57,9 +57,13 @@ def description_length(post, ctx) -> Iterator[Problem]:
     front matter has no description is reported on its first line, one with an empty
     description at that key. A description that `defaults` in `_config.yml` gives the post, or
     an explicit `excerpt` (which jekyll-seo-tag uses when there is no description), counts as
-    one. On a site whose `plugins` name jekyll-seo-tag, the message of a missing description
-    says that the tag falls back to Jekyll's own excerpt: the first paragraph, the text before
-    `excerpt_separator`, or the whole post when it holds no such separator.
+    one, unless the post sets `description` to empty text (`description: ""`): Jekyll keeps
+    that over the defaults, and jekyll-seo-tag over the excerpt, and the page gets the site's
+    description. On a site that runs jekyll-seo-tag (its `plugins` name it, or a layout or
+    include of the site uses its `{% seo %}` tag, as when a theme such as minima loads it), the
+    message of a missing description says that the tag falls back to Jekyll's own excerpt: the
+    first paragraph, the text before `excerpt_separator`, or the whole post when it holds no
+    such separator.
 
     ## Why is this bad?
     The description is the snippet under the title in search results and link previews: cut
@@ -84,11 +88,9 @@ def description_length(post, ctx) -> Iterator[Problem]:
                 and not _described_elsewhere(post, ctx):  # a front matter that does not parse is FM001's
             field = post.field("description")
             what = "empty description" if field.present else "no description"
-            excerpt = _excerpt_source(post, ctx) if "jekyll-seo-tag" in ctx.site.plugins else None
-            instead = (f"jekyll-seo-tag then describes the page with Jekyll's excerpt ({excerpt})" if excerpt else
-                       "search engines and link previews then show text they pick from the page")
             yield Problem(*(field.position if field.present else (1, 1)),
-                          f"{what}: {instead}; write one that says what the post offers", fingerprint="missing")
+                          f"{what}: {_what_pages_show(post, ctx)}; write one that says what the post offers",
+                          fingerprint="missing")
         return
     description = _shown(description)
     where = post.field("description").position
@@ -117,6 +119,22 @@ def _shown(description: str) -> str:
     return " ".join("".join(shown).split())
 
 
+def _what_pages_show(post, ctx) -> str:
+    """What the page's meta description becomes without a description of its own: with
+    jekyll-seo-tag, Jekyll's excerpt, unless the post's `description` is blank text (jekyll-seo-tag
+    takes any text over the excerpt, and blank text gives the site's description instead)."""
+    generic = "search engines and link previews then show text they pick from the page"
+    if not ctx.site.runs_seo_tag:
+        return generic
+    if isinstance(post.data.get("description"), str):
+        site_description = ctx.site.config.get("description")
+        if isinstance(site_description, str) and site_description.strip():
+            return "jekyll-seo-tag then gives the page the site's description from _config.yml"
+        return generic
+    excerpt = _excerpt_source(post, ctx)
+    return f"jekyll-seo-tag then describes the page with Jekyll's excerpt ({excerpt})" if excerpt else generic
+
+
 def _excerpt_source(post, ctx) -> str | None:
     """What Jekyll makes the post's excerpt of: the text before its `excerpt_separator` (the
     post's own, else _config.yml's; a blank line unless set), the whole post when it holds none
@@ -133,9 +151,15 @@ def _excerpt_source(post, ctx) -> str | None:
 
 def _described_elsewhere(post, ctx) -> bool:
     """Does the page get a description without a front-matter `description`: from `defaults`
-    in _config.yml, or from an explicit `excerpt` (jekyll-seo-tag's fallback)?"""
+    in _config.yml, or from an explicit `excerpt` (jekyll-seo-tag's fallback)? Not when the post
+    sets `description` to blank text: Jekyll merges only a null over the defaults, and
+    jekyll-seo-tag takes the excerpt only when the description is null or false (checked with
+    `jekyll build`)."""
+    own = post.data.get("description")
+    if isinstance(own, str):
+        return False
     defaults = ctx.site.defaults(post.rel, "posts")
-    return post.text_value("excerpt") is not None or bool(str(defaults.get("description") or "").strip())
+    return post.text_value("excerpt") is not None or (own is None and bool(str(defaults.get("description") or "").strip()))
 
 
 @rule("SEO003", "heading-structure", severity="warning", options=[
