@@ -48,7 +48,7 @@ def test_words_are_what_a_reader_reads(tmp_path):
     post = load(make_site(tmp_path, "time_read: 1 min\n", BODY + extra))
     words = post.body.prose.split()
     assert "https" not in " ".join(words) and "include" not in words and "--weekly" not in words
-    computed = read_time(post, 238, 0)
+    computed = read_time(post, 238, 0, 500)
     assert computed.words == 44 + 3  # + "A heading counts"
     assert computed.images == 1
 
@@ -57,12 +57,33 @@ def test_formula_rounds_to_the_nearest_minute_with_images(tmp_path):
     post = load(make_site(tmp_path, "time_read: 1 min\n"))
     (tmp_path / "img").mkdir()
     with_image = load(make_site(tmp_path / "img", "time_read: 1 min\n", BODY + "\n![A chart](/chart.png)\n"))
-    assert read_time(with_image, 22, 30).exact == pytest.approx(2.5)
-    assert read_time(post, 238, 0).minutes == 1  # 44 words: at least one minute
-    assert read_time(post, 22, 0).minutes == 2  # 2.0
-    assert read_time(post, 17.6, 0).minutes == 3  # 2.5 rounds half up
-    assert read_time(post, 18, 0).minutes == 2  # 2.44
-    assert read_time(post, 22, 30).exact == pytest.approx(2.0)  # no images: seconds_per_image adds nothing
+    assert read_time(with_image, 22, 30, 500).exact == pytest.approx(2.5)
+    assert read_time(post, 238, 0, 500).minutes == 1  # 44 words: at least one minute
+    assert read_time(post, 22, 0, 500).minutes == 2  # 2.0
+    assert read_time(post, 17.6, 0, 500).minutes == 3  # 2.5 rounds half up
+    assert read_time(post, 18, 0, 500).minutes == 2  # 2.44
+    assert read_time(post, 22, 30, 500).exact == pytest.approx(2.0)  # no images: seconds_per_image adds nothing
+
+
+def test_chinese_and_japanese_are_read_by_the_character(tmp_path):
+    """Japanese and Chinese have no spaces between words: a clause would be one "word", and a
+    long Japanese post would read in a minute. Their Han and kana characters count one by one,
+    at characters_per_minute; the Latin words among them stay words."""
+    sentence = "ビットコインの手数料は、ブロックの空き具合によって変わります。"  # 29 Han and kana characters, 2 punctuation marks
+    body = f"Bitcoin Core 27.0 {sentence}\n\n" * 100 + "中文的句子也一样。\n"
+    post = load(make_site(tmp_path, "time_read: 1 min\n", body))
+    computed = read_time(post, 238, 0, 500)
+    assert (computed.words, computed.characters) == (300, 2900 + 8)
+    assert computed.exact == pytest.approx(300 / 238 + 2908 / 500)
+    assert computed.minutes == 7  # 7.07
+    result, _ = run([tmp_path / "_posts" / "2024-01-01-post.md"], select=["read-time"])
+    assert [f.message for f in result.findings] == [
+        "time_read says 1 min but the post reads in about 7 min (300 words at 238 words per minute, 2,908 Chinese or "
+        "Japanese characters at 500 per minute)"]
+    (tmp_path / "ko").mkdir()
+    korean = load(make_site(tmp_path / "ko", "time_read: 1 min\n", "비트코인 수수료는 블록 공간에 따라 달라집니다.\n"))
+    assert (read_time(korean, 238, 0, 500).words, read_time(korean, 238, 0, 500).characters) == (6, 0), \
+        "Korean is written with spaces: words"
 
 
 @pytest.mark.parametrize("value, minutes", [

@@ -141,3 +141,16 @@ WORD_PIECE = WordPattern(WORD_PART)
 LETTERS = LetterRuns(r"[\p{L}][\p{L}\p{M}\u200c\u200d]*")
 # Anything between words: punctuation, spaces, symbols, `_`.
 NOT_WORD = WordPattern(r"[^\p{L}\p{N}\p{M}\u200c\u200d]+")
+# Characters of the scripts read character by character, without spaces between words: Han
+# (Chinese characters, Japanese kanji) and kana, with the kana's long-vowel mark.
+_UNSPACED_CHARACTER = r"[\p{Han}\p{Hiragana}\p{Katakana}\u30fc]"
+
+
+def unspaced_characters(text: str) -> tuple[int, str]:
+    """How many Han and kana characters `text` holds, and the text with each of them a space:
+    what is left of it splits into words. A run of them is no word a count of words can use
+    (a Japanese clause would be one word)."""
+    if text.isascii():
+        return 0, text
+    spaced, count = unicode_pattern(_UNSPACED_CHARACTER).subn(" ", text)
+    return count, spaced

@@ -60,7 +60,7 @@ class PostStats(Record):
     path: str  # as findings name it
     title: int | None  # characters, as title-length counts them
     description: int | None
-    words: int | None  # as read-time counts them
+    words: int | None  # as read-time counts them, each Han or kana character as one (as word processors count)
     minutes: int | None
 
     def __init__(self, path: str, title: int | None = None, description: int | None = None, words: int | None = None,
@@ -73,7 +73,7 @@ class PostStats(Record):
 
 
 def post_stats(targets: Iterable[tuple[Path, Site]], cwd: Path, words_per_minute: float,
-               seconds_per_image: float) -> list[PostStats]:
+               seconds_per_image: float, characters_per_minute: float) -> list[PostStats]:
     """Each linted file's numbers, from the site model and the rules' own counting functions, so
     the report agrees with title-length, description-length and read-time. Words and read time
     only for Markdown files, as read-time; None where a file has no such number."""
@@ -89,8 +89,8 @@ def post_stats(targets: Iterable[tuple[Path, Site]], cwd: Path, words_per_minute
             row.title = len(title) if title is not None else None
             row.description = len(description) if description is not None else None
             if post.is_markdown:
-                computed = read_time(post, words_per_minute, seconds_per_image)
-                row.words, row.minutes = computed.words, computed.minutes
+                computed = read_time(post, words_per_minute, seconds_per_image, characters_per_minute)
+                row.words, row.minutes = computed.words + computed.characters, computed.minutes
         except Exception:  # a parser bug is already this file's internal-error finding: show blanks
             continue
         finally:
@@ -491,7 +491,7 @@ def render(result: RunResult, settings: list[RuleSetting], targets: list[tuple[P
     """The report as one HTML document. `settings`: the rules the run applied, with their options
     (the limits drawn on the charts); `targets`: each linted file with its site (per-post numbers)."""
     rt, _ = _options(settings, read_time_rule)
-    stats = post_stats(targets, cwd, rt["words_per_minute"], rt["seconds_per_image"])
+    stats = post_stats(targets, cwd, rt["words_per_minute"], rt["seconds_per_image"], rt["characters_per_minute"])
     findings = result.findings
     anchors = {path: f"file-{index}" for index, path in enumerate(dict.fromkeys(f.path for f in findings))}
     counts = _by_rule(result)
