@@ -72,6 +72,21 @@ def test_plural_variants_only_in_english(tmp_path):
     assert (2, "the keyphrase 'sales forecast' is not in the title") in _found(german)
 
 
+def test_japanese_keyphrases_match_by_the_character(tmp_path):
+    """Japanese has no spaces between words: a whole clause was one "word", and a keyphrase of
+    three kanji was never found in a title that holds it. Each Han or kana character is a word
+    of its own; the density counts them so. Half-width katakana are made full-width (NFKC)."""
+    front = ("title: ビットコインの手数料を引き上げる方法\ndescription: 手数料の仕組みと、取引を早く承認してもらう方法を説明します。\n"
+             "keyphrase: 手数料\nlang: ja\n")
+    body = "送金の手数料は混雑で変わります。\n\n## 手数料の仕組み\n\n" + "ブロックの空き具合を見てから送ります。" * 12 + "\n"
+    path = _post(tmp_path, front, body, name="2024-01-01-fees.md")
+    assert _found(path) == [(4, "the keyphrase '手数料' is not in the URL slug 'fees'")]
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ビットコインの手数料", "title: ﾋﾞｯﾄｺｲﾝの手数"),
+                    encoding="utf-8")
+    assert (2, "the keyphrase '手数料' is not in the title") in _found(path), "手数 alone is not 手数料"
+    assert Phrase("ﾃｽﾄ", english=False).words == ["テ", "ス", "ト"]
+
+
 def test_singular_rules():
     assert [_singular(w) for w in ("companies", "boxes", "leads", "sales", "process", "status", "analysis", "bus")] == \
         ["company", "box", "lead", "sale", "process", "status", "analysis", "bus"]

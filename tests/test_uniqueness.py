@@ -126,6 +126,20 @@ def test_descriptions_same_and_nearly_the_same(tmp_path):
     ]
 
 
+def test_japanese_descriptions_compare_by_the_character(tmp_path):
+    """Japanese puts no spaces between words: a clause was one "word", so two descriptions that
+    differ in one kanji shared no word. Each Han or kana character is a word of its own."""
+    assert normalised_words("手数料は、火曜日に") == ("手", "数", "料", "は", "火", "曜", "日", "に")
+    _site(tmp_path, {
+        "_posts/2023-01-01-a.md": "title: a\nlang: ja\ndescription: '毎週火曜日に、手数料の動きと新しいリリースをまとめてお届けします。'\n",
+        "_posts/2023-02-01-b.md": "title: b\nlang: ja\ndescription: '毎週水曜日に、手数料の動きと新しいリリースをまとめてお届けします。'\n",
+        "_posts/2023-03-01-c.md": "title: c\nlang: ja\ndescription: 'ライトニングの経路探索について、三つの改善を詳しく説明します。'\n",
+    })
+    assert _found(tmp_path, "duplicate-description") == [
+        ("_posts/2023-02-01-b.md", 4, ("nearly the same description as the earlier post _posts/2023-01-01-a.md:4 "
+                                      "(similarity 0.96): search results show nearly the same snippet for both"))]
+
+
 @pytest.mark.parametrize("similarity, reported", [(1, False), (0.93, False), (0.92, True), (0.5, True)])
 def test_similarity_option(tmp_path, similarity, reported):
     _site(tmp_path, {

@@ -146,6 +146,15 @@ NOT_WORD = WordPattern(r"[^\p{L}\p{N}\p{M}\u200c\u200d]+")
 _UNSPACED_CHARACTER = r"[\p{Han}\p{Hiragana}\p{Katakana}\u30fc]"
 
 
+def characters_apart(text: str) -> str:
+    """`text` with a space on each side of every Han and kana character, so that each is a word
+    of its own when the text is split into words: the nearest a pattern comes to words in text
+    written without spaces (a keyphrase of three kanji then matches those three in a title)."""
+    if text.isascii():
+        return text
+    return unicode_pattern(_UNSPACED_CHARACTER).sub(r" \g<0> ", text)
+
+
 def unspaced_characters(text: str) -> tuple[int, str]:
     """How many Han and kana characters `text` holds, and the text with each of them a space:
     what is left of it splits into words. A run of them is no word a count of words can use

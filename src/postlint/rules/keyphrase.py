@@ -9,15 +9,16 @@ from collections.abc import Iterator
 from postlint.errors import ConfigError
 from postlint.finding import Problem
 from postlint.options import Option
-from postlint.parse.words import WORD_PIECE
+from postlint.parse.words import WORD_PIECE, characters_apart
 from postlint.registry import rule
 
 _PLURAL_ES = ("ses", "xes", "zes", "ches", "shes")
 
 
 def _words(text: object) -> list[str]:
-    """Words split on Unicode word boundaries, NFKC and casefolded."""
-    return WORD_PIECE.findall(unicodedata.normalize("NFKC", str(text)).casefold())
+    """Words split on Unicode word boundaries, NFKC and casefolded; each Han or kana character a
+    word of its own (Chinese and Japanese put no spaces between words)."""
+    return WORD_PIECE.findall(characters_apart(unicodedata.normalize("NFKC", str(text)).casefold()))
 
 
 def _singular(word: str) -> str:
@@ -121,8 +122,10 @@ def keyphrase(post, ctx) -> Iterator[Problem]:
     `min_words` are not judged. Body words are the words a reader reads: no code, Liquid, URLs
     or markup. In English posts (front-matter `lang`, else `_config.yml`'s; none is English)
     each word of the keyphrase also matches its simple plural or singular (`lead`/`leads`,
-    `company`/`companies`, `box`/`boxes`); other languages match words exactly. Headings,
-    paragraphs and alt texts are read in Markdown posts only.
+    `company`/`companies`, `box`/`boxes`); other languages match words exactly. Chinese and
+    Japanese, written without spaces between words, are matched character by character, and
+    each Han or kana character counts as a word of the body. Headings, paragraphs and alt texts
+    are read in Markdown posts only.
 
     ## Why is this bad?
     Search engines and readers judge what a page is about from its title, snippet, address,

@@ -19,7 +19,7 @@ from postlint.finding import Problem
 from postlint.jekyll.facts import Keeping
 from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
-from postlint.parse.words import WORD_PIECE
+from postlint.parse.words import WORD_PIECE, characters_apart
 from postlint.record import FrozenRecord
 from postlint.registry import rule
 
@@ -89,9 +89,10 @@ _KEPT_VALUES = Keeping(plain=lambda values: [_plain_value(value) for value in va
 
 def normalised_words(value: object) -> tuple[str, ...]:
     """The words of a front-matter value: NFKC, casefolded, HTML tags dropped, split on Unicode
-    word boundaries, so markup, Liquid braces, punctuation and white space runs do not count."""
+    word boundaries, so markup, Liquid braces, punctuation and white space runs do not count;
+    each Han or kana character a word of its own (no spaces part Chinese or Japanese words)."""
     text = unicodedata.normalize("NFKC", str(value))
-    return tuple(WORD_PIECE.findall(_HTML_TAG.sub(" ", text).casefold()))
+    return tuple(WORD_PIECE.findall(characters_apart(_HTML_TAG.sub(" ", text).casefold())))
 
 
 def _value_fact(site, rel: str, key: str) -> list | None:
@@ -354,7 +355,8 @@ def duplicate_description(post, ctx) -> Iterator[Problem]:
     the words of both), so a description copied and lightly edited is found too, with its
     similarity in the message. Titles are not compared this way: a series' titles
     (`Newsletter #12`, `Newsletter #13`) differ by design. Posts in different languages are not
-    compared.
+    compared. Chinese and Japanese, written without spaces between words, are compared
+    character by character (each Han or kana character counts as a word).
 
     Only posts a normal `jekyll build` publishes take part (no drafts, no `published: false`,
     no future-dated posts unless the build includes them, no pages). Of two posts with the same
