@@ -168,6 +168,7 @@ def test_link_text_list_is_configurable(tmp_path):
     ("Review *the* **the** pipeline.\n", [(4, 16)]),
     ("> Review the\n> the pipeline. Compare a > a.\n", [(5, 3)]),
     ("He had had enough.\n", []),
+    ("It was updated many many times.\n", []),  # an intensifier, as "very very"
     ("Version 2 2 is out.\n", []),
     ("Say “bye bye” and “done done.”\n", []),
     ("* the\n* the\n", []),

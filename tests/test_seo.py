@@ -62,6 +62,15 @@ def test_heading_levels_may_climb_back_freely(tmp_path):
     assert _found(_site(tmp_path, "title: t\n", body), "heading-structure") == []
 
 
+def test_every_skipped_heading_level_is_named(tmp_path):
+    body = "## A\n\n##### B\n"
+    assert _found(_site(tmp_path, "title: t\n", body), "heading-structure") == [
+        (6, "heading level 5 after level 2: '###' and '####' are skipped")]
+    (tmp_path / "x").mkdir()
+    assert _found(_site(tmp_path / "x", "title: t\n", "##### Deep\n"), "heading-structure") == [
+        (4, "heading level 5 after level 1: '##', '###' and '####' are skipped")]
+
+
 def test_flesch_formulas_match_textstat_constants():
     score = score_text(["The cat sat on the mat."])
     assert (score.words, score.sentences, score.syllables) == (6, 1, 6)

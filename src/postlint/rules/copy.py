@@ -284,7 +284,7 @@ LEGIT_REPEATS = ["ha", "ho", "haha", "blah", "bla", "la", "yada", "tsk", "tut", 
 # Chinese, Japanese, Korean, Thai; Italian "piano piano") are left out, and so is every language
 # whose doubles nobody listed yet: a false alarm on correct text costs more than a missed typo.
 CHECKED_LANGUAGES = {
-    "en": ["had", "that", "is", "do", "does", "very", "so", "no", "yeah", "well"],
+    "en": ["had", "that", "is", "do", "does", "very", "many", "so", "no", "yeah", "well"],
     "de": ["die", "der", "das", "den", "dem", "sie", "so"],
     "fr": ["nous", "vous"],
     "es": [],

@@ -226,8 +226,9 @@ def heading_structure(post, ctx) -> Iterator[Problem]:
                 yield Problem(heading.line, 1, f"second H1 '{heading.text}': a page should have one H1",
                               fingerprint=heading.text)
         elif heading.level > previous + 1:
-            yield Problem(heading.line, 1,
-                          f"heading level {heading.level} after level {previous}: '{'#' * (previous + 1)}' is skipped",
+            skipped = [f"'{'#' * level}'" for level in range(previous + 1, heading.level)]
+            named = f"{', '.join(skipped[:-1])} and {skipped[-1]} are" if len(skipped) > 1 else f"{skipped[0]} is"
+            yield Problem(heading.line, 1, f"heading level {heading.level} after level {previous}: {named} skipped",
                           fingerprint=heading.text)
         previous = heading.level
 
