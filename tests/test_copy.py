@@ -253,6 +253,17 @@ def test_duplicate_paragraph_is_a_table_lookup(tmp_path):
     assert time.perf_counter() - started < 5  # pairwise comparison of 3,000 paragraphs would be far slower
 
 
+def test_duplicate_paragraph_in_japanese_counts_characters_and_ends_sentences_at_the_full_stop(tmp_path):
+    """Japanese puts no spaces between words: a paragraph of sixty characters was three "words",
+    under min_words, and a sentence ran on past its 。. Each Han or kana character is a word."""
+    repeated = "手数料は、ブロックの空き具合によって大きく変わります。"
+    body = f"{repeated}\n\n最初の段落とは違う文です。{repeated}\n\n{repeated}\n\n短い文です。\n\n短い文です。\n"
+    assert _lint(tmp_path, body, "duplicate-paragraph") == [
+        (6, 14, "this sentence repeats the one on line 4"),
+        (8, 1, "this paragraph repeats the one on line 4"),
+    ], "短い文です (5 characters) is under min_words"
+
+
 def test_duplicate_paragraph_compares_code_spans(tmp_path):
     sentence = "to fifteen minutes so the CRM export stays fresh for the team.\n\n"
     assert _lint(tmp_path, f"Set `sync_interval` {sentence}Set `retry_limit` {sentence}", "duplicate-paragraph") == []

@@ -24,7 +24,8 @@ BlockKind = Literal["paragraph", "heading", "cell"]
 
 # The final mark, closing quotes and brackets, white space. It starts with the mark, not a
 # lookbehind for it: `re` skips to a character of a set at C speed but tries a lookbehind everywhere.
-_SENTENCE_END = lazy_compile(r"[.!?…]([\"'”’)\]]*)(?:\s+|$)")
+# Group 1 or 2 ends the sentence: Chinese and Japanese end one at 。, ！ or ？ with no space after.
+_SENTENCE_END = lazy_compile(r"[.!?…]([\"'”’)\]]*)(?:\s+|$)|[。！？]([」』）\"'”’)\]]*)\s*")
 # Words whose dot does not end a sentence.
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "vs", "etc", "mr", "mrs", "ms", "dr", "st", "no", "inc", "ltd", "co", "jr", "sr",
                             "approx", "fig", "cf", "al", "u.s", "a.m", "p.m"})
@@ -148,16 +149,17 @@ def count_words(prose: str) -> int:
 def sentences(prose: str, offset: int = 0) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences in one block's prose, `offset` added.
 
-    A sentence ends at `.`, `!`, `?` or `…` followed by white space (closing quotes and brackets
-    stay with it) and at the end of the block.
+    A sentence ends at `.`, `!`, `?` or `…` followed by white space, at the full stop, `！` or `？`
+    of Chinese and Japanese (closing quotes and brackets stay with it), and at the end of the block.
     """
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(prose):
         if _ends_in_abbreviation(prose, start, match.start() + 1):
             continue
-        if prose[start:match.end(1)].strip():
-            spans.append((offset + _first_visible(prose, start), offset + match.end(1)))
+        end = match.end(match.lastindex)
+        if prose[start:end].strip():
+            spans.append((offset + _first_visible(prose, start), offset + end))
         start = match.end()
     if prose[start:].strip():
         spans.append((offset + _first_visible(prose, start), offset + len(prose.rstrip())))

@@ -155,6 +155,16 @@ def characters_apart(text: str) -> str:
     return unicode_pattern(_UNSPACED_CHARACTER).sub(r" \g<0> ", text)
 
 
+def words_read(words: list[str]) -> int:
+    """How many words a reader reads in `words` (as WORD finds them): each Han or kana character
+    one (see characters_apart), the rest of a word one."""
+    others = [word for word in words if not word.isascii()]
+    if not others:
+        return len(words)
+    characters, spaced = unspaced_characters(" ".join(others))
+    return len(words) - len(others) + characters + len(WORD.findall(spaced))
+
+
 def unspaced_characters(text: str) -> tuple[int, str]:
     """How many Han and kana characters `text` holds, and the text with each of them a space:
     what is left of it splits into words. A run of them is no word a count of words can use

@@ -21,7 +21,7 @@ from postlint.parse.definitions import (
     word_difference,
 )
 from postlint.parse.prose import sentences
-from postlint.parse.words import NOT_WORD, WORD
+from postlint.parse.words import NOT_WORD, WORD, words_read
 from postlint.registry import rule
 
 # Bold lead-ins that label a paragraph rather than define a term.
@@ -463,7 +463,9 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
     ## What it does
     Reports a paragraph (or quote) whose words, ignoring case, punctuation and markup, equal an
     earlier one's, and otherwise each sentence that repeats an earlier sentence, when it has at
-    least `min_words` words a reader reads. Inline code and link targets (URLs, reference labels)
+    least `min_words` words a reader reads (in Chinese and Japanese, written without spaces,
+    each Han or kana character counts as a word, and a sentence ends at `。`, `！` or `？`).
+    Inline code and link targets (URLs, reference labels)
     are part of the text: two sentences that differ only in a register name in backticks, or
     link to two different pages, differ. Headings, table cells, list
     items, code blocks and Liquid are not compared: lists repeat by design (a reference list at
@@ -506,13 +508,13 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
         else:
             written = words_in_block.findall(text, block.start, block.end)
         key = _as_written(written)
-        if len(block.words) >= minimum and key in seen_blocks:
+        if words_read(block.words) >= minimum and key in seen_blocks:
             start = block.start + len(block.prose) - len(block.prose.lstrip())
             line, column = post.position(start)
             yield Problem(line, column, f"this paragraph repeats the one on line {seen_blocks[key]}", fingerprint=key)
             continue
         seen_blocks.setdefault(key, block.line)
-        if len(block.words) < minimum:
+        if words_read(block.words) < minimum:
             continue  # no sentence of it is long enough either
         for start, end in sentences(block.prose, block.start):
             written = words_in_block.findall(text, start, end)
@@ -531,8 +533,8 @@ def _words_read(text: str, block, start: int, end: int, written: list[str]) -> i
     link target in it: most sentences), so that only the others are split into words again."""
     prose_start, prose_end = start - block.start, end - block.start
     if block.prose[prose_start:prose_end] == text[start:end]:
-        return len(written)
-    return len(WORD.findall(block.prose, prose_start, prose_end))
+        return words_read(written)
+    return words_read(WORD.findall(block.prose, prose_start, prose_end))
 
 
 RULES = [duplicate_definition, conflicting_definition, link_text, repeated_word, duplicate_paragraph]
