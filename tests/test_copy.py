@@ -269,6 +269,10 @@ def test_duplicate_paragraph_compares_code_spans(tmp_path):
     assert _lint(tmp_path, f"Set `sync_interval` {sentence}Set `retry_limit` {sentence}", "duplicate-paragraph") == []
     (tmp_path / "_posts" / "2024-01-01-post.md").unlink()
     assert len(_lint(tmp_path, f"Set `sync_interval` {sentence}Set `sync_interval` {sentence}", "duplicate-paragraph")) == 1
+    (tmp_path / "_posts" / "2024-01-01-post.md").unlink()
+    link = "Intro.\n\n[Run this notebook in Google Colab right now, please]({})\n\n"
+    assert _lint(tmp_path, link.format("/one") + link.format("/two"), "duplicate-paragraph") == [], \
+        "a link ending a paragraph: its target is part of the last sentence too"
 
 
 def test_duplicate_paragraph_min_words(tmp_path):

@@ -516,7 +516,10 @@ def duplicate_paragraph(post, ctx) -> Iterator[Problem]:
         seen_blocks.setdefault(key, block.line)
         if words_read(block.words) < minimum:
             continue  # no sentence of it is long enough either
+        last_end = block.start + len(block.prose.rstrip())
         for start, end in sentences(block.prose, block.start):
+            if end == last_end:
+                end = block.end  # the block's last sentence: a link target after its last word is part of it
             written = words_in_block.findall(text, start, end)
             if _words_read(text, block, start, end, written) < minimum:
                 continue
