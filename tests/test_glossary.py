@@ -47,6 +47,22 @@ def test_drift_is_reported_on_both_posts_with_the_other_path_line_and_word_diff(
     ]
 
 
+def test_a_term_holding_liquid_is_named_as_written_and_found_by_a_one_post_run(tmp_path):
+    """A bold term with Liquid in it was read from the text with Liquid blanked: its key was
+    'xxxxxxxxxxxxxxxx score', which a one-post run's search of the other posts' text never
+    finds, so a one-post run said nothing where a whole-site run reported the drift (and a
+    cache could keep either answer). The term is now the text as written."""
+    root = site(tmp_path, {
+        REVIEW: post("* **{{ site.title }} score**: the rating a reviewer gives a call against the team rubric."),
+        FORECAST: post("Intro.\n\n* **{{ site.title }} score**: the rating a reviewer gives a call against our team rubric."),
+    })
+    expected = ("2024-06-03-forecast-basics.md", 6,
+                f"'{{{{ site.title }}}} score' is defined differently than in {REVIEW} line 4 (the → our)")
+    assert expected in messages(root)
+    result, _ = run([root / FORECAST], select=["cross-post-definition"], jobs=1)
+    assert [(Path(f.path).name, f.line, f.message) for f in result.findings] == [expected]
+
+
 def test_same_words_other_senses_labels_paragraphs_and_languages_are_not_reported(tmp_path):
     long = " ".join(["word"] * 45)
     root = site(tmp_path, {

@@ -71,10 +71,12 @@ def bold_definition(post, block: Block) -> Definition | None:
     children = [c for c in block.token.children or [] if not (c.type == "text" and not c.content)]
     if not children or children[0].type != "strong_open":
         return None
-    match = _BOLD_TERM.match(post.body.masked, block.start)
+    match = _BOLD_TERM.match(post.body.masked, block.start)  # Liquid blanked: no `**` of a tag's
     if match is None or not (match.group("inside") or match.group("outside")) or match.start("term") >= block.end:
         return None
-    term = " ".join(TERM_MARKUP.sub("", match.group("term")).split())
+    # The term as written, Liquid and all (the masked text has the same offsets): the words a
+    # search of other posts' text for the term finds (jekyll/definitions.one_term).
+    term = " ".join(TERM_MARKUP.sub("", post.text[match.start("term"):match.end("term")]).split())
     words = _definition_words(post.text[match.end():block.end])
     if not term or not words:
         return None
