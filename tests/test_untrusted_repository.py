@@ -488,6 +488,33 @@ def test_a_branch_cannot_loosen_the_configuration_that_gates_it(repo, tmp_path, 
     assert not [line for line in annotations(merged) if hidden in line and "brightwave-launch" in line]
 
 
+def test_a_gate_run_validates_against_the_base_schema_above_the_site_even_with_a_warm_cache(repo, tmp_path):
+    """A schema outside the site (next to `.postlint.yaml` one folder up) is read as the merge
+    base has it; an ordinary run had remembered the work tree's schema by its file signature,
+    and a cached gate run took that digest for the base's bytes: warm said nothing where
+    --no-cache reported the field the base schema requires. Bytes a run is given are never
+    answered from, nor kept in, the memo of unchanged files."""
+    home = tmp_path / "cache-home"
+    with on_main(repo, "site in blog/, configuration above it"):
+        (repo / "blog").mkdir()
+        for child in [p for p in repo.iterdir() if p.name not in (".git", "blog")]:
+            child.rename(repo / "blog" / child.name)
+        (repo / "blog" / ".postlint.yaml").rename(repo / ".postlint.yaml")
+        config = repo / ".postlint.yaml"
+        config.write_text(config.read_text() + "  front-matter-schema:\n    schema: schema.json\n")
+        (repo / "schema.json").write_text(SUBTITLE_SCHEMA)
+    (repo / "schema.json").write_text('{"type": "object"}\n')
+    post = repo / "blog" / BAD_POST
+    post.write_text(post.read_text() + "\nOne more sentence.\n")
+    git(repo, "commit", "-q", "-am", "a looser schema, and a sentence")
+    time.sleep(signatures.RACY_NS / 1e9)  # older than that, files are known by their signatures
+    assert postlint(repo, "blog", cache_home=home).returncode == 1  # an ordinary run: the work tree's schema
+    warm = postlint(repo, "--changed-since", "main", "--format", "json", "blog", cache_home=home)
+    cold = postlint(repo, "--changed-since", "main", "--no-cache", "--format", "json", "blog", cache_home=home)
+    assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)
+    assert "'subtitle' is a required property" in warm.stdout
+
+
 def test_a_branch_that_leaves_the_configuration_alone_is_not_warned(repo, tmp_path):
     post = repo / BAD_POST
     post.write_text(post.read_text() + "\nOne more sentence.\n")

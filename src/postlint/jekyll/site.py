@@ -397,6 +397,9 @@ class Site(Recording):
             self._whole[self._site_key(path)] = data
         self._site_file_errors: dict[str, str] = {
             self._site_key(path): "cannot be read: it is not in the merge base" for path in withheld}
+        # Files whose bytes the run was given (a gate run's are the merge base's): what the disk
+        # holds says nothing of them, so the memo of unchanged files neither answers nor keeps them.
+        self._given = frozenset(self._whole) | frozenset(self._site_file_errors)
         self._front_matter_digests: dict[str, str] = {}
         self._defaults: dict[tuple[str, str], dict[str, Any]] = {}  # (rel, kind) -> defaults_for's answer
         self._folders: dict[str, tuple[str, bool]] = {}  # folder -> (its real path, trusted), for _outside
@@ -611,7 +614,7 @@ class Site(Recording):
         self._inventory()  # judges every listed file's folder at once (_folder_leads_outside)
         recalled: dict[str, str] = {}
         for rel, digests in self.memo.all_unchanged().items():
-            if not self._folder_leads_outside(rel):
+            if rel not in self._given and not self._folder_leads_outside(rel):
                 recalled.update(digests)  # only digests about `rel` itself (FileMemo.note), as strings
         recalled.update(self._current)  # what this run worked out stands
         self._current.update(recalled)
@@ -619,12 +622,15 @@ class Site(Recording):
     def _recall(self, rel: str, key: str) -> str | None:
         """The memo's digest of the file input `key` about `rel`, when the file is unchanged (never
         a symbolic link: it has no signature) and still inside the site."""
+        if rel in self._given:
+            return None
         remembered = self.memo.unchanged(rel)
         found = remembered.get(key) if remembered is not None else None
         return found if type(found) is str and not self._folder_leads_outside(rel) else None
 
     def _note(self, kind: str, argument: str, value_digest: str) -> None:
-        self.memo.note(argument, input_key(kind, argument), value_digest)
+        if argument not in self._given:
+            self.memo.note(argument, input_key(kind, argument), value_digest)
 
     def record(self, kind: str, argument: str, value_digest: str) -> None:
         if kind in FILE_KINDS:
