@@ -175,17 +175,6 @@ def _aware_datetime(value: Any) -> _dt.datetime | None:
     return moment + _dt.timedelta(days=1) if hour == 24 else moment
 
 
-def _url_pattern(template: str) -> re.Pattern:
-    """A regex for the addresses a permalink-like template generates (see Site.generated_patterns)."""
-    parts = re.split(r"(\*|:\w+)", "/" + template.strip().strip("/"))
-    regex = "".join(
-        ".*" if part == "*" else r"\d{4}" if part == ":year" else r"\d{1,2}" if part in (":month", ":day")
-        else "[^/]+" if part.startswith(":") else re.escape(part)
-        for part in parts
-    )
-    return re.compile(regex.rstrip("/") + r"(?:/.*|\.html|)$")
-
-
 def _outside_refs(schema: Any) -> str | None:
     """The first `$ref` in a JSON Schema that points outside the document, if any."""
     pending = [schema]
@@ -1494,7 +1483,7 @@ class Site(Recording):
         return served
 
     @derived
-    def generated_patterns(self) -> tuple[re.Pattern, ...]:
+    def generated_patterns(self) -> tuple[urls.AddressPattern, ...]:
         """Addresses that plugins of _config.yml or host redirects generate and no source file names.
 
         Links matching them are not judged. Each pattern's `:placeholder` matches one path
@@ -1516,7 +1505,7 @@ class Site(Recording):
             patterns += [str(p) for p in links.values()] or ["/:year/", "/:year/:month/", "/:year/:month/:day/",
                                                              "/tag/:name/", "/category/:name/"]
         patterns += [path for path in self.host_redirects if re.search(r"[*:]", path)]
-        return tuple(_url_pattern(p) for p in patterns)
+        return tuple(urls.AddressPattern(p) for p in patterns)
 
     @derived
     def host_redirects(self) -> list[str]:

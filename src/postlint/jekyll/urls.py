@@ -174,3 +174,86 @@ def url_key(path: str) -> str:
             break
     path = path.rstrip("/")
     return path
+
+
+class AddressPattern:
+    """The addresses a permalink-like template generates (Site.generated_patterns): a
+    `:placeholder` is one path segment (`:year` four digits, `:month` and `:day` one or two), a
+    Netlify `*` anything but a line break, the rest as written (a trailing `/` dropped); the
+    address may go on with `/…` or `.html`. It answers as the regular expression
+    `re.compile(pieces + r"(?:/.*|\\.html|)$").match` would (a test compares them), without
+    backtracking: a redirects file is a pull request's to write, and `/:a:b:c:d:…` made that
+    expression take minutes. Every way through the template is followed at once, the positions
+    reached in the address kept as the bits of an integer, so a match costs the template's
+    length times the address's, over the integer's width."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        pieces = re.split(r"(\*|:\w+)", "/" + template.strip().strip("/"))
+        tokens: list[str] = []  # a literal character, or "*", ":year", ":month", ":day", ":" (a segment)
+        for piece in pieces:
+            if piece == "*" or piece in (":year", ":month", ":day"):
+                tokens.append(piece)
+            elif piece.startswith(":"):
+                tokens.append(":")
+            else:
+                tokens.extend(piece)
+        while tokens and tokens[-1] == "/":
+            tokens.pop()
+        self._tokens = tokens
+
+    def match(self, path: str) -> bool:
+        if len(path) > MAX_GENERATED_ADDRESS:
+            return False
+        characters, not_slash, not_newline, digit = _address_masks(path)
+        everything = (1 << (len(path) + 1)) - 1
+        reached = 1  # position 0
+        for token in self._tokens:
+            if token == ":":
+                reached = _run_through(reached, not_slash) << 1
+            elif token == "*":
+                reached |= _run_through(reached, not_newline) << 1
+            elif token == ":year":
+                for _ in range(4):
+                    reached = (reached & digit) << 1
+            elif token in (":month", ":day"):
+                one = (reached & digit) << 1
+                reached = one | (one & digit) << 1
+            else:
+                reached = (reached & characters.get(token, 0)) << 1
+            reached &= everything
+            if not reached:
+                return False
+        return any(_ends_well(path[index:]) for index in range(len(path) + 1) if reached >> index & 1)
+
+
+# No plugin or redirect generates an address this long; a link to one is judged as any other.
+MAX_GENERATED_ADDRESS = 2048
+
+
+@functools.lru_cache(maxsize=64)  # every pattern of the site is matched against the same address
+def _address_masks(path: str) -> tuple[dict[str, int], int, int, int]:
+    """The positions of an address (bits) holding each character, and those that are not `/`,
+    not a line break, a digit."""
+    characters: dict[str, int] = {}
+    for index, character in enumerate(path):
+        characters[character] = characters.get(character, 0) | 1 << index
+    every = (1 << len(path)) - 1
+    digit = 0
+    for character, where in characters.items():
+        if character.isdecimal():
+            digit |= where
+    return characters, every & ~characters.get("/", 0), every & ~characters.get("\n", 0), digit
+
+
+def _run_through(starts: int, allowed: int) -> int:
+    """Every position from each of `starts` onwards while the characters are `allowed` (bits):
+    adding a start to the run it lies in carries through the rest of that run."""
+    seeds = starts & allowed
+    return (((allowed + seeds) ^ allowed) | seeds) & allowed
+
+
+def _ends_well(rest: str) -> bool:
+    """Does `(?:/.*|\\.html|)$` match the rest of the address (`$` also before a final line break)?"""
+    rest = rest[:-1] if rest.endswith("\n") else rest
+    return rest in ("", ".html") or (rest.startswith("/") and "\n" not in rest)
