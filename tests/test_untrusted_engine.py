@@ -395,6 +395,21 @@ def test_image_claiming_huge_size_is_a_variant_finding(tmp_path, monkeypatch, na
         ("IMG003", f"image variant 'hero': 'img/{name}' is {width} px wide, expected 376")]
 
 
+def test_images_pillow_cannot_read_or_reads_slowly_are_answered_at_once(tmp_path):
+    """Bytes a pull request chose: a DDS header Pillow knows but does not read (it raised
+    NotImplementedError, which crashed image-variants), and 20 MB of JPEG fill bytes, which
+    Pillow reads a byte at a time and took half a minute from disk."""
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "dds.webp").write_bytes(b"DDS " + struct.pack("<7I", 124, 0x1007, 64, 64, 0, 0, 0) + bytes(44)
+                                        + struct.pack("<2I", 32, 4) + b"ZZZZ" + bytes(40))
+    (tmp_path / "fill.jpg").write_bytes(b"\xff\xd8" + b"\xff" * 20_000_000)
+    site = Site(tmp_path)
+    started = time.thread_time()
+    assert site.image_size("dds.webp") == "cannot be read as an image (NotImplementedError)"
+    assert site.image_size("fill.jpg").startswith("cannot be read as an image (")
+    assert time.thread_time() - started < 5
+
+
 def test_huge_claims_allocate_no_canvas(tmp_path):
     """In a process that may not map more than 1 GB, every claimed size is still read: nothing
     tried to allocate the 40 GB a 100000 x 100000 canvas takes."""

@@ -54,7 +54,6 @@ from postlint.parse.post import POST_EXTENSIONS, POST_FILENAME, Post, filename_d
 from postlint.parse.source import (
     Source,
     decode,
-    open_regular,
     over_the_limit,
     read_bytes,
     read_head,
@@ -71,6 +70,7 @@ FILE_KINDS = frozenset({CONTENT, FRONT_MATTER, YAML_HEADER, IMAGE, FILE})  # inp
 OUTSIDE = "a symbolic link to a file outside the site; not read (Jekyll does not read it either)"
 HEAD_BYTES = 4096  # read of a large static file or image: its first line and most image headers
 WHOLE_BYTES = 64 * 1024  # a static file up to this size is read whole at once (a schema, a small image)
+IMAGE_HEADER_BYTES = 1 << 20  # an image header longer than HEAD_BYTES is looked for in this much of the file
 # Never part of the site's source: build output, VCS, dependency and cache folders.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "_site", "node_modules", ".jekyll-cache", ".sass-cache",
                        ".postlint_cache", ".bundle", "vendor", "__pycache__", ".venv", ".tox"})
@@ -1583,10 +1583,7 @@ class Site(Recording):
         if rel not in self._image_sizes:
             import warnings
 
-            from PIL import (  # imported on first use: keeps start-up fast
-                Image,
-                UnidentifiedImageError,
-            )
+            from PIL import Image  # imported on first use: keeps start-up fast
 
             def webp_claim(data: bytes) -> tuple[int, int] | None:
                 """The canvas a WebP header claims (VP8X, VP8L or VP8 chunk first), or None."""
@@ -1642,13 +1639,18 @@ class Site(Recording):
                     warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                     try:  # the header is almost always inside the bytes already read
                         self._image_sizes[rel] = claimed_size(io.BytesIO(whole if whole is not None else head))
-                    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+                    except Exception:
                         if whole is not None:
                             raise
-                        with open_regular(self.root / rel) as handle:  # a long header
-                            self._image_sizes[rel] = claimed_size(handle)
-            except (OSError, UnidentifiedImageError, ValueError, SyntaxError, UnreadableFile,
-                    Image.DecompressionBombError) as exc:
+                        # A long header, read from the first IMAGE_HEADER_BYTES at once: Pillow
+                        # reads some headers a byte at a time, and a file of 20 MB of JPEG fill
+                        # bytes took half a minute read from disk so.
+                        data, _ = read_head(os.path.join(self._root_path, rel), IMAGE_HEADER_BYTES, IMAGE_HEADER_BYTES)
+                        self._image_sizes[rel] = claimed_size(io.BytesIO(data))
+            # Any error of Pillow's on bytes a pull request chose (NotImplementedError for a DDS
+            # format it knows but does not read, RuntimeError from its AVIF plugin) is this image's
+            # answer, not a crash of the rule that asked.
+            except Exception as exc:
                 self._image_sizes[rel] = f"cannot be read as an image ({type(exc).__name__})"
         return self._image_sizes[rel]
 
