@@ -18,6 +18,7 @@ import json
 import os
 import signal
 import time
+import tracemalloc
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -437,6 +438,29 @@ def test_jekyll_config_alias_bomb_is_a_run_error(tmp_path):
         result = runner.invoke(app, ["check", str(tmp_path / "site"), "--format", "json"])
     assert result.exit_code == 2
     assert "_config.yml expands to over 100,000 values" in result.stderr
+
+
+def test_yaml_of_too_many_values_is_refused_before_it_is_composed(tmp_path):
+    """A front matter (or _config.yml) of one list of three million items: composing it took
+    2.3 GB and half a minute before the limit on values could refuse it. Long YAML is counted
+    from the parser's events first, in bounded memory."""
+    huge = "k: [" + ",".join(["a"] * 3_000_000) + "]\n"
+    copy_site(BAD, tmp_path / "site")
+    post = tmp_path / "site" / "_posts" / "2024-03-01-huge-list.md"
+    post.write_text(f"---\ntitle: Huge\n{huge}---\nBody.\n")
+    tracemalloc.start()
+    try:
+        with time_limit(20):
+            result = runner.invoke(app, ["check", str(post), "--format", "json", "--no-cache", "--select", "FM001"])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [(f["code"], f["message"]) for f in json.loads(result.stdout)] == [
+        ("FM001", "front matter holds over 100,000 YAML values; not loaded")]
+    assert peak < 400 * 1024 * 1024
+    (tmp_path / "site" / "_config.yml").write_text(f"title: t\n{huge}")
+    result = runner.invoke(app, ["check", str(tmp_path / "site" / "_posts" / "2024-01-01-control.md")])
+    assert result.exit_code == 2 and "_config.yml holds over 100,000 YAML values" in result.output
 
 
 def test_control_characters_in_a_post_do_not_reach_the_terminal(tmp_path):

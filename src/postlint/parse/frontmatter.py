@@ -153,6 +153,9 @@ def parse_front_matter(text: str) -> FrontMatter:
         return fm
     import yaml
 
+    if _too_many_values(yaml_text):
+        fm.error, fm.error_line = f"front matter holds over {MAX_YAML_VALUES:,} YAML values; not loaded", first_line
+        return fm
     loader = _jekyll_loader()(yaml_text)
     try:
         node = loader.get_single_node()
@@ -216,6 +219,36 @@ def parse_front_matter(text: str) -> FrontMatter:
 # nine anchors of nine aliases each ("billion laughs") are 9**9 values from a few hundred bytes.
 MAX_YAML_VALUES = 100_000  # values after expanding aliases and merge keys
 MAX_YAML_DEPTH = 64  # nested lists/mappings; libyaml itself stops at 1000
+
+
+# YAML up to this size composes into few enough nodes to measure (_too_big); longer YAML is first
+# counted (_too_many_values).
+COMPOSED_WITHOUT_COUNTING = 64 * 1024
+
+
+def _too_many_values(text: str) -> bool:
+    """Does a YAML text longer than COMPOSED_WITHOUT_COUNTING hold more than MAX_YAML_VALUES values
+    before any alias is repeated? Counted from the parser's events, which come one at a time:
+    composing builds every node first, and a 10 MB front matter of one list took 2.3 GB of
+    memory and half a minute before _too_big could refuse it. YAML the parser rejects is left
+    to the parse that follows, which says where."""
+    if len(text) <= COMPOSED_WITHOUT_COUNTING:
+        return False
+    import yaml
+
+    loader = _jekyll_loader()(text)
+    values = 0
+    try:
+        while (event := loader.get_event()) is not None and not isinstance(event, yaml.StreamEndEvent):
+            if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
+                values += 1
+                if values > MAX_YAML_VALUES:
+                    return True
+    except yaml.YAMLError:
+        return False
+    finally:
+        loader.dispose()
+    return False
 
 
 def _too_big(root: yaml.Node, what: str = "front matter") -> tuple[str, yaml.Mark] | None:
@@ -282,6 +315,8 @@ def load_yaml(text: str, what: str, unique_keys: bool = False) -> Any:
 def _load_yaml(text: str, what: str, unique_keys: bool = False) -> Any:
     import yaml
 
+    if _too_many_values(text):
+        raise YamlError(f"{what} holds over {MAX_YAML_VALUES:,} YAML values; not loaded")
     loader = _jekyll_loader()(text)
     try:
         node = loader.get_single_node()
