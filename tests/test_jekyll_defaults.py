@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from helpers import run
 
 from postlint.jekyll.defaults import defaults_for
@@ -170,3 +171,14 @@ def test_categories_differing_only_in_case_are_one_in_the_url(tmp_path):
     (tmp_path / "news" / "_posts" / "2020-01-01-p.md").write_text("---\ntitle: p\ncategories: [News]\n---\np\n",
                                                                   encoding="utf-8")
     assert Site(tmp_path).published_url("news/_posts/2020-01-01-p.md") == "/news/p/"
+
+
+
+@pytest.mark.parametrize("key, value", [("defaults", [{"values": {"layout": "post"}}] * 1001),
+                                         ("exclude", [f"*a*a*b{n}" for n in range(1001)])])
+def test_a_config_list_longer_than_postlint_reads_is_a_run_error(tmp_path, key, value):
+    (tmp_path / "_config.yml").write_text(yaml.safe_dump({"title": "t", key: value}))
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2024-01-01-a.md").write_text("---\ntitle: A\n---\nBody.\n")
+    result, _ = run([tmp_path])
+    assert any(f"`{key}` (1,001) has more entries than the 1,000 postlint reads" in error for error in result.errors)

@@ -215,6 +215,12 @@ def categories_jekyll_cannot_merge(data: dict[str, Any]) -> str | None:
     return _RUBY_CLASSES.get(type(value), type(value).__name__)
 
 
+# Lists of _config.yml looked at for each file of the site, and how long postlint lets them be:
+# a pull request that wrote 19,000 defaults sets or 90,000 exclude globs stalled the gate.
+LISTS_READ_PER_FILE = ("defaults", "exclude", "include", "collections", "keep_files")
+MAX_LIST_READ_PER_FILE = 1000
+
+
 def _defaults_date_problem(config: dict[str, Any]) -> str | None:
     """Why Jekyll cannot use a `date` of the config's `defaults` (None: it can). Checked with
     `jekyll build`: FrontmatterDefaults#ensure_time! parses every set's date each time it
@@ -675,6 +681,13 @@ class Site(Recording):
         except (YamlError, ValueError, RecursionError) as exc:
             return {}, f"{path}: cannot read Jekyll config: {exc}"
         data = data if isinstance(data, dict) else {}
+        too_long = [key for key in LISTS_READ_PER_FILE if isinstance(data.get(key), (list, dict))
+                    and len(data[key]) > MAX_LIST_READ_PER_FILE]
+        if too_long:  # the run stops with an error; meanwhile the lists are left out
+            shown = ", ".join(f"`{key}` ({len(data[key]):,})" for key in too_long)
+            return ({key: value for key, value in data.items() if key not in too_long},
+                    f"{path}: {shown} has more entries than the {MAX_LIST_READ_PER_FILE:,} postlint reads "
+                    "(each is looked at for every file; a site has tens)")
         problem = _defaults_date_problem(data)
         return data, (f"{path}: {problem}" if problem else None)
 
