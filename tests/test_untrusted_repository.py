@@ -515,6 +515,24 @@ def test_a_gate_run_validates_against_the_base_schema_above_the_site_even_with_a
     assert "'subtitle' is a required property" in warm.stdout
 
 
+def test_a_branch_that_turns_the_site_folder_into_a_link_still_gets_the_base_configuration(repo, tmp_path):
+    """The base keeps the site in blog/ with a .postlint.yaml that requires `author`, and the
+    branch moves it to blog2/ and commits `blog -> blog2`. The config was looked for in blog2/,
+    where the base has none, and the defaults hid the missing key."""
+    with on_main(repo, "site in blog/"):
+        (repo / "blog").mkdir()
+        for child in [p for p in repo.iterdir() if p.name not in (".git", "blog")]:
+            child.rename(repo / "blog" / child.name)
+    git(repo, "mv", "blog", "blog2")
+    (repo / "blog").symlink_to("blog2")
+    (repo / "blog2" / NEW_POST).write_text("---\ntitle: BrightWave is live\ndescription: Our new product launches "
+                                           "today, with a free trial for every team.\n---\nBrightWave launches today.\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "the site moved, and a post")
+    gate = postlint(repo, "--changed-since", "main", "--format", "github", "blog", cache_home=tmp_path / "cache-home")
+    assert [line for line in annotations(gate) if "FM002" in line and "'author'" in line and "brightwave-launch" in line]
+
+
 def test_a_branch_that_leaves_the_configuration_alone_is_not_warned(repo, tmp_path):
     post = repo / BAD_POST
     post.write_text(post.read_text() + "\nOne more sentence.\n")

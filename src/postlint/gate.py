@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from postlint.changes import Changes, blobs_at_base, files_at_base
-from postlint.config import Config, config_candidates, find_config, load_config
+from postlint.config import CONFIG_NAME, Config, find_config, load_config
 from postlint.engine.check import display_path, printable
 from postlint.engine.suppression import Suppressions
 from postlint.errors import UnreadableFile
@@ -128,8 +128,11 @@ def _suppressions_at_base(data: bytes | None, now: Post) -> Suppressions:
 
 def _config_at_base(config_file: Path | None, root: Path, changes: Changes) -> tuple[Path | None, bytes | None]:
     """The config file the merge base would use, found as find_config finds one (or the one
-    given), and its bytes then; bytes None for a file outside the repository (read from disk)."""
-    candidates = [config_file] if config_file is not None else config_candidates(root)
+    given), and its bytes then; bytes None for a file outside the repository (read from disk).
+    The folders are looked at as `root` names them, no link resolved: a branch that turns the
+    site's folder into a link to a copy of it would have the base's config looked for in the
+    copy's folder, where the base has none."""
+    candidates = [config_file] if config_file is not None else [folder / CONFIG_NAME for folder in (root, *root.parents)]
     at_base = _files_at_base(changes, [path for path in candidates if _in_repository(changes, path)])
     for candidate in candidates:
         if not _in_repository(changes, candidate):

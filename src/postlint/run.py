@@ -3,6 +3,7 @@ the baseline, report, choose the exit code."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -241,7 +242,8 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
         from postlint.gate import added_suppressions, gated_registry
 
         changes = git_changes(request.changed_since, start.resolve())
-        gated = gated_registry(request.config_file, find_site_root(resolve_given(start)), changes, rules_memo)
+        # The site's folder as given, its links unresolved: they are the branch's (gate.py).
+        gated = gated_registry(request.config_file, find_site_root(Path(os.path.abspath(start))), changes, rules_memo)
         registry, config, gate_changed = gated.registry, gated.config, gated.changed
     else:
         registry, config = registry_for(request.config_file, start, rules_memo)
