@@ -220,6 +220,34 @@ def test_baseline_entries_added_on_the_branch_are_not_honoured(repo, tmp_path):
     assert postlint(repo, "--baseline", str(baseline), ".", cache_home=home).returncode == 0
 
 
+def test_a_baseline_the_branch_turns_into_a_link_names_files_from_where_it_was(repo, tmp_path):
+    """The branch moves the baseline into copy/ and links it back, and puts a copy of the
+    baselined post under copy/: its entries named copy/'s files and hid the new post's
+    findings. A link out of the repository is not read at all."""
+    baseline = repo / ".postlint-baseline.json"
+    home = tmp_path / "cache-home"
+    with on_main(repo, "baseline of today's findings"):
+        assert postlint(repo, "--write-baseline", str(baseline), ".", cache_home=home).returncode == 0
+    (repo / "copy" / "_posts").mkdir(parents=True)
+    (repo / "copy" / BAD_POST).write_text((repo / BAD_POST).read_text())
+    baseline.rename(repo / "copy" / baseline.name)
+    baseline.symlink_to(Path("copy") / baseline.name)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a copy of a post, and the baseline beside it")
+    gate = postlint(repo, "--changed-since", "main", "--baseline", str(baseline), "--format", "github", ".",
+                    cache_home=home)
+    assert gate.returncode == 1
+    assert [line for line in annotations(gate) if "LNK001" in line and "copy/_posts" in line]
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text((repo / "copy" / baseline.name).read_text())
+    baseline.unlink()
+    baseline.symlink_to(outside)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "the baseline from outside")
+    gate = postlint(repo, "--changed-since", "main", "--baseline", str(baseline), ".", cache_home=home)
+    assert gate.returncode == 2 and "leads out of the repository" in gate.stderr
+
+
 @pytest.mark.parametrize("planted", ["symlink to /dev/zero", "fifo", "deep nesting", "wrong shapes"])
 def test_bad_baseline_files_are_a_clear_error(tmp_path, planted):
     site = copy_site(DEMO_SITE, tmp_path / "site")

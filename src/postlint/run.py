@@ -264,9 +264,12 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
                        for root in roots]
             selection = select_changed(targets, changes, config, touched,
                                        lambda: collect_targets(roots, config, registry.rules.values(), sites=sites))
+        gate_baseline = request.baseline is not None and changes is not None and bool(changes.base)
+        if gate_baseline:
+            _refuse_a_baseline_leading_out(request.baseline, changes)
         entries = load_baseline(request.baseline) if request.baseline is not None else None
         at_merge_base = None
-        if entries is not None and changes is not None and changes.base:  # a change may shrink the baseline, never grow it
+        if entries is not None and gate_baseline:  # a change may shrink the baseline, never grow it
             before = file_at_base(changes, request.baseline)
             at_merge_base = parse_baseline(before, f"{request.baseline} at the merge base") if before is not None else Counter()
         linted = selection.changed if selection is not None else targets
@@ -291,10 +294,19 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
     if request.write_baseline is not None:
         outcome.baseline_written = write_baseline(request.write_baseline, result.findings, cwd, fully_linted, codes_run)
     elif entries is not None:
-        outcome.baseline = apply_baseline(result.findings, entries, request.baseline.resolve().parent, cwd,
-                                          fully_linted, codes_run, at_merge_base)
+        # A gate's baseline names files from its folder as given: a branch that made it a link
+        # into another folder would have the base's entries match that folder's files.
+        folder = Path(os.path.abspath(request.baseline)).parent if gate_baseline else request.baseline.resolve().parent
+        outcome.baseline = apply_baseline(result.findings, entries, folder, cwd, fully_linted, codes_run, at_merge_base)
         result.findings = outcome.baseline.kept
     return outcome
+
+
+def _refuse_a_baseline_leading_out(baseline: Path, changes: Changes) -> None:
+    """A gate reads nothing outside the repository: not a baseline the branch links out of it."""
+    real = Path(os.path.realpath(baseline))
+    if real != changes.top and changes.top not in real.parents:
+        raise ConfigError(f"{baseline}: the baseline leads out of the repository ({real}); not read")
 
 
 def _staged_posts(changes: Changes) -> list[Path]:
