@@ -609,6 +609,22 @@ def test_the_inline_suppressions_a_branch_adds_are_named_for_its_reviewer(repo, 
     assert BAD_POST not in notes[0]
 
 
+def test_a_disable_whose_enable_the_branch_removes_is_named(repo, tmp_path):
+    """Removing the `postlint-enable` that ended a `postlint-disable` stretches it over the rest
+    of the file, and over what the branch writes there: the note names the disable."""
+    post = repo / BAD_POST
+    with on_main(repo, "an exception for one paragraph"):
+        post.write_text(post.read_text() + "\n<!-- postlint-disable STY001 -->\nPricing is TBD.\n<!-- postlint-enable STY001 -->\n")
+    lines = post.read_text().splitlines()
+    post.write_text("\n".join(line for line in lines if "postlint-enable" not in line) + "\nThe rollout date is TBD.\n")
+    git(repo, "commit", "-q", "-am", "an enable removed, a placeholder added")
+    gate = postlint(repo, "--changed-since", "main", "--format", "github", ".", cache_home=tmp_path / "cache-home")
+    notes = [line for line in gate.stderr.splitlines() if "inline suppression" in line]
+    disable_line = next(number for number, line in enumerate(lines, 1) if "postlint-disable STY001" in line)
+    assert len(notes) == 1 and (f"{BAD_POST}:{disable_line} `postlint-disable STY001` (the branch removes a "
+                                "`postlint-enable` that ended it)") in notes[0]
+
+
 def test_a_config_linked_at_the_merge_base_is_followed_there(repo, tmp_path):
     """A `.postlint.yaml` that is a symbolic link in the repository is read as the merge base's
     link leads there: the branch's edit to the file it names hides nothing."""

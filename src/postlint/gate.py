@@ -85,7 +85,9 @@ def gated_registry(config_file: Path | None, root: Path, changes: Changes, memo:
 def added_suppressions(changes: Changes, linted: list[tuple[Path, Site]], cwd: Path) -> list[str]:
     """The inline suppressions the branch adds to the files the run linted, each as
     "path:line `directive`": a directive counts as added when the file holds more of it (the same
-    action for the same rules) than at the merge base, and each of its places is named then."""
+    action for the same rules) than at the merge base, and each of its places is named then. A
+    `postlint-disable` whose `postlint-enable` the branch removed reaches further than it did: it
+    is named too, as one the branch extends."""
     suppressing = []
     for path, site in linted:
         post = site.post(display_path(path, site.root))
@@ -105,10 +107,15 @@ def added_suppressions(changes: Changes, linted: list[tuple[Path, Site]], cwd: P
         except Exception:  # noqa: S112 - the same for the merge base's text
             then = Suppressions([], ())
         shown = display_path(path, cwd)
-        counted = Counter((d.action, d.rules) for d in then.directives)
-        grown = {key for key, count in Counter((d.action, d.rules) for d in now.directives).items() if count > counted[key]}
-        added += [f"{shown}:{d.line} `postlint-{d.action}{''.join(' ' + rule for rule in d.rules)}`"
-                  for d in now.directives if (d.action, d.rules) in grown]
+        counted, counted_now = (Counter((d.action, d.rules) for d in found.directives) for found in (then, now))
+        grown = {key for key, count in counted_now.items() if count > counted[key]}
+        ended_less = {rules for (action, rules), count in counted.items() if action == "enable" and count > counted_now[action, rules]}
+        for d in now.directives:
+            directive = f"{shown}:{d.line} `postlint-{d.action}{''.join(' ' + rule for rule in d.rules)}`"
+            if (d.action, d.rules) in grown:
+                added.append(directive)
+            elif d.action == "disable" and d.rules in ended_less:
+                added.append(f"{directive} (the branch removes a `postlint-enable` that ended it)")
         ignored = [rule for rule in now.file_ignores if rule not in then.file_ignores]
         if ignored:
             added.append(f"{shown}:{post.field('postlint').position[0]} `postlint: {{ignore: [{', '.join(ignored)}]}}`")
