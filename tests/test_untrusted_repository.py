@@ -561,6 +561,19 @@ def test_a_branch_that_turns_the_site_folder_into_a_link_still_gets_the_base_con
     assert [line for line in annotations(gate) if "FM002" in line and "'author'" in line and "brightwave-launch" in line]
 
 
+def test_a_site_folder_linked_out_of_the_repository_is_neither_read_nor_written(repo, tmp_path):
+    """Without --changed-since too (the Action's whole-site mode runs on pull requests): a
+    committed `blog -> <outside>` had the run lint the outside folder and write its cache there.
+    A link that stays inside the repository is followed as before."""
+    outside = copy_site(DEMO_SITE, tmp_path / "outside")
+    (repo / "blog").symlink_to(outside)
+    (repo / "inside").symlink_to(repo / "_posts")
+    run_out = postlint(repo, "blog", cache_home=tmp_path / "cache-home")
+    assert run_out.returncode == 2 and "a symbolic link leads out of the repository" in run_out.stderr
+    assert not (outside / ".postlint_cache").exists()
+    assert postlint(repo, "inside", cache_home=tmp_path / "cache-home").returncode == 1
+
+
 def test_a_branch_that_leaves_the_configuration_alone_is_not_warned(repo, tmp_path):
     post = repo / BAD_POST
     post.write_text(post.read_text() + "\nOne more sentence.\n")

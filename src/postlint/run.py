@@ -176,6 +176,7 @@ def collect_targets(paths: list[Path], config: Config, rules: Iterable[Rule] = (
     for given in paths:
         if not given.exists() and not given.is_symlink():
             raise ConfigError(f"{given}: no such file or folder")
+        _refuse_a_folder_leading_out_of_its_repository(given)
         resolved = resolve_given(given)
         site = site_at(find_site_root(resolved), config, rules, sites)
         files = site.lint_targets(resolved) if resolved.is_dir() else [resolved]
@@ -184,6 +185,24 @@ def collect_targets(paths: list[Path], config: Config, rules: Iterable[Rule] = (
                 continue
             targets.setdefault(path, site)
     return sorted(targets.items(), key=lambda item: str(item[0]))
+
+
+def _refuse_a_folder_leading_out_of_its_repository(given: Path) -> None:
+    """A folder named on the command line (or a file's folder) that lies in a git repository as
+    written must stay in it once its links are followed: a pull request that commits `blog ->
+    /etc` must not have the run read /etc as the site, nor write its cache there. Raises
+    ConfigError. Looked into only when a link is in the way (the real path differs)."""
+    written = Path(os.path.abspath(given))
+    folder = written if given.is_dir() else written.parent
+    real = Path(os.path.realpath(folder))
+    if real == folder:
+        return
+    for above in (folder, *folder.parents):
+        if (above / ".git").exists():
+            top = Path(os.path.realpath(above))
+            if real != top and top not in real.parents:
+                raise ConfigError(f"{given}: a symbolic link leads out of the repository {above} (to {real}); not linted")
+            return
 
 
 def exit_code(result: RunResult, fail_on: str) -> int:
