@@ -120,6 +120,16 @@ def test_postlint_future_setting_reaches_the_rule(tmp_path):
     assert findings(root, "post-url-target") == []
 
 
+def test_a_text_post_is_linted_by_a_run_over_the_site(tmp_path):
+    """Jekyll renders a `.txt` or `.textile` post's Liquid as a Markdown post's, and a broken
+    `post_url` there stops the build; a run over the site linted only Markdown and HTML posts."""
+    files = {**TARGETS, "_posts/2024-01-01-notes.txt": post(body="{% post_url 2024-01-15-no-such-post %}"),
+             "_posts/2024-01-02-older.textile": post(body="{% post_url 2024-01-15-no-such-post %}")}
+    root = make_site(tmp_path, files)
+    assert sorted((Path(f[0]).name, f[3]) for f in findings(root, "post-url-target")) == [
+        ("2024-01-01-notes.txt", "LNK001"), ("2024-01-02-older.textile", "LNK001")]
+
+
 def test_ruby_date_matches_time_parse():
     assert ruby_date("2024-3-1") == _dt.date(2024, 3, 1)
     assert ruby_date("2024-02-30") == _dt.date(2024, 3, 1)  # Ruby rolls over, no error

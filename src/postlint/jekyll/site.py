@@ -76,6 +76,11 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "_site", "node_modules", ".jekyll-
                        ".postlint_cache", ".bundle", "vendor", "__pycache__", ".venv", ".tox"})
 
 
+# The posts a folder's run lints: Markdown and HTML, and the text posts Jekyll renders as they
+# are (`.txt`, `.textile`), whose Liquid stops a build as a Markdown post's does.
+LINTED_POST_EXTENSIONS = POST_EXTENSIONS | {".txt", ".textile"}
+
+
 def find_site_root(path: Path) -> Path:
     """The nearest folder at or above `path` holding _config.yml or .postlint.yaml."""
     start = path if path.is_dir() else path.parent
@@ -964,7 +969,7 @@ class Site(Recording):
         return " ".join(sorted(raw_terms(plain(other.text[front_matter.body_offset:]))))
 
     def lint_targets(self, folder: Path) -> list[Path]:
-        """The posts and drafts inside `folder`; every Markdown/HTML file when it has none."""
+        """The posts and drafts inside `folder` (LINTED_POST_EXTENSIONS); every Markdown/HTML file when it has none."""
         folder = folder.resolve()
         try:
             rel_folder = folder.relative_to(self.root).as_posix()
@@ -973,7 +978,7 @@ class Site(Recording):
         prefix = "" if rel_folder == "." else rel_folder + "/"
         inside = [rel for rel in self.files if rel.startswith(prefix)]
         posts = [rel for rel in inside if self.kind_of(rel) in ("post", "draft")
-                 and os.path.splitext(rel)[1].lower() in POST_EXTENSIONS and not jekyll_ignores(rel.rsplit("/", 1)[-1])]
+                 and os.path.splitext(rel)[1].lower() in LINTED_POST_EXTENSIONS and not jekyll_ignores(rel.rsplit("/", 1)[-1])]
         if not posts and not any("/_posts/" in "/" + rel for rel in self.files):
             posts = [rel for rel in inside if os.path.splitext(rel)[1].lower() in POST_EXTENSIONS
                      and not any(part.startswith((".", "_")) for part in rel.split("/"))]
