@@ -8,14 +8,21 @@ words and the plural folding are English and are only applied to English posts b
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.words import LETTERS
 
-# Raw text that is never read as words: Liquid, HTML tags, URLs and Markdown link targets.
-_NOT_WORDS = lazy_compile(r"\{%.*?%\}|\{\{.*?\}\}|<[^>\n]*>|\]\([^)\n]*\)|https?://\S+", re.S)
+# Raw text that is never read as words: Liquid, HTML tags, URLs and Markdown link targets, as
+# r"\{%.*?%\}|\{\{.*?\}\}|<[^>\n]*>|\]\([^)\n]*\)|https?://\S+" (re.S) finds them. That regex
+# scans on from every opener that has no closer ("{%" with no "%}" after it, "<" with no ">" before
+# the line ends) to the end of the text or line: quadratic, minutes for 300 KB of "<". Here a tag
+# or link target is taken whole only when its closer comes before the next "<" or "]", a scan
+# that stops at the next opener and so never covers a stretch twice; any other opener is taken
+# alone, and plain() looks for its closer. A URL's \S+ scans only what it takes.
+# No capturing groups: one would cost re its fast skip to the first character of a match.
+_SPANS = lazy_compile(r"<[^<>\n]*>|\]\([^)\n\]]*\)|https?://\S+|\{%|\{\{|<|\]\(")
+_CLOSERS = {"<": ">", "](": ")", "{%": "%}", "{{": "}}"}  # of each opener _SPANS takes alone
 
 STOPWORDS = frozenset("""
 a about above after again against all almost also although always am among an and another any anyone
@@ -71,8 +78,40 @@ def is_content(word: str) -> bool:
 def plain(text: str) -> str:
     """Raw Markdown, Liquid or HTML with tags, Liquid and link targets blanked: close enough to
     its words for document frequencies across a site, where parsing every post would cost more
-    than the answer is worth, and for front-matter text."""
-    return _NOT_WORDS.sub(" ", text)
+    than the answer is worth, and for front-matter text.
+
+    The text comes out as the regex above would leave it, each span one space, in time linear
+    in the text's length (posts come from untrusted pull requests)."""
+    found: dict[str, int] = {}  # closer -> where after() last found it, -1 if nowhere
+
+    def after(closer: str, start: int) -> int:
+        """text.find(closer, start), for starts that never decrease (openers only move right):
+        a closer found at or after `start` is still the first one, so nothing is searched twice."""
+        at = found.get(closer, -2)
+        if at != -1 and at < start:
+            at = found[closer] = text.find(closer, start)
+        return at
+
+    kept: list[str] = []
+    done = 0  # text[:done] is in kept already
+    search = _SPANS.search
+    span = search(text)
+    while span:
+        start, end = span.span()
+        closer = _CLOSERS.get(text[start:end]) if end - start < 3 else None
+        if closer:
+            at = after(closer, end)
+            # A tag or link target ends with its line; Liquid runs on over lines.
+            if at < 0 or (len(closer) == 1 and 0 <= after("\n", end) < at):
+                span = search(text, start + 1)  # the opener is text, and another may start inside it: "{{%"
+                continue
+            end = at + len(closer)
+        kept.append(text[done:start])
+        kept.append(" ")
+        done = end
+        span = search(text, end)
+    kept.append(text[done:])
+    return "".join(kept)
 
 
 def raw_terms(text: str) -> set[str]:
