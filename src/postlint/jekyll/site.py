@@ -1037,6 +1037,12 @@ class Site(Recording):
         config = self.config
         return frozenset(str(p) for key in ("plugins", "gems") if isinstance(config.get(key), list) for p in config[key])
 
+    @property
+    def template_folders(self) -> tuple[str, str]:
+        """The layouts and includes folders (`layouts_dir`, `includes_dir`), each with a trailing "/"."""
+        return tuple(str(self.config.get(key) or default).strip("/") + "/"  # type: ignore[return-value]
+                     for key, default in (("layouts_dir", "_layouts"), ("includes_dir", "_includes")))
+
     @derived
     def runs_seo_tag(self) -> bool:
         """Does the site run jekyll-seo-tag? Its `plugins` name it, or a layout or include of the
@@ -1044,10 +1050,8 @@ class Site(Recording):
         theme's gem may load it: minima depends on it, and Jekyll loads a theme's dependencies)."""
         if "jekyll-seo-tag" in self.plugins:
             return True
-        folders = tuple(str(self.config.get(key) or default).strip("/") + "/"
-                        for key, default in (("layouts_dir", "_layouts"), ("includes_dir", "_includes")))
         for rel in sorted(self.files):
-            if rel.startswith(folders):
+            if rel.startswith(self.template_folders):
                 data = self.site_file(rel)
                 if isinstance(data, bytes) and _SEO_TAG.search(data):
                     return True

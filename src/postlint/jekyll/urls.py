@@ -176,6 +176,10 @@ def url_key(path: str) -> str:
     return path
 
 
+# No plugin or redirect generates an address this long; a link to one is judged as any other.
+MAX_GENERATED_ADDRESS = 2048
+
+
 class AddressPattern:
     """The addresses a permalink-like template generates (Site.generated_patterns): a
     `:placeholder` is one path segment (`:year` four digits, `:month` and `:day` one or two), a
@@ -188,7 +192,6 @@ class AddressPattern:
     length times the address's, over the integer's width."""
 
     def __init__(self, template: str) -> None:
-        self.template = template
         pieces = re.split(r"(\*|:\w+)", "/" + template.strip().strip("/"))
         tokens: list[str] = []  # a literal character, or "*", ":year", ":month", ":day", ":" (a segment)
         for piece in pieces:
@@ -225,10 +228,6 @@ class AddressPattern:
             if not reached:
                 return False
         return any(_ends_well(path[index:]) for index in range(len(path) + 1) if reached >> index & 1)
-
-
-# No plugin or redirect generates an address this long; a link to one is judged as any other.
-MAX_GENERATED_ADDRESS = 2048
 
 
 @functools.lru_cache(maxsize=64)  # every pattern of the site is matched against the same address

@@ -47,17 +47,11 @@ def _future(ctx) -> bool:
     return ctx.site.future(ctx.config.site.get("future"))
 
 
-def _template_folders(site) -> tuple[str, str]:
-    """The layouts and includes folders, each with a trailing "/"."""
-    return tuple(str(site.config.get(key) or default).strip("/") + "/"
-                 for key, default in (("layouts_dir", "_layouts"), ("includes_dir", "_includes")))
-
-
 def _linkers(site, future: bool) -> list[str]:
     """Files whose links readers follow: published posts, pages and output collection documents
     with front matter (Markdown or HTML), layouts and includes. Drafts, unpublished and excluded
     files are not built, so their links do not count."""
-    templates = _template_folders(site)
+    templates = site.template_folders
     data = str(site.config.get("data_dir") or "_data").strip("/") + "/"
     found = [entry.rel for entry in site.published_posts(future)]
     for rel in sorted(site.files):
@@ -200,7 +194,7 @@ def _targets(site, linker, future: bool) -> Iterator[str]:
             if literal is not None:
                 hrefs.append(site.baseurl + "/" + literal[0].lstrip("/"))
     hrefs.extend(link.href for link in linker.body.links)
-    own_url = None if linker.rel.startswith(_template_folders(site)) else site.published_url(linker.rel)
+    own_url = None if linker.rel.startswith(site.template_folders) else site.published_url(linker.rel)
     site_url = str(site.config.get("url") or "")
     for href in hrefs:
         href = liquid_free_href(href, site.baseurl)
