@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers import run
 
-from postlint.jekyll.site import SKIP_DIRS, Site, _files_below
+from postlint.jekyll.site import SKIP_DIRS, SKIP_ROOT_DIRS, Site, _files_below
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -145,9 +145,11 @@ def test_markdown_ext_says_which_files_are_written_as_html(tmp_path):
 
 def test_the_inventory_lists_what_os_walk_lists(tmp_path):
     """Files in folders, symbolic links to a file, to a folder (neither listed nor entered, as
-    os.walk(followlinks=False) does), to nothing, and the folders postlint never reads."""
+    os.walk(followlinks=False) does), to nothing, and the folders postlint never reads: Jekyll's
+    default `exclude` leaves out `node_modules` and `vendor` at the root only (a post in
+    `_posts/node_modules/` is built)."""
     for rel in ("a.md", "_posts/2024-01-01-x.md", "deep/er/still/f.png", "_site/out.html", "node_modules/m/i.js",
-                "deep/.git/HEAD", "outside/o.md"):
+                "deep/.git/HEAD", "outside/o.md", "_posts/node_modules/2024-01-02-y.md", "vendor/bundle/g.rb"):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     (tmp_path / "site").mkdir()
@@ -156,8 +158,9 @@ def test_the_inventory_lists_what_os_walk_lists(tmp_path):
         (tmp_path / "site" / name).symlink_to(target)
     expected = []
     for folder, dirs, names in os.walk(tmp_path):
-        dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
+        dirs[:] = [d for d in dirs if d not in (SKIP_ROOT_DIRS if Path(folder) == tmp_path else SKIP_DIRS)]
         prefix = Path(folder).relative_to(tmp_path).as_posix()
         expected += [name if prefix == "." else f"{prefix}/{name}" for name in names]
     assert sorted(_files_below(str(tmp_path))) == sorted(expected)
     assert "site/file-link.md" in expected and "site/dangling.md" in expected and "site/folder-link" not in expected
+    assert "_posts/node_modules/2024-01-02-y.md" in expected and "vendor/bundle/g.rb" not in expected

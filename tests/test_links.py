@@ -130,6 +130,15 @@ def test_a_text_post_is_linted_by_a_run_over_the_site(tmp_path):
         ("2024-01-01-notes.txt", "LNK001"), ("2024-01-02-older.textile", "LNK001")]
 
 
+def test_a_post_in_a_node_modules_folder_of_posts_is_linted(tmp_path):
+    """Jekyll's default `exclude` leaves out `node_modules` and `vendor` at the site's root only:
+    `_posts/node_modules/` is read and built, and its broken `post_url` stops the build."""
+    files = {**TARGETS, "_posts/node_modules/2024-01-01-hidden.md": post(body="{% post_url 2024-01-15-no-such-post %}"),
+             "node_modules/pkg/_posts/2024-01-01-dependency.md": post(body="{% post_url 2024-01-15-no-such-post %}")}
+    root = make_site(tmp_path, files)
+    assert [(f[0], f[3]) for f in findings(root, "post-url-target")] == [("2024-01-01-hidden.md", "LNK001")]
+
+
 def test_ruby_date_matches_time_parse():
     assert ruby_date("2024-3-1") == _dt.date(2024, 3, 1)
     assert ruby_date("2024-02-30") == _dt.date(2024, 3, 1)  # Ruby rolls over, no error

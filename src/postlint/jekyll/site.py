@@ -71,9 +71,12 @@ OUTSIDE = "a symbolic link to a file outside the site; not read (Jekyll does not
 HEAD_BYTES = 4096  # read of a large static file or image: its first line and most image headers
 WHOLE_BYTES = 64 * 1024  # a static file up to this size is read whole at once (a schema, a small image)
 IMAGE_HEADER_BYTES = 1 << 20  # an image header longer than HEAD_BYTES is looked for in this much of the file
-# Never part of the site's source: build output, VCS, dependency and cache folders.
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "_site", "node_modules", ".jekyll-cache", ".sass-cache",
-                       ".postlint_cache", ".bundle", "vendor", "__pycache__", ".venv", ".tox"})
+# Never part of the site's source: build output, VCS and cache folders, which Jekyll skips at any
+# depth (their names start with "." or "_"); and the dependency folders its default `exclude`
+# leaves out, at the root only, as Jekyll does: a post in `_posts/node_modules/` is built.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "_site", ".jekyll-cache", ".sass-cache", ".postlint_cache", ".bundle",
+                       "__pycache__", ".venv", ".tox"})
+SKIP_ROOT_DIRS = SKIP_DIRS | {"node_modules", "vendor"}
 
 
 # The posts a folder's run lints: Markdown and HTML, and the text posts Jekyll renders as they
@@ -268,7 +271,7 @@ def _special_name(name: str) -> bool:
 
 def _files_below(root: str) -> list[str]:
     """The files below `root` (relative, "/"-separated) as os.walk(root) lists them, SKIP_DIRS
-    left out: a symbolic link to a folder is neither listed nor entered, and a folder that cannot
+    left out (SKIP_ROOT_DIRS at the root): a symbolic link to a folder is neither listed nor entered, and a folder that cannot
     be listed to its end is left out with what is below it. A loop over os.scandir, which knows
     each entry's type, where os.walk also took the `lstat` of every folder and joined paths: a
     third of its time, and os.walk ran on every run, warm ones included."""
@@ -287,7 +290,7 @@ def _files_below(root: str) -> list[str]:
                         is_folder = False
                     if not is_folder:
                         files.append(prefix + entry.name)
-                    elif entry.name not in SKIP_DIRS and not entry.is_symlink():
+                    elif entry.name not in (SKIP_DIRS if prefix else SKIP_ROOT_DIRS) and not entry.is_symlink():
                         below.append((entry.path, f"{prefix}{entry.name}/"))
         except OSError:
             continue
