@@ -164,3 +164,17 @@ def test_the_inventory_lists_what_os_walk_lists(tmp_path):
     assert sorted(_files_below(str(tmp_path))) == sorted(expected)
     assert "site/file-link.md" in expected and "site/dangling.md" in expected and "site/folder-link" not in expected
     assert "_posts/node_modules/2024-01-02-y.md" in expected and "vendor/bundle/g.rb" not in expected
+
+
+def test_whether_a_file_has_a_yaml_header_does_not_depend_on_what_was_read_before(tmp_path):
+    """A UTF-16 text file's first line is `---` as text and not as bytes (Jekyll reads the bytes:
+    a static file). A process that had read it as text first (a `.txt` post is linted) answered
+    from the text: the answer, and a cached result, depended on the order of the reads."""
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "notes.txt").write_bytes("---\ntitle: Notes\n---\nText.\n".encode("utf-16"))
+    (tmp_path / "mac.txt").write_bytes(b"---\rtitle: Notes\r---\rText.\r")
+    for name in ("notes.txt", "mac.txt"):
+        fresh = Site(tmp_path).has_yaml_header(name)
+        read_first = Site(tmp_path)
+        read_first.whole_post(name)
+        assert read_first.has_yaml_header(name) == fresh is False

@@ -1194,7 +1194,10 @@ class Site(Recording):
 
     def _has_yaml_header(self, rel: str) -> bool:
         if rel not in self._yaml_headers:
-            if rel in self._sources or posixpath.splitext(rel)[1].lower() in POST_EXTENSIONS:
+            # Which way is decided by the name alone: a UTF-16 or bare-CR file's first line reads
+            # differently as text and as bytes, and the answer must not depend on whether this
+            # process happened to read the file as text before.
+            if posixpath.splitext(rel)[1].lower() in POST_EXTENSIONS:
                 source = self._source(rel)[0]  # a text file is read whole once anyway
                 if source is not None:
                     self._yaml_headers[rel] = source.text.split("\n", 1)[0].rstrip() == "---"
