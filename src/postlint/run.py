@@ -200,7 +200,7 @@ def _refuse_a_folder_leading_out_of_its_repository(given: Path) -> None:
     for above in (folder, *folder.parents):
         if (above / ".git").exists():
             top = Path(os.path.realpath(above))
-            if real != top and top not in real.parents:
+            if not real.is_relative_to(top):
                 raise ConfigError(f"{given}: a symbolic link leads out of the repository {above} (to {real}); not linted")
             return
 
@@ -324,7 +324,7 @@ def _run_request(request: RunRequest, rules_memo: RuleMemo | None = None) -> Run
 def _refuse_a_baseline_leading_out(baseline: Path, changes: Changes) -> None:
     """A gate reads nothing outside the repository: not a baseline the branch links out of it."""
     real = Path(os.path.realpath(baseline))
-    if real != changes.top and changes.top not in real.parents:
+    if not real.is_relative_to(changes.top):
         raise ConfigError(f"{baseline}: the baseline leads out of the repository ({real}); not read")
 
 
