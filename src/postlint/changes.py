@@ -335,7 +335,7 @@ def reference_positions(post: Post, site: Site, moved: MovedTargets) -> set[tupl
     """(line, column) of each reference in `post` to a moved target: where a link rule reports it."""
     keys = {key for name in moved.post_names if (key := _post_key(name)) is not None}
     offsets = [tag.markup_start for tag in post.liquid.tags if _tag_names_moved(tag, site, moved, keys)]
-    if moved.url_keys:
+    if moved.url_keys and post.markdown_error is None:  # else its links are not known (file-unreadable)
         for link in post.body.links:
             href = liquid_free_href(link.href, site.baseurl)
             if href is not None and _names_address(href, site, moved):

@@ -45,6 +45,15 @@ class UnreadableFile(PostlintError):
     """The file's bytes are not text postlint can lint; the message says why."""
 
 
+class MarkdownTooComplex(UnreadableFile):
+    """A Markdown body that parses into more elements than postlint checks
+    (parse/markdown.py, MAX_MARKDOWN_ELEMENTS); `rel` names the post, once known."""
+
+    def __init__(self, message: str, rel: str | None = None) -> None:
+        super().__init__(message)
+        self.rel = rel
+
+
 class NotUtf8(UnreadableFile):
     """The file's bytes are not UTF-8 text, after an optional UTF-8 byte-order mark: Jekyll, which
     reads every file that way, cannot read it either (and leaves such a post out)."""

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 from postlint import patterns
 from postlint.config import Config, RuleSetting
 from postlint.engine.suppression import Suppressions
-from postlint.errors import ConfigError, FixRefused, RunErrors, UnreadableFile
+from postlint.errors import (
+    ConfigError,
+    FixRefused,
+    MarkdownTooComplex,
+    RunErrors,
+    UnreadableFile,
+)
 from postlint.finding import Edit, Finding, Problem
 from postlint.jekyll.facts import file_share
 from postlint.jekyll.site import NOTHING_LEARNED, Learned, Site
@@ -171,6 +177,10 @@ def check_post(post: Post, settings: list[RuleSetting], site: Site, config: Conf
                     ))
         except (KeyboardInterrupt, ConfigError):  # a configuration the rule cannot use stops the run: exit 2
             raise
+        except MarkdownTooComplex as exc:
+            if exc.rel != post.rel:  # another file's body, which the site model should have set aside
+                findings.append(crash_finding(post.display, f"rule {rule.code} {rule.name} crashed on this file", exc, debug))
+            continue  # a rule that reads this body has nothing to say: file-unreadable says why
         except RuleTimeout as exc:
             what = f"rule {rule.code} {rule.name} was stopped after {budget:g}s on this file, its time budget"
             findings.append(crash_finding(post.display, what, exc, debug) if debug else internal_finding(post.display, what))

@@ -77,7 +77,7 @@ def _definitions_in(site, rel: str, kramdown: bool, max_words: int) -> list:
     from postlint.parse.definitions import counted_definitions
 
     other = site.whole_post(rel)
-    if other.read_error is not None:
+    if other.read_error is not None or other.markdown_error is not None:  # its own PL002 finding says why
         return ["", {}]
     counted = counted_definitions(other.definitions, kramdown, max_words)
     return [site.language(other.data, rel), {key: [d.line, d.term, " ".join(d.words)] for key, d in counted.items()}]

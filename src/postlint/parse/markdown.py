@@ -17,8 +17,11 @@ from typing import Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference, unescapeAll
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from postlint.errors import MarkdownTooComplex
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.html import HtmlElement, html_elements
 from postlint.parse.liquid import markdown_view, tag_name
@@ -48,9 +51,24 @@ _HEADING_CLOSER = lazy_compile(r"[ \t]#+[ \t]*$", re.M)
 _HTML_TAG = lazy_compile(r"<[A-Za-z/!][^<>]*>")
 
 
+# The most elements (markdown-it tokens: blocks, table cells, links, emphasis, text runs) a body
+# may parse into, as counted below. The largest post of four real sites counts about 50,000 (24,000
+# tokens), a 10 MB post of prose about 160,000. Past this, a few kilobytes can cost gigabytes:
+# markdown-it pads every short table row to its header's width, so a 256-column header over 256
+# one-letter lines is 200,000 tokens from 1.5 KB (ten such tables took 8 s and 670 MB). A body over
+# the budget is refused half parsed, before its inline content is.
+MAX_MARKDOWN_ELEMENTS = 500_000
+# Where an inline element may start: markdown-it's text rule runs over every other character, so
+# an inline token stands at one of these, or is the text between them (measured on random
+# Markdown: at most 1.25 tokens per such character, plus one).
+_INLINE_START = lazy_compile(r"[\n!#$%&*+\-:<=>@\[\\\]^_`{}~]")
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser.block.ruler.before(parser.block.ruler.get_all_rules()[0], "element_budget", _refuse_too_many_blocks)
+    parser.core.ruler.after("block", "element_budget", _refuse_too_much_inline)
     # Destinations are kept as written (rules read them from the source text): percent-encoding
     # each one, as markdown-it does for HTML output, was a tenth of the parse.
     parser.normalizeLink = _as_written  # type: ignore[method-assign]
@@ -61,6 +79,33 @@ def markdown_parser() -> MarkdownIt:
 
 def _as_written(url: str) -> str:
     return url
+
+
+def _refuse_too_many_blocks(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A block rule tried first at the start of every block (inside lists and quotes too), which
+    matches nothing: it stops the parse once the body holds over MAX_MARKDOWN_ELEMENTS tokens.
+    One block between two tries adds at most one table's padding (markdown-it pads at most
+    65,536 cells a table) to what its text holds."""
+    if len(state.tokens) > MAX_MARKDOWN_ELEMENTS:
+        raise MarkdownTooComplex(_too_complex(f"more blocks and table cells than the {MAX_MARKDOWN_ELEMENTS:,} elements"))
+    return False
+
+
+def _refuse_too_much_inline(state: StateCore) -> None:
+    """A core rule between the block and inline parses: stops a body whose blocks and inline
+    elements to come (counted from where they may start, _INLINE_START) would be over
+    MAX_MARKDOWN_ELEMENTS, before they are parsed."""
+    count = len(state.tokens)
+    for token in state.tokens:
+        if token.type == "inline":
+            count += 1 + len(_INLINE_START.findall(token.content))
+    if count > MAX_MARKDOWN_ELEMENTS:
+        raise MarkdownTooComplex(_too_complex(f"about {count:,} blocks, table cells and inline elements, over the {MAX_MARKDOWN_ELEMENTS:,}"))
+
+
+def _too_complex(what: str) -> str:
+    return (f"the Markdown body holds {what} postlint parses (table cells, list items, links, emphasis: "
+            "a few kilobytes past that can take gigabytes); the rules that read the body did not run")
 
 
 def _silence_debug_logging() -> None:

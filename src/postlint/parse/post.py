@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from postlint.errors import MarkdownTooComplex
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.dates import ruby_date
 from postlint.parse.frontmatter import FrontMatter, KeyInfo
@@ -117,7 +118,7 @@ class Post:
 
     # Parsed on first use and kept until the engine is done with the file (forget_parsed_body).
     # `definitions` stay: they are small, and site-wide rules ask for other posts' definitions.
-    _PARSED = ("liquid", "body", "_code_spans", "reader_prose", "blocks")
+    _PARSED = ("liquid", "_parsed_body", "_code_spans", "reader_prose", "blocks")
 
     def text_value(self, key: str) -> str | None:
         """A front-matter string as search results show it (runs of white space as one space);
@@ -160,8 +161,32 @@ class Post:
     def tags(self, name: str) -> list[LiquidTag]:
         return [tag for tag in self.liquid.tags if tag.kind == "tag" and tag.name == name]
 
-    @cached_property
+    @property
     def body(self) -> Body:
+        """The parsed body. Raises MarkdownTooComplex (again at each use, without parsing again)
+        for a body over parse/markdown.py's MAX_MARKDOWN_ELEMENTS: file-unreadable reports it,
+        and the engine skips the rules that read it."""
+        parsed = self.__dict__.get("_parsed_body")
+        if parsed is None:
+            try:
+                parsed = self._parse_body()
+            except MarkdownTooComplex as exc:
+                parsed = exc
+            self.__dict__["_parsed_body"] = parsed
+        if isinstance(parsed, MarkdownTooComplex):
+            raise MarkdownTooComplex(str(parsed), self.rel)
+        return parsed
+
+    @property
+    def markdown_error(self) -> str | None:
+        """Why the body cannot be parsed (None: it can); parses it to know."""
+        try:
+            self.body  # noqa: B018
+        except MarkdownTooComplex as exc:
+            return str(exc)
+        return None
+
+    def _parse_body(self) -> Body:
         from postlint.parse.markdown import parse_body
 
         text = self.text
@@ -187,10 +212,12 @@ class Post:
     @cached_property
     def _code_spans(self) -> tuple[list[int], list[int]]:
         """The code ranges merged and split into starts and ends: in_code is a binary search,
-        not a scan of every range (rules ask it for each link, thousands on a long post)."""
+        not a scan of every range (rules ask it for each link, thousands on a long post). A body
+        too big to parse has the code its Liquid marks only."""
+        ranges = self.body.code_ranges if self.markdown_error is None else self.liquid.code_ranges
         starts: list[int] = []
         ends: list[int] = []
-        for start, end in sorted(self.body.code_ranges):
+        for start, end in sorted(ranges):
             if end <= start:
                 continue
             if ends and start <= ends[-1]:

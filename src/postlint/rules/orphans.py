@@ -148,7 +148,7 @@ def _linked_posts(site, rel: str, future: bool, keep: str) -> frozenset[str]:
     linker = site.whole_post(rel)
     if linker.read_error is not None:
         return frozenset()
-    parsed_before = "body" in vars(linker)
+    parsed_before = "_parsed_body" in vars(linker)
     try:
         return frozenset(_targets(site, linker, future))
     finally:
@@ -193,7 +193,8 @@ def _targets(site, linker, future: bool) -> Iterator[str]:
             literal = literal_url_filter(tag.markup)
             if literal is not None:
                 hrefs.append(site.baseurl + "/" + literal[0].lstrip("/"))
-    hrefs.extend(link.href for link in linker.body.links)
+    if linker.markdown_error is None:  # else its file-unreadable finding says why its links are not known
+        hrefs.extend(link.href for link in linker.body.links)
     own_url = None if linker.rel.startswith(site.template_folders) else site.published_url(linker.rel)
     site_url = str(site.config.get("url") or "")
     for href in hrefs:
