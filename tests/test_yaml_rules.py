@@ -64,6 +64,32 @@ def test_substitution_message_names_the_replacement(tmp_path):
     assert [(f.line, f.column, f.message) for f in findings] == [(4, 4, "Use 'use' instead of 'utilize'")]
 
 
+def test_wordiness_reads_phrases_as_a_sentence_writes_them(tmp_path):
+    # interrupt's May 2021 roundup links "Things You Should Know in Order to Become an Embedded
+    # Developer": another article's title, not the author's wording
+    body = ("In order to ship, we freeze the branch.\n\n"
+            "- [Things You Should Know in Order to Become an Embedded Developer](https://example.com/a) by a guest\n"
+            "- IN ORDER TO SHIP, FREEZE THE BRANCH")
+    findings = lint_text(tmp_path, body, "STY002")
+    assert [(f.line, f.message) for f in findings] == [(4, "Use 'To' instead of 'In order to'")]
+
+
+def test_a_case_sensitive_rule_suggests_the_replacement_of_the_form_matched(tmp_path):
+    rules = tmp_path / "house-style"
+    rules.mkdir()
+    (rules / "tone.yml").write_text("""\
+code: HSE010
+name: plain-start
+kind: substitution
+ignorecase: false
+swap: {in order to: to, In order to: To}
+examples: {fail: ["In order to win, train."], pass: ["To win, train."]}
+""")
+    findings = lint_text(tmp_path, "In order to win, we train in order to last.", "HSE010",
+                         config="yaml_rules: [house-style]\n")
+    assert [f.message for f in findings] == ["Use 'To' instead of 'In order to'", "Use 'to' instead of 'in order to'"]
+
+
 def test_code_is_not_prose(tmp_path):
     assert not lint_text(tmp_path, "Run `TODO` and:\n\n```\nTBD\n```", "STY001")
 

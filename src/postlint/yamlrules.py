@@ -7,7 +7,7 @@
     summary: One line for `postlint rules`.
     why: Why readers or search engines care.
     message: "'{match}' is internal jargon"   # {match}, {replacement}
-    ignorecase: true
+    ignorecase: true             # false: case counts, each form its own key ("In order to": "To")
     regex: false                 # tokens/swap keys are words unless true
     scope: prose                 # prose (body text), title or description
     languages: [en]              # only posts in these languages (default: every post)
@@ -139,7 +139,10 @@ def load_rule(path: Path, data: bytes | None = None) -> Rule:
         message.format(match="", replacement="")
     except (KeyError, IndexError, ValueError) as exc:
         raise YamlRuleError(f"message {message!r} may only use {{match}} and {{replacement}} ({type(exc).__name__}: {exc})") from None
-    replacements = {key.lower(): value for key, value in swap.items()}
+    # Keyed as matched: in lower case when case is ignored, as written when it counts (a rule may
+    # then swap "In order to" for "To" and "in order to" for "to").
+    ignorecase = bool(flags & re.IGNORECASE)
+    replacements = {key.lower() if ignorecase else key: value for key, value in swap.items()}
 
     def check(post: Any, ctx: Any) -> Iterator[Problem]:
         if languages and ctx.site.language(post.data, post.rel) not in languages:
@@ -153,7 +156,7 @@ def load_rule(path: Path, data: bytes | None = None) -> Rule:
                 continue
             for match in _matches(scans.compiled, text, deadline):
                 found = match.group(0)
-                replacement = replacements.get(found.lower(), "") if kind == "substitution" else ""
+                replacement = replacements.get(found.lower() if ignorecase else found, "") if kind == "substitution" else ""
                 if kind == "substitution" and not replacement:
                     replacement = next((v for k, v in swap_patterns if k.fullmatch(found, timeout=patterns.MATCH_SECONDS)), "")
                 line, column = post.position(offset + match.start()) if scope == "prose" else (offset, 1)
