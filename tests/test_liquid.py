@@ -121,6 +121,14 @@ def test_markdown_view_keeps_tags_inside_a_line_and_unclosed_blocks():
     assert lines[2] == "# Still parsed: the build fails anyway"
 
 
+def test_markdown_view_puts_a_tag_spanning_lines_on_the_line_it_starts_on():
+    text = "[a]({% post_url\n x %}) b\n{% if a\n %}\n{% comment %}{% c\n %}{% endcomment %}\nc\n"
+    lines = view(text).split("\n")
+    assert lines[0] == "[a](" + "x" * len("{% post_url\n x %}") + ") b"  # the output of a tag holds no line break
+    assert [line.strip() for line in lines[1:]] == ["", "", "", "", "c", ""]  # blanked tags keep their lines
+    assert len(view(text)) == len(text)
+
+
 def test_highlight_body_is_code_not_headings_or_links():
     post = make_post("---\ntitle: t\n---\n{% highlight ruby %}\n# Load deals\n[x](/y)\n{% endhighlight %}\n## Totals\n")
     assert [h.text for h in post.body.headings] == ["Totals"]

@@ -67,6 +67,18 @@ def test_links_with_positions_and_ial():
     assert not any("a-link" in l[2] for l in links), "links inside code spans are not links"
 
 
+def test_a_link_whose_liquid_tag_spans_lines_is_a_link_and_lines_stay_the_files():
+    # interrupt's 2020-07-29-cortex-m-debug-monitor.md:42: `[this article]({% post_url\n  2019-08-06-…%})`;
+    # Jekyll renders the tag to one URL before kramdown reads the link
+    post = make_post("---\ntitle: t\n---\nRead [this article]({% post_url\n  2024-01-01-a %}#x) and [that]({%\n"
+                     "post_url 2024-01-01-b %}).\n\n## After\n\nText [last]({% post_url 2024-01-01-c\n%})\n")
+    links = [(link.text, post.position(link.start)) for link in post.body.links]
+    assert links == [("this article", (4, 6)), ("that", (5, 26)), ("last", (10, 6))]
+    assert post.body.links[0].href == "{% post_url\n  2024-01-01-a %}#x"
+    assert [(heading.text, heading.line) for heading in post.body.headings] == [("After", 8)]
+    assert [(block.kind, block.line) for block in post.blocks] == [("paragraph", 4), ("heading", 8), ("paragraph", 10)]
+
+
 def test_images_markdown_and_html():
     post = make_post(TEXT)
     images = [(i.kind, i.alt, i.src, post.position(i.start)) for i in post.body.images]

@@ -143,7 +143,10 @@ def markdown_view(text: str, masked: str, spans: list[tuple[int, int]]) -> str:
     nothing but ``{% … %}`` tags (Jekyll leaves an empty line where ``{% if %}`` or
     ``{% include %}`` stood, so the next line starts a new block: a ``[ref]: /url`` below one
     is a reference definition, not paragraph text). Outputs (``{{ … }}``) and tags inside a
-    line stay filler: they render as text, often inside a link's destination.
+    line stay filler: they render as text, often inside a link's destination. The line breaks
+    of a tag's own markup (``[text]({% post_url\n2024-01-01-x %})``) never reach the page: the
+    output takes the tag's place on the line where it starts, so those line breaks become
+    filler too, and the view then has fewer lines than `text` (offsets stay the same).
     """
     tags: list[tuple[int, int]] = []
     for span in sorted(spans):  # already in order but for a few: timsort keeps this linear
@@ -153,7 +156,28 @@ def markdown_view(text: str, masked: str, spans: list[tuple[int, int]]) -> str:
         return masked
     blank = _unrendered_blocks(text, tags)
     blank.extend(_tag_only_lines(text, masked, tags))
-    return mask(masked, blank, fill=" ")
+    return _tags_on_one_line(mask(masked, blank, fill=" "), tags, sorted(blank))
+
+
+def _tags_on_one_line(view: str, tags: list[tuple[int, int]], blank: list[tuple[int, int]]) -> str:
+    """`view` with each line break inside a rendered tag or output (one that no `blank` span, in
+    order of start, holds) turned into the tag's filler."""
+    pieces: list[str] = []
+    shown_to = 0
+    index = 0
+    for start, end in tags:
+        if view.find("\n", start, end) == -1:
+            continue
+        while index < len(blank) and blank[index][1] <= start:
+            index += 1
+        if index < len(blank) and blank[index][0] <= start:
+            continue  # rendered to nothing (a comment) or an empty line: its lines stay as they are
+        pieces += (view[shown_to:start], view[start:end].replace("\n", view[start]))  # view[start]: the tag's filler
+        shown_to = end
+    if not pieces:
+        return view
+    pieces.append(view[shown_to:])
+    return "".join(pieces)
 
 
 def _is_whole_tag(text: str, start: int, end: int) -> bool:

@@ -2,8 +2,9 @@
 
 Markdown is parsed from `masked`: Source.text with the front matter blanked and every Liquid tag
 replaced by same-length filler, so Liquid never confuses the parser and every offset found in
-`masked` is an offset in Source.text (see source.py). markdown-it gives block tokens with line
-maps only; inline links and images are located by walking each block's source with a cursor and
+`masked` is an offset in Source.text (see source.py); a tag spanning lines is put on the line it
+starts on, as its output is, and the tokens' line maps are renumbered to the file's lines
+(_number_lines_as_in_source). markdown-it gives block tokens with line maps only; inline links and images are located by walking each block's source with a cursor and
 checking every candidate against what markdown-it parsed.
 """
 
@@ -578,6 +579,7 @@ def parse_body(text: str, masked: str, line_starts: list[int], not_prose: list[t
     masked = markdown_view(text, masked, not_prose)
     env: dict = {}
     tokens = markdown_parser().parse(masked, env)
+    _number_lines_as_in_source(tokens, masked, line_starts)
     body = Body(masked=masked, tokens=tokens)
     builder = _BodyBuilder(text, masked, line_starts, env)
     builder.blank_ranges.extend(not_prose)
@@ -607,6 +609,25 @@ def parse_body(text: str, masked: str, line_starts: list[int], not_prose: list[t
     body.code_ranges.sort()
     body.prose = _prose(text, builder.prose_ranges, builder.blank_ranges)
     return body
+
+
+def _number_lines_as_in_source(tokens: list[Token], parsed: str, line_starts: list[int]) -> None:
+    """Renumber the tokens' line maps from the lines of `parsed` to those of the source (whose
+    line starts are `line_starts`): `parsed` has fewer lines when a Liquid tag spanning lines was
+    put on one (liquid.markdown_view), and every rule counts lines as the file does. Each line
+    of `parsed` starts where a line of the source does (the offsets are the same)."""
+    if parsed.count("\n") == len(line_starts) - 1:
+        return
+    parsed_starts = [0] + [found.end() for found in re.finditer("\n", parsed)]
+
+    def source_line(line: int) -> int:
+        if line >= len(parsed_starts):  # past the last line, as a map's end may be
+            return len(line_starts) + line - len(parsed_starts)
+        return bisect.bisect_left(line_starts, parsed_starts[line])
+
+    for token in tokens:
+        if token.map is not None:
+            token.map = [source_line(token.map[0]), source_line(token.map[1])]
 
 
 INCLUDE_TAGS = ("include", "include_relative")

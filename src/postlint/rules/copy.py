@@ -225,7 +225,9 @@ def link_text(post, ctx) -> Iterator[Problem]:
     punctuation and emphasis, is one of `texts` or starts with one of `starts`
     (`click here for the report`), and links whose text is only a number of up to three digits
     (`[1](https://…)`, `[[2]](…)`). Links whose text is only inline code or only an image, and
-    links inside code, are not checked.
+    links inside code, are not checked. A Liquid tag in the destination may span lines
+    (`[here]({% post_url` and `2024-01-15-ramp-time-benchmark %})` on the next line): Jekyll
+    renders it to one URL before kramdown reads the link, so it is a link like any other.
 
     The phrases are English: they are looked for only in English posts (a post's `lang`, else
     `_config.yml`'s, else English). Numbers are looked for in every post, except a number that
