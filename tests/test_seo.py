@@ -40,6 +40,27 @@ def test_title_length_option_and_line(tmp_path):
     assert _found(post, "title-length") == [(3, "title is 44 characters; search results show about 40")]
 
 
+@pytest.mark.parametrize("title, flagged", [("漢" * 30, False), ("漢" * 31, True), ("かな" * 15 + "x", True),
+                                            ("ｶﾅ" * 30, False)],  # half-width katakana is as narrow as a letter
+                         ids=["30 kanji", "31 kanji", "30 kana and a letter", "60 half-width katakana"])
+def test_title_length_counts_a_full_width_character_as_two(tmp_path, title, flagged):
+    post = _site(tmp_path, f"title: '{title}'\n")
+    assert bool(_found(post, "title-length")) is flagged
+
+
+def test_title_length_says_when_it_measured_width(tmp_path):
+    post = _site(tmp_path, "title: 'Bitcoin Core 28.0のポリシーを採用するウォレットのためのガイドと実装例'\n")
+    assert _found(post, "title-length") == [
+        (2, "title is 69 characters wide (43 characters, 26 of them full-width, counted as two); "
+            "search results show about 60")]
+
+
+@pytest.mark.parametrize("characters, flagged", [(24, True), (25, False), (80, False), (81, True)])
+def test_description_length_counts_a_full_width_character_as_two(tmp_path, characters, flagged):
+    post = _site(tmp_path, f"title: t\ndescription: {'説' * characters}\n")
+    assert bool(_found(post, "description-length")) is flagged
+
+
 @pytest.mark.parametrize("length, flagged", [(49, True), (50, False), (160, False), (161, True)])
 def test_description_length_boundaries(tmp_path, length, flagged):
     post = _site(tmp_path, f"title: t\ndescription: {'d' * length}\n")

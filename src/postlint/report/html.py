@@ -36,11 +36,18 @@ from postlint.registry import Rule
 from postlint.report.sarif import INTERNAL_ERROR_HELP
 from postlint.report.text import _caret_line
 from postlint.rules.readtime import read_time, read_time_rule
-from postlint.rules.seo import description_length, title_length
+from postlint.rules.seo import (
+    description_length,
+    display_width,
+    shown_description,
+    title_length,
+)
 from postlint.visible import one_line
 
 SEVERITY_ORDER = ("error", "warning", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITY_ORDER)}
+# What the title and description charts count, as title-length and description-length do.
+WIDTH_UNIT = "characters (full-width as two)"
 
 
 def esc(text: object) -> str:
@@ -58,7 +65,7 @@ class PostStats(Record):
     __slots__ = ("path", "title", "description", "words", "minutes")
 
     path: str  # as findings name it
-    title: int | None  # characters, as title-length counts them
+    title: int | None  # width in characters, as title-length counts it (a full-width character as two)
     description: int | None
     words: int | None  # as read-time counts them, each Han or kana character as one (as word processors count)
     minutes: int | None
@@ -86,8 +93,8 @@ def post_stats(targets: Iterable[tuple[Path, Site]], cwd: Path, words_per_minute
             continue
         try:
             title, description = post.text_value("title"), post.text_value("description")
-            row.title = len(title) if title is not None else None
-            row.description = len(description) if description is not None else None
+            row.title = display_width(title) if title is not None else None
+            row.description = display_width(shown_description(description)) if description is not None else None
             if post.is_markdown:
                 computed = read_time(post, words_per_minute, seconds_per_image, characters_per_minute)
                 row.words, row.minutes = computed.words + computed.characters, computed.minutes
@@ -367,8 +374,8 @@ def _distributions(stats: list[PostStats], settings: list[RuleSetting]) -> list[
     description, description_note = _options(settings, description_length)
     rt, _ = _options(settings, read_time_rule)
     charts = [
-        ("Title length", "characters", [s.title for s in stats], [Limit("max", title["max"], title_note)], "no title"),
-        ("Description length", "characters", [s.description for s in stats],
+        ("Title length", WIDTH_UNIT, [s.title for s in stats], [Limit("max", title["max"], title_note)], "no title"),
+        ("Description length", WIDTH_UNIT, [s.description for s in stats],
          [Limit("min", description["min"]), Limit("max", description["max"], description_note)], "no description"),
         ("Words", "words", [s.words for s in stats], [], "not Markdown"),
         ("Read time", f"minutes at {rt['words_per_minute']:g} words per minute", [s.minutes for s in stats], [],
@@ -404,8 +411,8 @@ def _posts_table(stats: list[PostStats], findings: list[Finding], anchors: dict[
            '<p class="note">Click a column header to sort.</p>' if stats else "<p>No posts were checked.</p>"]
     if not stats:
         return [*out, "</section>"]
-    out.append('<table class="sortable"><thead><tr><th>file</th><th class="num">title chars</th>'
-               '<th class="num">description chars</th><th class="num">words</th><th class="num">read time (min)</th>'
+    out.append('<table class="sortable"><thead><tr><th>file</th><th class="num">title width</th>'
+               '<th class="num">description width</th><th class="num">words</th><th class="num">read time (min)</th>'
                '<th class="num">errors</th><th class="num">warnings</th><th class="num">info</th>'
                '<th class="num">findings</th></tr></thead><tbody>')
     for row in stats:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 from postlint.finding import Problem
@@ -10,52 +11,86 @@ from postlint.registry import rule
 
 
 @rule("SEO001", "title-length", severity="warning", options=[
-    Option("max", "int", 60, "Most characters a title may have (runs of white space count as one).", minimum=1),
+    Option("max", "int", 60, "Most characters a title may have (runs of white space count as one; a full-width "
+           "character, as in Chinese or Japanese, counts as two).", minimum=1),
 ])
 def title_length(post, ctx) -> Iterator[Problem]:
-    """The `title` is longer than search results show (about 60 characters).
+    """The `title` is wider than search results show (about 60 characters, or 30 Chinese or Japanese ones).
 
     ## What it does
     Counts the characters of the front-matter `title` (runs of white space count as one) and
-    reports a title longer than `max`.
+    reports a title longer than `max`. A full-width character (East Asian Wide or Fullwidth in
+    Unicode: Chinese, Japanese and Korean characters, their punctuation, full-width forms such
+    as `－`) counts as two, as it takes the room of two Latin letters; the message says so
+    when a title holds one.
 
     ## Why is this bad?
     Search engines cut titles at about 60 characters (roughly 600 pixels), so the end of a long
-    title, often the part that says what the post is about, is replaced by "...". Sites whose
+    title, often the part that says what the post is about, is replaced by "...". The limit is
+    one of width: a Chinese or Japanese character is about twice as wide as a Latin letter, so
+    about 30 of them fit (Yoast SEO likewise measures the title's width in pixels). Sites whose
     layout appends the site name (`Title | Blog`) have even less room.
 
     ## Example
     ```yaml
     title: "Ramp time, quotas and coaching: everything a new sales manager needs to know in the first year"
     ```
+    A Japanese title of 37 characters, as wide as 74 Latin ones:
+    ```yaml
+    title: "新任の営業マネージャーが一年目に知るべき立ち上げ期間とノルマと指導のすべて"
+    ```
 
     ## Use instead
     ```yaml
     title: "What new sales managers need to know about ramp time"
     ```
+    ```yaml
+    title: "新任の営業マネージャーが知るべき立ち上げ期間"
+    ```
 
     ## Options
     """
     title = post.text_value("title")
-    if title is not None and len(title) > ctx.options.max:
+    if title is not None and (width := display_width(title)) > ctx.options.max:
         yield Problem(*post.field("title").position,
-                      f"title is {len(title)} characters; search results show about {ctx.options.max}", fingerprint=title)
+                      f"title is {_measured(title, width)}; search results show about {ctx.options.max}",
+                      fingerprint=title)
+
+
+def display_width(text: str) -> int:
+    """How wide `text` shows in search results, in Latin characters: each East Asian Wide or
+    Fullwidth character takes the room of two (a Chinese or Japanese character is about as wide
+    as the font is high; a Latin letter, about half that)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(unicodedata.east_asian_width(character) in ("W", "F") for character in text)
+
+
+def _measured(text: str, width: int) -> str:
+    """A length as the messages say it: in characters, and as a width when full-width ones count double
+    (with how many there are: a stray full-width dash in a Latin title is worth seeing)."""
+    if width == len(text):
+        return f"{width} characters"
+    return f"{width} characters wide ({len(text)} characters, {width - len(text)} of them full-width, counted as two)"
 
 
 @rule("SEO002", "description-length", severity="warning", options=[
-    Option("min", "int", 50, "Fewest characters a description should have (runs of white space count as one).",
-           minimum=0),
-    Option("max", "int", 160, "Most characters a description may have (runs of white space count as one).", minimum=1),
+    Option("min", "int", 50, "Fewest characters a description should have (runs of white space count as one; a "
+           "full-width character, as in Chinese or Japanese, counts as two).", minimum=0),
+    Option("max", "int", 160, "Most characters a description may have (runs of white space count as one; a "
+           "full-width character, as in Chinese or Japanese, counts as two).", minimum=1),
 ])
 def description_length(post, ctx) -> Iterator[Problem]:
-    """A post has no `description`, or one too short to be useful (under 50 characters unless configured) or longer than search results show (about 160).
+    """A post has no `description`, or one too short to be useful (under 50 characters unless configured) or longer than search results show (about 160, or 80 Chinese or Japanese ones).
 
     ## What it does
     Counts the characters of the front-matter `description` as a page shows them (HTML tags
     left out, as jekyll-seo-tag does; runs of white space count as one) and reports one shorter
-    than `min` or longer than `max`. A post (a file in `_posts`, not a page or a draft) whose
-    front matter has no description is reported on its first line, one with an empty
-    description at that key. A description that `defaults` in `_config.yml` gives the post, or
+    than `min` or longer than `max`. As in `title-length`, a full-width character (Chinese,
+    Japanese, Korean) counts as two: search results cut descriptions by width, and Yoast SEO's
+    longest Japanese description is about half its longest English one (80 characters against
+    156). A post (a file in `_posts`, not a page or a draft) whose front matter has no
+    description is reported on its first line, one with an empty description at that key. A description that `defaults` in `_config.yml` gives the post, or
     an explicit `excerpt` (which jekyll-seo-tag uses when there is no description), counts as
     one, unless the post sets `description` to empty text (`description: ""`): Jekyll keeps
     that over the defaults, and jekyll-seo-tag over the excerpt, and the page gets the site's
@@ -74,10 +109,17 @@ def description_length(post, ctx) -> Iterator[Problem]:
     ```yaml
     description: "Ramp time."
     ```
+    A Japanese description of 19 characters, as wide as 38 Latin ones:
+    ```yaml
+    description: "営業の立ち上げ期間を縮める三つの習慣。"
+    ```
 
     ## Use instead
     ```yaml
     description: "Benchmarks for sales ramp time by segment, and three habits that shorten it."
+    ```
+    ```yaml
+    description: "セグメント別の営業立ち上げ期間のベンチマークと、それを短くする三つの習慣を紹介します。"
     ```
 
     ## Options
@@ -92,19 +134,20 @@ def description_length(post, ctx) -> Iterator[Problem]:
                           f"{what}: {_what_pages_show(post, ctx)}; write one that says what the post offers",
                           fingerprint="missing")
         return
-    description = _shown(description)
+    description = shown_description(description)
     where = post.field("description").position
-    if len(description) > ctx.options.max:
+    width = display_width(description)
+    if width > ctx.options.max:
         yield Problem(*where,
-                      f"description is {len(description)} characters; search results show about {ctx.options.max}",
+                      f"description is {_measured(description, width)}; search results show about {ctx.options.max}",
                       fingerprint="long")
-    elif len(description) < ctx.options.min:
+    elif width < ctx.options.min:
         yield Problem(*where,
-                      f"description is only {len(description)} characters; write at least {ctx.options.min} "
+                      f"description is only {_measured(description, width)}; write at least {ctx.options.min} "
                       "that say what the post offers", fingerprint="short")
 
 
-def _shown(description: str) -> str:
+def shown_description(description: str) -> str:
     """A description as a page shows it: HTML tags left out (jekyll-seo-tag's strip_html: from
     each `<` to the next `>`), runs of white space as one space. A loop over str.find, where a
     regular expression would go over the rest of the text again from every `<` that no `>`
