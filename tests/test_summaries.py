@@ -90,6 +90,19 @@ def test_cut_short_is_reported_in_any_language_and_not_for_quoted_or_block_value
         assert _messages(_site_with(tmp_path / name, front)) == [], name
 
 
+def test_cut_short_is_reported_in_scripts_written_without_spaces(tmp_path):
+    """A Japanese line has no space for the key YAML made of it to hold: a change of script
+    (kanji, then a particle in hiragana) or punctuation shows where its words meet."""
+    for name, line in [("japanese", "主な変更点: 手数料の計算方法が変わります。"),
+                       ("mixed", "MuSig2の実装: 署名の集約について"), ("chinese", "本周我们讨论了新的提案，主要变化: 手续费")]:
+        front = f"title: t\nlang: ja\nexcerpt: 今週のニュースレターでは新しい提案を説明します。\n{line}\n"
+        [(_, _, message)] = _messages(_site_with(tmp_path / name, front))
+        assert message.startswith(f"the excerpt stops at line 4: YAML read line 5 ('{line.split(':')[0]}')"), name
+    for name, key in [("kanji", "著者"), ("katakana", "カテゴリー"), ("hanzi", "作者")]:
+        front = f"title: t\nlang: ja\nexcerpt: 今週のニュースレターでは新しい提案を説明します。\n{key}: 山田\n"
+        assert _messages(_site_with(tmp_path / name, front)) == [], name
+
+
 def test_a_jekyll_made_excerpt_is_not_checked(tmp_path):
     site = _site_with(tmp_path, "title: Pipeline coverage\n")
     assert _messages(site) == []

@@ -144,6 +144,8 @@ NOT_WORD = WordPattern(r"[^\p{L}\p{N}\p{M}\u200c\u200d]+")
 # Characters of the scripts read character by character, without spaces between words: Han
 # (Chinese characters, Japanese kanji) and kana, with the kana's long-vowel mark.
 _UNSPACED_CHARACTER = r"[\p{Han}\p{Hiragana}\p{Katakana}\u30fc]"
+# A run of one of those scripts (Han; hiragana; katakana with the long-vowel mark) or of anything else.
+_SCRIPT_RUN = r"\p{Han}+|\p{Hiragana}+|[\p{Katakana}\u30fc]+|[^\p{Han}\p{Hiragana}\p{Katakana}\u30fc]+"
 
 
 def characters_apart(text: str) -> str:
@@ -173,3 +175,14 @@ def unspaced_characters(text: str) -> tuple[int, str]:
         return 0, text
     spaced, count = unicode_pattern(_UNSPACED_CHARACTER).subn(" ", text)
     return count, spaced
+
+
+def words_meet_unspaced(text: str) -> bool:
+    """Does `text`, holding Han or kana characters, show where two of its words meet, as a space
+    would: where the script changes (a particle or an ending in hiragana after a word in kanji,
+    katakana or Latin letters: 主な変更点, MuSig2の実装) or at punctuation or a space. A run of
+    one script alone may be one word (著者, カテゴリー, まとめ); a run of Han alone cannot tell a
+    Chinese word from a clause, so it says no."""
+    if text.isascii() or not unicode_pattern(_UNSPACED_CHARACTER).search(text):
+        return False
+    return unicode_pattern(_SCRIPT_RUN).fullmatch(text) is None

@@ -22,9 +22,11 @@ from postlint.parse.terms import (
     unfolded,
     words,
 )
+from postlint.parse.words import words_meet_unspaced
 from postlint.registry import rule
 
-# A key YAML made out of a summary's next line: words with spaces between them, or markup.
+# A key YAML made out of a summary's next line: words with spaces between them, or markup. In
+# Chinese and Japanese, written without spaces, words_meet_unspaced finds where words meet.
 _PROSE_KEY = lazy_compile(r"\S\s+\S|^<")
 
 
@@ -88,8 +90,9 @@ def _cut_short(post, key: str) -> str | None:
                         and other.line > info.line), key=lambda other: other.line)
     if not following or post.text[info.value_end:post.source.offset(following[0].line, 1)].strip():
         return None
-    name = next(name for name, other in post.front_matter.keys.items() if other is following[0])
-    return f"line {following[0].line} ('{_shorten(str(name))}')" if _PROSE_KEY.search(str(name)) else None
+    name = str(next(name for name, other in post.front_matter.keys.items() if other is following[0]))
+    prose = _PROSE_KEY.search(name) or words_meet_unspaced(name)
+    return f"line {following[0].line} ('{_shorten(name)}')" if prose else None
 
 
 def _shorten(text: str, size: int = 40) -> str:
@@ -122,7 +125,11 @@ def summary_relevance(post, ctx) -> Iterator[Problem]:
       lacks one of its words does not say so.
     - **Cut short**: a plain (unquoted) summary whose next line holds `: ` is ended by YAML at
       that line, which becomes a key of its own (`<p>In practice, teams: ...`); the rest of the
-      summary is silently lost.
+      summary is silently lost. A key counts as such a line when it reads as several words: words
+      with spaces between them, markup, or, in Chinese and Japanese, written without spaces, a
+      change of script (`主な変更点: ...`, a particle in hiragana after a word in kanji) or
+      punctuation. A key of one word (`author`, `著者`) is taken for a key, and so is one of
+      Chinese characters alone, in which no word boundary shows.
 
     The message names the summary's leading words with their counts in the post and the
     title's missing phrase with its count. Words are compared casefolded, English plurals folded
