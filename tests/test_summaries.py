@@ -3,6 +3,7 @@ phrase, or were cut short by YAML; and the site's document frequencies behind it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -101,6 +102,28 @@ def test_cut_short_is_reported_in_scripts_written_without_spaces(tmp_path):
     for name, key in [("kanji", "著者"), ("katakana", "カテゴリー"), ("hanzi", "作者")]:
         front = f"title: t\nlang: ja\nexcerpt: 今週のニュースレターでは新しい提案を説明します。\n{key}: 山田\n"
         assert _messages(_site_with(tmp_path / name, front)) == [], name
+
+
+def test_a_list_of_links_is_not_judged_off_topic(tmp_path):
+    """Interrupt's 2025-12-31 roundup: a description of 'the articles, videos, and announcements we've
+    been excited about' was reported as about none of the words the post is about; the post's words
+    are those of the pages it links to."""
+    roundup = (CASE / "_posts" / "2024-03-09-pass-link-roundup.md").read_text(encoding="utf-8").split("---\n", 2)
+    front, body = roundup[1], roundup[2]
+    assert _messages(_site_with(tmp_path / "links", front, body)) == []
+    # The same words in paragraphs, or in list items without links: a post about something else.
+    unlinked = re.sub(r"\[(\*\*[^]]*\*\*)\]\([^)]*\)", r"\1", body)
+    for name, text in [("paragraphs", body.replace("- [", "[")), ("no-links", unlinked)]:
+        [(_, _, message)] = _messages(_site_with(tmp_path / name, front, text))
+        assert message.endswith("none of the words the post is about"), name
+
+
+def test_a_list_of_links_still_needs_the_titles_phrase(tmp_path):
+    items = "".join(f"- [Pipeline coverage, part {n}](https://example.com/{n}): what the quarter needs in deals "
+                    "and how many of them each rep should bring to the weekly review.\n" for n in range(12))
+    front = 'title: "Pipeline coverage reading"\ndescription: Articles, videos and talks we liked this month.\n'
+    [(_, _, message)] = _messages(_site_with(tmp_path, front, items))
+    assert message.endswith("the title's 'pipeline coverage' (12 times) is not in it")
 
 
 def test_a_jekyll_made_excerpt_is_not_checked(tmp_path):

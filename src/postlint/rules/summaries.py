@@ -119,7 +119,11 @@ def summary_relevance(post, ctx) -> Iterator[Problem]:
     - **Off topic**: each content word of the summary is weighted by how specific it is to the
       site's posts (inverse document frequency over the published English posts, as in TF-IDF);
       when less than `min_coverage` of that weight is made of words the post uses at least twice,
-      the summary is about something else.
+      the summary is about something else. Not in a post that is mostly a list of links (list
+      items that hold a link carry more than half its words: a roundup of what its authors read,
+      a list of resources): its words are those of the many pages it points to, none of them
+      says what the post is about, and its summary rightly names the kind of list ("the
+      articles, videos and tools we liked this month").
     - **Key phrase missing**: a phrase of two or more content words from the title that the
       body repeats at least `title_phrase_count` times is what the post is about; a summary that
       lacks one of its words does not say so.
@@ -184,6 +188,20 @@ def summary_relevance(post, ctx) -> Iterator[Problem]:
             yield Problem(*field.position, message, fingerprint=f"{key}: {_shorten(summary, 80)}")
 
 
+def _link_list(post) -> bool:
+    """Is the post mostly a list of links: do list items that hold a link carry more than half the
+    words of its blocks? (None of an HTML post's: it has no Markdown blocks.)"""
+    starts = sorted(link.start for link in post.body.links)
+    linked = total = 0
+    for block in post.blocks:
+        total += len(block.words)
+        if block.in_list:
+            first = bisect.bisect_left(starts, block.start)
+            if first < len(starts) and starts[first] < block.end:
+                linked += len(block.words)
+    return 2 * linked > total
+
+
 # Words that say what kind of text a summary introduces, not what it is about.
 _FRAMING = frozenset({"article", "blog", "post", "series", "part", "overview", "introduction", "intro", "guide",
                       "tutorial", "primer", "walk", "walkthrough", "tour", "deep", "dive", "diving", "look", "learn",
@@ -204,6 +222,7 @@ class PostTopic:
         self.site = site
         body = words(post.reader_prose)
         self.words = len(body)
+        self.link_list = _link_list(post)
         title = post.data.get("title")
         title = title if isinstance(title, str) else ""
         self._body: Counter[str] = Counter(body)
@@ -252,7 +271,7 @@ class PostTopic:
             missing.append((phrase, count))
             reported.add(specific)
             covered.append(folded)
-        off_topic = self._coverage(terms) < min_coverage and not self.top & terms.keys()
+        off_topic = not self.link_list and self._coverage(terms) < min_coverage and not self.top & terms.keys()
         if not missing and not off_topic:
             return None
         # The summary's first words the post is not about, leaving out words most of the site uses.
