@@ -4,8 +4,9 @@ Markdown is parsed from `masked`: Source.text with the front matter blanked and 
 replaced by same-length filler, so Liquid never confuses the parser and every offset found in
 `masked` is an offset in Source.text (see source.py); a tag spanning lines is put on the line it
 starts on, as its output is, and the tokens' line maps are renumbered to the file's lines
-(_number_lines_as_in_source). markdown-it gives block tokens with line maps only; inline links and images are located by walking each block's source with a cursor and
-checking every candidate against what markdown-it parsed.
+(_number_lines_as_in_source). markdown-it gives block tokens with line maps only; inline links
+and images are located by walking each block's source with a cursor and checking every
+candidate against what markdown-it parsed.
 """
 
 from __future__ import annotations

@@ -90,11 +90,11 @@ def description_length(post, ctx) -> Iterator[Problem]:
     Japanese, Korean) counts as two: search results cut descriptions by width, and Yoast SEO's
     longest Japanese description is about half its longest English one (80 characters against
     156). A post (a file in `_posts`, not a page or a draft) whose front matter has no
-    description is reported on its first line, one with an empty description at that key. A description that `defaults` in `_config.yml` gives the post, or
-    an explicit `excerpt` (which jekyll-seo-tag uses when there is no description), counts as
-    one, unless the post sets `description` to empty text (`description: ""`): Jekyll keeps
-    that over the defaults, and jekyll-seo-tag over the excerpt, and the page gets the site's
-    description. On a site that runs jekyll-seo-tag (its `plugins` name it, or a layout or
+    description is reported on its first line, one with an empty description at that key. A
+    description that `defaults` in `_config.yml` gives the post, or an explicit `excerpt`
+    (which jekyll-seo-tag uses when there is no description), counts as one, unless the post
+    sets `description` to empty text (`description: ""`): Jekyll keeps that over the defaults,
+    and jekyll-seo-tag over the excerpt, and the page gets the site's description. On a site that runs jekyll-seo-tag (its `plugins` name it, or a layout or
     include of the site uses its `{% seo %}` tag, as when a theme such as minima loads it), the
     message of a missing description says that the tag falls back to Jekyll's own excerpt: the
     first paragraph, the text before `excerpt_separator`, or the whole post when it holds no
