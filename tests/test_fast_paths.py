@@ -8,7 +8,8 @@ import re
 import sys
 
 from postlint.jekyll.links import own_address, parse_origin
-from postlint.parse.terms import fold, raw_terms, unfolded
+from postlint.parse import terms
+from postlint.parse.terms import distinct_terms, fold, raw_terms, unfolded
 from postlint.parse.words import LETTERS
 from postlint.rules.links import _may_name
 from postlint.rules.placeholders import _FILLER, _FILLER_WORDS
@@ -53,6 +54,17 @@ def test_fold_changes_only_words_ending_in_s_as_raw_terms_assumes():
     assert raw_terms(text) == set(map(fold, LETTERS.findall(text)))
 
 
+def test_distinct_terms_are_raw_terms_in_order_of_first_occurrence_whatever_the_memo_holds():
+    rng = random.Random(11)
+    for _ in range(200):
+        text = " ".join("".join(rng.choice("abeisuyéB ") for _ in range(rng.randrange(1, 9))) for _ in range(60))
+        expected = list(dict.fromkeys(fold(word) for word in LETTERS.casefolded(text)))
+        assert distinct_terms(text) == expected
+        terms._FOLDED.clear()
+        assert distinct_terms(text) == expected
+        assert set(expected) == raw_terms(text)
+
+
 def test_no_character_outside_a_word_casefolds_into_one_as_casefolded_assumes():
     """LETTERS.casefolded lowercases ASCII text's letters in one translate instead of casefolding
     it: right only if casefolding creates no word character out of a character outside words."""
@@ -71,3 +83,4 @@ def test_casefolded_letter_runs_are_those_of_the_casefolded_text():
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
         assert LETTERS.casefolded(text) == LETTERS.findall(text.casefold()), text
+

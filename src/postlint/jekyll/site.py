@@ -960,16 +960,17 @@ class Site(Recording):
 
     def _english_terms(self, rel: str) -> str | None:
         """The distinct terms of a post's body, space-separated (one string loads much faster
-        from the cache than a list of hundreds); None: not readable, or not written in English."""
+        from the cache than a list of hundreds), in the order they first occur; None: not
+        readable, or not written in English."""
         # Imported here: only a run that counts the site's terms needs it.
-        from postlint.parse.terms import plain, raw_terms
+        from postlint.parse.terms import distinct_terms, plain
 
         other = self.whole_post(rel)
         # Its front matter as front_matter gives it: a parser bug there is that file's finding (PL001).
         front_matter = self.front_matter(rel)
         if other.read_error is not None or not self.is_english(front_matter.data, rel):
             return None
-        return " ".join(sorted(raw_terms(plain(other.text[front_matter.body_offset:]))))
+        return " ".join(distinct_terms(plain(other.text[front_matter.body_offset:])))
 
     def lint_targets(self, folder: Path) -> list[Path]:
         """The posts and drafts inside `folder` (LINTED_POST_EXTENSIONS); every Markdown/HTML file when it has none."""
