@@ -84,3 +84,19 @@ def test_casefolded_letter_runs_are_those_of_the_casefolded_text():
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
         assert LETTERS.casefolded(text) == LETTERS.findall(text.casefold()), text
 
+
+def test_the_front_matter_block_is_found_where_jekylls_pattern_finds_it():
+    """_block skips from line break to line break; Jekyll's pattern (_BLOCK) is the reference."""
+    from postlint.parse.frontmatter import _BLOCK, _OPENING, _block
+
+    def jekylls(text: str) -> tuple[int, int, int] | None:
+        match = _BLOCK.match(text) if _OPENING.match(text) else None
+        return None if match is None else (match.start(1), match.end(1), match.end())
+
+    rng = random.Random(13)
+    pieces = ["---", "...", "--", "-", ".", " ", "\t", "\n", "\n", "a: b", "x", "é", "’", "\n---\n", "\n...\n"]
+    texts = ["", "---\n", "---\n---", "---\n---\n", "---\n...", "--- \t\n--- \t", "---\n\n---\nbody", "---\na\n---x\n---"]
+    texts += ["---" + rng.choice(["", " ", "\t "]) + "\n" + "".join(rng.choice(pieces) for _ in range(rng.randrange(12)))
+              for _ in range(20000)]
+    for text in texts:
+        assert _block(text) == jekylls(text), repr(text)

@@ -25,7 +25,24 @@ if TYPE_CHECKING:
 # Jekyll: has_yaml_header? is "\A---\s*\r?\n" on the first line, and the block is
 # "\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)" (multiline). Source.text has "\n" line breaks only.
 _OPENING = lazy_compile(r"---[ \t]*\n")
-_BLOCK = lazy_compile(r"---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)
+_BLOCK = lazy_compile(r"---[ \t]*\n(.*?\n?)^(?:---|\.\.\.)[ \t]*$\n?", re.S | re.M)  # Jekyll's, for the tests
+# The closing line of a block whose opening line ends at `start`, found as _BLOCK finds it: the
+# first line from there that is `---` or `...` (trailing spaces and tabs allowed), with the line
+# break before it. _BLOCK's lazy `.*?` tried the rest of the pattern at every character of the
+# front matter (two of them per file: a fifteenth of a one-post run's instructions); a search
+# for a line break followed by the closer skips from line break to line break.
+_CLOSING = lazy_compile(r"\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+
+
+def _block(text: str) -> tuple[int, int, int] | None:
+    """Where _BLOCK's match of `text` would have its YAML (start, end) and end, None for no match:
+    the YAML starts after the opening line and ends where the closing line starts."""
+    opening = _OPENING.match(text)
+    if opening is None:
+        return None
+    start = opening.end()
+    closing = _CLOSING.search(text, start - 1)  # from the opening's line break: the YAML may be empty
+    return None if closing is None else (start, closing.start() + 1, closing.end())
 
 
 @cache
@@ -129,26 +146,26 @@ def front_matter_extent(text: str) -> str:
     """
     if not _OPENING.match(text):
         return ""
-    block = _BLOCK.match(text)
-    return text[:block.end()] if block else "---\n(unclosed)"
+    block = _block(text)
+    return text[:block[2]] if block else "---\n(unclosed)"
 
 
 def parse_front_matter(text: str) -> FrontMatter:
     """Split and parse the front matter at the start of `text` (a Source.text)."""
     if not _OPENING.match(text):
         return FrontMatter()
-    block = _BLOCK.match(text)
+    block = _block(text)
     if block is None:
         return FrontMatter(
             present=True,
             error="front matter has no closing '---' line: Jekyll renders the YAML as body text",
             error_line=1,
         )
-    yaml_start = block.start(1)
-    yaml_text = block.group(1)
+    yaml_start, yaml_end, block_end = block
+    yaml_text = text[yaml_start:yaml_end]
     first_line = text.count("\n", 0, yaml_start) + 1
     closing_line = first_line + yaml_text.count("\n")
-    fm = FrontMatter(present=True, end_line=closing_line, body_offset=block.end())
+    fm = FrontMatter(present=True, end_line=closing_line, body_offset=block_end)
     if not yaml_text.strip():
         return fm
     import yaml
