@@ -83,7 +83,8 @@ def input_key(kind: str, argument: str = "") -> str:
 def group_name(inputs: dict[str, str]) -> str:
     """The name of an index's group of inputs: a digest of the set (tens of thousands of inputs on
     a large site, so joined as text rather than encoded as JSON)."""
-    return digest("\n".join(f"{key}\0{value}" for key, value in sorted(inputs.items())).encode("utf-8", "surrogatepass"))
+    # Sorted by key alone (keys are unique: the order of the items), a fifth faster than the items.
+    return digest("\n".join([f"{key}\0{inputs[key]}" for key in sorted(inputs)]).encode("utf-8", "surrogatepass"))
 
 
 def file_share(rel: str, shares: int) -> int:
@@ -421,8 +422,18 @@ class Recording:
             return value
         if self.handed_out is not None:
             self.handed_out.check(compute, f"the fact {name} of {rel}", self)
-        with self._computing() as partial, self.recording(isolated=True) as recorder:
+        # What `with self._computing() as partial, self.recording(isolated=True) as recorder`
+        # does, without building two context managers for each fact of each file of the site.
+        partial = [False]
+        recorder = Recorder()
+        outer = self._recorders
+        self._building.append(partial)
+        self._recorders = [recorder]
+        try:
             value = compute()
+        finally:
+            self._recorders = outer
+            self._building.pop()
         if self.handed_out is not None:
             self.handed_out.note(value, f"the fact {name} of {rel}")
         if partial[0]:
