@@ -404,6 +404,8 @@ class Site(Recording):
         # holds says nothing of them, so the memo of unchanged files neither answers nor keeps them.
         self._given = frozenset(self._whole) | frozenset(self._site_file_errors)
         self._front_matter_digests: dict[str, str] = {}
+        self._front_matters: dict[str, tuple[str, FrontMatter]] = {}  # rel -> front_matter's digest and answer
+        self._document_data: dict[tuple[str, str], tuple[FrontMatter, dict[str, Any]]] = {}  # document_data's
         self._defaults: dict[tuple[str, str], dict[str, Any]] = {}  # (rel, kind) -> defaults_for's answer
         self._folders: dict[str, tuple[str, bool]] = {}  # folder -> (its real path, trusted), for _outside
         self._real_folders: dict[str, str] = {}  # folder -> os.path.realpath of it (_real_folder)
@@ -564,6 +566,7 @@ class Site(Recording):
         source = Source.from_text(self.root / rel, text)
         self._sources[rel] = (source, "", digest(text.encode("utf-8", "surrogatepass")))
         self._front_matter_digests.pop(rel, None)
+        self._front_matters.pop(rel, None)
         self.memo.forget(rel)  # the disk's digests are not the text's
         for kind in FILE_KINDS:
             self._current.pop(input_key(kind, rel), None)
@@ -636,9 +639,12 @@ class Site(Recording):
             self.memo.note(argument, input_key(kind, argument), value_digest)
 
     def record(self, kind: str, argument: str, value_digest: str) -> None:
-        if kind in FILE_KINDS:
-            self._note(kind, argument, value_digest)
-        super().record(kind, argument, value_digest)
+        # _note and Recording.record in one: the site model records some ten inputs per file.
+        key = f"{kind}:{argument}"  # input_key
+        if kind in FILE_KINDS and argument not in self._given:
+            self.memo.note(argument, key, value_digest)
+        for recorder in self._recorders:
+            recorder.direct[key] = value_digest  # Recorder.add
 
     def _compute_digest(self, key: str) -> str:
         kind, _, argument = key.partition(":")
@@ -814,14 +820,21 @@ class Site(Recording):
         Only a regular file inside the site, within the size limit, is read: a `../` or
         absolute path written in a post reads nothing outside the site, a FIFO nothing at all.
         """
-        if leaves_site(rel):
-            self.record(FRONT_MATTER, rel, digest("outside"))
-            return FrontMatter()
-        self.record(FRONT_MATTER, rel, self._front_matter_digest(rel))
-        try:
-            found = self.post(rel).front_matter
-        except Exception as exc:  # a parser bug: that file's own check reports it (PL001)
-            return FrontMatter(present=True, error=f"postlint failed to parse this front matter: {type(exc).__name__}")
+        known = self._front_matters.get(rel)
+        if known is not None:  # asked before (some ten times per file): recorded as then, nothing worked out again
+            value_digest, found = known
+            self.record(FRONT_MATTER, rel, value_digest)
+        else:
+            if leaves_site(rel):
+                self.record(FRONT_MATTER, rel, digest("outside"))
+                return FrontMatter()
+            value_digest = self._front_matter_digest(rel)
+            self.record(FRONT_MATTER, rel, value_digest)
+            try:
+                found = self.post(rel).front_matter
+            except Exception as exc:  # a parser bug: that file's own check reports it (PL001)
+                return FrontMatter(present=True, error=f"postlint failed to parse this front matter: {type(exc).__name__}")
+            self._front_matters[rel] = (value_digest, found)
         if self.handed_out is not None:
             self.handed_out.note(found.data, f"the front matter of {rel}")
         return found
@@ -862,7 +875,15 @@ class Site(Recording):
     def document_data(self, rel: str, kind: str) -> dict[str, Any]:
         """The data Jekyll gives a post, draft (kind "posts") or collection document (its label):
         the front-matter `defaults` that apply, with the front matter merged over them, or none of
-        the front matter when jekyll_fails_reading (the defaults are merged before it is read)."""
+        the front matter when jekyll_fails_reading (the defaults are merged before it is read).
+        Worked out once per front matter read (a post's dates, slug and address each ask): the
+        front matter is read, and so recorded, at each call."""
+        front_matter = self.front_matter(rel)
+        known = self._document_data.get((rel, kind))
+        if known is not None and known[0] is front_matter:
+            if self.handed_out is not None:
+                self.handed_out.note(known[1], f"the data of {rel}")
+            return known[1]
         written = {} if self.jekyll_fails_reading(rel) else self.front_matter(rel).data
         defaults = self.defaults(rel, kind)
         data = deep_merged(defaults, written)
@@ -871,6 +892,7 @@ class Site(Recording):
             joined = urls.category_list(defaults["categories"])
             joined += [c for c in urls.category_list(written["categories"]) if c not in joined]
             data["categories"] = joined
+        self._document_data[(rel, kind)] = (front_matter, data)
         if self.handed_out is not None:
             self.handed_out.note(data, f"the data of {rel}")
         return data
