@@ -1223,7 +1223,9 @@ class Site(Recording):
             if posixpath.splitext(rel)[1].lower() in POST_EXTENSIONS:
                 source = self._source(rel)[0]  # a text file is read whole once anyway
                 if source is not None:
-                    self._yaml_headers[rel] = source.text.split("\n", 1)[0].rstrip() == "---"
+                    text = source.text
+                    end = text.find("\n")  # the first line alone: split would copy the rest of the text
+                    self._yaml_headers[rel] = (text if end < 0 else text[:end]).rstrip() == "---"
                     return self._yaml_headers[rel]
             head = self._head(rel)
             first = head.split(b"\n", 1)[0] if isinstance(head, bytes) else b""
