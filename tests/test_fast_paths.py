@@ -100,3 +100,42 @@ def test_the_front_matter_block_is_found_where_jekylls_pattern_finds_it():
               for _ in range(20000)]
     for text in texts:
         assert _block(text) == jekylls(text), repr(text)
+
+
+def test_a_tree_within_the_limits_is_one_too_big_passes(monkeypatch):
+    """_tree_within_limits, for YAML without anchors, answers as `_too_big(...) is None`."""
+    import yaml
+
+    from postlint.parse import frontmatter
+    from postlint.parse.frontmatter import _jekyll_loader, _too_big, _tree_within_limits
+
+    rng = random.Random(17)
+
+    def value(depth: int) -> str:
+        kind = rng.randrange(6) if depth < 8 else 0
+        if kind == 0:
+            return rng.choice(["x", "1", "", "null", "'q'", "2020-01-01"])
+        if kind in (1, 2):
+            return "[" + ", ".join(value(depth + 1) for _ in range(rng.randrange(4))) + "]"
+        if kind == 3:
+            return "{" + ", ".join(f"k{i}: {value(depth + 1)}" for i in range(rng.randrange(4))) + "}"
+        return "{" + ", ".join(f"? {value(depth + 1)}" for i in range(rng.randrange(3))) + "}"
+
+    documents = [f"a: {value(0)}\nb: {value(0)}\n" for _ in range(3000)]
+    documents += ["a: " + "[" * depth + "]" * depth for depth in (62, 63, 64, 65, 66)]
+    documents += ["- " * depth + "x" for depth in (63, 64, 65)]
+    composed = []
+    for text in documents:
+        try:
+            composed.append((text, _jekyll_loader()(text).get_single_node()))
+        except yaml.YAMLError:
+            continue  # a generated text YAML refuses
+    assert len(composed) > 2000
+    answers = set()
+    for limit in (frontmatter.MAX_YAML_VALUES, 40):  # a low limit on values, reached by small documents
+        monkeypatch.setattr(frontmatter, "MAX_YAML_VALUES", limit)
+        for text, node in composed:
+            answer = _tree_within_limits(node)
+            assert answer == (_too_big(node) is None), text
+            answers.add((limit, answer))
+    assert len(answers) == 4  # within and beyond each limit

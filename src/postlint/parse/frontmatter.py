@@ -176,7 +176,8 @@ def parse_front_matter(text: str) -> FrontMatter:
     loader = _jekyll_loader()(yaml_text)
     try:
         node = loader.get_single_node()
-        too_big = _too_big(node) if node is not None else None
+        # Without an anchor the YAML holds no alias: its nodes are a tree, measured in one pass.
+        too_big = None if node is None or ("&" not in yaml_text and _tree_within_limits(node)) else _too_big(node)
         if too_big is not None:
             fm.error, where = too_big
             fm.error_line, fm.error_column = first_line + where.line, where.column + 1
@@ -266,6 +267,35 @@ def _too_many_values(text: str) -> bool:
     finally:
         loader.dispose()
     return False
+
+
+def _tree_within_limits(root: yaml.Node) -> bool:
+    """Are the composed nodes of a YAML without aliases (a tree: no node is reached twice) at most
+    MAX_YAML_VALUES, nested at most MAX_YAML_DEPTH lists and mappings deep? Then _too_big finds
+    nothing to say; else it says what (it also finds an alias, were there one after all). A
+    pass over the tree a level at a time, without _too_big's memo of each node's size and depth,
+    which an alias needs: every page and post of a site has its front matter measured."""
+    import yaml
+
+    mapping, sequence = yaml.MappingNode, yaml.SequenceNode
+    level, count, depth = [root], 0, 0
+    while level:
+        count += len(level)
+        below: list[yaml.Node] = []
+        collections = False
+        for node in level:
+            if isinstance(node, mapping):
+                collections = True
+                for pair in node.value:
+                    below += pair
+            elif isinstance(node, sequence):
+                collections = True
+                below += node.value
+        depth += collections  # a level holds a list or mapping only below one on every level above it
+        if count > MAX_YAML_VALUES or depth > MAX_YAML_DEPTH:
+            return False
+        level = below
+    return True
 
 
 def _too_big(root: yaml.Node, what: str = "front matter") -> tuple[str, yaml.Mark] | None:
