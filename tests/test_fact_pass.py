@@ -62,3 +62,20 @@ def test_leaving_the_share_forgets_its_partial_indexes_and_keeps_its_facts():
     assert toy.total() == sum(VALUES.values())
     assert sorted(toy.computed) == sorted(VALUES), "the other share's facts are computed, its own kept"
     assert toy.computed[:len(computed)] == computed
+
+
+def test_a_sites_files_of_each_kind_are_dealt_out_to_the_workers_in_turn(tmp_path):
+    from postlint.jekyll.facts import file_share
+    from postlint.jekyll.site import Site
+
+    files = [f"_posts/2024-01-{day:02}-post.md" for day in range(1, 24)] + [f"_drafts/d{n}.md" for n in range(3)]
+    files += [f"page-{n}.md" for n in range(7)] + [f"assets/img-{n}.png" for n in range(11)] + ["_config.yml"]
+    for rel in files:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("---\n---\n", encoding="utf-8")
+    site = Site(tmp_path)
+    for shares in (2, 3):
+        for kind in (files[:26], files[26:33], files[33:]):
+            dealt = [site.share_of_file(rel, shares) for rel in sorted(kind)]
+            assert dealt == [rank % shares for rank in range(len(kind))]
+        assert site.share_of_file("not/listed.md", shares) == file_share("not/listed.md", shares)

@@ -30,7 +30,6 @@ from postlint.errors import (
     UnreadableFile,
 )
 from postlint.finding import Edit, Finding, Problem
-from postlint.jekyll.facts import file_share
 from postlint.jekyll.site import NOTHING_LEARNED, Learned, Site
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
@@ -755,7 +754,7 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
 
     def share_of(item: tuple[Path, Site, str | None], shares: int) -> int:
         path, site, _ = item
-        return file_share(display_path(path, site.root), shares)
+        return site.share_of_file(display_path(path, site.root), shares)
 
     for_few = any(_facts_from_files(site, caches.get(site.root)) for site in sites.values())
     return Prologue(in_worker, in_parent if kept else None, from_other, share_of, for_few)

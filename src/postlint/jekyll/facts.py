@@ -402,10 +402,15 @@ class Recording:
         for frame in self._building:
             frame[0] = True
 
+    def share_of_file(self, rel: str, shares: int) -> int:
+        """Which of `shares` fact-pass workers computes the facts of the file `rel` (Site: the
+        files of each kind dealt out in turn). Who computes a fact never changes its value."""
+        return file_share(rel, shares)
+
     def _outside_share(self, rel: str) -> bool:
         """In a fact pass, is `rel` another worker's? Then what is being built leaves it out and is
         partial (tainted)."""
-        if self.shard is None or file_share(rel, self.shard[1]) == self.shard[0]:
+        if self.shard is None or self.share_of_file(rel, self.shard[1]) == self.shard[0]:
             return False
         self._taint()
         return True
