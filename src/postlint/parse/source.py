@@ -80,6 +80,12 @@ def open_regular(path: Path) -> BinaryIO:
     then opened without blocking and checked again through the descriptor, so one swapped in
     between the two steps is refused as well.
     """
+    fd, _ = _open_regular_fd(path)
+    return os.fdopen(fd, "rb", buffering=0)
+
+
+def _open_regular_fd(path: Path) -> tuple[int, os.stat_result]:
+    """open_regular's descriptor, without a file object, and its `fstat`."""
     try:
         require_regular(os.stat(path).st_mode)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
@@ -92,8 +98,9 @@ def open_regular(path: Path) -> BinaryIO:
             raise UnreadableFile("symbolic link loop (following the link leads back to it)") from None
         raise
     try:
-        require_regular(os.fstat(fd).st_mode)
-        return os.fdopen(fd, "rb", buffering=0)
+        info = os.fstat(fd)
+        require_regular(info.st_mode)
+        return fd, info
     except BaseException:
         os.close(fd)
         raise
@@ -137,19 +144,21 @@ def read_bytes(path: Path, max_size: int) -> bytes:
     Reading stops one byte past the limit, so a file that grows after the size check cannot
     exhaust memory either.
     """
-    with open_regular(path) as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > max_size:
-            raise over_the_limit(size, max_size)
+    fd, info = _open_regular_fd(path)  # no file object: the site reads every page and post
+    try:
+        if info.st_size > max_size:
+            raise over_the_limit(info.st_size, max_size)
         chunks = []
         left = max_size + 1
         while left > 0:
-            chunk = handle.read(min(left, 1 << 20))
+            chunk = os.read(fd, min(left, 1 << 20))
             if not chunk:
                 break
             chunks.append(chunk)
             left -= len(chunk)
         data = b"".join(chunks)
+    finally:
+        os.close(fd)
     if len(data) > max_size:
         raise UnreadableFile(f"file grew past the {max_size:,}-byte limit (max_file_size) while being read; not linted")
     return data
