@@ -24,6 +24,7 @@ import time
 RACY_NS = 2_000_000_000  # FAT keeps times in 2-second steps
 Signature = tuple[int, ...]
 _UNSEEN = ()  # FileMemo._now's answer for a file not looked at yet (a signature is never empty)
+NOT_TAKEN = object()  # before_read's `info` when the caller took no `lstat`
 
 
 def signature(path: str, folder: int | None = None) -> Signature | None:
@@ -36,7 +37,13 @@ def signature(path: str, folder: int | None = None) -> Signature | None:
         info = os.stat(path, dir_fd=folder, follow_symlinks=False)
     except (OSError, ValueError):
         return None
-    if stat.S_ISLNK(info.st_mode) or max(info.st_ctime_ns, info.st_mtime_ns) > time.time_ns() - RACY_NS:
+    return signature_of(info)
+
+
+def signature_of(info: os.stat_result | None) -> Signature | None:
+    """signature() from the file's `lstat`, taken already (None: it failed)."""
+    if info is None or os.name == "nt" or stat.S_ISLNK(info.st_mode) \
+            or max(info.st_ctime_ns, info.st_mtime_ns) > time.time_ns() - RACY_NS:
         return None
     return info.st_mode, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
@@ -116,11 +123,13 @@ class FileMemo:
         self._read.pop(rel, None)
         self._unsent.discard(rel)
 
-    def before_read(self, rel: str) -> None:
-        """Take the signature of a file about to be read (once: a file is read once)."""
+    def before_read(self, rel: str, info: os.stat_result | None | object = NOT_TAKEN) -> None:
+        """Take the signature of a file about to be read (once: a file is read once); `info`: its
+        `lstat` (None: it failed) when the caller took it just now."""
         self._unchanged.pop(rel, None)  # read in this run: its digests are this run's from now on
         if rel not in self._read:
-            self._read[rel] = self._now[rel] = signature(os.path.join(self._root, rel))
+            self._read[rel] = self._now[rel] = signature(os.path.join(self._root, rel)) if info is NOT_TAKEN \
+                else signature_of(info)  # type: ignore[arg-type]
 
     def note(self, rel: str, key: str, value_digest: str) -> None:
         """The digest of the input `key`, about `rel` itself, computed in this run from the bytes

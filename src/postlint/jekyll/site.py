@@ -17,6 +17,7 @@ import json
 import os
 import posixpath
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -45,7 +46,7 @@ from postlint.jekyll.facts import (
     input_key,
 )
 from postlint.jekyll.languages import ENGLISH, language_of
-from postlint.jekyll.signatures import FileMemo
+from postlint.jekyll.signatures import NOT_TAKEN, FileMemo
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.dates import judge_date
 from postlint.parse.frontmatter import FrontMatter, front_matter_extent, load_yaml
@@ -120,6 +121,14 @@ def _plain_entry(entry: PostEntry) -> list:
 # A list of posts kept across runs (facts.py): their fields.
 _POST_LIST = Keeping(plain=lambda entries: [_plain_entry(entry) for entry in entries],
                      restore=lambda plain: [PostEntry(*fields) for fields in plain])
+
+
+def _lstat(path: str) -> os.stat_result | None:
+    """os.lstat(path), None when it fails (os.path.islink's False, signature's None)."""
+    try:
+        return os.lstat(path)
+    except (OSError, ValueError):
+        return None
 
 
 def leaves_site(rel: str) -> bool:
@@ -454,11 +463,12 @@ class Site(Recording):
 
     # --- reading: every file of the site is read here, once ------------------------------------
 
-    def _outside(self, name: str) -> bool:
+    def _outside(self, name: str, info: os.stat_result | None | object = NOT_TAKEN) -> bool:
         """Does the file `name` (relative to the root, or absolute) lead outside the site and the
-        folders trusted with it, through `..` or a symbolic link? Such a file is never opened."""
+        folders trusted with it, through `..` or a symbolic link? Such a file is never opened.
+        `info`: its `lstat` (None: it failed), when the caller took it just now."""
         full = os.path.join(self._root_path, name)
-        if os.path.islink(full):
+        if os.path.islink(full) if info is NOT_TAKEN else info is not None and stat.S_ISLNK(info.st_mode):  # type: ignore[union-attr]
             return not self._trusted_path(os.path.realpath(full))
         return self._folder_leads_outside(name)
 
@@ -530,10 +540,11 @@ class Site(Recording):
 
     def _file_bytes(self, rel: str, path: Path) -> bytes:
         """The bytes of the file `rel` (at `path`) for _source. Raises UnreadableFile or OSError."""
-        if self._outside(rel) and os.path.exists(path):  # a broken link is reported as one
+        info = _lstat(os.path.join(self._root_path, rel))  # one lstat: is it a link, and its signature
+        if self._outside(rel, info) and os.path.exists(path):  # a broken link is reported as one
             require_regular(os.stat(path).st_mode)  # a device says so; neither is opened
             raise UnreadableFile(OUTSIDE)
-        self.memo.before_read(rel)
+        self.memo.before_read(rel, info)
         return read_bytes(path, self.max_file_size)
 
     def content_digest(self, rel: str) -> str:
@@ -1270,9 +1281,10 @@ class Site(Recording):
 
     def _file_head(self, rel: str) -> tuple[bytes, bool]:
         """read_head of the file `rel` for _head. Raises UnreadableFile or OSError."""
-        if self._outside(rel):
+        info = _lstat(os.path.join(self._root_path, rel))  # one lstat: is it a link, and its signature
+        if self._outside(rel, info):
             raise UnreadableFile(OUTSIDE)
-        self.memo.before_read(rel)
+        self.memo.before_read(rel, info)
         return read_head(os.path.join(self._root_path, rel), HEAD_BYTES, WHOLE_BYTES)
 
     def _site_key(self, path: Path | str) -> str:
