@@ -139,3 +139,20 @@ def test_a_tree_within_the_limits_is_one_too_big_passes(monkeypatch):
             assert answer == (_too_big(node) is None), text
             answers.add((limit, answer))
     assert len(answers) == 4  # within and beyond each limit
+
+
+def test_a_dates_permalink_values_are_strftimes_own_fields():
+    """date_values formats ten fields with one strftime call: each as its own call gives it."""
+    import datetime as dt
+
+    from postlint.jekyll.urls import date_values
+
+    rng = random.Random(19)
+    days = [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(2020, 12, 31), dt.date(2021, 1, 3), dt.date(9999, 12, 31)]
+    days += [dt.date.fromordinal(rng.randrange(1, dt.date.max.toordinal() + 1)) for _ in range(3000)]
+    fields = {"month": "%m", "day": "%d", "short_month": "%b", "long_month": "%B", "short_year": "%y",
+              "y_day": "%j", "week": "%V", "w_day": "%u", "short_day": "%a", "long_day": "%A"}
+    for day in days:
+        values = date_values(day)
+        assert {name: values[name] for name in fields} == {name: day.strftime(code) for name, code in fields.items()}
+        assert values["year"] == f"{day.year:04d}" and values["i_day"] == str(day.day)

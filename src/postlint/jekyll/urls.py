@@ -119,12 +119,16 @@ def date_values(date: _dt.date | None) -> dict[str, str]:
     pads them (`0999`), which glibc's does not."""
     if date is None:
         return {}
+    # One strftime for the ten fields (a call each was a tenth of the URL index's own work); no
+    # field of these holds the separator, which is no character of a date's names either.
+    month, day, short_month, long_month, short_year, y_day, week, w_day, short_day, long_day = \
+        date.strftime("%m\x1f%d\x1f%b\x1f%B\x1f%y\x1f%j\x1f%V\x1f%u\x1f%a\x1f%A").split("\x1f")
     return {
-        "year": f"{date.year:04d}", "month": date.strftime("%m"), "day": date.strftime("%d"),
-        "i_day": str(date.day), "i_month": str(date.month), "short_month": date.strftime("%b"),
-        "long_month": date.strftime("%B"), "short_year": date.strftime("%y"), "y_day": date.strftime("%j"),
-        "w_year": f"{date.isocalendar().year:04d}", "week": date.strftime("%V"), "w_day": date.strftime("%u"),
-        "short_day": date.strftime("%a"), "long_day": date.strftime("%A"),
+        "year": f"{date.year:04d}", "month": month, "day": day,
+        "i_day": str(date.day), "i_month": str(date.month), "short_month": short_month,
+        "long_month": long_month, "short_year": short_year, "y_day": y_day,
+        "w_year": f"{date.isocalendar().year:04d}", "week": week, "w_day": w_day,
+        "short_day": short_day, "long_day": long_day,
         "hour": "00", "minute": "00", "second": "00",
     }
 
