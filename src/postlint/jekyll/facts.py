@@ -422,6 +422,12 @@ class Recording:
         `compute` reads only through the recorded accessors and returns plain data made of dicts,
         lists, tuples, strings, numbers, booleans and None: what the cache stores (marshal) and
         a worker sends, both of which give it back as it was."""
+        fact = self._facts.get(name, _NONE).get(rel)
+        if fact is not None:  # computed in this run, or adopted: known_fact's first case, without its call
+            self._report(fact[1])
+            if self.handed_out is not None:
+                self.handed_out.note(fact[0], f"the fact {name} of {rel}")
+            return fact[0]
         known, value = self.known_fact(name, rel)
         if known:
             return value

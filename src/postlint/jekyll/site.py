@@ -1335,6 +1335,9 @@ class Site(Recording):
         whose name starts with `.`, `_`, `#` or `~` or ends with `~`, unless an `include` entry
         matches that name (as a glob, as its start, or with a trailing `/`); a file whose whole
         path is an `include` entry is read anyway (`.well-known/security.txt`, not its folder)."""
+        if "~" not in rel and not rel.startswith((".", "_", "#")) and "/." not in rel and "/_" not in rel \
+                and "/#" not in rel:
+            return False  # no name starts with `.`, `_`, `#` or `~`, nor ends with `~`: asked of every file
         parts = rel.split("/")
         if not any(_special_name(part) for part in parts):
             return False
