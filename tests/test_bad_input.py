@@ -228,9 +228,9 @@ def test_max_file_size_is_configurable(tmp_path):
 def test_paths_outside_the_site_are_never_read(bad_site, monkeypatch):
     opened: list[Path] = []
 
-    def spy(path, max_size):
+    def spy(path, max_size, *known):
         opened.append(Path(path))
-        return source_module.read_bytes(path, max_size)
+        return source_module.read_bytes(path, max_size, *known)
 
     monkeypatch.setattr(site_module, "read_bytes", spy)  # other files' front matter (post_url targets)
     monkeypatch.setattr(engine_module, "read_bytes", spy)  # the linted files

@@ -540,12 +540,12 @@ class Site(Recording):
 
     def _file_bytes(self, rel: str, path: Path) -> bytes:
         """The bytes of the file `rel` (at `path`) for _source. Raises UnreadableFile or OSError."""
-        info = _lstat(os.path.join(self._root_path, rel))  # one lstat: is it a link, and its signature
+        info = _lstat(os.path.join(self._root_path, rel))  # one lstat: is it a link, its signature, its type
         if self._outside(rel, info) and os.path.exists(path):  # a broken link is reported as one
             require_regular(os.stat(path).st_mode)  # a device says so; neither is opened
             raise UnreadableFile(OUTSIDE)
         self.memo.before_read(rel, info)
-        return read_bytes(path, self.max_file_size)
+        return read_bytes(path, self.max_file_size, info)
 
     def content_digest(self, rel: str) -> str:
         """Digest of a file's bytes (or of why it cannot be read): the first part of its cache key.
@@ -1281,11 +1281,11 @@ class Site(Recording):
 
     def _file_head(self, rel: str) -> tuple[bytes, bool]:
         """read_head of the file `rel` for _head. Raises UnreadableFile or OSError."""
-        info = _lstat(os.path.join(self._root_path, rel))  # one lstat: is it a link, and its signature
+        info = _lstat(os.path.join(self._root_path, rel))  # one lstat: is it a link, its signature, its type
         if self._outside(rel, info):
             raise UnreadableFile(OUTSIDE)
         self.memo.before_read(rel, info)
-        return read_head(os.path.join(self._root_path, rel), HEAD_BYTES, WHOLE_BYTES)
+        return read_head(os.path.join(self._root_path, rel), HEAD_BYTES, WHOLE_BYTES, info)
 
     def _site_key(self, path: Path | str) -> str:
         """How the site names a file: relative to the root when inside it, else absolute."""

@@ -84,10 +84,13 @@ def open_regular(path: Path) -> BinaryIO:
     return os.fdopen(fd, "rb", buffering=0)
 
 
-def _open_regular_fd(path: Path) -> tuple[int, os.stat_result]:
-    """open_regular's descriptor, without a file object, and its `fstat`."""
+def _open_regular_fd(path: Path, known: os.stat_result | None = None) -> tuple[int, os.stat_result]:
+    """open_regular's descriptor, without a file object, and its `fstat`. `known`: the path's
+    `lstat`, taken just before; when it shows a regular file (not a link), it is that file's
+    `stat`, and the file is opened without asking again (the `fstat` after still checks it)."""
     try:
-        require_regular(os.stat(path).st_mode)
+        if known is None or not stat.S_ISREG(known.st_mode):
+            require_regular(os.stat(path).st_mode)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         if os.path.islink(path):
@@ -106,12 +109,13 @@ def _open_regular_fd(path: Path) -> tuple[int, os.stat_result]:
         raise
 
 
-def read_head(path: str, head: int, whole: int) -> tuple[bytes, bool]:
+def read_head(path: str, head: int, whole: int, known: os.stat_result | None = None) -> tuple[bytes, bool]:
     """The first `head` bytes of a regular file, or all of it when it has at most `whole` bytes,
     and whether that is all of it. The checks of open_regular without a file object: the site
-    reads the start of thousands of images."""
+    reads the start of thousands of images. `known`: as for _open_regular_fd."""
     try:
-        require_regular(os.stat(path).st_mode)
+        if known is None or not stat.S_ISREG(known.st_mode):
+            require_regular(os.stat(path).st_mode)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
@@ -138,13 +142,13 @@ def over_the_limit(size: int, max_size: int) -> UnreadableFile:
     return UnreadableFile(f"file is {size:,} bytes, over the {max_size:,}-byte limit (max_file_size); not linted")
 
 
-def read_bytes(path: Path, max_size: int) -> bytes:
+def read_bytes(path: Path, max_size: int, known: os.stat_result | None = None) -> bytes:
     """The bytes of a regular file no larger than `max_size`. Raises UnreadableFile or OSError.
 
     Reading stops one byte past the limit, so a file that grows after the size check cannot
-    exhaust memory either.
+    exhaust memory either. `known`: as for _open_regular_fd.
     """
-    fd, info = _open_regular_fd(path)  # no file object: the site reads every page and post
+    fd, info = _open_regular_fd(path, known)  # no file object: the site reads every page and post
     try:
         if info.st_size > max_size:
             raise over_the_limit(info.st_size, max_size)
