@@ -198,7 +198,11 @@ class Recording:
             with self._computing() as partial, self.recording(isolated=True) as recorder:
                 value = build()
             inputs = recorder.inputs
-            memo = self._derived[name] = (value, group_name(inputs), inputs)
+            # A partial index (a fact pass's share) is forgotten when the share is left, and what
+            # records it is partial too: its group is never looked up, stored nor sent by name, so
+            # it is not worth the digest of thousands of sorted inputs.
+            group = f"partial:{name}" if partial[0] else group_name(inputs)
+            memo = self._derived[name] = (value, group, inputs)
             if partial[0]:
                 self._partial.add(name)
             elif keep is not None:
