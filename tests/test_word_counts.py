@@ -110,3 +110,30 @@ def test_counts_made_from_a_share_of_the_site_are_not_kept():
         partial[0] = True  # a fact pass worker's index: built from its share of the files
         site.counts()
     assert site.export_counts() == {} and not site.learned_counts
+
+
+
+def count_share(site: Site, share: int) -> None:
+    """A fact-pass worker's count of its share of the files (not all the files: no check of `worded`)."""
+    site.take_share(share, 2)
+    site.word_counts("summary", "terms", sorted(site.words), site.read_terms)
+    site.leave_share()
+
+
+@settings(max_examples=150, deadline=None)
+@given(FILES, st.booleans())
+def test_a_fact_pass_workers_count_of_the_whole_site_starts_from_its_share_and_is_a_count_from_scratch(words, redone):
+    """A worker counts its share, takes the other worker's facts, counts the whole site: the count
+    is the one from scratch, whether its share's facts are the very words it counted, or one of
+    them was computed again meanwhile (as one from a partial index would be: its share's count
+    is then not used)."""
+    worker, other = Site(words), Site(words)
+    count_share(worker, 0)
+    count_share(other, 1)
+    worker.adopt_facts(other.hand_over_facts())
+    mine = worker._facts.get("terms", {})
+    if redone and mine:
+        rel = next(iter(mine))
+        value = mine[rel][0]
+        mine[rel] = [None if value is None else (value + " ")[:-1], mine[rel][1]]  # equal, not the same object
+    assert worker.counts() == from_scratch(words)

@@ -46,7 +46,9 @@ a function of its inputs: equal inputs, equal words), and the next run starts fr
 whose inputs have the same digests now is counted as it was, without decoding its fact; the run
 takes away the words of the other files counted (the previous run's fact, checked against those
 inputs) and adds those of the files that changed or came. The counts reached are the ones a
-count from scratch gives; when a file's old words are not at hand, it counts from scratch.
+count from scratch gives; when a file's old words are not at hand, it counts from scratch. A
+fact-pass worker keeps the counts of its share, and its count of the whole site after the pass
+starts from them, adding the words of the other workers' files only.
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ class Recording:
         self._previous_counts: dict[str, Any] = {}  # the previous run's word counts (word_counts)
         self._previous_counts_loader: Callable[[], object] | None = None
         self._counts: dict[str, list] = {}  # this run's: name -> [{rel: its fact's inputs}, {word: files}, [rel without words]]
+        self._share_counts: dict[str, tuple[dict, Counter]] = {}  # a fact pass's: name -> (rel -> words counted, counts)
         self._unsent: list[tuple[str, str]] = []  # (name, rel) of facts computed and not handed over yet
         # In a parallel run's fact pass: (this worker's number, workers); see the module docstring.
         self.shard: tuple[int, int] | None = None
@@ -540,11 +543,13 @@ class Recording:
                 came[rel] = self.per_file(fact, rel, lambda: compute(rel))  # noqa: B023 - called at once
         counts = self._counts_corrected(fact, previous, unchanged, came) if previous else None
         if counts is None:
-            counts = Counter()
+            counts, counted_here = self._counts_of_own_share(name, previous, came)
             for rel in [*unchanged, *came]:
                 words = came[rel] if rel in came else self.per_file(fact, rel, lambda: compute(rel))  # noqa: B023
-                if words is not None:
+                if words is not None and rel not in counted_here:
                     counts.update(words.split())
+        if self.shard is not None and not previous:  # a fact pass: its share's counts, for the whole count after
+            self._share_counts[name] = (came, counts)
         empty = [rel for rel in unchanged if rel in silent] + [rel for rel, words in came.items() if words is None]
         sources = dict(unchanged)
         for rel, words in came.items():
@@ -555,6 +560,20 @@ class Recording:
         if len(sources) == len(unchanged) + len(came) and not any(frame[0] for frame in self._building):
             self._counts[name] = [sources, counts, sorted(empty)]
         return counts, len(unchanged) + len(came) - len(empty)
+
+    def _counts_of_own_share(self, name: str, previous: object,
+                             came: dict[str, str | None]) -> tuple[Counter[str], dict[str, str | None]]:
+        """Where a count of the words of `came` starts: in a fact-pass worker counting the whole
+        site after its share, its share's counts (a copy) and the files they counted, when each of
+        those files has the very words counted then (the same fact); else nothing. A count is a
+        sum over the files, in any order: the same counts either way."""
+        share = self._share_counts.pop(name, None) if self.shard is None and not previous else None
+        if share is None:
+            return Counter(), {}
+        counted, counts = share
+        if any(came.get(rel, _NONE) is not words for rel, words in counted.items()):
+            return Counter(), {}
+        return Counter(counts), counted
 
     def _previous_word_counts(self, name: str) -> tuple[dict, dict, frozenset[str]] | None:
         """The previous run's counts `name`: (rel -> the inputs of the fact its words came from,
