@@ -762,18 +762,18 @@ class Site(Recording):
         return len(self._inventory())
 
     def share_of_file(self, rel: str, shares: int) -> int:
-        """The fact-pass worker of the file `rel` (Recording.share_of_file): the site's posts and
-        drafts, its other texts and the rest of its files each dealt out to the workers in turn,
+        """The fact-pass worker of the file `rel` (Recording.share_of_file): the files in a `_posts`
+        or `_drafts` folder, the other texts and the rest of the files each dealt out in turn,
         in path order, so that each worker has as many files of each kind to read and parse (a
         digest of the path, as before, gave one of two workers 15% more of 18F's posts, and the
         others waited for it). A file the inventory does not list goes by the digest of its path.
         Not an input: who computes a fact changes nothing but how fast a run is."""
-        if self._share_ranks is None:
+        if self._share_ranks is None:  # kinds told by the path alone, roughly: any split is right, this one even
             self._share_ranks = {}
             dealt = [0, 0, 0]
             for name in sorted(self._inventory()):
-                kind = 0 if self._entry(name) is not None else \
-                    1 if posixpath.splitext(name)[1].lower() in POST_EXTENSIONS else 2
+                kind = 0 if "_posts/" in name or "_drafts/" in name else \
+                    1 if name[name.rfind("."):].lower() in POST_EXTENSIONS else 2
                 self._share_ranks[name] = dealt[kind]
                 dealt[kind] += 1
         rank = self._share_ranks.get(rel)
