@@ -4,10 +4,11 @@ phrase, or were cut short by YAML; and the site's document frequencies behind it
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from helpers import CASES, DEMO_SITE, run
+from helpers import CASES, DEMO_SITE, run, time_limit
 
 from postlint.jekyll.site import Site
 from postlint.rules.summaries import _site_terms
@@ -157,3 +158,19 @@ def test_a_summary_word_the_post_uses_in_another_form_counts_as_used(tmp_path):
     assert _messages(_site_with(tmp_path / "inflected", "title: Park passes\n" + description, body)) == []
     other = "description: Since it started, their feedback fixed problems quickly.\n"
     assert len(_messages(_site_with(tmp_path / "control", "title: Park passes\n" + other, body))) == 1
+
+
+def test_a_title_of_hundreds_of_words_takes_no_longer_than_a_short_one(tmp_path):
+    """Untrusted posts: the phrases of a title are every run of its content words, n²/2 of them of
+    up to n words for n words, each counted in the body: a 16 KB title of 1,000 words took minutes
+    and a gigabyte. Phrases come from the title's first 32 words; a phrase there is still found."""
+    title = " ".join(f"zorblax{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}" for i in range(600))
+    body = (title + ". ") * 6 + "Pipeline reviews and quota plans fill the rest of this long post. " * 60
+    site = _site_with(tmp_path, f"title: {title}\ndescription: Pipeline reviews and quota plans for every "
+                                "team this quarter.\n", body)
+    started = time.thread_time()  # CPU time: other tests run beside this one
+    with time_limit(20):
+        messages = _messages(site)
+    assert time.thread_time() - started < 5
+    [(_, _, message)] = messages
+    assert "the title's 'zorblaxaaa zorblaxbaa" in message, message

@@ -60,11 +60,19 @@ def _site_terms(ctx) -> SiteTerms:
     return SiteTerms(ctx.site, ctx.site.future(ctx.config.site.get("future")))
 
 
+# The title's words its phrases are taken from. A run of n content words holds n²/2 phrases of up to
+# n words, each counted in the body and compared with the others: a title of 1,000 words (16 KB)
+# took minutes and a gigabyte. Search results show about ten words; the longest title of four real
+# sites has 21.
+MAX_TITLE_WORDS = 32
+
+
 def _phrases(title: str) -> list[tuple[str, ...]]:
-    """Runs of two or more content words in the title, and every shorter run inside them
-    ("sales enablement vs. sales operations" -> ("sales", "enablement"), ("sales", "operations"))."""
+    """Runs of two or more content words in the title's first MAX_TITLE_WORDS words, and every
+    shorter run inside them ("sales enablement vs. sales operations" -> ("sales", "enablement"),
+    ("sales", "operations"))."""
     runs: list[list[str]] = [[]]
-    for word in words(plain(title)):
+    for word in words(plain(title))[:MAX_TITLE_WORDS]:
         if is_content(word):
             runs[-1].append(word)
         elif runs[-1]:
@@ -126,7 +134,8 @@ def summary_relevance(post, ctx) -> Iterator[Problem]:
       articles, videos and tools we liked this month").
     - **Key phrase missing**: a phrase of two or more content words from the title that the
       body repeats at least `title_phrase_count` times is what the post is about; a summary that
-      lacks one of its words does not say so.
+      lacks one of its words does not say so. Phrases come from the title's first 32 words (search
+      results show about ten).
     - **Cut short**: a plain (unquoted) summary whose next line holds `: ` is ended by YAML at
       that line, which becomes a key of its own (`<p>In practice, teams: ...`); the rest of the
       summary is silently lost. A key counts as such a line when it reads as several words: words
@@ -258,8 +267,10 @@ class PostTopic:
             return None  # too short to judge (description-length speaks of that)
         initials = "".join(word[0] for word in words(plain(summary)))
         missing, reported, covered = [], set(), []
+        names: dict[str, bool] = {}  # term -> _names: each a scan of the summary's terms, asked once
         for phrase, count, folded, specific in sorted(self.phrases, key=lambda item: (-len(item[2]), -item[1])):
-            named = [self._names(term, terms, initials) for term in folded]
+            named = [names[term] if term in names else names.setdefault(term, self._names(term, terms, initials))
+                     for term in folded]
             # Named: its most specific word, its last word (the head of an English noun phrase:
             # "executives" names "senior executives"), or most of its words; a part of a phrase
             # that is named or already reported ("source software" of "open source software") is not asked for.
