@@ -159,7 +159,6 @@ def image_alt(post, ctx) -> Iterator[Problem]:
     options = ctx.options
     data = post.data if isinstance(post.data, dict) else {}
     yield from _front_matter_alt(post, ctx, data)
-    liquid_starts = [tag.start for tag in post.liquid.tags]
     for image in post.body.images:
         if is_decorative(image.attrs, options.decorative_class):
             continue
@@ -169,7 +168,7 @@ def image_alt(post, ctx) -> Iterator[Problem]:
             continue
         if "{{" in image.alt or "{%" in image.alt:
             continue
-        if image.kind == "markdown" and any(image.start < start < image.src_start for start in liquid_starts):
+        if image.kind == "markdown" and post.liquid_between(image.start, image.src_start):
             continue  # the alt text comes from Liquid: its value is not known here
         found = alt_problem(image.alt, image.src, options.placeholders)
         if found is not None:

@@ -84,8 +84,7 @@ def _alt_texts(post, alt_keys: list[str]) -> list[str] | None:
     texts = [str(data[key]) for key in alt_keys if _text(data.get(key)) is not None]
     texts += [str(value["alt"]) for value in data.values() if isinstance(value, dict) and _text(value.get("alt"))]
     texts += [image.alt or "" for image in post.body.images]
-    liquid_starts = [tag.start for tag in post.liquid.tags]
-    from_liquid = any(image.kind == "markdown" and any(image.start < start < image.src_start for start in liquid_starts)
+    from_liquid = any(image.kind == "markdown" and post.liquid_between(image.start, image.src_start)
                       for image in post.body.images)  # masked before Markdown: the alt text shows no braces
     return None if from_liquid or any("{{" in text or "{%" in text for text in texts) else texts
 

@@ -29,6 +29,7 @@ from postlint.jekyll.links import (
 from postlint.jekyll.posts import resolve_post_url
 from postlint.lazy_patterns import lazy_compile
 from postlint.options import Option
+from postlint.parse.spans import Spans
 from postlint.registry import rule
 
 
@@ -211,14 +212,10 @@ def relative_url_target(post, ctx) -> Iterator[Problem]:
     ## Options
     """
     site = ctx.site
-    image_srcs = [(image.src_start, image.src_start + len(image.src)) for image in post.body.images]
-
-    def in_image(offset: int) -> bool:
-        return any(start <= offset < end for start, end in image_srcs)
-
+    image_srcs = Spans((image.src_start, image.src_start + len(image.src)) for image in post.body.images)
     checked: list[tuple[int, str]] = []
     for tag in post.liquid.tags:
-        if tag.kind != "output" or tag.in_comment or post.in_code(tag.start) or in_image(tag.start):
+        if tag.kind != "output" or tag.in_comment or post.in_code(tag.start) or tag.start in image_srcs:
             continue
         literal = literal_url_filter(tag.markup)
         if literal is None:
@@ -343,7 +340,7 @@ def self_link(post, ctx) -> Iterator[Problem]:
     hosts = [origin.host for origin in origins]
     for offset, url, form in _written_urls(post):
         address = own_address(url, origins) if _may_name(url, hosts) else None
-        if address is None or post.in_code(offset) or _inside(offset, unrendered):
+        if address is None or post.in_code(offset) or offset in unrendered:
             continue
         path = site_path(address, site)
         if path is None:
@@ -428,7 +425,7 @@ def _reference_definitions(post) -> list[tuple[int, str]]:
     return found
 
 
-def _unrendered_ranges(post) -> list[tuple[int, int]]:
+def _unrendered_ranges(post) -> Spans:
     """Spans of the body no reader sees as a link: `{% raw %}` bodies (shown as text) and
     `{% comment %}` bodies (dropped)."""
     ranges = list(post.liquid.raw_ranges)
@@ -445,11 +442,7 @@ def _unrendered_ranges(post) -> list[tuple[int, int]]:
                 ranges.append((start, tag.start))
     if depth:
         ranges.append((start, len(post.text)))
-    return ranges
-
-
-def _inside(offset: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in ranges)  # a post has a handful of them
+    return Spans(ranges)
 
 
 RULES = [post_url_target, post_url_deprecated, link_target, relative_url_target, self_link]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from postlint.finding import Problem
 from postlint.lazy_patterns import lazy_compile
 from postlint.parse.prose import hidden_ranges
+from postlint.parse.spans import Spans
 from postlint.record import Record
 from postlint.registry import rule
 
@@ -51,14 +52,10 @@ def _escaped(text: str, at: int) -> bool:
     return slashes % 2 == 1
 
 
-def _unseen(post) -> list[tuple[int, int]]:
+def _unseen(post) -> Spans:
     """Spans kramdown never reads as Markdown besides code (Post.in_code): HTML blocks, and the
     bodies of `{% comment %}` and diagram tags."""
-    return [*post.body.html_ranges, *hidden_ranges(post)]
-
-
-def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in spans)
+    return Spans([*post.body.html_ranges, *hidden_ranges(post)])
 
 
 def _text_ranges(post) -> list[tuple[int, int]]:
@@ -76,7 +73,7 @@ def _line_at(post, line0: int) -> tuple[int, int]:
     return starts[line0], end
 
 
-def _definitions(post, unseen: list[tuple[int, int]]) -> list[_Definition]:
+def _definitions(post, unseen: Spans) -> list[_Definition]:
     """Every footnote definition, each marked glued when kramdown reads it as text.
 
     No footnote definition interrupts text: written on the line straight after a paragraph, a
@@ -92,7 +89,7 @@ def _definitions(post, unseen: list[tuple[int, int]]) -> list[_Definition]:
     found = []
     for match in _DEFINITION.finditer(masked, post.body_offset):
         bracket = match.start(1) - 2
-        if post.in_code(bracket) or _inside(bracket, unseen) or not _as_written(post, bracket, match.end()):
+        if post.in_code(bracket) or bracket in unseen or not _as_written(post, bracket, match.end()):
             continue
         line0 = post.position(bracket)[0] - 1
         previous = line0 - 1
@@ -106,14 +103,14 @@ def _definitions(post, unseen: list[tuple[int, int]]) -> list[_Definition]:
     return found
 
 
-def _markers(post, unseen: list[tuple[int, int]], definition_starts: set[int]) -> list[tuple[str, int]]:
+def _markers(post, unseen: Spans, definition_starts: set[int]) -> list[tuple[str, int]]:
     """(name, offset) of every footnote marker kramdown would read: in text blocks, not code."""
     masked = post.body.masked
     found = []
     for start, end in _text_ranges(post):
         for match in _MARKER.finditer(masked, start, end):
             at = match.start()
-            if at in definition_starts or _escaped(masked, at) or post.in_code(at) or _inside(at, unseen) \
+            if at in definition_starts or _escaped(masked, at) or post.in_code(at) or at in unseen \
                     or not _as_written(post, at, match.end()):
                 continue
             found.append((match.group(1), at))
@@ -271,7 +268,7 @@ def unclosed_link(post, ctx) -> Iterator[Problem]:
         partner = _partners(post, start, end) if close != -1 else {}
         while close != -1:
             paren = close + 1
-            opening = -1 if _escaped(masked, close) or post.in_code(close) or _inside(close, unseen) \
+            opening = -1 if _escaped(masked, close) or post.in_code(close) or close in unseen \
                 else partner.get(close, -1)
             if opening != -1 and opening not in linked and _DESTINATION_START.match(text, paren + 1, end) \
                     and paren not in partner:
