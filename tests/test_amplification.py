@@ -50,3 +50,27 @@ def test_footnotes_and_links_among_html_blocks_and_comments(tmp_path):
     site = _site(tmp_path, {"_posts/2024-01-01-x.md": FRONT + "---\n" + body})
     findings = _timed(site, ["MD001", "MD002", "LNK005"], 3)
     assert {f.code for f in findings} == {"MD002", "LNK005"}
+
+
+def test_links_and_definition_terms_left_open(tmp_path):
+    """Each text inside an element is text of every element around it, and bs4 (as which HTML is
+    read) nests an `<a>` left open around the next one and a `<dd>` around the next `<dt>`: each
+    string was copied to every open link, and each element's text joined anew. 10,000 links left
+    open in a paragraph or an HTML block, or 10,000 nested terms, took 5 to 20 s and gigabytes."""
+    links = "Read <a href='/x'>more " * 10_000 + "\n\n" + "Read " + "<a href='/x'>w " * 5_000 + "</a>" * 5_000
+    blocks = ("<div>\n" + "<a href='x'>w " * 10_000 + "\n</div>\n\n<dl>\n" + "<dt>w " * 10_000 + "\n</dl>\n\n<dl>\n"
+              + "<dt>t</dt><dd>w " * 10_000 + "\n</dl>\n")
+    site = _site(tmp_path, {"_posts/2024-01-01-x.md": FRONT + "---\n" + links + "\n\n" + blocks})
+    _timed(site, ["CPY001", "CPY002", "CPY003"], 4)
+
+
+def test_nested_links_keep_their_texts():
+    """What is read of links that nest a little, as bs4 reads them, is unchanged by the budget."""
+    from postlint.parse.post import Post
+    from postlint.parse.source import Source
+
+    text = ("---\ntitle: t\n---\nSee <a href='/a'>one <a href='/b'>two</a> three</a> and [x *y*](/c).\n\n"
+            "<p><a href='/d'>four <a href='/e'>five</a> six</a></p>\n")
+    post = Post(Source.from_text(Path("2024-01-01-x.md"), text), "2024-01-01-x.md", "2024-01-01-x.md", "post")
+    assert [(link.href, link.text) for link in post.body.links] == [
+        ("/a", "one two three"), ("/b", "two"), ("/c", "x y"), ("/d", "four five six"), ("/e", "five")]

@@ -126,8 +126,8 @@ def _html_definitions(post) -> list[Definition]:
                 if sibling.name == "dt":
                     break
                 if sibling.name == "dd":
-                    parts.append(" ".join(sibling.strings()))
-            term = " ".join(" ".join(dt.strings()).split())
+                    parts.append(sibling.text())
+            term = " ".join(dt.text().split())
             words = " ".join(parts).split()
             if term and words:
                 found.append(Definition(term, term_key(term), words, first_line + dt.line - 1, dt.column + 1, "html"))

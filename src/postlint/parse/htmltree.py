@@ -10,6 +10,7 @@ from html.entities import html5
 from html.parser import HTMLParser
 
 from postlint.lazy_patterns import lazy_compile
+from postlint.parse.html import Pieces
 
 # Elements that close as soon as they open (bs4's HTMLTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS).
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "menuitem",
@@ -23,10 +24,12 @@ _MARKED_SECTION = lazy_compile(r"<!\[")
 
 class Element:
     """An HTML element as html.parser read it (compared by identity, as bs4's tags are in a tree)."""
-    __slots__ = ("name", "attrs", "line", "column", "parent", "children", "_index", "_texts", "_first", "_stop")
+    __slots__ = ("name", "attrs", "line", "column", "parent", "children", "_index", "_texts", "_first", "_stop",
+                 "_pieces")
 
     def __init__(self, name: str, attrs: dict[str, str], line: int, column: int, parent: Element | None,
-                 _index: int = 0, _texts: list[str] | None = None, _first: int = 0) -> None:
+                 _index: int = 0, _texts: list[str] | None = None, _first: int = 0,
+                 _pieces: _Stripped | None = None) -> None:
         self.name = name  # lower case, as html.parser gives it
         self.attrs = attrs  # a bare attribute is "", a repeated one keeps its last value
         self.line = line  # HTMLParser.getpos() at the "<": 1-based line
@@ -39,6 +42,7 @@ class Element:
         self._texts = [] if _texts is None else _texts
         self._first = _first
         self._stop: int | None = None
+        self._pieces = _Stripped() if _pieces is None else _pieces
 
     def __repr__(self) -> str:
         return f"Element(name={self.name!r}, attrs={self.attrs!r}, line={self.line!r}, column={self.column!r})"
@@ -49,6 +53,14 @@ class Element:
         only strings stay as written (bs4 shortens them to one space or newline): both callers
         strip or split them away."""
         return self._texts[self._first:self._stop]
+
+    def text(self) -> str:
+        """The strings joined with a space as bs4's get_text(" ", strip=True) joins them: each
+        stripped, the empty ones left out. Empty past the fragment's budget (html.TEXT_BUDGET):
+        the strings of elements left open are those of every element around them, and the texts
+        of thousands of nested elements would add up to hundreds of millions of characters."""
+        counts = self._pieces.counts
+        return self._pieces.joined(counts[self._first], counts[len(self._texts) if self._stop is None else self._stop])
 
     def following_siblings(self) -> Iterator[Element]:
         """The elements after this one under the same parent (bs4's find_next_siblings), one at a
@@ -71,6 +83,21 @@ def parse_html(fragment: str) -> list[Element]:
             return []
 
 
+class _Stripped(Pieces):
+    """The strings of a fragment stripped, the empty ones left out, joined with a space:
+    counts[i] is how many of them texts[:i] gave (Element.text)."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self) -> None:
+        super().__init__(" ")
+        self.counts = [0]
+
+    def add(self, string: str) -> None:
+        super().add(string.strip())
+        self.counts.append(self.mark())
+
+
 class _Builder(HTMLParser):
     """bs4's BeautifulSoupHTMLParser and tree building, keeping only what the tree above holds."""
 
@@ -87,7 +114,8 @@ class _Builder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)  # bs4 resolves references itself (below)
         self.texts: list[str] = []
-        self.open = [Element("[document]", {}, 1, 0, None, _texts=self.texts)]
+        self.stripped = _Stripped()  # kept in step with texts
+        self.open = [Element("[document]", {}, 1, 0, None, _texts=self.texts, _pieces=self.stripped)]
         self.elements: list[Element] = []
         self.pending: list[str] = []  # text not yet ended by a tag, comment or the like
         self.open_containers = 0  # open elements of _STRING_CONTAINERS
@@ -102,12 +130,14 @@ class _Builder(HTMLParser):
             self.pending = []
             if not self.open_containers:
                 self.texts.append(text)
+                self.stripped.add(text)
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._end_text()
         parent = self.open[-1]
         element = Element(tag, {name: value or "" for name, value in attrs}, *self.getpos(), parent,
-                          _index=len(parent.children), _texts=self.texts, _first=len(self.texts))
+                          _index=len(parent.children), _texts=self.texts, _first=len(self.texts),
+                          _pieces=self.stripped)
         parent.children.append(element)
         self.open.append(element)
         self.open_names[tag] += 1
@@ -179,3 +209,4 @@ class _Builder(HTMLParser):
         self._end_text()
         if data.upper().startswith("CDATA["):
             self.texts.append(data[len("CDATA["):])
+            self.stripped.add(data[len("CDATA["):])

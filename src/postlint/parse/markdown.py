@@ -25,7 +25,7 @@ from markdown_it.token import Token
 
 from postlint.errors import MarkdownTooComplex
 from postlint.lazy_patterns import lazy_compile
-from postlint.parse.html import HtmlElement, html_elements
+from postlint.parse.html import HtmlElement, Pieces, html_elements
 from postlint.parse.liquid import markdown_view, tag_name
 from postlint.parse.source import blanked
 from postlint.record import Record
@@ -420,17 +420,18 @@ class _BodyBuilder:
         self.prose_ranges.append((start, end))
         masked = self.masked
         cursor = self.row_cursor.get((start, end), start)
-        open_links: list[tuple[Link, list[str]]] = []
-        open_html: list[tuple[Link, list[str]]] = []
+        # The links open here, each with where its text starts among `pieces` (shared: a string is
+        # added once, whatever the number of links open around it).
+        pieces = Pieces()
+        open_links: list[tuple[Link, int]] = []
+        open_html: list[tuple[Link, int]] = []
         for child in token.children or []:
             kind = child.type
             if kind in ("text", "softbreak", "hardbreak") or kind.endswith(("_open", "_close")) and kind not in ("link_open", "link_close"):
                 if kind == "text":
-                    for _, parts in open_links + open_html:
-                        parts.append(child.content)
+                    pieces.add(child.content)
                 elif kind != "text" and kind.endswith("break"):
-                    for _, parts in open_links + open_html:
-                        parts.append(" ")
+                    pieces.add(" ")
                 continue
             if kind == "code_inline":
                 pos = _unescaped_find(masked, child.markup, cursor, end)
@@ -440,8 +441,7 @@ class _BodyBuilder:
                 stop = end if close == -1 else close + len(child.markup)
                 body.code_ranges.append((pos, stop))
                 self.blank_ranges.append((pos, stop))
-                for _, parts in open_links + open_html:
-                    parts.append(child.content)
+                pieces.add(child.content)
                 cursor = stop
             elif kind == "link_open":
                 if child.markup == "autolink":
@@ -451,7 +451,7 @@ class _BodyBuilder:
                         continue
                     link = Link("autolink", "", self.text[pos + 1:close], pos, close + 1, pos + 1)
                     self.blank_ranges.append((pos, close + 1))
-                    open_links.append((link, []))
+                    open_links.append((link, pieces.mark()))
                     cursor = close + 1
                     continue
                 found = self.locate(child, cursor, end, image=False)
@@ -468,12 +468,12 @@ class _BodyBuilder:
                 )
                 self.take_ial(link, span.end)
                 self.blank_ranges.append((span.label_end, link.end))
-                open_links.append((link, []))
+                open_links.append((link, pieces.mark()))
                 cursor = pos + 1
             elif kind == "link_close":
                 if open_links:
-                    link, parts = open_links.pop()
-                    link.text = "".join(parts).strip()
+                    link, mark = open_links.pop()
+                    link.text = pieces.joined(mark)
                     body.links.append(link)
                     cursor = max(cursor, link.end)
             elif kind == "image":
@@ -492,8 +492,7 @@ class _BodyBuilder:
                 self.take_ial(image, span.end)
                 body.images.append(image)
                 self.blank_ranges.append((image.start, image.end))
-                for _, parts in open_links + open_html:
-                    parts.append(child.content)
+                pieces.add(child.content)
                 cursor = image.end
             elif kind == "html_inline":
                 pos = masked.find(child.content, cursor, end)
@@ -505,14 +504,14 @@ class _BodyBuilder:
                 lowered = child.content[:4].lower()
                 if lowered.startswith("</a"):
                     if open_html:
-                        link, parts = open_html.pop()
-                        link.text = "".join(parts).strip()
+                        link, mark = open_html.pop()
+                        link.text = pieces.joined(mark)
                         link.end = stop
                         body.links.append(link)
                 elif lowered.startswith(("<a ", "<a\n", "<a>", "<img")):
                     for element in html_elements(self.text[pos:stop], pos):
                         if element.tag == "a":
-                            open_html.append((html_link(element), []))
+                            open_html.append((html_link(element), pieces.mark()))
                         else:
                             body.images.append(html_image(element))
         self.row_cursor[(start, end)] = cursor
