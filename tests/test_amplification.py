@@ -74,3 +74,17 @@ def test_nested_links_keep_their_texts():
     post = Post(Source.from_text(Path("2024-01-01-x.md"), text), "2024-01-01-x.md", "2024-01-01-x.md", "post")
     assert [(link.href, link.text) for link in post.body.links] == [
         ("/a", "one two three"), ("/b", "two"), ("/c", "x y"), ("/d", "four five six"), ("/e", "five")]
+
+
+def test_two_long_texts_after_one_bold_lead_in(tmp_path):
+    """conflicting-definition compares two definitions of a term word by word (difflib: up to n²
+    steps for n words): two 'definitions' of 10,000 words took 11 s. A text of over
+    `max_definition_words` (40) is a paragraph and is not compared; a definition still is."""
+    long = "a b " * 5_000
+    body = (f"**Ramp**: {long} x\n\n**Ramp**: {long} y\n\n"
+            "**Win rate**: won deals divided by all opportunities.\n\n"
+            "**Win rate**: won deals divided by qualified opportunities.\n")
+    site = _site(tmp_path, {"_posts/2024-01-01-x.md": FRONT + "---\n" + body})
+    findings = _timed(site, ["CPY002"], 2)
+    assert [f.message for f in findings] == [
+        "'Win rate' is defined differently here than on line 10 (all → qualified); lines 10 and 12"]

@@ -45,11 +45,14 @@ _TRAILING = lazy_compile(r"[\s:.;,!?]+$")
 
 
 def word_difference(old: Sequence[str], new: Sequence[str], old_compared: Sequence[str] | None = None,
-                    new_compared: Sequence[str] | None = None, limit: int = 3) -> str:
+                    new_compared: Sequence[str] | None = None, limit: int = 3,
+                    matcher: difflib.SequenceMatcher | None = None) -> str:
     """`your → our`-style summary of how two definitions' words differ, shown as written and
-    compared as given (case-folded, say) when `old_compared` and `new_compared` are."""
+    compared as given (case-folded, say) when `old_compared` and `new_compared` are. `matcher`:
+    one already made of the words compared (its matching blocks are found once)."""
     changes = []
-    matcher = difflib.SequenceMatcher(None, old_compared or old, new_compared or new, autojunk=False)
+    if matcher is None:
+        matcher = difflib.SequenceMatcher(None, old_compared or old, new_compared or new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue

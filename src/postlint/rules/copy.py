@@ -126,6 +126,10 @@ def duplicate_definition(post, ctx) -> Iterator[Problem]:
            "describe two different things on purpose, not one thing twice: the manager of one team and then of "
            "another, or a speaker's two answers in an interview (`**Ana:** ...`). A copy with a typo is far above 0.5.",
            minimum=0, maximum=1),
+    Option("max_definition_words", "int", 40,
+           "A longer text after a bold lead-in is a paragraph (a newsletter item, an answer), not a definition: two "
+           "that differ are not compared (comparing texts of n words takes up to n² steps; `duplicate-definition` "
+           "still reports one repeated as it was).", minimum=1, maximum=200),
 ])
 def conflicting_definition(post, ctx) -> Iterator[Problem]:
     """A term is defined twice in the same post with different text; the finding shows the difference word by word (`your → our`) and both lines.
@@ -157,14 +161,14 @@ def conflicting_definition(post, ctx) -> Iterator[Problem]:
     A lead-in that starts three or more blocks of a post is a label and is never reported.
     """
     for first, repeat in _repeats(post, ctx):
-        if first.words == repeat.words:
+        if first.words == repeat.words or max(len(first.words), len(repeat.words)) > ctx.options.max_definition_words:
             continue
-        similarity = difflib.SequenceMatcher(None, first.words, repeat.words, autojunk=False).ratio()
-        if similarity >= ctx.options.min_similarity:
+        matcher = difflib.SequenceMatcher(None, first.words, repeat.words, autojunk=False)
+        if matcher.ratio() >= ctx.options.min_similarity:
             yield Problem(repeat.line, repeat.column,
                           f"'{repeat.term}' is defined differently here than on line {first.line} "
-                          f"({word_difference(first.words, repeat.words)}); lines {first.line} and {repeat.line}",
-                          fingerprint=repeat.key)
+                          f"({word_difference(first.words, repeat.words, matcher=matcher)}); lines {first.line} "
+                          f"and {repeat.line}", fingerprint=repeat.key)
 
 
 VAGUE_LINK_TEXTS = ["here", "click here", "read more", "learn more", "this link", "this post", "this article", "this page",
