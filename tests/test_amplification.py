@@ -88,3 +88,15 @@ def test_two_long_texts_after_one_bold_lead_in(tmp_path):
     findings = _timed(site, ["CPY002"], 2)
     assert [f.message for f in findings] == [
         "'Win rate' is defined differently here than on line 10 (all → qualified); lines 10 and 12"]
+
+
+def test_thousands_of_posts_with_one_title_and_description(tmp_path):
+    """duplicate-title and duplicate-description gave each post every earlier post with its value,
+    though they name only the earliest and count the others: 2,000 posts with one title took 14 s
+    and 1.2 GB, quadratic in the posts."""
+    posts = {f"_posts/2024-01-01-p{number}.md": FRONT + "---\nA post.\n" for number in range(2_000)}
+    site = _site(tmp_path, posts)
+    findings = _timed(site, ["SEO006", "SEO007"], 5)
+    assert len(findings) == 2 * 1_999
+    assert findings[-1].message == ("same description as the earlier post _posts/2024-01-01-p0.md:4 (and 1998 other "
+                                    "earlier posts): search results show the same snippet for both")

@@ -67,8 +67,11 @@ class PublishedValues:
     def __init__(self, values: dict[str, Value]) -> None:
         self.by_rel = values
         self.groups: dict[str, list[Value]] = {}
+        self._earlier: dict[str, int] = {}  # path -> how many values of its group come before it
         for value in sorted(values.values(), key=lambda v: v.order):
-            self.groups.setdefault(value.key, []).append(value)
+            group = self.groups.setdefault(value.key, [])
+            self._earlier[value.rel] = len(group)
+            group.append(value)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, PublishedValues) and other.by_rel == self.by_rel and other.groups == self.groups
@@ -76,11 +79,15 @@ class PublishedValues:
     __hash__ = None  # type: ignore[assignment]
 
     def earlier_same(self, rel: str) -> list | None:
-        """[the post's value, the earlier posts' values equal to it], plain (None: no value)."""
+        """[the post's value, the earliest post's value equal to it (None: no earlier one), how
+        many earlier posts have it], plain (None: no value). Not every earlier value: a site of
+        thousands of posts with one title had each post's answer list all those before it
+        (quadratic time and memory)."""
         mine = self.by_rel.get(rel)
         if mine is None:  # a draft, unpublished, future-dated, a page, or no value
             return None
-        return [_plain_value(mine), [_plain_value(value) for value in self.groups[mine.key] if value.order < mine.order]]
+        earlier = self._earlier[rel]
+        return [_plain_value(mine), _plain_value(self.groups[mine.key][0]) if earlier else None, earlier]
 
 
 _KEPT_VALUES = Keeping(plain=lambda values: [_plain_value(value) for value in values.by_rel.values()],
@@ -279,15 +286,15 @@ def _shown(other: Value) -> str:
     return f"{other.rel}:{other.line}"
 
 
-def _earlier_same(post, ctx, key: str) -> tuple[Value, list[Value]] | None:
-    """The current post's value and the earlier published posts with the same value: an answer
-    of the kept index of the values (facts.py)."""
+def _earlier_same(post, ctx, key: str) -> tuple[Value, Value | None, int] | None:
+    """The current post's value, the earliest published post with the same value (None: none is
+    earlier) and how many earlier ones have it: an answer of the kept index of the values (facts.py)."""
     rel = post.rel
-    found = ctx.site.answer(*_published_values(ctx.site, key, _future(ctx)), _KEPT_VALUES, rel,
+    found = ctx.site.answer(*_published_values(ctx.site, key, _future(ctx)), _KEPT_VALUES, f"earliest same {rel}",
                             lambda values: values.earlier_same(rel))
     if found is None:  # a draft, unpublished, future-dated, a page, or no value
         return None
-    return _restored_value(found[0]), [_restored_value(value) for value in found[1]]
+    return _restored_value(found[0]), None if found[1] is None else _restored_value(found[1]), found[2]
 
 
 @rule("SEO006", "duplicate-title", severity="warning", options=[
@@ -328,12 +335,12 @@ def duplicate_title(post, ctx) -> Iterator[Problem]:
     ## Options
     """
     found = _earlier_same(post, ctx, ctx.options.key)
-    if not found or not found[1]:
+    if not found or found[1] is None:
         return
-    mine, earlier = found
-    others = f" (and {len(earlier) - 1} other earlier post{'s' if len(earlier) > 2 else ''})" if len(earlier) > 1 else ""
+    mine, earliest, earlier = found
+    others = f" (and {earlier - 1} other earlier post{'s' if earlier > 2 else ''})" if earlier > 1 else ""
     yield Problem(*post.field(ctx.options.key).position,
-                  f"same {ctx.options.key} as the earlier post {_shown(earlier[0])}{others}: search results "
+                  f"same {ctx.options.key} as the earlier post {_shown(earliest)}{others}: search results "
                   "cannot tell the two apart", fingerprint=f"same {' '.join(mine.words)}")
 
 
@@ -388,11 +395,11 @@ def duplicate_description(post, ctx) -> Iterator[Problem]:
     found = _earlier_same(post, ctx, key)
     if not found:
         return
-    mine, earlier = found
+    mine, earliest, earlier = found
     where = post.field(key).position
-    if earlier:
-        others = f" (and {len(earlier) - 1} other earlier post{'s' if len(earlier) > 2 else ''})" if len(earlier) > 1 else ""
-        yield Problem(*where, f"same {key} as the earlier post {_shown(earlier[0])}{others}: search results "
+    if earliest is not None:
+        others = f" (and {earlier - 1} other earlier post{'s' if earlier > 2 else ''})" if earlier > 1 else ""
+        yield Problem(*where, f"same {key} as the earlier post {_shown(earliest)}{others}: search results "
                               "show the same snippet for both", fingerprint=f"same {' '.join(mine.words)}")
         return
     near = _nearest_earlier(ctx.site, post.rel, key, _future(ctx), float(ctx.options.similarity))
