@@ -100,3 +100,22 @@ def test_thousands_of_posts_with_one_title_and_description(tmp_path):
     assert len(findings) == 2 * 1_999
     assert findings[-1].message == ("same description as the earlier post _posts/2024-01-01-p0.md:4 (and 1998 other "
                                     "earlier posts): search results show the same snippet for both")
+
+
+def test_a_term_that_thousands_of_posts_define_differently(tmp_path):
+    """cross-post-definition compared each post's definition with every other post's (and the
+    term's definitions were digested once for each post): 2,000 posts defining one term each
+    their own way took 40 s. A lead-in followed by more than 32 different texts is a label; a
+    term that a few posts define differently is still reported."""
+    words = ["pipeline", "quota", "forecast", "renewal", "churn", "margin", "seat", "region", "deal", "stage"]
+    posts = {f"_posts/2024-01-01-p{n}.md": f"{FRONT}---\n**Ramp**: {' '.join(f'{words[n % 10]}{n}{i}' for i in range(6))}\n"
+             for n in range(1_500)}
+    posts["_posts/2024-02-01-a.md"] = FRONT + "---\n**Win rate**: won deals divided by all opportunities.\n"
+    posts["_posts/2024-02-02-b.md"] = FRONT + "---\n**Win rate**: won deals divided by qualified opportunities.\n"
+    site = _site(tmp_path, posts)
+    findings = _timed(site, ["CPY006"], 5)
+    assert [(Path(f.path).name, f.message) for f in findings] == [
+        ("2024-02-01-a.md", "'Win rate' is defined differently than in _posts/2024-02-02-b.md line 6 "
+                            "(qualified → all)"),
+        ("2024-02-02-b.md", "'Win rate' is defined differently than in _posts/2024-02-01-a.md line 6 "
+                            "(all → qualified)")]

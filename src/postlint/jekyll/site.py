@@ -680,7 +680,8 @@ class Site(Recording):
             return str(self._term_frequency(term, future == "True"))
         if kind == TERM_DEFINITIONS:
             future, kramdown, max_words, term = argument.split(":", 3)
-            return digest(self._term_definitions(term, future == "True", kramdown == "True", int(max_words)))
+            return self._definitions_digest(self._term_definitions(term, future == "True", kramdown == "True",
+                                                                   int(max_words)))
         return "unknown input"  # written by another version: never matches
 
     @cached_property
@@ -989,8 +990,18 @@ class Site(Recording):
         the definitions of the terms it defines. Without this, one post's body edited made every
         post that defines a term stale."""
         found = self._term_definitions(term, future, kramdown, max_words)
-        self.record(TERM_DEFINITIONS, f"{future}:{kramdown}:{max_words}:{term}", digest(found))
+        self.record(TERM_DEFINITIONS, f"{future}:{kramdown}:{max_words}:{term}", self._definitions_digest(found))
         return found
+
+    def _definitions_digest(self, found: definitions.TermDefinitions) -> str:
+        """digest(found), computed once for each answer (the same object each time it is asked):
+        every post that defines a term asks about it, and a term that thousands of posts define
+        was digested whole for each of them."""
+        memo = self.__dict__.setdefault("_definitions_digests", {})
+        known = memo.get(id(found))
+        if known is None or known[0] is not found:
+            known = memo[id(found)] = (found, digest(found))  # the answer kept: its id stays its own
+        return known[1]
 
     def prepare_term_definitions(self, future: bool, kramdown: bool, max_words: int) -> None:
         """Find every post's definitions now (Recording.prepare): in a parallel run's fact pass,

@@ -132,8 +132,10 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
     `_config.yml`; none counts as English) are compared: a translation is no conflict.
 
     Not definitions, and never compared: lead-ins in `ignore_terms` (callouts), terms longer
-    than `max_term_words`, texts longer than `max_definition_words`, and a lead-in that starts
-    three or more blocks of one post (an interviewer's name). Two definitions less alike than
+    than `max_term_words`, texts longer than `max_definition_words`, a lead-in that starts
+    three or more blocks of one post (an interviewer's name), and one that the site's posts in a
+    language follow with more than 32 different texts (a label such as `**Why it matters**:`).
+    Two definitions less alike than
     `min_similarity` are taken as two meanings, not drift.
 
     With a `glossary`, a post (in the site's own language) that defines a glossary term
@@ -192,12 +194,79 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
                               f"{reference.line} ({_difference(reference, mine)})", fingerprint=key)
             continue
         defined = site.term_definitions(key, future, kramdown, max_words).get(language, ())
-        others = (_entry(*other) for other in defined if other[0] != post.rel)
-        other = next((e for e in others if e.folded != mine.folded and _similarity(e, mine) >= ctx.options.min_similarity), None)
+        other = _earliest_similar(_distinct(defined), post.rel, mine, ctx.options.min_similarity)
         if other is not None:
             yield Problem(definition.line, definition.column,
                           f"'{definition.term}' is defined differently than in {other.rel} line {other.line} "
                           f"({_difference(other, mine)})", fingerprint=key)
+
+
+# A lead-in the site's posts follow with more different texts than this is a label (`**Why it
+# matters**:` in every newsletter), not a term: its definitions are not compared. Each post that
+# defines a term is compared with each other text of it, and a term defined differently by each
+# of thousands of posts took minutes (quadratic in the posts).
+MAX_DISTINCT_DEFINITIONS = 32
+
+
+class _Texts(FrozenRecord):
+    """One text (words case-folded) the site defines a term with: its earliest two definitions
+    and their places in the earliest-first list of all the term's definitions."""
+    __slots__ = ("folded", "first", "first_at", "second", "second_at")
+
+    folded: tuple[str, ...]
+    first: Entry
+    first_at: int
+    second: Entry | None
+    second_at: int
+
+    def __init__(self, folded: tuple[str, ...], first: Entry, first_at: int, second: Entry | None = None,
+                 second_at: int = -1) -> None:
+        self.folded = folded
+        self.first = first
+        self.first_at = first_at
+        self.second = second
+        self.second_at = second_at
+
+
+_DISTINCT: dict[int, tuple[list, list[_Texts]]] = {}  # id of a term's definitions -> them, their texts
+
+
+def _distinct(defined: list) -> list[_Texts]:
+    """The different texts of a term's definitions ([path, line, term, text] each, earliest
+    first), in the order they first appear; found once for each list (site.term_definitions gives
+    every post that asks the same one), not once for each post that defines the term."""
+    found = _DISTINCT.get(id(defined))
+    if found is not None and found[0] is defined:
+        return found[1]
+    texts: dict[tuple[str, ...], _Texts] = {}
+    for at, other in enumerate(defined):
+        entry = _entry(*other)
+        known = texts.get(entry.folded)
+        if known is None:
+            texts[entry.folded] = _Texts(entry.folded, entry, at)
+        elif known.second is None:
+            texts[entry.folded] = _Texts(entry.folded, known.first, known.first_at, entry, at)
+    if len(_DISTINCT) >= 1024:
+        _DISTINCT.clear()
+    _DISTINCT[id(defined)] = (defined, list(texts.values()))  # the list kept: its id stays its own
+    return _DISTINCT[id(defined)][1]
+
+
+def _earliest_similar(texts: list[_Texts], rel: str, mine: Entry, min_similarity: float) -> Entry | None:
+    """The earliest definition by another post than `rel` whose text differs from `mine` but is at
+    least `min_similarity` alike (None: none, or the term is a label)."""
+    if len(texts) > MAX_DISTINCT_DEFINITIONS:
+        return None
+    best: tuple[int, Entry] | None = None
+    for text in texts:
+        if best is not None and text.first_at > best[0]:
+            break  # every later text's definitions come after the best one
+        at, entry = (text.first_at, text.first) if text.first.rel != rel else (text.second_at, text.second)
+        if entry is None or text.folded == mine.folded or best is not None and at > best[0]:
+            continue
+        if _similarity(entry, mine) >= min_similarity:
+            best = (at, entry)
+    return None if best is None else best[1]
 
 
 def _similarity(a: Entry, b: Entry) -> float:
