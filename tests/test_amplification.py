@@ -119,3 +119,35 @@ def test_a_term_that_thousands_of_posts_define_differently(tmp_path):
                             "(qualified → all)"),
         ("2024-02-02-b.md", "'Win rate' is defined differently than in _posts/2024-02-01-a.md line 6 "
                             "(all → qualified)")]
+
+
+def _calls_per_post(tmp_path: Path, posts: int, select: str, body: str, monkeypatch, method: str) -> float:
+    """Calls of Site.`method` per post when each of `posts` posts holds `body` (`{n}`: its number)."""
+    from postlint.jekyll.site import Site
+
+    site = _site(tmp_path / str(posts), {f"_posts/2024-01-01-p{n}.md": FRONT + "---\n" + body.format(n=n)
+                                         for n in range(posts)})
+    real = getattr(Site, method)
+    calls = [0]
+
+    def counted(self, *args, **kwargs):
+        calls[0] += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Site, method, counted)
+    run([site], select=[select], jobs=1)
+    monkeypatch.setattr(Site, method, real)
+    return calls[0] / posts
+
+
+def test_broken_post_url_and_link_tags_across_many_posts(tmp_path, monkeypatch):
+    """A post_url or link tag that names no post went over every post or file of the site to say
+    why (a draft? another case? did you mean?): thousands of posts with a broken tag each took
+    minutes, quadratic in the posts. The site's names are now found once per run: the work per
+    post stays the same as the site doubles."""
+    post_url = "See {{% post_url 2024-01-01-q{n}x %}}.\n"
+    link = "See {{% link _posts/2024-01-01-q{n}x.md %}}.\n"
+    for select, body, method in (("LNK001", post_url, "unpublished_reason"), ("LNK002", link, "is_served_as_is")):
+        small = _calls_per_post(tmp_path / select, 60, select, body, monkeypatch, method)
+        large = _calls_per_post(tmp_path / select, 120, select, body, monkeypatch, method)
+        assert large < 1.3 * small, (select, small, large)

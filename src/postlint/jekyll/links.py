@@ -47,14 +47,27 @@ def link_target_problem(path: str, site: Site, future: bool) -> str | None:
                 "or `~` unless `include` in _config.yml names them")
     if rel in site.files:
         return f"'{bare}' is not part of the built site (excluded, or in a folder Jekyll skips)"
-    named = {_link_name(f, site): f for f in site.files
-             if site.is_served_as_is(f) or f in site.posts or site.collection_of(f)}
-    with_ext = sorted(name for name in named if posixpath.splitext(name)[0] == bare and _site_file(name, site, future))
+    named = site.index("link-names", lambda: _LinkNames(site))
+    with_ext = sorted(name for name in named.by_stem.get(bare, ()) if _site_file(name, site, future))
     if with_ext:
         return f"'{path}' has no extension; {{% link %}} takes the source file's path: `{{% link {with_ext[0]} %}}`"
-    close = closest(bare, list(named), cutoff=0.7)
+    close = named.vocabulary.closest(bare, cutoff=0.7)
     hint = f"; did you mean `{close}`?" if close else ""
     return f"no file '{bare}' in the site{hint}"
+
+
+class _LinkNames:
+    """The names `{% link %}` knows the site's files by, by name without extension and for "did
+    you mean", found once per run (each broken tag went over every file of the site: thousands
+    of broken tags on a site of thousands of files took minutes)."""
+
+    def __init__(self, site: Site) -> None:
+        names = list(dict.fromkeys(_link_name(f, site) for f in site.files
+                                   if site.is_served_as_is(f) or f in site.posts or site.collection_of(f)))
+        self.by_stem: dict[str, list[str]] = {}
+        for name in names:
+            self.by_stem.setdefault(posixpath.splitext(name)[0], []).append(name)
+        self.vocabulary = Vocabulary(names)
 
 
 def _is_document(rel: str, site: Site) -> bool:

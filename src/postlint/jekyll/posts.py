@@ -15,7 +15,7 @@ from postlint.lazy_patterns import lazy_compile
 from postlint.parse.dates import ruby_date
 from postlint.parse.post import POST_EXTENSIONS
 from postlint.record import FrozenRecord
-from postlint.suggest import closest
+from postlint.suggest import Vocabulary
 
 # Jekyll::Tags::PostComparer::MATCHER; Ruby's ^ and $ anchor at every line, hence re.M.
 POST_NAME = lazy_compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$", re.M)
@@ -48,8 +48,31 @@ def _post_name_problem(name: str) -> str:
     return f"'{name}' has no YYYY-MM-DD- date before the slug; post names look like `2024-01-15-my-post`"
 
 
-def _published(site: Site, future: bool) -> list[PostEntry]:
-    return [e for e in sorted(site.posts.values(), key=lambda e: e.rel) if site.unpublished_reason(e, future) is None]
+class _PublishedNames:
+    """The published posts' names, by lower case and by slug, found once per run (a not-found
+    post_url went over every post: thousands of broken tags on a site of thousands of posts took
+    minutes)."""
+
+    def __init__(self, site: Site, future: bool) -> None:
+        names = [e.name for e in sorted(site.posts.values(), key=lambda e: e.rel)
+                 if site.unpublished_reason(e, future) is None]
+        self.by_lower: dict[str, str] = {}
+        self.by_slug: dict[str, str] = {}
+        for name in names:
+            self.by_lower.setdefault(name.lower(), name)
+            self.by_slug.setdefault(name.rsplit("/", 1)[-1][11:].lower(), name)
+        self.vocabulary = Vocabulary(names)
+
+
+def _drafts_by_slug(site: Site) -> dict[str, PostEntry]:
+    """The first draft (by path) of each slug, found once per run."""
+    def build() -> dict[str, PostEntry]:
+        found: dict[str, PostEntry] = {}
+        for entry in sorted(site.posts.values(), key=lambda e: e.rel):
+            if entry.draft:
+                found.setdefault(entry.slug, entry)
+        return found
+    return site.index("drafts-by-slug", build)
 
 
 @functools.lru_cache(maxsize=4096)  # a site's posts link to each other by the same few hundred names
@@ -104,9 +127,9 @@ def resolve_post_url(markup: str, site: Site, future: bool) -> PostUrlResult:
 def _not_found_reason(name: str, path: str, date: str, slug: str, candidates: list[PostEntry], site: Site, future: bool) -> str:
     for entry in candidates:  # the name is right but the post is not built
         return f"'{entry.rel}' {site.unpublished_reason(entry, future)}"
-    for entry in sorted(site.posts.values(), key=lambda e: e.rel):
-        if entry.draft and entry.slug == slug:
-            return f"'{entry.rel}' {site.unpublished_reason(entry, future)}"
+    draft = _drafts_by_slug(site).get(slug)
+    if draft is not None:
+        return f"'{draft.rel}' {site.unpublished_reason(draft, future)}"
     if ruby_date(date) is None:
         return f"'{date}' is not a valid date"
     stem, ext = posixpath.splitext(slug)
@@ -115,13 +138,12 @@ def _not_found_reason(name: str, path: str, date: str, slug: str, candidates: li
         if resolve_post_url(fixed, site, future).status == "ok":
             return f"post names take no extension; write `{{% post_url {fixed} %}}`"
         return f"post names take no extension ('{ext}'), and no post is named '{fixed}' either"
-    names = [e.name for e in _published(site, future)]
-    same_but_case = [n for n in names if n.lower() == name.lstrip("/").lower()]
-    if same_but_case:
-        return f"no post is named '{name}'; names are case-sensitive: `{same_but_case[0]}`"
-    found = closest(name.lstrip("/"), names, cutoff=0.6)
-    close = [found] if found else []
-    if not close:  # a wrong folder or date often hides a right slug
-        close = [n for n in names if n.rsplit("/", 1)[-1][11:].lower() == slug.lower()][:1]
-    hint = f"; did you mean `{close[0]}`?" if close else ""
+    known = site.index(f"published-post-names:{future}", lambda: _PublishedNames(site, future))
+    same_but_case = known.by_lower.get(name.lstrip("/").lower())
+    if same_but_case is not None:
+        return f"no post is named '{name}'; names are case-sensitive: `{same_but_case}`"
+    found = known.vocabulary.closest(name.lstrip("/"), cutoff=0.6)
+    if not found:  # a wrong folder or date often hides a right slug
+        found = known.by_slug.get(slug.lower())
+    hint = f"; did you mean `{found}`?" if found else ""
     return f"no post is named '{name}'{hint}"
