@@ -32,6 +32,16 @@ def _singular(word: str) -> str:
     return word
 
 
+def _code(number: int) -> str:
+    """A text of its own for each number: one character below U+F0000, else a character of
+    U+F0000-U+FFFFF followed by one of U+100000-U+10FFFF (never the start of a code), so that a
+    code is found only where one starts."""
+    if number < 0xF0000:
+        return chr(number)
+    high, low = divmod(number - 0xF0000, 0x10000)
+    return chr(0xF0000 + high) + chr(0x100000 + low)
+
+
 class Phrase:
     """The keyphrase as words; in English posts each word also matches its simple plural or singular."""
 
@@ -41,17 +51,15 @@ class Phrase:
         self.words = [self._fold(word) for word in _words(text)]
 
     def count(self, words: list[str]) -> int:
-        """Occurrences of the phrase in `words` (not overlapping)."""
-        size = len(self.words)
-        folded = [self._fold(word) for word in words]
-        found = index = 0
-        while index + size <= len(folded):
-            if folded[index:index + size] == self.words:
-                found += 1
-                index += size
-            else:
-                index += 1
-        return found
+        """Occurrences of the phrase in `words` (not overlapping, counted from the left). Each
+        distinct word is a code of its own (one character, mostly), so that str.count finds the
+        phrase in linear time: a list slice compared at every word took n × k steps for a
+        keyphrase of k words (40,000 words over a body of 80,000: 6 s)."""
+        codes: dict[str, str] = {}
+        text = "".join([codes.get(word) or codes.setdefault(word, _code(len(codes))) for word in map(self._fold, words)])
+        if any(word not in codes for word in self.words):
+            return 0
+        return text.count("".join(codes[word] for word in self.words))
 
     def in_text(self, text: object) -> bool:
         return self.count(_words(text)) > 0
