@@ -166,3 +166,12 @@ def test_a_keyphrase_of_thousands_of_words(tmp_path):
     assert sorted((Path(f.path).name, f.message[-50:]) for f in findings if "density" in f.message) == [
         ("2024-01-01-x.md", "of 0% (0 times in 80000 words); keep it between 0.5% and 3%"[-50:]),
         ("2024-01-02-y.md", "of 14.3% (40 times in 280 words); keep it between 0.5% and 3%"[-50:])]
+
+
+def test_thousands_of_comment_blocks(tmp_path):
+    """The words a reader reads (Post.reader_prose) blanked each `{% comment %}` body with a copy
+    of the whole text: 32,000 comments in 2 MB made 64 GB of copies (5 s)."""
+    body = "Pipeline review the the notes. {% comment %}x{% endcomment %}\n" * 32_000
+    site = _site(tmp_path, {"_posts/2024-01-01-x.md": FRONT + "---\n" + body})
+    findings = _timed(site, ["CPY004"], 3.5)
+    assert len(findings) == 32_000

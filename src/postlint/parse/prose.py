@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from postlint.lazy_patterns import lazy_compile
+from postlint.parse.liquid import mask
 from postlint.parse.words import WORD, WORD_CHARACTERS, WordPattern
 from postlint.record import Record
 
@@ -97,9 +98,8 @@ _BRACKETED = lazy_compile(r"\[[^\[\]\n]*\]")
 def reader_prose(post) -> str:
     """Body.prose without the bodies of comments and diagram tags, reference definitions and
     reference labels: the words a reader reads (Post.reader_prose keeps it)."""
-    prose = post.body.prose
-    for start, end in hidden_ranges(post):
-        prose = prose[:start] + re.sub(r"[^\n]", " ", prose[start:end]) + prose[end:]
+    # blanked in one pass (a copy of the whole prose for each range took a second for 1 MB of comments)
+    prose = mask(post.body.prose, hidden_ranges(post), fill=" ")
     text = post.text
     if "[" not in text:
         return prose
