@@ -187,3 +187,23 @@ def test_two_long_descriptions(tmp_path):
     [finding] = _timed(site, ["SEO007"], 2)
     assert finding.message.startswith("nearly the same description as the earlier post _posts/2024-01-01-a.md:3 "
                                       "(similarity 1.00)")
+
+
+def test_thousands_of_broken_links_in_one_post(tmp_path):
+    """Each broken link's "did you mean" compares it with up to a thousand addresses (ten
+    microseconds each): a post of 30,000 broken links took minutes. A file's questions may compare
+    2,000 names and one more per 4 characters of it; the first broken links keep their hint."""
+    posts = {f"_posts/2024-01-01-p{n}.md": f"---\ntitle: Post {n}\n---\nA post.\n" for n in range(900)}
+    posts["_posts/2024-02-01-big.md"] = FRONT + "---\n" + "".join(f"[x](/2024/01/01/p{n}x.html)\n"
+                                                                   for n in range(3_000))
+    posts["_posts/2024-02-02-small.md"] = FRONT + "---\nSee [the first post](/2024/01/01/p1x.html).\n"
+    site = _site(tmp_path, posts)
+    findings = _timed(site, ["LNK003"], 3)
+    big = [f.message for f in findings if f.path.endswith("big.md")]
+    assert len(big) == 3_000
+    assert big[0].endswith("did you mean `/2024/01/01/p0.html`?")
+    addresses = 902  # every post's
+    assert sum("did you mean" in message for message in big) == (
+        2_000 + len(posts["_posts/2024-02-01-big.md"]) // 4) // addresses
+    [small] = [f.message for f in findings if f.path.endswith("small.md")]
+    assert small.endswith("did you mean `/2024/01/01/p1.html`?")

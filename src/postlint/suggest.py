@@ -19,7 +19,8 @@ from __future__ import annotations
 import difflib
 import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from postlint.lazy_patterns import lazy_compile
@@ -121,11 +122,64 @@ def _words_within(one: str, other: str) -> bool:
     return bool(shorter) and shorter < longer
 
 
+# Each "did you mean" compares the word with up to a thousand names, ten microseconds each: a post
+# of 30,000 broken links took minutes, a hundred times what as much prose takes. While a file is
+# checked (engine/check.py), its questions may compare ALLOWED_COMPARISONS names, and one more per
+# CHARACTERS_PER_COMPARISON characters of its text; a question past that gets no hint. A post of
+# bitcoinops' newsletters with a hint asks 20 of its allowance of 7,000 comparisons; the densest
+# asks 112 questions of a thousand-address vocabulary (200 compared each: the trigram shortlist).
+ALLOWED_COMPARISONS = 2_000
+CHARACTERS_PER_COMPARISON = 4
+
+
+class _Allowance:
+    """The names a file's questions may still be compared with, and the questions it asked (one
+    asked again is answered again at no cost, whatever other files asked: a file's hints depend
+    on the file alone)."""
+
+    def __init__(self, characters: int) -> None:
+        self.left = ALLOWED_COMPARISONS + characters // CHARACTERS_PER_COMPARISON
+        self.asked: set[tuple[int, str, float]] = set()
+
+    def admits(self, key: tuple[int, str, float], cost: int) -> bool:
+        if key in self.asked:
+            return True
+        if cost > self.left:
+            return False
+        self.left -= cost
+        self.asked.add(key)
+        return True
+
+
+_ALLOWANCE: list[_Allowance | None] = [None]  # of the file being checked (None: no limit)
+
+
+@contextmanager
+def allowance(characters: int) -> Iterator[None]:
+    """While a file of `characters` characters is checked: the "did you mean" comparisons it may make."""
+    outer = _ALLOWANCE[0]
+    _ALLOWANCE[0] = _Allowance(characters)
+    try:
+        yield
+    finally:
+        _ALLOWANCE[0] = outer
+
+
+def _admitted(asked: object, names: tuple[str, ...], word: str, cutoff: float) -> bool:
+    """May the file being checked ask `asked` (a Vocabulary, or closest) for the closest of
+    `names` to `word`? The cost: the names compared, all or a shortlist."""
+    found = _ALLOWANCE[0]
+    cost = len(names) if len(names) < SCAN_ALL_BELOW else SHORTLIST
+    return found is None or found.admits((id(asked), word, cutoff), cost)
+
+
 def closest(word: str, candidates: Iterable[str], cutoff: float) -> str | None:
     """The candidate most like `word` (difflib's ratio over the parts in which they differ at
     least `cutoff`, one typo apart, or all the words of one in the other; of equals, the one that
-    sorts last, as difflib.get_close_matches picks), or None."""
-    return _closest(word, tuple(candidates), cutoff)
+    sorts last, as difflib.get_close_matches picks), or None (also past the allowance of the file
+    being checked: see _Allowance)."""
+    names = tuple(candidates)
+    return _closest(word, names, cutoff) if _admitted(closest, names, word, cutoff) else None
 
 
 class Vocabulary:
@@ -139,6 +193,8 @@ class Vocabulary:
 
     def closest(self, word: str, cutoff: float) -> str | None:
         """closest(word, self.names, cutoff)."""
+        if not _admitted(self, self.names, word, cutoff):
+            return None
         key = (word, cutoff)
         if key not in self._answers:
             if len(self.names) < SCAN_ALL_BELOW:

@@ -133,8 +133,16 @@ def check_post(post: Post, settings: list[RuleSetting], site: Site, config: Conf
 
     Everything a rule triggers runs inside its guard: the lazy Liquid scan and Markdown parse,
     the suppression scan, and turning its problems into findings. A failure there is the rule's
-    internal error on this file, and the other rules still run.
+    internal error on this file, and the other rules still run. The "did you mean" hints the
+    rules ask for are held to the file's size (suggest.allowance).
     """
+    from postlint.suggest import allowance
+
+    with allowance(len(post.text)):
+        return _check_post(post, settings, site, config, debug)
+
+
+def _check_post(post: Post, settings: list[RuleSetting], site: Site, config: Config, debug: bool) -> list[Finding]:
     findings: list[Finding] = []
     if post.read_error is not None:
         # Nothing else can be said of a file that could not be read.

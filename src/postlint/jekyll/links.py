@@ -13,7 +13,7 @@ from postlint.jekyll.posts import resolve_post_url
 from postlint.jekyll.site import Site
 from postlint.lazy_patterns import lazy_compile
 from postlint.record import FrozenRecord
-from postlint.suggest import Vocabulary, closest
+from postlint.suggest import Vocabulary
 
 _LITERAL_URL_FILTER = lazy_compile(r"""^(['"])([^'"{}]*)\1\s*\|\s*(relative_url|absolute_url)\s*$""")
 BASEURL_PREFIX = lazy_compile(r"^\{\{-?\s*site\.baseurl\s*-?\}\}")
@@ -210,8 +210,10 @@ def missing_image(post_rel: str, src: str, site: Site) -> str | None:
 def _closest_file(rel: str, site: Site) -> str:
     """A "did you mean" for a missing file: the closest name in the same folder."""
     folder = posixpath.dirname(rel)
-    siblings = site.files_by_folder.get(folder, [])
-    close = closest(rel, siblings, cutoff=0.8)
+    # a vocabulary per folder, made once: a tuple of a folder's thousands of files made and hashed
+    # for each missing image took minutes for a post of thousands
+    siblings = site.index(f"folder-vocabulary:{folder}", lambda: Vocabulary(site.files_by_folder.get(folder, [])))
+    close = siblings.closest(rel, cutoff=0.8)
     return f"; did you mean '{close}'?" if close else ""
 
 
