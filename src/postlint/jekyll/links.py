@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from postlint.jekyll import urls
@@ -182,8 +183,10 @@ def image_target(src: str, site: Site) -> str | None:
     return resolved
 
 
-def missing_image(post_rel: str, src: str, site: Site) -> str | None:
-    """Why the image at `src` is not in the site (None: found, external or not judged)."""
+def missing_image(post_rel: str, src: str, site: Site, page_url: Callable[[], str | None] | None = None) -> str | None:
+    """Why the image at `src` is not in the site (None: found, external or not judged).
+    `page_url`: the post's URL when asked (a caller asking about each of a post's thousands of
+    images finds it once)."""
     target = image_target(src, site)
     if target is None:
         return None
@@ -198,7 +201,7 @@ def missing_image(post_rel: str, src: str, site: Site) -> str | None:
     relative = unquote(re.split(r"[?#]", target, maxsplit=1)[0])
     folder = posixpath.dirname(post_rel)
     candidates = {posixpath.normpath(posixpath.join(folder, relative)), posixpath.normpath(relative)}
-    url = site.published_url(post_rel) if post_rel in site.files else None
+    url = page_url() if page_url is not None else site.published_url(post_rel) if post_rel in site.files else None
     if url:  # a browser resolves it against the page's URL
         base = url if url.endswith("/") else posixpath.dirname(url) + "/"
         candidates.add(posixpath.normpath(posixpath.join(base, relative)).lstrip("/"))

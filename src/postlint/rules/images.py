@@ -6,6 +6,7 @@ which reads only each image's header, once.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -251,8 +252,10 @@ def image_missing(post, ctx) -> Iterator[Problem]:
 
     ## Options
     """
+    site = ctx.site
+    page_url = functools.cache(lambda: site.published_url(post.rel) if post.rel in site.files else None)
     for image in post.body.images:
-        problem = missing_image(post.rel, image.src, ctx.site)
+        problem = missing_image(post.rel, image.src, site, page_url)
         if problem is not None:
             line, column = post.position(image.src_start)
             yield Problem(line, column, problem, fingerprint=image.src)
