@@ -19,6 +19,7 @@ from postlint.parse.frontmatter import FrontMatter, KeyInfo
 from postlint.parse.frontmatter_memo import FRONT_MATTERS
 from postlint.parse.liquid import LiquidScan, LiquidTag, mask, scan_liquid
 from postlint.parse.source import Source
+from postlint.parse.spans import Spans
 
 if TYPE_CHECKING:  # the Markdown parser loads when a body is first needed: a cached run never needs it
     from postlint.parse.definitions import Definition
@@ -216,27 +217,13 @@ class Post:
 
     def in_code(self, offset: int) -> bool:
         """Is `offset` inside a code block, a code span or a {% highlight %} block?"""
-        starts, ends = self._code_spans
-        index = bisect.bisect_right(starts, offset) - 1
-        return index >= 0 and offset < ends[index]
+        return offset in self._code_spans
 
     @cached_property
-    def _code_spans(self) -> tuple[list[int], list[int]]:
-        """The code ranges merged and split into starts and ends: in_code is a binary search,
-        not a scan of every range (rules ask it for each link, thousands on a long post). A body
-        too big to parse has the code its Liquid marks only."""
-        ranges = self.body.code_ranges if self.markdown_error is None else self.liquid.code_ranges
-        starts: list[int] = []
-        ends: list[int] = []
-        for start, end in sorted(ranges):
-            if end <= start:
-                continue
-            if ends and start <= ends[-1]:
-                ends[-1] = max(ends[-1], end)
-            else:
-                starts.append(start)
-                ends.append(end)
-        return starts, ends
+    def _code_spans(self) -> Spans:
+        """The code ranges, asked by binary search (rules ask for each link, thousands on a long
+        post). A body too big to parse has the code its Liquid marks only."""
+        return Spans(self.body.code_ranges if self.markdown_error is None else self.liquid.code_ranges)
 
 
 def _add_html(body: Body, text: str, offset: int) -> None:
