@@ -135,8 +135,7 @@ def cross_post_definition(post, ctx) -> Iterator[Problem]:
     than `max_term_words`, texts longer than `max_definition_words`, a lead-in that starts
     three or more blocks of one post (an interviewer's name), and one that the site's posts in a
     language follow with more than 32 different texts (a label such as `**Why it matters**:`).
-    Two definitions less alike than
-    `min_similarity` are taken as two meanings, not drift.
+    Two definitions less alike than `min_similarity` are taken as two meanings, not drift.
 
     With a `glossary`, a post (in the site's own language) that defines a glossary term
     differently from the glossary is reported against the glossary file and its line, whatever
