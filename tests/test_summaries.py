@@ -3,15 +3,18 @@ phrase, or were cut short by YAML; and the site's document frequencies behind it
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
 from helpers import CASES, DEMO_SITE, run, time_limit
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from postlint.jekyll.site import Site
-from postlint.rules.summaries import _site_terms
+from postlint.rules.summaries import PostTopic, _site_terms
 
 CASE = CASES / "summary-relevance"
 PIPELINE_POST = CASE / "_posts" / "2024-03-01-pass-on-topic.md"
@@ -174,3 +177,72 @@ def test_a_title_of_hundreds_of_words_takes_no_longer_than_a_short_one(tmp_path)
     assert time.thread_time() - started < 5
     [(_, _, message)] = messages
     assert "the title's 'zorblaxaaa zorblaxbaa" in message, message
+
+
+class _Counted:
+    """SiteTerms' interface over given document frequencies: how many posts have words, each
+    term's count, and a bound on the first as the site's posts and drafts give it."""
+
+    def __init__(self, posts: int, frequencies: dict[str, int], most_posts: int) -> None:
+        self.posts, self._frequencies, self.most_posts = posts, frequencies, most_posts
+
+    def weight(self, term: str) -> float:
+        return math.log((self.posts + 1) / (self._frequencies[term] + 1)) + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_coverage_settled_without_the_sites_counts_is_the_coverage_they_give(data):
+    """_covers answers as the weighted coverage does, whatever the counts it leaves unread: a
+    bound settles it only when every weight the counts could give agrees."""
+    posts = data.draw(st.integers(0, 2_000))
+    terms = data.draw(st.lists(st.sampled_from([f"term{i}" for i in range(12)] + ["post", "guide"]),
+                               min_size=1, max_size=12, unique=True))
+    # The extremes most often: the bound is tight when the terms used are in every post, the others in none.
+    frequencies = {term: data.draw(st.sampled_from([0, posts]) | st.integers(0, posts)) for term in terms}
+    used = set(data.draw(st.lists(st.sampled_from(terms), unique=True)))
+    topic = PostTopic.__new__(PostTopic)
+    topic.site = _Counted(posts, frequencies, posts + data.draw(st.sampled_from([0]) | st.integers(0, 50)))
+    topic._uses = used.__contains__
+    summary = {term: term for term in terms}
+    # Often just beside the coverage itself, where a loose bound would give the wrong verdict.
+    near = topic._coverage(summary) + data.draw(st.sampled_from([0.0, 1e-12, -1e-12]) | st.floats(-0.05, 0.05))
+    min_coverage = data.draw(st.sampled_from([0.0, 0.25, 1.0, min(1.0, max(0.0, near))]) | st.floats(0, 1))
+    assert topic._covers(summary, min_coverage) == (not topic._coverage(summary) < min_coverage)
+
+
+def test_the_tightest_case_is_settled_by_the_weights():
+    """The terms used are in every post (weight 1), the others in none (the most weight): the
+    coverage is as low as a bound may think it, and a min_coverage just above it is not met."""
+    for posts in (0, 1, 9, 100, 5_000):
+        for used in range(1, 5):
+            for unused in range(1, 5):
+                terms = [f"used{i}" for i in range(used)] + [f"unused{i}" for i in range(unused)]
+                topic = PostTopic.__new__(PostTopic)
+                topic.site = _Counted(posts, {term: posts if term.startswith("used") else 0 for term in terms}, posts)
+                topic._uses = lambda term: term.startswith("used")
+                summary = {term: term for term in terms}
+                coverage = topic._coverage(summary)
+                assert (topic._covers(summary, coverage), topic._covers(summary, coverage + 1e-12)) == (True, False)
+
+
+def test_a_summary_the_bound_settles_reads_no_other_post(tmp_path, monkeypatch):
+    """A one-post run needs the site's term counts (every published post read and its words
+    counted) only when the weights could change the verdict: a summary whose every word the post
+    uses is about it whatever the weights."""
+    site = _site_with(tmp_path, 'title: "Pipeline coverage: how much is enough?"\n'
+                                "description: Measure pipeline coverage against the quarter's quota.\n")
+    for day in range(2, 6):
+        (site / "_posts" / f"2024-01-0{day}-other.md").write_text(
+            f"---\ntitle: Other {day}\n---\nPipeline reviews every week.\n", encoding="utf-8")
+    asked: list[str] = []
+    real = Site.term_frequency
+    monkeypatch.setattr(Site, "term_frequency", lambda self, term, future: asked.append(term) or real(self, term, future))
+    result, _ = run([site / "_posts" / "2024-01-01-post.md"], select=["summary-relevance"])
+    assert (result.findings, asked) == ([], [])
+    off_topic = "description: Trade shows and conference booths eat the events budget every spring.\n"
+    (site / "_posts" / "2024-01-01-post.md").write_text(
+        f"---\ntitle: Notes\n{off_topic}---\n" + PIPELINE_POST.read_text(encoding="utf-8").split("---\n", 2)[2],
+        encoding="utf-8")
+    result, _ = run([site / "_posts" / "2024-01-01-post.md"], select=["summary-relevance"])
+    assert len(result.findings) == 1 and "" in asked  # settled by the counts: the message names them

@@ -51,6 +51,11 @@ class SiteTerms:
         """How many of those posts have words."""
         return self._site.term_frequency("", self._future)
 
+    @functools.cached_property
+    def most_posts(self) -> int:
+        """No fewer than `posts`, known without counting any post's words: the site's posts and drafts."""
+        return len(self._site.posts)
+
     def weight(self, term: str) -> float:
         """Inverse document frequency: a term few posts use says more about the one that does."""
         return math.log((self.posts + 1) / (self.frequency(term) + 1)) + 1
@@ -217,6 +222,9 @@ _FRAMING = frozenset({"article", "blog", "post", "series", "part", "overview", "
                       "step", "today", "week", "description", "summary", "recap", "roundup"})
 TOP_TERMS = 12  # the terms that say what a post is about
 CANDIDATES = 40  # the post's most frequent terms, among which those are chosen
+# Far above the rounding error of a sum of a summary's weights: a share of the weight that a
+# bound puts above min_coverage by more than this is above it when summed exactly as _coverage sums.
+_ROUNDING = 1e-9
 
 
 class PostTopic:
@@ -237,7 +245,7 @@ class PostTopic:
         self._body: Counter[str] = Counter(body)
         self._title: Counter[str] = Counter(map(fold, words(plain(title))))
         self.acronyms = {word.casefold() for word in re.findall(r"\b[A-Z]{2,6}\b", plain(title))}
-        self.phrases = []  # (phrase as written, count in the body, folded, its most specific word)
+        self.phrases = []  # (phrase as written, count in the body, folded)
         folded = None
         for written in _phrases(title):
             phrase = tuple(fold(word) for word in written)
@@ -248,7 +256,7 @@ class PostTopic:
                 folded = " " + "  ".join(fold_each(body)) + " "
             count = folded.count(" " + "  ".join(phrase) + " ")
             if count >= phrase_count:
-                self.phrases.append((" ".join(written), count, phrase, max(reversed(phrase), key=site.weight)))
+                self.phrases.append((" ".join(written), count, phrase))
 
     def _body_count(self, term: str) -> int:
         return sum(self._body[word] for word in unfolded(term))
@@ -268,21 +276,23 @@ class PostTopic:
         initials = "".join(word[0] for word in words(plain(summary)))
         missing, reported, covered = [], set(), []
         names: dict[str, bool] = {}  # term -> _names: each a scan of the summary's terms, asked once
-        for phrase, count, folded, specific in sorted(self.phrases, key=lambda item: (-len(item[2]), -item[1])):
+        for phrase, count, folded in sorted(self.phrases, key=lambda item: (-len(item[2]), -item[1])):
             named = [names[term] if term in names else names.setdefault(term, self._names(term, terms, initials))
                      for term in folded]
-            # Named: its most specific word, its last word (the head of an English noun phrase:
-            # "executives" names "senior executives"), or most of its words; a part of a phrase
-            # that is named or already reported ("source software" of "open source software") is not asked for.
-            if named[folded.index(specific)] or named[-1] or 2 * sum(named) > len(named):
+            # Named: its last word (the head of an English noun phrase: "executives" names "senior
+            # executives"), most of its words, or its most specific word (asked last: it takes the
+            # site's term counts); a part of a phrase that is named or already reported ("source
+            # software" of "open source software") is not asked for.
+            if named[-1] or 2 * sum(named) > len(named) or named[folded.index(self._specific(folded))]:
                 covered.append(folded)
                 continue
+            specific = self._specific(folded)
             if specific in reported or any(_inside(folded, longer) for longer in covered):
                 continue
             missing.append((phrase, count))
             reported.add(specific)
             covered.append(folded)
-        off_topic = not self.link_list and self._coverage(terms) < min_coverage and not self.top & terms.keys()
+        off_topic = not self.link_list and not self._covers(terms, min_coverage) and not self.top & terms.keys()
         if not missing and not off_topic:
             return None
         # The summary's first words the post is not about, leaving out words most of the site uses.
@@ -314,6 +324,28 @@ class PostTopic:
             return True
         stem = max(5, len(term) - 3)
         return len(term) >= stem and any(other[:stem] == term[:stem] for other in terms)
+
+    def _specific(self, phrase: tuple[str, ...]) -> str:
+        """The phrase's most specific word: the one fewest of the site's posts use (the last of equals)."""
+        return max(reversed(phrase), key=self.site.weight)
+
+    def _covers(self, terms, min_coverage: float) -> bool:
+        """Do the terms the post uses carry at least `min_coverage` of the summary's weight
+        (_coverage)? Settled without the site's term counts, which take reading every post, when
+        the terms used carry that share whatever their weights: all used or none, or so many
+        that they do even at the least weight (1, a term every post uses) against the others at
+        the most (log(posts + 1) + 1, a term no post uses; the site's posts and drafts are at
+        least as many as the posts counted)."""
+        counted = [term for term in terms if term not in _FRAMING]
+        used = sum(map(self._uses, counted))
+        if used == len(counted):
+            return True  # _coverage is 1.0
+        if not used:
+            return not 0.0 < min_coverage
+        heaviest = math.log(self.site.most_posts + 1) + 1
+        if used / (used + (len(counted) - used) * heaviest) > min_coverage + _ROUNDING:
+            return True
+        return not self._coverage(terms) < min_coverage
 
     def _coverage(self, terms) -> float:
         weights = {term: self.site.weight(term) for term in terms if term not in _FRAMING}
