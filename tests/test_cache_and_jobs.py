@@ -317,39 +317,39 @@ def test_a_parallel_run_without_a_cache_carries_back_only_the_findings(tmp_path,
     assert parallel_run.findings == single.findings
 
 
-def test_one_post_of_a_large_site_whose_facts_no_cache_holds_splits_them_over_workers(tmp_path, monkeypatch):
+def test_one_post_of_a_large_site_whose_facts_no_cache_holds_splits_them_over_helpers(tmp_path, monkeypatch):
     """One post of a site of FACT_PASS_MIN_SITE_FILES files, with no cache to take the site's facts
-    from: the site-wide indexes are the run's work, and the fact pass splits them over workers as
-    in a whole-site run, finding what one process finds; once the cache holds the facts, the run
-    stays in one process."""
-    from postlint.engine import parallel
+    from: the site-wide indexes are the run's work, and helpers split their loops over the cores
+    (engine/helpers.py), finding what one process finds; once the cache holds the facts, or the
+    site is smaller, the run stays in one process."""
+    from postlint.engine import helpers
 
-    if not parallel.worker_count(2 * parallel.MIN_FILES_PER_WORKER, 2):
-        pytest.skip("workers need fork")
+    if not helpers.can_fork():
+        pytest.skip("helpers need fork")
     site = copy_site(DEMO_SITE, tmp_path / "site")
     (site / "notes").mkdir()
     for number in range(engine.FACT_PASS_MIN_SITE_FILES):
         (site / "notes" / f"note-{number}.md").write_text(f"---\ntitle: Note {number}\n---\nBack to [the start](/).\n")
     post = site / "_posts" / "2024-05-06-link-audit-before-publishing.md"  # its broken links need the URL index
-    pools: list[int] = []
-    real = parallel._Pool.__init__
+    started: list[int] = []
+    real = helpers.Helpers._start
 
-    def counting(pool, context, workers, *rest):
-        pools.append(workers)
-        real(pool, context, workers, *rest)
+    def counting(self, *args):
+        started.append(self.shares)
+        real(self, *args)
 
-    monkeypatch.setattr(parallel._Pool, "__init__", counting)
+    monkeypatch.setattr(helpers.Helpers, "_start", counting)
     single, _ = run([post], jobs=1)
     split, _ = run([post], jobs=2)
-    assert pools == [2]
+    assert started == [2]
     cold, _ = run([post], jobs=2, use_cache=True)  # the cache is new: the facts come from the files
     warm, _ = run([post], jobs=2, use_cache=True)
-    assert pools == [2, 2]
+    assert started == [2, 2]
     assert single.findings and split.findings == cold.findings == warm.findings == single.findings
     for number in range(len(list(site.rglob("*.*"))) - engine.FACT_PASS_MIN_SITE_FILES + 1):
         (site / "notes" / f"note-{number}.md").unlink()  # a site smaller than that: one process
     run([post], jobs=2, use_cache=False)
-    assert pools == [2, 2]
+    assert started == [2, 2]
 
 
 def test_a_fact_pass_over_a_few_files_builds_only_the_indexes_their_check_asks_for(tmp_path, monkeypatch):

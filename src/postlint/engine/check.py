@@ -677,7 +677,10 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 
         with stdout_to_stderr():  # workers fork inside: they inherit it
             received: dict[str, dict[str, str]] = {}
-            outcomes = parallel_map(check, work, jobs, lost, prologue=_fact_pass(work, settings, config, cwd, caches))
+            if _helped(work, jobs, caches) and not (fix or diff):
+                outcomes = _checked_with_helpers(check, work[0], jobs, work[0][1].root in caches)
+            else:
+                outcomes = parallel_map(check, work, jobs, lost, prologue=_fact_pass(work, settings, config, cwd, caches))
             for (path, site, content), (findings, outcome, inputs, names, learned) in zip(work, outcomes):
                 if site.root in caches:
                     site.adopt(learned)
@@ -704,8 +707,8 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 # A run over a few files of a site this large, with no cache to take the site's facts from, builds
 # every site-wide index from the files: the fact pass splits that over the cores, as in a
 # whole-site run (one post, --no-cache, two cores: 18F, 2,213 files, 0.67-0.73 of the time;
-# interrupt, 975 files, 0.77). On a smaller site starting the workers costs what they save
-# (jekyll-docs, 265 files).
+# interrupt, 975 files, 0.77), and for one file its helpers do (engine/helpers.py). On a smaller
+# site starting the workers costs what they save (jekyll-docs, 265 files; helpers: 0.97).
 FACT_PASS_MIN_SITE_FILES = 500
 
 
@@ -766,6 +769,35 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
 
     for_few = any(_facts_from_files(site, caches.get(site.root)) for site in sites.values())
     return Prologue(in_worker, in_parent if kept else None, from_other, share_of, for_few)
+
+
+def _helped(work: list[tuple[Path, Site, str | None]], jobs: int, caches: dict[Path, ResultCache]) -> bool:
+    """Is the run one file of a site whose facts come from its many files, with cores to spare
+    (engine/helpers.py)? (One file of a small site, or one whose cache holds the facts: one process.)
+    The caller leaves out runs that fix files: a helper goes on with the check, and writes nothing."""
+    if len(work) != 1 or jobs < 2:
+        return False
+    from postlint.engine.helpers import can_fork
+
+    site = work[0][1]
+    return can_fork() and _facts_from_files(site, caches.get(site.root))
+
+
+def _checked_with_helpers(check: Callable, item: tuple[Path, Site, str | None], jobs: int, kept: bool) -> list:
+    """check(item) here, the site model's loops over the site's files split over `jobs` processes
+    (engine/helpers.py); `kept`: the site has a cache, which keeps what the helpers learned too."""
+    from postlint.engine.helpers import Helpers
+
+    site = item[1]
+    site.helpers = helpers = Helpers(site, jobs, kept)
+    try:
+        checked = check(item)
+    finally:
+        if helpers.is_helper:  # a helper's check ends here: its findings are nobody's
+            helpers.end()
+        site.helpers = None
+        helpers.stop()
+    return [checked]
 
 
 @contextmanager

@@ -137,6 +137,8 @@ class Recording:
         self._unsent: list[tuple[str, str]] = []  # (name, rel) of facts computed and not handed over yet
         # In a parallel run's fact pass: (this worker's number, workers); see the module docstring.
         self.shard: tuple[int, int] | None = None
+        # In a one-file run: what splits each loop over the site's files over the cores (engine/helpers.py).
+        self.helpers: Any = None
         self._partial: set[str] = set()  # names of the indexes built from a share of the facts
         self._building: list[list[bool]] = []  # one flag per index or fact being computed: partial?
         self._current: dict[str, str] = {}  # input key -> its digest in this run (current_digest)
@@ -388,11 +390,18 @@ class Recording:
     def facts_of(self, name: str, rels: Iterable[str], compute: Callable[[str], Any]) -> Iterator[tuple[str, Any]]:
         """(rel, the fact `name` about rel: per_file with `compute(rel)`) for each of `rels`, in
         order; in a fact pass only for the files of this worker's share, which makes the index
-        being built partial."""
+        being built partial. With helpers, the facts are computed over the cores first."""
+        if self.helpers is not None:
+            rels = list(rels)
+            self.helpers.compute(name, rels, compute)
         for rel in rels:
             if self._outside_share(rel):
                 continue
             yield rel, self.per_file(name, rel, lambda: compute(rel))  # noqa: B023 - called at once
+
+    def has_fact(self, name: str, rel: str) -> bool:
+        """Was the fact `name` about `rel` computed or adopted in this run?"""
+        return rel in self._facts.get(name, _NONE)
 
     @contextmanager
     def _computing(self) -> Iterator[list[bool]]:
@@ -530,6 +539,9 @@ class Recording:
         the facts of the files that changed only; see the module docstring."""
         previous = self._previous_word_counts(name)
         counted, silent = (previous[0], previous[2]) if previous else ({}, frozenset())
+        if self.helpers is not None and not previous:
+            rels = list(rels)
+            self.helpers.compute(fact, rels, compute)
         unchanged: dict[str, dict[str, str]] = {}  # rel -> the inputs its counted words came from
         came: dict[str, str | None] = {}  # the others: rel -> its words now
         for rel in rels:

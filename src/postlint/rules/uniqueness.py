@@ -117,12 +117,13 @@ def _published_values(site, key: str, future: bool) -> tuple[str, Callable[[], P
     """The name and the build of the index of the values of `key` (kept: _KEPT_VALUES)."""
     def build() -> PublishedValues:
         found = {}
-        for entry in site.published_posts(future):
-            fact = site.per_file(f"front-matter-words:{key}", entry.rel, lambda: _value_fact(site, entry.rel, key))
+        entries = {entry.rel: entry for entry in site.published_posts(future)}
+        # Through facts_of: a fact pass's workers (and a one-file run's helpers) each read their share.
+        for rel, fact in site.facts_of(f"front-matter-words:{key}", list(entries), lambda rel: _value_fact(site, rel, key)):
             if fact is not None:
                 line, lang, words = fact
-                date = site.post_date(entry) or _dt.date.min
-                found[entry.rel] = Value(entry.rel, line, (date, entry.rel), lang, tuple(words))
+                date = site.post_date(entries[rel]) or _dt.date.min
+                found[rel] = Value(rel, line, (date, rel), lang, tuple(words))
         return PublishedValues(found)
 
     return f"uniqueness-values:{key}:{future}", build
