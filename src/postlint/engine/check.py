@@ -677,7 +677,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 
         with stdout_to_stderr():  # workers fork inside: they inherit it
             received: dict[str, dict[str, str]] = {}
-            if _helped(work, jobs, caches) and not (fix or diff):
+            if _helped(work, jobs, caches, writes=fix or diff):
                 outcomes = _checked_with_helpers(check, work[0], jobs, work[0][1].root in caches)
             else:
                 outcomes = parallel_map(check, work, jobs, lost, prologue=_fact_pass(work, settings, config, cwd, caches))
@@ -771,11 +771,11 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
     return Prologue(in_worker, in_parent if kept else None, from_other, share_of, for_few)
 
 
-def _helped(work: list[tuple[Path, Site, str | None]], jobs: int, caches: dict[Path, ResultCache]) -> bool:
+def _helped(work: list[tuple[Path, Site, str | None]], jobs: int, caches: dict[Path, ResultCache], writes: bool) -> bool:
     """Is the run one file of a site whose facts come from its many files, with cores to spare
     (engine/helpers.py)? (One file of a small site, or one whose cache holds the facts: one process.)
-    The caller leaves out runs that fix files: a helper goes on with the check, and writes nothing."""
-    if len(work) != 1 or jobs < 2:
+    Not when it `writes` fixes or diffs: a helper goes on with the check, and must not."""
+    if len(work) != 1 or jobs < 2 or writes:
         return False
     from postlint.engine.helpers import can_fork
 

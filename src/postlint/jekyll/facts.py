@@ -25,6 +25,8 @@ index asks for a fact about every file (`facts_of`), a worker computes only its 
 the index it gets is partial. The facts go back to the parent, which then builds every index
 whole from them, and the workers that check the files inherit those. A fact whose computation
 used a partial index is not handed over: only facts that are the same in any process travel.
+A run over one file has helpers instead (engine/helpers.py): they split each loop over the site's
+files (`facts_of`, `word_counts`) with the process that checks the file, as its check reaches it.
 
 Some indexes are kept across runs whole (`Keeping`): the URL index, the post index, the
 published posts, the titles' words. Such an index is stored as plain data with the name of its group of inputs, and
