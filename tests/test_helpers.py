@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from helpers import DEMO_SITE, copy_site, run
+from helpers import DEMO_SITE, copy_site, run, time_limit
 
 from postlint.engine import check as engine
 from postlint.engine import helpers
@@ -81,3 +82,24 @@ def test_a_run_that_fixes_files_has_no_helpers(site, monkeypatch):
     monkeypatch.setattr(helpers.Helpers, "_start", refused)
     result, _ = run([site / POST], jobs=2, fix=True)
     assert not any(finding.internal for finding in result.findings)
+
+
+def test_a_loop_a_helper_reports_without_its_facts_is_computed_here(site, addresses, monkeypatch):
+    """A helper sends no fact that rests on its partial indexes; once it has reported its share of
+    a loop, this process computes what is missing instead of waiting for the helper to end."""
+    single, _ = run([site / POST], jobs=1)
+    every = len(addresses)
+    addresses.clear()
+    real_learned, real_end = helpers.Helpers._learned, helpers.Helpers.end
+    monkeypatch.setattr(helpers.Helpers, "_learned",
+                        lambda self: ({}, {}, {}, {}, {}) if self.is_helper else real_learned(self))
+
+    def slow_end(self):
+        time.sleep(60)  # a helper whose check takes long after its last loop
+        real_end(self)
+
+    monkeypatch.setattr(helpers.Helpers, "end", slow_end)
+    with time_limit(30):
+        split, _ = run([site / POST], jobs=2)
+    assert split.findings == single.findings
+    assert len(addresses) == every

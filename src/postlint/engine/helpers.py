@@ -56,6 +56,11 @@ class Helpers:
         self.share = 0  # this process's; a helper's is another
         self.pipes: dict[int, int] = {}  # the read end of each helper's pipe that may still send -> its process id
         self.pids: list[int] = []
+        # How many loops over the site of each fact name this process has taken the helpers' facts
+        # of, and how many each helper (by its pipe) has sent: the helpers reach the same loops in
+        # the same order, unless their partial indexes take them elsewhere.
+        self.asked: dict[str, int] = {}
+        self.reported: dict[int, dict[str, int]] = {}
         self.out: int | None = None  # in a helper: the write end of its pipe
         self.splitting = False  # inside a loop's share: a loop there is not split again
 
@@ -73,11 +78,12 @@ class Helpers:
         if not self.pids and not self.is_helper:
             if len(missing) < MIN_FILES_TO_SPLIT:
                 return  # the loop computes them, here
-            self._start(name, missing, compute)
+            if self._start(name, missing, compute):
+                return  # in a new helper, which has done its share of this loop
         mine = [rel for rel in missing if site.share_of_file(rel, self.shares) == self.share]
         self._compute(name, mine, compute)
         if self.is_helper:
-            self._send(("facts", self._learned()))
+            self._send(("facts", name, self._learned()))
         else:
             self._wait_for(name, [rel for rel in missing if not site.has_fact(name, rel)])
 
@@ -89,9 +95,9 @@ class Helpers:
         finally:
             self.splitting = False
 
-    def _start(self, name: str, missing: list[str], compute: Callable[[str], Any]) -> None:
+    def _start(self, name: str, missing: list[str], compute: Callable[[str], Any]) -> bool:
         """A helper for each other share, forked here: it computes its share of this loop with the
-        whole site at hand, then goes on as a worker of its share (never returning here)."""
+        whole site at hand, then goes on as a worker of its share. True in a helper."""
         sys.stdout.flush()
         sys.stderr.flush()
         for share in range(1, self.shares):
@@ -101,18 +107,20 @@ class Helpers:
             if pid == 0:
                 os.close(read)
                 self._become_helper(share, write, name, missing, compute)
-                return
+                return True
             os.close(write)
             _enlarge(read)
             self.pipes[read] = pid
             self.pids.append(pid)
+            self.reported[read] = {}
+        return False
 
     def _become_helper(self, share: int, out: int, name: str, missing: list[str], compute: Callable[[str], Any]) -> None:
         """In a new helper: its share of the loop it was forked at, sent; then the share taken, so
         that the check it goes on with reads its share of the site only (Recording.take_share)."""
         for fd in list(self.pipes):  # the pipes of the helpers forked before it are not its own
             os.close(fd)
-        self.pipes, self.pids, self.share, self.out = {}, [], share, out
+        self.pipes, self.pids, self.reported, self.share, self.out = {}, [], {}, share, out
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         _quiet()
         self._learned()  # what the parent learned before the fork is its own already
@@ -120,7 +128,7 @@ class Helpers:
             self._compute(name, [rel for rel in missing if self.site.share_of_file(rel, self.shares) == share], compute)
         except Exception:
             self.end()
-        self._send(("facts", self._learned()))
+        self._send(("facts", name, self._learned()))
         self.site.take_share(share, self.shares)
 
     def _learned(self) -> Any:
@@ -137,23 +145,28 @@ class Helpers:
     def end(self) -> None:
         """In a helper, as its check ends (or fails): the last it learned sent, and the process ended."""
         try:
-            self._send(("facts", self._learned()))
+            self._send(("facts", None, self._learned()))
         finally:
             os._exit(0)
 
     def _wait_for(self, name: str, rels: list[str]) -> None:
-        """Take the helpers' messages until each of `rels` has its fact `name`, or no helper is
-        left to send one."""
+        """Take the helpers' messages until each of `rels` has its fact `name`, or each helper has
+        sent its share of this loop (a fact resting on its partial indexes it does not send) or
+        ended."""
         site = self.site
-        while rels and self.pipes:
+        asked = self.asked[name] = self.asked.get(name, 0) + 1
+        while rels and any(self.reported[fd].get(name, 0) < asked for fd in self.pipes):
             ready, _, _ = select.select(list(self.pipes), [], [])
             for fd in ready:
-                learned = _receive(fd)
-                if learned is None:  # the helper ended (its check did) or died
+                message = _receive(fd)
+                if message is None:  # the helper ended (its check did) or died
                     os.close(fd)
                     del self.pipes[fd]
-                else:
-                    site.adopt(learned[1]) if self.kept else site.adopt_facts(learned[1][0])
+                    continue
+                _, loop, learned = message
+                site.adopt(learned) if self.kept else site.adopt_facts(learned[0])
+                if loop is not None:
+                    self.reported[fd][loop] = self.reported[fd].get(loop, 0) + 1
             rels = [rel for rel in rels if not site.has_fact(name, rel)]
 
     def stop(self) -> None:
