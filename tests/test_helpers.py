@@ -1,5 +1,5 @@
-"""One file of a large site without a cache: helpers split the site model's loops over the cores
-(engine/helpers.py), and the run finds, prints and keeps what a run in one process does."""
+"""A few files of a large site without a cache: helpers split the site model's loops over the
+cores (engine/helpers.py), and the run finds, prints and keeps what a run in one process does."""
 
 from __future__ import annotations
 
@@ -103,3 +103,24 @@ def test_a_loop_a_helper_reports_without_its_facts_is_computed_here(site, addres
         split, _ = run([site / POST], jobs=2)
     assert split.findings == single.findings
     assert len(addresses) == every
+
+
+def test_a_few_files_are_checked_here_one_after_the_other(site, monkeypatch):
+    """Up to HELPED_FILES files: each checked here, helpers forked for a loop that lacks many facts
+    (the first file's); more files: a fact pass."""
+    started: list[int] = []
+    real = helpers.Helpers._start
+
+    def counting(self, *args):
+        started.append(self.shares)
+        return real(self, *args)
+
+    monkeypatch.setattr(helpers.Helpers, "_start", counting)
+    posts = sorted((site / "_posts").glob("*.md"))[-engine.HELPED_FILES:]  # each with findings
+    single, _ = run(posts, jobs=1)
+    split, _ = run(posts, jobs=2)
+    assert split.findings == single.findings and len({f.path for f in single.findings}) > 1
+    assert started  # for the first file's loops at least
+    started.clear()
+    run([*posts, *sorted((site / "notes").glob("*.md"))[:1]], jobs=2)
+    assert started == []

@@ -678,7 +678,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
         with stdout_to_stderr():  # workers fork inside: they inherit it
             received: dict[str, dict[str, str]] = {}
             if _helped(work, jobs, caches, writes=fix or diff):
-                outcomes = _checked_with_helpers(check, work[0], jobs, work[0][1].root in caches)
+                outcomes = [_checked_with_helpers(check, item, jobs, item[1].root in caches) for item in work]
             else:
                 outcomes = parallel_map(check, work, jobs, lost, prologue=_fact_pass(work, settings, config, cwd, caches))
             for (path, site, content), (findings, outcome, inputs, names, learned) in zip(work, outcomes):
@@ -707,7 +707,7 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 # A run over a few files of a site this large, with no cache to take the site's facts from, builds
 # every site-wide index from the files: the fact pass splits that over the cores, as in a
 # whole-site run (one post, --no-cache, two cores: 18F, 2,213 files, 0.67-0.73 of the time;
-# interrupt, 975 files, 0.77), and for one file its helpers do (engine/helpers.py). On a smaller
+# interrupt, 975 files, 0.77), and for up to HELPED_FILES files helpers do (engine/helpers.py). On a smaller
 # site starting the workers costs what they save (jekyll-docs, 265 files; helpers: 0.97).
 FACT_PASS_MIN_SITE_FILES = 500
 
@@ -771,21 +771,28 @@ def _fact_pass(work: list[tuple[Path, Site, str | None]], settings: list[RuleSet
     return Prologue(in_worker, in_parent if kept else None, from_other, share_of, for_few)
 
 
+# A run over this many files or fewer of a large site without its facts is checked here, one file
+# after the other, with helpers (engine/helpers.py), rather than with a fact pass. One post of
+# 18F, no cache: 0.92 of a fact pass's time; two posts 0.86-0.94, three 0.93, four 0.97.
+HELPED_FILES = 3
+
+
 def _helped(work: list[tuple[Path, Site, str | None]], jobs: int, caches: dict[Path, ResultCache], writes: bool) -> bool:
-    """Is the run one file of a site whose facts come from its many files, with cores to spare
-    (engine/helpers.py)? (One file of a small site, or one whose cache holds the facts: one process.)
-    Not when it `writes` fixes or diffs: a helper goes on with the check, and must not."""
-    if len(work) != 1 or jobs < 2 or writes:
+    """Is the run a few files of sites whose facts come from their many files, with cores to
+    spare (engine/helpers.py)? (Files of a small site, or of one whose cache holds the facts: one
+    process.) Not when it `writes` fixes or diffs: a helper goes on with the check, and must not."""
+    if not work or len(work) > HELPED_FILES or jobs < 2 or writes:
         return False
     from postlint.engine.helpers import can_fork
 
-    site = work[0][1]
-    return can_fork() and _facts_from_files(site, caches.get(site.root))
+    return can_fork() and all(_facts_from_files(site, caches.get(site.root)) for _, site, _ in work)
 
 
-def _checked_with_helpers(check: Callable, item: tuple[Path, Site, str | None], jobs: int, kept: bool) -> list:
+def _checked_with_helpers(check: Callable, item: tuple[Path, Site, str | None], jobs: int, kept: bool) -> Any:
     """check(item) here, the site model's loops over the site's files split over `jobs` processes
-    (engine/helpers.py); `kept`: the site has a cache, which keeps what the helpers learned too."""
+    (engine/helpers.py); `kept`: the site has a cache, which keeps what the helpers learned too.
+    A later file's check finds most facts computed, and forks helpers only for a loop that lacks
+    many."""
     from postlint.engine.helpers import Helpers
 
     site = item[1]
@@ -797,7 +804,7 @@ def _checked_with_helpers(check: Callable, item: tuple[Path, Site, str | None], 
             helpers.end()
         site.helpers = None
         helpers.stop()
-    return [checked]
+    return checked
 
 
 @contextmanager

@@ -1,9 +1,9 @@
-"""One file checked with helpers: the site model's loops over the site's files split over the
+"""A file checked with helpers: the site model's loops over the site's files split over the
 cores, from the first loop the check reaches.
 
-A run over one file of a large site, with no cache to take the site's facts from, spends its time
-on the site-wide indexes (every page's address, every post's words) more than on the file. When
-its check first loops over the site's files for a per-file fact (Recording.facts_of, word_counts)
+A run over a few files of a large site (HELPED_FILES in engine/check.py), with no cache to take
+the site's facts from, spends its time on the site-wide indexes (every page's address, every
+post's words) more than on the files. When a file's check first loops over the site's files for a per-file fact (Recording.facts_of, word_counts)
 and they are many, this process forks a helper for each other core. Each helper computes the
 facts of its share of those files (Site.share_of_file) while this process computes its own, sends
 them, and goes on checking the file as a fact-pass worker does (jekyll/facts.py): over its share

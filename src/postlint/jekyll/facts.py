@@ -25,8 +25,8 @@ index asks for a fact about every file (`facts_of`), a worker computes only its 
 the index it gets is partial. The facts go back to the parent, which then builds every index
 whole from them, and the workers that check the files inherit those. A fact whose computation
 used a partial index is not handed over: only facts that are the same in any process travel.
-A run over one file has helpers instead (engine/helpers.py): they split each loop over the site's
-files (`facts_of`, `word_counts`) with the process that checks the file, as its check reaches it.
+A run over a few files has helpers instead (engine/helpers.py): they split each loop over the
+site's files (`facts_of`, `word_counts`) with the process that checks a file, as its check reaches it.
 
 Some indexes are kept across runs whole (`Keeping`): the URL index, the post index, the
 published posts, the titles' words. Such an index is stored as plain data with the name of its group of inputs, and
@@ -139,7 +139,7 @@ class Recording:
         self._unsent: list[tuple[str, str]] = []  # (name, rel) of facts computed and not handed over yet
         # In a parallel run's fact pass: (this worker's number, workers); see the module docstring.
         self.shard: tuple[int, int] | None = None
-        # In a one-file run: what splits each loop over the site's files over the cores (engine/helpers.py).
+        # In a run over a few files: what splits each loop over the site's files over the cores (engine/helpers.py).
         self.helpers: Any = None
         self._partial: set[str] = set()  # names of the indexes built from a share of the facts
         self._building: list[list[bool]] = []  # one flag per index or fact being computed: partial?
