@@ -707,8 +707,9 @@ def lint(targets: list[tuple[Path, Site]], settings: list[RuleSetting], config: 
 # A run over a few files of a site this large, with no cache to take the site's facts from, builds
 # every site-wide index from the files: the fact pass splits that over the cores, as in a
 # whole-site run (one post, --no-cache, two cores: 18F, 2,213 files, 0.67-0.73 of the time;
-# interrupt, 975 files, 0.77), and for up to HELPED_FILES files helpers do (engine/helpers.py). On a smaller
-# site starting the workers costs what they save (jekyll-docs, 265 files; helpers: 0.97).
+# interrupt, 975 files, 0.77), and for up to HELPED_FILES files helpers do (engine/helpers.py).
+# On a smaller site starting the workers costs what they save (jekyll-docs, 265 files; helpers:
+# 0.97).
 FACT_PASS_MIN_SITE_FILES = 500
 
 

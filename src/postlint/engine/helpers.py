@@ -3,14 +3,15 @@ cores, from the first loop the check reaches.
 
 A run over a few files of a large site (HELPED_FILES in engine/check.py), with no cache to take
 the site's facts from, spends its time on the site-wide indexes (every page's address, every
-post's words) more than on the files. When a file's check first loops over the site's files for a per-file fact (Recording.facts_of, word_counts)
-and they are many, this process forks a helper for each other core. Each helper computes the
-facts of its share of those files (Site.share_of_file) while this process computes its own, sends
-them, and goes on checking the file as a fact-pass worker does (jekyll/facts.py): over its share
-of the site, sending the facts of its share of each later loop as it reaches it. At each loop
-this process computes its own share and takes the helpers' facts, waiting for them if they are
-not there yet; a fact no helper sends (it died, or its partial indexes took its check another
-way, or the fact rests on one) it computes in the loop itself, as in one process.
+post's words) more than on the files. When a file's check first loops over the site's files for
+a per-file fact (Recording.facts_of, word_counts) and they are many, this process forks a helper
+for each other core. Each helper computes the facts of its share of those files
+(Site.share_of_file) while this process computes its own, sends them, and goes on checking the
+file as a fact-pass worker does (jekyll/facts.py): over its share of the site, sending the facts
+of its share of each later loop as it reaches it. At each loop this process computes its own
+share and takes the helpers' facts, waiting for them if they are not there yet; a fact no helper
+sends (it died, or its partial indexes took its check another way, or the fact rests on one) it
+computes in the loop itself, as in one process.
 
 A helper is a copy of this process at the first loop, with the site model as it is and the very
 function that loop computes its facts with: nothing before that loop is done twice, and nothing
@@ -115,7 +116,8 @@ class Helpers:
             self.reported[read] = {}
         return False
 
-    def _become_helper(self, share: int, out: int, name: str, missing: list[str], compute: Callable[[str], Any]) -> None:
+    def _become_helper(self, share: int, out: int, name: str, missing: list[str],
+                       compute: Callable[[str], Any]) -> None:
         """In a new helper: its share of the loop it was forked at, sent; then the share taken, so
         that the check it goes on with reads its share of the site only (Recording.take_share)."""
         for fd in list(self.pipes):  # the pipes of the helpers forked before it are not its own

@@ -118,7 +118,7 @@ def _published_values(site, key: str, future: bool) -> tuple[str, Callable[[], P
     def build() -> PublishedValues:
         found = {}
         entries = {entry.rel: entry for entry in site.published_posts(future)}
-        # Through facts_of: a fact pass's workers (and a one-file run's helpers) each read their share.
+        # Through facts_of: a fact pass's workers, and a run's helpers, each read their share.
         for rel, fact in site.facts_of(f"front-matter-words:{key}", list(entries), lambda rel: _value_fact(site, rel, key)):
             if fact is not None:
                 line, lang, words = fact
