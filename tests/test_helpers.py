@@ -14,7 +14,7 @@ from helpers import DEMO_SITE, copy_site, run, time_limit
 
 from postlint.engine import check as engine
 from postlint.engine import helpers
-from postlint.jekyll.site import Site
+from postlint.jekyll.site import NOTHING_LEARNED, Site
 
 pytestmark = pytest.mark.skipif(not helpers.can_fork(), reason="helpers need fork")
 
@@ -92,7 +92,7 @@ def test_a_loop_a_helper_reports_without_its_facts_is_computed_here(site, addres
     addresses.clear()
     real_learned, real_end = helpers.Helpers._learned, helpers.Helpers.end
     monkeypatch.setattr(helpers.Helpers, "_learned",
-                        lambda self: ({}, {}, {}, {}, {}) if self.is_helper else real_learned(self))
+                        lambda self: NOTHING_LEARNED if self.is_helper else real_learned(self))
 
     def slow_end(self):
         time.sleep(60)  # a helper whose check takes long after its last loop

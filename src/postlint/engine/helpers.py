@@ -35,6 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from postlint.engine.heap import frozen_heap
+from postlint.jekyll.site import NOTHING_LEARNED
 
 MIN_FILES_TO_SPLIT = 128  # a loop's files without their fact worth forking for (a fork: ~3 ms, a fact: 30-300 µs)
 _LENGTH = struct.Struct("<Q")
@@ -135,7 +136,7 @@ class Helpers:
 
     def _learned(self) -> Any:
         site = self.site
-        return site.hand_over() if self.kept else (site.hand_over_facts(), {}, {}, {}, {})
+        return site.hand_over() if self.kept else (site.hand_over_facts(), *NOTHING_LEARNED[1:])
 
     def _send(self, message: object) -> None:
         assert self.out is not None
