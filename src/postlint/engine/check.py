@@ -784,9 +784,11 @@ def _helped(work: list[tuple[Path, Site, str | None]], jobs: int, caches: dict[P
     process.) Not when it `writes` fixes or diffs: a helper goes on with the check, and must not."""
     if not work or len(work) > HELPED_FILES or jobs < 2 or writes:
         return False
+    if not all(_facts_from_files(site, caches.get(site.root)) for _, site, _ in work):
+        return False  # the usual pre-commit run, its facts in the cache: helpers.py (and pickle) stay unimported
     from postlint.engine.helpers import can_fork
 
-    return can_fork() and all(_facts_from_files(site, caches.get(site.root)) for _, site, _ in work)
+    return can_fork()
 
 
 def _checked_with_helpers(check: Callable, item: tuple[Path, Site, str | None], jobs: int, kept: bool) -> Any:
