@@ -8,6 +8,8 @@ import pytest
 import regex
 
 from postlint.parse.words import (
+    _FIRST_UNSPACED,
+    _UNSPACED_CHARACTER,
     _WORD_CHARACTER,
     LETTERS,
     NOT_WORD,
@@ -15,6 +17,8 @@ from postlint.parse.words import (
     WORD_PIECE,
     _is_word_character,
     ascii_word_characters,
+    unspaced_characters,
+    words_read,
 )
 
 PATTERNS = [WORD, WORD_PIECE, LETTERS, NOT_WORD]
@@ -48,6 +52,18 @@ def test_unicodedata_tells_word_characters_as_the_regex_class_does():
     differ = [hex(code) for code in assigned
               if _is_word_character(chr(code)) != (word_character.match(chr(code)) is not None)]
     assert differ == []
+
+
+def test_no_han_or_kana_comes_before_the_first_one_the_shortcut_names():
+    """Text whose every character is below _FIRST_UNSPACED skips the Han and kana patterns (and
+    the import of `regex`): every code point below it, surrogates included, matches none of them,
+    and the cutoff itself does."""
+    unspaced = regex.compile(_UNSPACED_CHARACTER)
+    below = "".join(chr(code) for code in range(ord(_FIRST_UNSPACED)))
+    assert unspaced.search(below) is None
+    assert unspaced.match(_FIRST_UNSPACED)
+    assert unspaced_characters("don’t — 中文") == (2, "don’t —   ")
+    assert words_read(["don’t", "résumé", "日本語"]) == 5
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -144,15 +144,22 @@ NOT_WORD = WordPattern(r"[^\p{L}\p{N}\p{M}\u200c\u200d]+")
 # Characters of the scripts read character by character, without spaces between words: Han
 # (Chinese characters, Japanese kanji) and kana, with the kana's long-vowel mark.
 _UNSPACED_CHARACTER = r"[\p{Han}\p{Hiragana}\p{Katakana}\u30fc]"
+_FIRST_UNSPACED = "\u2e80"  # the first of them (CJK Radicals Supplement); a test checks it
 # A run of one of those scripts (Han; hiragana; katakana with the long-vowel mark) or of anything else.
 _SCRIPT_RUN = r"\p{Han}+|\p{Hiragana}+|[\p{Katakana}\u30fc]+|[^\p{Han}\p{Hiragana}\p{Katakana}\u30fc]+"
+
+
+def _may_hold_unspaced(text: str) -> bool:
+    """Can `text` hold a Han or kana character? Not when every character comes before the first
+    of them: most text, whose `regex` patterns (and the import of `regex`) are then not needed."""
+    return not text.isascii() and max(text) >= _FIRST_UNSPACED
 
 
 def characters_apart(text: str) -> str:
     """`text` with a space on each side of every Han and kana character, so that each is a word
     of its own when the text is split into words: the nearest a pattern comes to words in text
     written without spaces (a keyphrase of three kanji then matches those three in a title)."""
-    if text.isascii():
+    if not _may_hold_unspaced(text):
         return text
     return unicode_pattern(_UNSPACED_CHARACTER).sub(r" \g<0> ", text)
 
@@ -171,7 +178,7 @@ def unspaced_characters(text: str) -> tuple[int, str]:
     """How many Han and kana characters `text` holds, and the text with each of them a space:
     what is left of it splits into words. A run of them is no word a count of words can use
     (a Japanese clause would be one word)."""
-    if text.isascii():
+    if not _may_hold_unspaced(text):
         return 0, text
     spaced, count = unicode_pattern(_UNSPACED_CHARACTER).subn(" ", text)
     return count, spaced
@@ -183,6 +190,6 @@ def words_meet_unspaced(text: str) -> bool:
     katakana or Latin letters: 主な変更点, MuSig2の実装) or at punctuation or a space. A run of
     one script alone may be one word (著者, カテゴリー, まとめ); a run of Han alone cannot tell a
     Chinese word from a clause, so it says no."""
-    if text.isascii() or not unicode_pattern(_UNSPACED_CHARACTER).search(text):
+    if not _may_hold_unspaced(text) or not unicode_pattern(_UNSPACED_CHARACTER).search(text):
         return False
     return unicode_pattern(_SCRIPT_RUN).fullmatch(text) is None
