@@ -128,3 +128,42 @@ def test_warm_run_parses_a_front_matter_that_changed_once(site, counts, monkeypa
     parsed.clear()
     run([edited], jobs=1, use_cache=True)
     assert [key for key in parsed if key[0] == "front matter"] == [("front matter", edited.read_text(encoding="utf-8")[:200])]
+
+
+def _counting_digests(monkeypatch) -> Counter[str]:
+    """How many digests the site model works out during the test, by what they are of: a front
+    matter's text ("---..."), an image's size (a tuple), anything else."""
+    from postlint.jekyll import site as site_model
+
+    made: Counter[str] = Counter()
+    real_digest = site_model.digest
+
+    def counting_digest(value):
+        made["front matter" if isinstance(value, str) and value.startswith("---") else
+             "image" if isinstance(value, tuple) else "other"] += 1
+        return real_digest(value)
+
+    monkeypatch.setattr(site_model, "digest", counting_digest)
+    return made
+
+
+def test_run_without_a_cache_works_out_no_digest_only_a_cache_needs(site, monkeypatch):
+    """A run that keeps nothing records no input, so it digests no front matter or image size
+    (Site.keep_no_inputs); a run with a cache digests them, for the cache keeps them."""
+    made = _counting_digests(monkeypatch)
+    without, _ = run([site], jobs=1)
+    assert made["front matter"] == made["image"] == 0
+    with_cache, _ = run([site], jobs=1, use_cache=True)
+    assert made["front matter"] > 0 and made["image"] > 0
+    assert [f.sort_key for f in without.findings] == [f.sort_key for f in with_cache.findings]
+
+
+def test_a_site_that_kept_no_inputs_gets_no_cache(site):
+    """Its facts carry no inputs: a cache would keep them as holding whatever changed."""
+    from postlint.engine.cache import ResultCache
+    from postlint.jekyll.site import Site
+
+    model = Site(site)
+    model.keep_no_inputs()
+    with pytest.raises(ValueError, match="keep_no_inputs"):
+        ResultCache(model, "key", b"secret")

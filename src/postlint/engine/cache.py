@@ -532,6 +532,8 @@ def _groups_used(entries: dict[str, object], indexes: dict[str, list]) -> set[st
 
 class ResultCache:
     def __init__(self, site, key: str, secret: bytes | None) -> None:
+        if not site.keeps_inputs:  # its facts carry no inputs: kept, a later run could not check them
+            raise ValueError(f"the site at {site.root} records no inputs (keep_no_inputs); it cannot have a cache")
         self.site = site
         self.path = site.root / CACHE_DIR / CACHE_FILE
         self.journal_path = site.root / CACHE_DIR / JOURNAL_FILE

@@ -589,8 +589,9 @@ def result_caches(targets: list[tuple[Path, Site]], settings: list[RuleSetting],
                   use_cache: bool, fix: bool = False, diff: bool = False) -> Iterator[dict[Path, ResultCache]]:
     """The result cache of each target's site, read now: none without `use_cache`, for a fix (it
     changes the file: no result worth keeping) or a diff (it needs the fixes, which are not
-    cached), nor when this user has no cache key. Reading a cache turns the front-matter memo on;
-    it is off again when the block ends."""
+    cached), nor when this user has no cache key; a site without one keeps no inputs from now on
+    (Site.keep_no_inputs). Reading a cache turns the front-matter memo on; it is off again when
+    the block ends."""
     from postlint.engine.cache import ResultCache, run_key, secret_key
 
     caches: dict[Path, ResultCache] = {}
@@ -599,6 +600,9 @@ def result_caches(targets: list[tuple[Path, Site]], settings: list[RuleSetting],
         for _, site in targets:
             if site.root not in caches:
                 caches[site.root] = ResultCache(site, run_key(settings, config, site), secret)
+    for _, site in targets:
+        if site.root not in caches:
+            site.keep_no_inputs()  # nothing of this run is kept: no digest worked out, no input recorded
     try:
         with FRONT_MATTERS.until_done():
             yield caches

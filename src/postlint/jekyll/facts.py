@@ -28,6 +28,11 @@ used a partial index is not handed over: only facts that are the same in any pro
 A run over a few files has helpers instead (engine/helpers.py): they split each loop over the
 site's files (`facts_of`, `word_counts`) with the process that checks a file, as its check reaches it.
 
+A run that keeps nothing (no cache: `--no-cache`, `--fix`, `--diff`) needs none of these
+records: its sites are told so (`keep_no_inputs`) and then work out no digest and record no input
+(a tenth of a one-post run's work). Their facts carry no inputs, so such a site never gets a
+cache afterwards (ResultCache refuses it).
+
 Some indexes are kept across runs whole (`Keeping`): the URL index, the post index, the
 published posts, the titles' words. Such an index is stored as plain data with the name of its group of inputs, and
 the next run takes it as it is when every input of the group has the same digest now; else it is
@@ -128,6 +133,7 @@ class Recording:
 
     def __init__(self) -> None:
         self._recorders: list[Recorder] = []
+        self.keeps_inputs = True  # False once keep_no_inputs was called: nothing is recorded
         self._derived: dict[str, tuple[Any, str, dict[str, str]]] = {}  # name -> (value, group name, inputs)
         self._previous_facts: dict[str, Mapping[str, Any]] = {}  # the previous run's facts: name -> rel -> [value, inputs]
         self._fact_loaders: dict[str, Callable[[], object]] = {}  # name -> gives its facts when first asked for
@@ -178,9 +184,14 @@ class Recording:
                 return False
         return True
 
+    def keep_no_inputs(self) -> None:
+        """For the rest of this process nothing read is kept for a later run: no input is recorded,
+        and the digests that only inputs need are not worked out (see the module docstring)."""
+        self.keeps_inputs = False
+
     def record(self, kind: str, argument: str, value_digest: str) -> None:
         """Tell every active recorder that `kind:argument` was read and looked like `value_digest`."""
-        if self._recorders:
+        if self._recorders and self.keeps_inputs:
             key = input_key(kind, argument)
             for recorder in self._recorders:
                 recorder.add(key, value_digest)

@@ -67,6 +67,7 @@ class FileMemo:
         self._all_checked = False  # all_unchanged() looked at every remembered file
         self.grew = False
         self._unsent: set[str] = set()  # files read and not handed over yet (hand_over)
+        self.keeping = True  # False after keep_nothing: no signature taken, no digest noted
 
     def _signature_now(self, rel: str) -> Signature | None:
         now = self._now.get(rel, _UNSEEN)
@@ -123,9 +124,16 @@ class FileMemo:
         self._read.pop(rel, None)
         self._unsent.discard(rel)
 
+    def keep_nothing(self) -> None:
+        """Take no file's signature from now on, and so note no digest: the run keeps nothing
+        (Site.keep_no_inputs)."""
+        self.keeping = False
+
     def before_read(self, rel: str, info: os.stat_result | None | object = NOT_TAKEN) -> None:
         """Take the signature of a file about to be read (once: a file is read once); `info`: its
         `lstat` (None: it failed) when the caller took it just now."""
+        if not self.keeping:
+            return
         self._unchanged.pop(rel, None)  # read in this run: its digests are this run's from now on
         if rel not in self._read:
             self._read[rel] = self._now[rel] = signature(os.path.join(self._root, rel)) if info is NOT_TAKEN \

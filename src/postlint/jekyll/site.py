@@ -395,6 +395,7 @@ class Site(Recording):
         self.max_file_size = max_file_size
         self._languages = languages
         self._today = today or _dt.date.today()  # one run judges "future" against one day
+        self._today_digest = digest(self._today.isoformat())  # recorded for each dated post
         self._files: frozenset[str] | None = None
         self._share_ranks: dict[str, int] | None = None  # share_of_file's: a file's rank among those of its kind
         self._inventory_digest = ""
@@ -439,6 +440,10 @@ class Site(Recording):
         self.remember_counts(counts)
         self.remember_indexes(indexes, group)
         self.remember_answers(answers)
+
+    def keep_no_inputs(self) -> None:
+        super().keep_no_inputs()
+        self.memo.keep_nothing()
 
     def hand_over(self) -> Learned:
         """What a worker process learned since the last call, for the parent to keep (adopt): the
@@ -527,11 +532,12 @@ class Site(Recording):
                 message = f"cannot read file: {exc.strerror or exc}"
                 found = (None, message, digest(f"unreadable: {message}".encode()))
             else:
+                data_digest = digest(data) if self.keeps_inputs else ""  # "": content_digest reads it again
                 try:
                     text, bom, encoding = decode(data)
-                    found = (Source(path=path, original=text, bom=bom, encoding=encoding), "", digest(data))
+                    found = (Source(path=path, original=text, bom=bom, encoding=encoding), "", data_digest)
                 except UnreadableFile as exc:
-                    found = (None, str(exc), digest(data))
+                    found = (None, str(exc), data_digest)
                     if isinstance(exc, NotUtf8):
                         self._not_utf8.add(rel)
             self._sources[rel] = found
@@ -554,7 +560,13 @@ class Site(Recording):
             known = self._recall(rel, input_key(CONTENT, rel))
             if known is not None:
                 return known
-        return self._source(rel)[2]
+        found = self._source(rel)[2]
+        if not found:  # read by a site that keeps no inputs, which has no use for it
+            try:
+                return digest(self._file_bytes(rel, self.root / rel))
+            except (OSError, UnreadableFile) as exc:
+                return digest(f"unreadable: {exc}".encode())
+        return found
 
     def post(self, rel: str) -> Post:
         """The file at `rel` read and decoded once; parsing happens on first use, also once."""
@@ -652,6 +664,8 @@ class Site(Recording):
 
     def record(self, kind: str, argument: str, value_digest: str) -> None:
         # _note and Recording.record in one: the site model records some ten inputs per file.
+        if not self.keeps_inputs:
+            return
         key = f"{kind}:{argument}"  # input_key
         if kind in FILE_KINDS and argument not in self._given:
             self.memo.note(argument, key, value_digest)
@@ -674,7 +688,7 @@ class Site(Recording):
         if kind == FILE:
             return self._site_file_digest(argument)
         if kind == TODAY:
-            return digest(self._today.isoformat())
+            return self._today_digest
         if kind == TERM_FREQUENCY:
             future, _, term = argument.partition(":")
             return str(self._term_frequency(term, future == "True"))
@@ -859,7 +873,7 @@ class Site(Recording):
             if leaves_site(rel):
                 self.record(FRONT_MATTER, rel, digest("outside"))
                 return FrontMatter()
-            value_digest = self._front_matter_digest(rel)
+            value_digest = self._front_matter_digest(rel) if self.keeps_inputs else ""  # (keep_no_inputs: unused)
             self.record(FRONT_MATTER, rel, value_digest)
             try:
                 found = self.post(rel).front_matter
@@ -889,7 +903,8 @@ class Site(Recording):
         encoding = str(self.config.get("encoding") or "utf-8").lower()
         if encoding not in ("utf-8", "bom|utf-8"):
             return False
-        self.record(FRONT_MATTER, rel, self._front_matter_digest(rel))  # the input whose digest says which case this is
+        if self.keeps_inputs:
+            self.record(FRONT_MATTER, rel, self._front_matter_digest(rel))  # the input whose digest says which case this is
         source, _, _ = self._source(rel)
         return rel in self._not_utf8 if source is None else source.encoding != "utf-8"
 
@@ -934,7 +949,8 @@ class Site(Recording):
         if leaves_site(rel):
             self.record(CONTENT, rel, digest("outside"))
             return Post(Source.from_text(self.root / rel, ""), rel, rel, "page", read_error=OUTSIDE)
-        self.record(CONTENT, rel, self.content_digest(rel))
+        if self.keeps_inputs:
+            self.record(CONTENT, rel, self.content_digest(rel))
         return self.post(rel)
 
     def published_posts(self, future: bool) -> list[PostEntry]:
@@ -990,7 +1006,8 @@ class Site(Recording):
         the definitions of the terms it defines. Without this, one post's body edited made every
         post that defines a term stale."""
         found = self._term_definitions(term, future, kramdown, max_words)
-        self.record(TERM_DEFINITIONS, f"{future}:{kramdown}:{max_words}:{term}", self._definitions_digest(found))
+        if self.keeps_inputs:
+            self.record(TERM_DEFINITIONS, f"{future}:{kramdown}:{max_words}:{term}", self._definitions_digest(found))
         return found
 
     def _definitions_digest(self, found: definitions.TermDefinitions) -> str:
@@ -1185,7 +1202,7 @@ class Site(Recording):
             return "has `published: false`"
         date = self.post_date(entry)
         if not future and date is not None:
-            self.record(TODAY, "", digest(self._today.isoformat()))
+            self.record(TODAY, "", self._today_digest)
         if not future and date is not None and date > self._today:
             return f"is dated {date.isoformat()}, in the future (not built unless `future: true`)"
         return None
@@ -1219,7 +1236,7 @@ class Site(Recording):
             return "has `published: false`"
         date = self._document_date(rel, data)
         if not future and date is not None:
-            self.record(TODAY, "", digest(self._today.isoformat()))
+            self.record(TODAY, "", self._today_digest)
             if date > self._today:
                 return f"is dated {date.isoformat()}, in the future (not built unless `future: true`)"
         return None
@@ -1674,7 +1691,8 @@ class Site(Recording):
     def image_size(self, rel: str) -> tuple[int, int] | str:
         """(width, height) of an image file from its header only, or why it cannot be read. Cached."""
         answer = self._image_size(rel)
-        self.record(IMAGE, rel, digest(answer))
+        if self.keeps_inputs:
+            self.record(IMAGE, rel, digest(answer))
         return answer
 
     def _image_size(self, rel: str) -> tuple[int, int] | str:
