@@ -873,7 +873,7 @@ class Site(Recording):
             if leaves_site(rel):
                 self.record(FRONT_MATTER, rel, digest("outside"))
                 return FrontMatter()
-            value_digest = self._front_matter_digest(rel) if self.keeps_inputs else ""  # (keep_no_inputs: unused)
+            value_digest = self._front_matter_digest(rel) if self.keeps_inputs else ""  # "": nothing records it
             self.record(FRONT_MATTER, rel, value_digest)
             try:
                 found = self.post(rel).front_matter
