@@ -177,12 +177,13 @@ def parse_front_matter(text: str) -> FrontMatter:
     try:
         node = loader.get_single_node()
         # Without an anchor the YAML holds no alias: its nodes are a tree, measured in one pass.
-        too_big = None if node is None or ("&" not in yaml_text and _tree_within_limits(node)) else _too_big(node)
+        tree = "&" not in yaml_text
+        too_big = None if node is None or (tree and _tree_within_limits(node)) else _too_big(node)
         if too_big is not None:
             fm.error, where = too_big
             fm.error_line, fm.error_column = first_line + where.line, where.column + 1
             return fm
-        data = None if node is None else _constructed_document(loader, node, yaml_text)
+        data = None if node is None else _constructed_document(loader, node, tree)
     except yaml.MarkedYAMLError as exc:
         fm.jekyll_fails = True
         mark = exc.problem_mark or exc.context_mark
@@ -232,10 +233,10 @@ def parse_front_matter(text: str) -> FrontMatter:
     return fm
 
 
-def _constructed_document(loader: Any, node: yaml.Node, yaml_text: str) -> Any:
-    """loader.construct_document(node), built by _constructed when it can: without an anchor the
-    nodes are a tree, and a front matter is almost always mappings, lists and plain values."""
-    if "&" not in yaml_text:
+def _constructed_document(loader: Any, node: yaml.Node, tree: bool) -> Any:
+    """loader.construct_document(node), built by _constructed when it can: when the nodes are a
+    `tree` (no anchor), and a front matter is almost always mappings, lists and plain values."""
+    if tree:
         try:
             return _constructed(loader, node)
         except _Unusual:
